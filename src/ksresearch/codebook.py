@@ -1,0 +1,396 @@
+"""The questionnaire as data: items, scales, segments and constructs of one survey year.
+
+A codebook is a YAML file next to each year's raw export (``data/raw/<year>/codebook.yaml``).
+It is validated on load; any problem raises :class:`CodebookError` naming the file and the
+place in it. See the README's "Codebook format" section for the full description.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+
+__all__ = [
+    "CodebookError",
+    "Text",
+    "Scale",
+    "Item",
+    "Segment",
+    "Construct",
+    "Meta",
+    "Column",
+    "Codebook",
+    "load_codebook",
+]
+
+ItemType = Literal["likert", "nps", "single", "multi", "numeric", "text"]
+
+
+class CodebookError(ValueError):
+    """A codebook that cannot be used: malformed YAML or an inconsistent questionnaire."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(_Strict):
+    """A text in Norwegian (``nb``, the default language) and English (``en``)."""
+
+    nb: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str = "nb") -> str:
+        if lang not in ("nb", "en"):
+            raise ValueError(f"language must be 'nb' or 'en', got {lang!r}")
+        return getattr(self, lang)
+
+
+class Scale(_Strict):
+    """A response scale: valid codes ``min..max`` (integers), labels, and codes meaning missing.
+
+    ``dont_know`` codes ("vet ikke" / "don't know") and other ``missing`` codes (e.g. "not
+    relevant") are valid answers in an export and become missing values on ingest.
+    """
+
+    min: int
+    max: int
+    labels: dict[int, Text] = Field(default_factory=dict)
+    dont_know: list[int] = Field(default_factory=list)
+    missing: list[int] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> Scale:
+        if self.min >= self.max:
+            raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        special = set(self.dont_know) | set(self.missing)
+        inside = sorted(c for c in special if self.min <= c <= self.max)
+        if inside:
+            raise ValueError(f"missing/don't-know codes {inside} lie inside the scale {self.min}..{self.max}")
+        stray = sorted(c for c in self.labels if not (self.min <= c <= self.max or c in special))
+        if stray:
+            raise ValueError(f"labels for codes {stray} that are neither on the scale nor missing codes")
+        return self
+
+    @property
+    def valid_codes(self) -> list[int]:
+        """All codes an export may hold: the scale points plus the missing codes."""
+        return list(range(self.min, self.max + 1)) + list(self.dont_know) + list(self.missing)
+
+    @property
+    def missing_codes(self) -> list[int]:
+        return list(self.dont_know) + list(self.missing)
+
+
+# ``construct`` shadows pydantic's deprecated ``BaseModel.construct`` classmethod: harmless.
+warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
+
+
+class Item(_Strict):
+    """One question. ``multi`` items are exported as one 0/1 column per option: ``<id>_<code>``."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    type: ItemType
+    text: Text
+    construct: str | None = None
+    scale: str | None = None
+    options: dict[int, Text] = Field(default_factory=dict)
+    reverse: bool = False
+    trend_id: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Item:
+        coded = self.type in ("likert", "nps", "single")
+        if coded and self.scale is None:
+            raise ValueError(f"item {self.id!r} of type {self.type} needs a 'scale'")
+        if not coded and self.scale is not None:
+            raise ValueError(f"item {self.id!r} of type {self.type} takes no 'scale'")
+        if (self.type == "multi") != bool(self.options):
+            raise ValueError(f"item {self.id!r}: 'options' belong to (and are required by) multi items")
+        if self.reverse and self.type not in ("likert", "nps"):
+            raise ValueError(f"item {self.id!r}: only likert or nps items can be reverse-keyed")
+        if self.construct is not None and self.type not in ("likert", "nps"):
+            raise ValueError(f"item {self.id!r}: only likert or nps items can belong to a construct")
+        if (self.min is not None or self.max is not None) and self.type != "numeric":
+            raise ValueError(f"item {self.id!r}: 'min'/'max' are for numeric items; coded items use a scale")
+        return self
+
+
+class Segment(_Strict):
+    """A background variable to split results by. ``type: id`` holds free identifiers (company)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text: Text
+    type: Literal["id", "category"] = "category"
+    values: dict[int, Text] = Field(default_factory=dict)
+    required: bool = False
+
+    @model_validator(mode="after")
+    def _check(self) -> Segment:
+        if (self.type == "category") != bool(self.values):
+            raise ValueError(f"segment {self.id!r}: category segments need 'values', id segments take none")
+        return self
+
+
+class Construct(_Strict):
+    """A scale score: its label and how many of its items must be answered for a score."""
+
+    label: Text
+    min_items: int = Field(ge=1)
+
+
+class Meta(_Strict):
+    """Names of the export's technical columns."""
+
+    respondent_id: str = "respondent_id"
+    submitted_at: str = "submitted_at"
+    duration: str = "duration_sec"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the export as the codebook defines it.
+
+    ``kind`` is one of ``respondent_id``, ``submitted_at``, ``duration``, ``segment``,
+    ``item`` or ``option`` (one option of a multi item); ``valid`` is the set of allowed
+    codes (``None``: any value within ``min``/``max``); ``missing`` the codes that mean missing.
+    """
+
+    name: str
+    kind: str
+    source: str
+    dtype: Literal["string", "int", "float", "datetime"]
+    valid: frozenset[int] | None = None
+    missing: frozenset[int] = frozenset()
+    min: float | None = None
+    max: float | None = None
+    required: bool = False
+
+
+class Codebook(_Strict):
+    """A validated questionnaire. Build it with :func:`load_codebook`."""
+
+    survey: str
+    year: int = Field(ge=2000, le=2100)
+    version: str
+    meta: Meta = Field(default_factory=Meta)
+    scales: dict[str, Scale]
+    segments: list[Segment]
+    items: list[Item]
+    constructs: dict[str, Construct]
+    _checksum: str = PrivateAttr(default="")
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def checksum(self) -> str:
+        """sha256 of the codebook file it was loaded from ('' if built in memory)."""
+        return self._checksum
+
+    @property
+    def path(self) -> Path | None:
+        """The file it was loaded from."""
+        return self._path
+
+    @model_validator(mode="after")
+    def _check(self) -> Codebook:
+        names = [self.meta.respondent_id, self.meta.submitted_at, self.meta.duration]
+        names += [s.id for s in self.segments] + [c.name for c in self._item_columns()]
+        seen: set[str] = set()
+        dupes = sorted({n for n in names if n in seen or seen.add(n)})
+        if dupes:
+            raise ValueError(f"column names used twice: {dupes}")
+        if "company" not in {s.id for s in self.segments}:
+            raise ValueError("a segment with id 'company' is required (benchmarks are per company)")
+        for item in self.items:
+            if item.scale is not None and item.scale not in self.scales:
+                raise ValueError(f"item {item.id!r} uses unknown scale {item.scale!r}; scales: {sorted(self.scales)}")
+            if item.construct is not None and item.construct not in self.constructs:
+                raise ValueError(
+                    f"item {item.id!r} names unknown construct {item.construct!r}; constructs: {sorted(self.constructs)}"
+                )
+        trend = [i.trend_id for i in self.items if i.trend_id]
+        if len(trend) != len(set(trend)):
+            raise ValueError("a trend_id is used by more than one item")
+        for cid, con in self.constructs.items():
+            members = [i for i in self.items if i.construct == cid]
+            if not members:
+                raise ValueError(f"construct {cid!r} has no items")
+            if con.min_items > len(members):
+                raise ValueError(f"construct {cid!r}: min_items {con.min_items} exceeds its {len(members)} items")
+            if len({i.scale for i in members}) > 1:
+                raise ValueError(f"construct {cid!r} mixes scales {sorted({i.scale for i in members})}")
+        return self
+
+    # ------------------------------------------------------------------ lookups
+    def item(self, item_id: str) -> Item:
+        """The item called ``item_id``."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(f"no item {item_id!r} in codebook {self.year} (items: {[i.id for i in self.items]})")
+
+    def segment(self, segment_id: str) -> Segment:
+        """The segment called ``segment_id``."""
+        for seg in self.segments:
+            if seg.id == segment_id:
+                return seg
+        raise KeyError(f"no segment {segment_id!r} in codebook {self.year}")
+
+    def construct_items(self, construct: str) -> list[str]:
+        """Ids of the items of ``construct``, in questionnaire order."""
+        if construct not in self.constructs:
+            raise KeyError(f"no construct {construct!r} in codebook {self.year} (constructs: {sorted(self.constructs)})")
+        return [i.id for i in self.items if i.construct == construct]
+
+    def scale_of(self, item_id: str) -> Scale:
+        """The response scale of a coded item."""
+        item = self.item(item_id)
+        if item.scale is None:
+            raise KeyError(f"item {item_id!r} ({item.type}) has no scale")
+        return self.scales[item.scale]
+
+    def by_trend_id(self) -> dict[str, str]:
+        """``{trend_id: item id}`` for the items tracked across years."""
+        return {i.trend_id: i.id for i in self.items if i.trend_id}
+
+    def labels(self, column: str, lang: str = "nb") -> dict[int, str]:
+        """Value labels ``{code: label}`` of a segment, a coded item, or a multi item's options."""
+        for seg in self.segments:
+            if seg.id == column:
+                return {k: v.get(lang) for k, v in seg.values.items()}
+        item = self.item(column)
+        if item.type == "multi":
+            return {k: v.get(lang) for k, v in item.options.items()}
+        return {k: v.get(lang) for k, v in self.scale_of(column).labels.items()}
+
+    def text(self, name: str, lang: str = "nb") -> str:
+        """Question text of an item or segment, or the label of a construct."""
+        if name in self.constructs:
+            return self.constructs[name].label.get(lang)
+        for seg in self.segments:
+            if seg.id == name:
+                return seg.text.get(lang)
+        return self.item(name).text.get(lang)
+
+    # ------------------------------------------------------------------ export layout
+    def _item_columns(self) -> Iterator[Column]:
+        for item in self.items:
+            if item.type == "multi":
+                for code in item.options:
+                    yield Column(f"{item.id}_{code}", "option", item.id, "int", frozenset({0, 1}))
+            elif item.type == "numeric":
+                yield Column(item.id, "item", item.id, "float", None, frozenset(), item.min, item.max)
+            elif item.type == "text":
+                yield Column(item.id, "item", item.id, "string")
+            else:
+                scale = self.scales[item.scale]  # type: ignore[index]
+                yield Column(
+                    item.id, "item", item.id, "int", frozenset(scale.valid_codes), frozenset(scale.missing_codes)
+                )
+
+    @property
+    def columns(self) -> list[Column]:
+        """Every column an export of this questionnaire holds, in order."""
+        m = self.meta
+        cols = [
+            Column(m.respondent_id, "respondent_id", m.respondent_id, "string", required=True),
+            Column(m.submitted_at, "submitted_at", m.submitted_at, "datetime"),
+            Column(m.duration, "duration", m.duration, "float", min=0.0),
+        ]
+        for seg in self.segments:
+            if seg.type == "id":
+                cols.append(Column(seg.id, "segment", seg.id, "string", required=seg.required))
+            else:
+                cols.append(Column(seg.id, "segment", seg.id, "int", frozenset(seg.values), required=seg.required))
+        cols.extend(self._item_columns())
+        return cols
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def items_of_type(self, *types: str) -> list[str]:
+        """Ids of the items of the given types, e.g. ``items_of_type("likert")``."""
+        return [i.id for i in self.items if i.type in types]
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    """Read and validate a codebook YAML file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The ``codebook.yaml`` file.
+
+    Returns
+    -------
+    Codebook
+        The validated questionnaire, with ``checksum`` (sha256 of the file) and ``path`` set.
+
+    Raises
+    ------
+    CodebookError
+        If the file is missing, is not valid YAML, or describes an inconsistent
+        questionnaire; the message names the file and the place in it.
+
+    Examples
+    --------
+    >>> from ksresearch import config
+    >>> cb = load_codebook(config.codebook_path(2025))
+    >>> cb.year, cb.construct_items("turnover_intention")
+    (2025, ['toi_1', 'toi_2', 'toi_3'])
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise CodebookError(f"codebook {path}: file not found")
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise CodebookError(f"codebook {path}: not UTF-8 text (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise CodebookError(f"codebook {path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+    if not isinstance(data, dict):
+        raise CodebookError(f"codebook {path}: expected a mapping at the top, got {type(data).__name__}")
+    try:
+        cb = Codebook.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = _describe_loc(data, err["loc"])
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{loc}: {msg}" if loc else msg)
+        raise CodebookError(f"codebook {path}: " + "; ".join(problems)) from None
+    cb._checksum = hashlib.sha256(raw).hexdigest()
+    cb._path = path.resolve()
+    return cb
+
+
+def _describe_loc(data: object, loc: tuple) -> str:
+    """``('items', 3, 'scale')`` -> ``items[3] (id 'mot_1').scale``."""
+    out = ""
+    node = data
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            try:
+                node = node[part]  # type: ignore[index]
+                if isinstance(node, dict) and "id" in node:
+                    out += f" (id {node['id']!r})"
+            except (IndexError, KeyError, TypeError):
+                node = None
+        else:
+            out += ("." if out else "") + str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+    return out

@@ -1,0 +1,46 @@
+"""Paths and project-wide defaults, resolved from this file (never the working directory)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "PROJ_ROOT",
+    "DATA_DIR",
+    "RAW_DIR",
+    "PROCESSED_DIR",
+    "REPORTS_DIR",
+    "MIN_GROUP_SIZE",
+    "raw_dir",
+    "processed_dir",
+    "codebook_path",
+]
+
+#: Repository root: src/ksresearch/config.py -> parents[2].
+PROJ_ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = PROJ_ROOT / "data"
+RAW_DIR = DATA_DIR / "raw"
+PROCESSED_DIR = DATA_DIR / "processed"
+REPORTS_DIR = PROJ_ROOT / "reports"
+
+#: No aggregate of fewer respondents than this is ever shown.
+MIN_GROUP_SIZE = 5
+
+
+def _data_dir(data_dir: str | Path | None) -> Path:
+    return DATA_DIR if data_dir is None else Path(data_dir).resolve()
+
+
+def raw_dir(year: int, data_dir: str | Path | None = None) -> Path:
+    """``<data_dir>/raw/<year>``; ``data_dir`` defaults to the repository's ``data/``."""
+    return _data_dir(data_dir) / "raw" / str(year)
+
+
+def processed_dir(year: int, data_dir: str | Path | None = None) -> Path:
+    """``<data_dir>/processed/<year>``; ``data_dir`` defaults to the repository's ``data/``."""
+    return _data_dir(data_dir) / "processed" / str(year)
+
+
+def codebook_path(year: int, data_dir: str | Path | None = None) -> Path:
+    """Where the codebook of ``year`` lives: ``<data_dir>/raw/<year>/codebook.yaml``."""
+    return raw_dir(year, data_dir) / "codebook.yaml"
