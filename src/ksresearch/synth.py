@@ -1,0 +1,423 @@
+"""A synthetic KS employee-index survey with a known truth.
+
+Respondents are generated from latent constructs with set correlations, item loadings and
+company effects; turnover intention is a linear function of the constructs with set weights;
+shift workers are more stressed (within their company, while shift work is concentrated in
+some companies); AI use varies by industry and centre size; formal-education relevance is low.
+The export carries the mess a real survey tool produces: item non-response, "don't know",
+straight-liners, speeders and duplicate submissions.
+
+Everything the generator decides is written to ``truth.json`` so that tests can check that
+the analyses recover it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .codebook import Codebook, load_codebook
+
+__all__ = ["SynthSurvey", "generate", "write_export", "write_synth", "LATENTS", "TURNOVER_WEIGHTS"]
+
+#: Latent variables behind the items (``edu_rel`` is a single-item latent).
+LATENTS = [
+    "motivation",
+    "satisfaction",
+    "culture",
+    "leadership",
+    "involvement",
+    "development",
+    "technology",
+    "stress",
+    "attractiveness",
+    "edu_rel",
+]
+# Loading of each latent on a general "engagement" factor: corr(i, j) = g_i * g_j.
+_GENERAL = dict(
+    motivation=0.75, satisfaction=0.80, culture=0.65, leadership=0.60, involvement=0.65,
+    development=0.70, technology=0.45, stress=-0.45, attractiveness=0.60, edu_rel=0.30,
+)  # fmt: skip
+#: Standardised weights of the latents on turnover intention (within the population).
+TURNOVER_WEIGHTS = dict(
+    motivation=0.0, satisfaction=-0.06, culture=0.0, leadership=-0.04, involvement=-0.36,
+    development=-0.12, technology=0.0, stress=0.24, attractiveness=-0.10, edu_rel=-0.10,
+)  # fmt: skip
+# Centre of each item's answers on the 1-5 scale (before reverse keying).
+_ITEM_MEAN = dict(
+    motivation=3.9, satisfaction=4.0, culture=3.9, leadership=4.1, involvement=2.8,
+    development=3.2, technology=3.3, stress=3.3, attractiveness=2.7, edu_rel=2.2,
+    turnover_intention=2.6, ai_usefulness=3.6, selfservice=3.5,
+)  # fmt: skip
+_LOADINGS = (0.80, 0.72, 0.66, 0.60)
+_COMPANY_SD = 0.30  # sd of company effects on every latent (ICC about 0.08)
+_SHIFT_STRESS = 0.40  # within-company effect of shift work on latent stress (sd units)
+_SHIFT_CONFOUND = -0.80  # company stress effect per unit of shift share (centred): confounds raw gaps
+_INDUSTRY_AI = {1: 0.6, 2: 0.3, 3: 0.9, 4: -0.2, 5: -0.9, 6: -0.6, 7: 0.4, 8: -0.3}  # logit of AI use
+_SIZE_AI = 0.35  # logit change per centre-size band
+_INDUSTRY_SHIFT = {1: 0.05, 2: 0.05, 3: 0.45, 4: 0.40, 5: 0.75, 6: 0.25, 7: 0.20, 8: 0.15}
+_INDUSTRY_SS = {1: 0.4, 2: 0.2, 3: 0.3, 4: 0.0, 5: -0.3, 6: -0.2, 7: 0.5, 8: 0.0}  # self-service
+_YEAR_SHIFT = {2025: dict(involvement=0.10, technology=0.15)}  # latent mean change vs 2024
+_SIZE_BANDS = [(0, 10), (10, 50), (50, 100), (100, 250), (250, 1000), (1000, 10**6)]
+
+_NAME_A = ["Nord", "Fjell", "Vik", "Bølge", "Lys", "Havn", "Skog", "Elv", "Stjerne", "Berg", "Sol", "Fjord"]
+_NAME_B = ["kraft", "tel", "bank", "reise", "forsikring", "handel", "data", "energi", "linje", "hjelp"]
+
+
+@dataclass
+class SynthSurvey:
+    """A generated survey: the export as a survey tool writes it, its codebook and the truth."""
+
+    responses: pd.DataFrame
+    codebook: Codebook
+    truth: dict
+
+
+def _corr() -> np.ndarray:
+    g = np.array([_GENERAL[k] for k in LATENTS])
+    r = np.outer(g, g)
+    np.fill_diagonal(r, 1.0)
+    return r
+
+
+def _lmg(cov: np.ndarray, beta: np.ndarray, noise_var: float) -> tuple[np.ndarray, float]:
+    """Population general dominance (LMG) of each predictor of ``y = X beta + e``, by brute
+    force over all subsets; returns the shares (summing to R²) and R²."""
+    p = len(beta)
+    sd = np.sqrt(np.diag(cov))
+    r = cov / np.outer(sd, sd)
+    var_y = beta @ cov @ beta + noise_var
+    c = (cov @ beta) / sd / np.sqrt(var_y)  # corr(predictor, y)
+
+    def r2(idx: tuple[int, ...]) -> float:
+        if not idx:
+            return 0.0
+        ix = list(idx)
+        return float(c[ix] @ np.linalg.solve(r[np.ix_(ix, ix)], c[ix]))
+
+    weights = np.zeros(p)
+    for k in range(p):
+        others = [j for j in range(p) if j != k]
+        for size in range(p):
+            for s in itertools.combinations(others, size):
+                weights[k] += (r2(tuple(sorted(s + (k,)))) - r2(s)) / (p * math.comb(p - 1, size))
+    return weights, r2(tuple(range(p)))
+
+
+def _companies(n_companies: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng([seed, 1])
+    names = [a + b for a, b in itertools.product(_NAME_A, _NAME_B)]
+    rng.shuffle(names)
+    if n_companies > len(names):
+        raise ValueError(f"at most {len(names)} synthetic companies, asked for {n_companies}")
+    industry = rng.choice(np.arange(1, 9), size=n_companies, p=[0.2, 0.1, 0.12, 0.1, 0.12, 0.16, 0.12, 0.08])
+    employees = np.exp(rng.normal(np.log(70), 1.1, size=n_companies)).round().clip(4, 1500).astype(int)
+    band = np.searchsorted([b[1] for b in _SIZE_BANDS], employees, side="right") + 1
+    shift_share = np.clip([_INDUSTRY_SHIFT[i] + rng.normal(0, 0.1) for i in industry], 0, 0.95)
+    effects = rng.normal(0, _COMPANY_SD, size=(n_companies, len(LATENTS)))
+    s = LATENTS.index("stress")
+    effects[:, s] += _SHIFT_CONFOUND * (shift_share - shift_share.mean())
+    return pd.DataFrame(
+        {
+            "company": [f"{n} AS" for n in names[:n_companies]],
+            "industry": industry,
+            "employees": employees,
+            "centre_size": band,
+            "shift_share": shift_share,
+            "effects": list(effects),
+        }
+    )
+
+
+def _respondents_per_company(companies: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    n = np.maximum(3, np.round(companies["employees"] * rng.uniform(0.3, 0.7, len(companies)))).astype(int)
+    n = np.minimum(n, 400)
+    # Always a couple of companies below the anonymity minimum.
+    n[: min(2, len(n))] = [3, 4][: min(2, len(n))]
+    return n
+
+
+def _likert(latent: np.ndarray, loading: float, mean: float, rng: np.random.Generator, reverse: bool) -> np.ndarray:
+    star = loading * latent + np.sqrt(1 - loading**2) * rng.standard_normal(len(latent))
+    x = np.clip(np.round(mean + 1.0 * star), 1, 5)
+    return 6 - x if reverse else x
+
+
+def generate(year: int, seed: int = 2025, n_companies: int = 30, codebook: Codebook | None = None) -> SynthSurvey:
+    """Generate one year of the synthetic survey.
+
+    Parameters
+    ----------
+    year : int
+        Survey year; its codebook decides which questions exist.
+    seed : int
+        Random seed: the same seed gives the same companies in every year and the same file.
+    n_companies : int
+        Number of companies taking part (two of them always fall below the anonymity minimum).
+    codebook : Codebook, optional
+        Defaults to the repository's ``data/raw/<year>/codebook.yaml``.
+
+    Returns
+    -------
+    SynthSurvey
+        ``responses`` in export coding (codes, "don't know" as its code, blanks as missing,
+        duplicate submissions included), ``codebook`` and ``truth``.
+
+    Examples
+    --------
+    >>> s = generate(2025, seed=1, n_companies=8)
+    >>> s.truth["turnover"]["order"][0]
+    'involvement'
+    >>> s.responses["company"].nunique()
+    8
+    """
+    if n_companies < 1:
+        raise ValueError(f"n_companies must be at least 1, got {n_companies}")
+    cb = codebook if codebook is not None else load_codebook(config.codebook_path(year))
+    if cb.year != year:
+        raise ValueError(f"codebook is for {cb.year}, not {year}")
+    rng = np.random.default_rng([seed, year])
+    comp = _companies(n_companies, seed)
+    n_per = _respondents_per_company(comp, rng)
+    ci = np.repeat(np.arange(n_companies), n_per)
+    n = len(ci)
+    c = comp.iloc[ci].reset_index(drop=True)
+
+    # ---- background
+    role = rng.choice([1, 2, 3, 4], size=n, p=[0.8, 0.1, 0.04, 0.06])
+    tenure = rng.choice([1, 2, 3, 4, 5], size=n, p=[0.22, 0.28, 0.25, 0.15, 0.10])
+    age = rng.choice([1, 2, 3, 4, 5], size=n, p=[0.25, 0.35, 0.18, 0.13, 0.09])
+    education = rng.choice([1, 2, 3, 4], size=n, p=[0.35, 0.15, 0.35, 0.15])
+    location = rng.choice([1, 2, 3], size=n, p=[0.45, 0.15, 0.40])
+    shift = rng.uniform(size=n) < c["shift_share"].to_numpy()
+
+    # ---- latents: individual part ~ N(0, R), plus company effect, year change and shift effect
+    r = _corr()
+    z = rng.multivariate_normal(np.zeros(len(LATENTS)), r, size=n)
+    lat = z + np.vstack(c["effects"].to_numpy())
+    for name, delta in _YEAR_SHIFT.get(year, {}).items():
+        lat[:, LATENTS.index(name)] += delta
+    lat[:, LATENTS.index("stress")] += _SHIFT_STRESS * shift
+    lat[:, LATENTS.index("edu_rel")] += -0.25 * (education - 2.5)
+    beta = np.array([TURNOVER_WEIGHTS[k] for k in LATENTS])
+    explained = beta @ r @ beta
+    toi = lat @ beta + np.sqrt(1 - explained) * rng.standard_normal(n)
+
+    # ---- AI use: logistic in industry and centre size
+    ai_logit = np.array([_INDUSTRY_AI[i] for i in c["industry"]]) + _SIZE_AI * (c["centre_size"] - 3.5)
+    ai_logit = ai_logit + 0.3 * (role == 4)
+    ai_user = rng.uniform(size=n) < 1 / (1 + np.exp(-ai_logit))
+    ai_useful_lat = 0.4 * z[:, LATENTS.index("technology")] + np.sqrt(1 - 0.16) * rng.standard_normal(n)
+    ss_lat = np.array([_INDUSTRY_SS[i] for i in c["industry"]]) + rng.standard_normal(n)
+
+    latent_of = {k: lat[:, j] for j, k in enumerate(LATENTS)}
+    latent_of["turnover_intention"] = toi
+    latent_of["ai_usefulness"] = ai_useful_lat
+    latent_of["selfservice"] = ss_lat
+
+    out: dict[str, object] = {}
+    loadings: dict[str, float] = {}
+    for item in cb.items:
+        key = "edu_rel" if item.id == "edu_rel" else item.construct
+        if item.type == "likert" and key is not None:
+            pos = cb.construct_items(key).index(item.id) if item.construct else 0
+            lam = 0.85 if item.id == "edu_rel" else _LOADINGS[pos % len(_LOADINGS)]
+            loadings[item.id] = lam
+            out[item.id] = _likert(latent_of[key], lam, _ITEM_MEAN[key], rng, item.reverse)
+        elif item.type == "nps":
+            drive = 0.55 * latent_of["satisfaction"] + 0.35 * latent_of["attractiveness"]
+            out[item.id] = np.clip(np.round(7.0 + 1.6 * drive + 1.3 * rng.standard_normal(n)), 0, 10)
+        elif item.type == "numeric":
+            out[item.id] = np.where(rng.uniform(size=n) < 0.8, 37.5, rng.choice([20.0, 22.5, 30.0, 40.0], n))
+        elif item.type == "text":
+            out[item.id] = np.where(rng.uniform(size=n) < 0.1, "Fin arbeidsplass; travle dager, \"alltid\" noe nytt.", "")
+        elif item.id == "ai_freq":
+            out[item.id] = np.where(ai_user, rng.choice([2, 3, 4, 5], size=n, p=[0.2, 0.25, 0.3, 0.25]), 1)
+        elif item.type == "multi":
+            for code in item.options:
+                if item.id == "ai_use":
+                    p = [0.55, 0.6, 0.5, 0.2, 0.3, 0.1][code - 1]
+                    out[f"{item.id}_{code}"] = np.where(ai_user, (rng.uniform(size=n) < p).astype(float), np.nan)
+                else:
+                    p = 0.25 if code < 5 else 0.35
+                    out[f"{item.id}_{code}"] = (rng.uniform(size=n) < p).astype(float)
+        else:
+            raise ValueError(f"synth does not know how to generate item {item.id!r} ({item.type})")
+    for item_id in cb.construct_items("ai_usefulness") if "ai_usefulness" in cb.constructs else []:
+        out[item_id] = np.where(ai_user, out[item_id], np.nan)  # asked of users only
+
+    seg = {
+        "company": c["company"].to_numpy(),
+        "industry": c["industry"].to_numpy(),
+        "centre_size": c["centre_size"].to_numpy(),
+        "role": role,
+        "tenure": tenure,
+        "age_band": age,
+        "education": education,
+        "work_location": location,
+        "shift_work": np.where(shift, 1, 2),
+    }
+    ids = rng.permutation(n) + 1
+    m = cb.meta
+    start = pd.Timestamp(f"{year}-09-01 08:00:00")
+    frame = {
+        m.respondent_id: [f"R{year}{i:06d}" for i in ids],
+        m.submitted_at: (start + pd.to_timedelta(rng.uniform(0, 40 * 86400, n).round(), unit="s")).strftime(
+            "%Y-%m-%d %H:%M:%S"
+        ),
+        m.duration: np.round(np.exp(rng.normal(np.log(540), 0.35, n)), 1),
+    }
+    for s in cb.segments:
+        frame[s.id] = seg[s.id]
+    df = pd.DataFrame(frame)
+    for col in cb.columns[3 + len(cb.segments) :]:
+        df[col.name] = out[col.name]
+
+    # ---- the mess of a real export
+    likert = [i.id for i in cb.items if i.type == "likert"]
+    dk_items = [i for i in likert if i.startswith(("led_", "tec_", "ai_useful", "ss_", "edu_rel"))]
+    vals = df[likert].to_numpy(dtype=float)
+    nonresp = (rng.uniform(size=vals.shape) < 0.02) & ~np.isnan(vals)
+    vals[nonresp] = np.nan
+    df[likert] = vals
+    dk = (rng.uniform(size=(n, len(dk_items))) < 0.04) & df[dk_items].notna().to_numpy()
+    df[dk_items] = df[dk_items].mask(dk, 9)
+    order = rng.permutation(n)
+    n_straight, n_speed, n_dup = max(1, round(0.015 * n)), max(1, round(0.02 * n)), max(1, round(0.005 * n))
+    straight = order[:n_straight]
+    speed = order[n_straight : n_straight + n_speed]
+    dup = order[n_straight + n_speed : n_straight + n_speed + n_dup]
+    asked = df[likert].notna() | pd.DataFrame(nonresp, columns=likert)  # items each respondent saw
+    df.loc[straight, likert] = np.repeat(rng.choice([3, 4, 5], size=(n_straight, 1)), len(likert), axis=1)
+    df.loc[speed, m.duration] = np.round(rng.uniform(45, 110, n_speed), 1)
+    df.loc[speed, likert] = rng.integers(1, 6, size=(n_speed, len(likert)))
+    df[likert] = df[likert].where(asked)
+    dups = df.loc[dup].copy()
+    dups[m.submitted_at] = (pd.to_datetime(dups[m.submitted_at]) + pd.Timedelta(minutes=7)).dt.strftime(
+        "%Y-%m-%d %H:%M:%S"
+    )
+    df = pd.concat([df, dups]).sort_values(m.submitted_at, kind="stable").reset_index(drop=True)
+    for col in cb.columns:
+        if col.dtype == "int":
+            df[col.name] = df[col.name].astype("Int64")
+
+    # ---- the truth
+    cov = r + _COMPANY_SD**2 * np.eye(len(LATENTS))
+    shares, r2_pop = _lmg(cov, beta, 1 - explained)
+    order_lmg = [LATENTS[k] for k in np.argsort(-shares)]
+    industry_rate = {
+        int(k): float(1 / (1 + np.exp(-v))) for k, v in _INDUSTRY_AI.items()
+    }  # at the mean centre size, agents
+    truth = {
+        "year": year,
+        "seed": seed,
+        "n_companies": n_companies,
+        "n_respondents": int(n),
+        "n_rows": int(len(df)),
+        "companies": {
+            row.company: {
+                "industry": int(row.industry),
+                "centre_size": int(row.centre_size),
+                "n_respondents": int(k),
+                "shift_share": round(float(row.shift_share), 4),
+            }
+            for row, k in zip(comp.itertuples(), n_per, strict=True)
+        },
+        "latents": LATENTS,
+        "latent_correlation": np.round(r, 6).tolist(),
+        "company_sd": _COMPANY_SD,
+        "item_loadings": loadings,
+        "item_means": {k: _ITEM_MEAN[k] for k in _ITEM_MEAN},
+        "year_change_vs_2024": _YEAR_SHIFT.get(year, {}),
+        "measurement_invariant_across_years": True,
+        "turnover": {
+            "weights": TURNOVER_WEIGHTS,
+            "r2": round(r2_pop, 6),
+            "lmg": {k: round(float(v), 6) for k, v in zip(LATENTS, shares, strict=True)},
+            "order": order_lmg,
+        },
+        "shift_work": {
+            "stress_effect_within_company": _SHIFT_STRESS,
+            "company_confounding_per_share": _SHIFT_CONFOUND,
+            "asked": "shift_work" in {s.id for s in cb.segments},
+        },
+        "ai": {
+            "use_rate_by_industry": industry_rate,
+            "logit_per_size_band": _SIZE_AI,
+            "user_rate_observed": round(float(ai_user.mean()), 4),
+        },
+        "selfservice_by_industry": {int(k): v for k, v in _INDUSTRY_SS.items()},
+        "education_relevance_mean": _ITEM_MEAN["edu_rel"],
+        "mess": {
+            "item_nonresponse_rate": 0.02,
+            "dont_know_rate": 0.04,
+            "dont_know_items": dk_items,
+            "straightliners": sorted(f"R{year}{ids[i]:06d}" for i in straight),
+            "speeders": sorted(f"R{year}{ids[i]:06d}" for i in speed),
+            "duplicate_submissions": sorted(f"R{year}{ids[i]:06d}" for i in dup),
+        },
+    }
+    return SynthSurvey(df, cb, truth)
+
+
+def write_export(df: pd.DataFrame, path: str | Path, codebook: Codebook, fmt: str = "csv") -> Path:
+    """Write ``df`` as a survey tool would: Norwegian Excel CSV (``;``, decimal comma,
+    UTF-8 with BOM), XLSX, or SPSS ``.sav`` with the codebook's value labels (nb)."""
+    path = Path(path)
+    if fmt == "csv":
+        df.to_csv(path, sep=";", decimal=",", index=False, encoding="utf-8-sig")
+    elif fmt == "xlsx":
+        df.to_excel(path, index=False, engine="openpyxl")
+    elif fmt == "sav":
+        import pyreadstat
+
+        out = df.copy()
+        labels: dict[str, dict[float, str]] = {}
+        for col in codebook.columns:
+            if col.dtype == "int":
+                out[col.name] = out[col.name].astype("float64")
+                try:
+                    labels[col.name] = {float(k): v for k, v in codebook.labels(col.source).items()}
+                except KeyError:
+                    pass
+        for col in out.columns:
+            if out[col].dtype == object or str(out[col].dtype).startswith("str"):
+                out[col] = out[col].astype(object)
+        pyreadstat.write_sav(out, str(path), variable_value_labels=labels)
+    else:
+        raise ValueError(f"format must be csv, xlsx or sav, got {fmt!r}")
+    return path
+
+
+def write_synth(
+    year: int,
+    seed: int = 2025,
+    data_dir: str | Path | None = None,
+    n_companies: int = 30,
+    fmt: Literal["csv", "xlsx", "sav"] = "csv",
+) -> Path:
+    """Generate a year and write ``raw/<year>/``: ``responses.<fmt>``, ``codebook.yaml`` and
+    ``truth.json``. Any earlier export of that year in the folder is replaced.
+
+    Returns the path of the written export.
+    """
+    cb_src = config.codebook_path(year)
+    survey = generate(year, seed=seed, n_companies=n_companies)
+    raw = config.raw_dir(year, data_dir)
+    raw.mkdir(parents=True, exist_ok=True)
+    for old in raw.glob("responses.*"):
+        old.unlink()
+    target_cb = raw / "codebook.yaml"
+    if target_cb.resolve() != cb_src.resolve():
+        target_cb.write_bytes(cb_src.read_bytes())
+    path = write_export(survey.responses, raw / f"responses.{fmt}", survey.codebook, fmt)
+    (raw / "truth.json").write_text(json.dumps(survey.truth, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
