@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -22,12 +22,14 @@ app = typer.Typer(
 
 DataDir = Annotated[
     Path | None,
-    typer.Option("--data-dir", help="Folder holding raw/ and processed/ (default: the repository's data/)."),
+    typer.Option(
+        "--data-dir", help="Folder holding raw/ and processed/ (default: the repository's data/)."
+    ),
 ]
 Year = Annotated[int, typer.Option("--year", help="Survey year.")]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     csv = "csv"
     xlsx = "xlsx"
     sav = "sav"
@@ -50,7 +52,9 @@ def synth(
     from .synth import write_synth
 
     try:
-        path = write_synth(year, seed=seed, data_dir=data_dir, n_companies=companies, fmt=format.value)
+        path = write_synth(
+            year, seed=seed, data_dir=data_dir, n_companies=companies, fmt=format.value
+        )
     except (ValueError, CodebookError) as exc:
         _fail(exc)
     typer.echo(f"wrote {path} (+ codebook.yaml, truth.json)")
@@ -77,3 +81,7 @@ def ingest(year: Year, data_dir: DataDir = None) -> None:
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":  # python -m ksresearch.cli
+    main()

@@ -73,10 +73,14 @@ class Scale(_Strict):
         special = set(self.dont_know) | set(self.missing)
         inside = sorted(c for c in special if self.min <= c <= self.max)
         if inside:
-            raise ValueError(f"missing/don't-know codes {inside} lie inside the scale {self.min}..{self.max}")
+            raise ValueError(
+                f"missing/don't-know codes {inside} lie inside the scale {self.min}..{self.max}"
+            )
         stray = sorted(c for c in self.labels if not (self.min <= c <= self.max or c in special))
         if stray:
-            raise ValueError(f"labels for codes {stray} that are neither on the scale nor missing codes")
+            raise ValueError(
+                f"labels for codes {stray} that are neither on the scale nor missing codes"
+            )
         return self
 
     @property
@@ -115,13 +119,19 @@ class Item(_Strict):
         if not coded and self.scale is not None:
             raise ValueError(f"item {self.id!r} of type {self.type} takes no 'scale'")
         if (self.type == "multi") != bool(self.options):
-            raise ValueError(f"item {self.id!r}: 'options' belong to (and are required by) multi items")
+            raise ValueError(
+                f"item {self.id!r}: 'options' belong to (and are required by) multi items"
+            )
         if self.reverse and self.type not in ("likert", "nps"):
             raise ValueError(f"item {self.id!r}: only likert or nps items can be reverse-keyed")
         if self.construct is not None and self.type not in ("likert", "nps"):
-            raise ValueError(f"item {self.id!r}: only likert or nps items can belong to a construct")
+            raise ValueError(
+                f"item {self.id!r}: only likert or nps items can belong to a construct"
+            )
         if (self.min is not None or self.max is not None) and self.type != "numeric":
-            raise ValueError(f"item {self.id!r}: 'min'/'max' are for numeric items; coded items use a scale")
+            raise ValueError(
+                f"item {self.id!r}: 'min'/'max' are for numeric items; coded items use a scale"
+            )
         return self
 
 
@@ -137,7 +147,9 @@ class Segment(_Strict):
     @model_validator(mode="after")
     def _check(self) -> Segment:
         if (self.type == "category") != bool(self.values):
-            raise ValueError(f"segment {self.id!r}: category segments need 'values', id segments take none")
+            raise ValueError(
+                f"segment {self.id!r}: category segments need 'values', id segments take none"
+            )
         return self
 
 
@@ -202,6 +214,15 @@ class Codebook(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Codebook:
+        for item in self.items:
+            if item.scale is not None and item.scale not in self.scales:
+                raise ValueError(
+                    f"item {item.id!r} uses unknown scale {item.scale!r}; scales: {sorted(self.scales)}"
+                )
+            if item.construct is not None and item.construct not in self.constructs:
+                raise ValueError(
+                    f"item {item.id!r} names unknown construct {item.construct!r}; constructs: {sorted(self.constructs)}"
+                )
         names = [self.meta.respondent_id, self.meta.submitted_at, self.meta.duration]
         names += [s.id for s in self.segments] + [c.name for c in self._item_columns()]
         seen: set[str] = set()
@@ -210,13 +231,6 @@ class Codebook(_Strict):
             raise ValueError(f"column names used twice: {dupes}")
         if "company" not in {s.id for s in self.segments}:
             raise ValueError("a segment with id 'company' is required (benchmarks are per company)")
-        for item in self.items:
-            if item.scale is not None and item.scale not in self.scales:
-                raise ValueError(f"item {item.id!r} uses unknown scale {item.scale!r}; scales: {sorted(self.scales)}")
-            if item.construct is not None and item.construct not in self.constructs:
-                raise ValueError(
-                    f"item {item.id!r} names unknown construct {item.construct!r}; constructs: {sorted(self.constructs)}"
-                )
         trend = [i.trend_id for i in self.items if i.trend_id]
         if len(trend) != len(set(trend)):
             raise ValueError("a trend_id is used by more than one item")
@@ -225,9 +239,13 @@ class Codebook(_Strict):
             if not members:
                 raise ValueError(f"construct {cid!r} has no items")
             if con.min_items > len(members):
-                raise ValueError(f"construct {cid!r}: min_items {con.min_items} exceeds its {len(members)} items")
+                raise ValueError(
+                    f"construct {cid!r}: min_items {con.min_items} exceeds its {len(members)} items"
+                )
             if len({i.scale for i in members}) > 1:
-                raise ValueError(f"construct {cid!r} mixes scales {sorted({i.scale for i in members})}")
+                raise ValueError(
+                    f"construct {cid!r} mixes scales {sorted({i.scale for i in members})}"
+                )
         return self
 
     # ------------------------------------------------------------------ lookups
@@ -236,7 +254,9 @@ class Codebook(_Strict):
         for item in self.items:
             if item.id == item_id:
                 return item
-        raise KeyError(f"no item {item_id!r} in codebook {self.year} (items: {[i.id for i in self.items]})")
+        raise KeyError(
+            f"no item {item_id!r} in codebook {self.year} (items: {[i.id for i in self.items]})"
+        )
 
     def segment(self, segment_id: str) -> Segment:
         """The segment called ``segment_id``."""
@@ -248,7 +268,9 @@ class Codebook(_Strict):
     def construct_items(self, construct: str) -> list[str]:
         """Ids of the items of ``construct``, in questionnaire order."""
         if construct not in self.constructs:
-            raise KeyError(f"no construct {construct!r} in codebook {self.year} (constructs: {sorted(self.constructs)})")
+            raise KeyError(
+                f"no construct {construct!r} in codebook {self.year} (constructs: {sorted(self.constructs)})"
+            )
         return [i.id for i in self.items if i.construct == construct]
 
     def scale_of(self, item_id: str) -> Scale:
@@ -288,13 +310,20 @@ class Codebook(_Strict):
                 for code in item.options:
                     yield Column(f"{item.id}_{code}", "option", item.id, "int", frozenset({0, 1}))
             elif item.type == "numeric":
-                yield Column(item.id, "item", item.id, "float", None, frozenset(), item.min, item.max)
+                yield Column(
+                    item.id, "item", item.id, "float", None, frozenset(), item.min, item.max
+                )
             elif item.type == "text":
                 yield Column(item.id, "item", item.id, "string")
             else:
                 scale = self.scales[item.scale]  # type: ignore[index]
                 yield Column(
-                    item.id, "item", item.id, "int", frozenset(scale.valid_codes), frozenset(scale.missing_codes)
+                    item.id,
+                    "item",
+                    item.id,
+                    "int",
+                    frozenset(scale.valid_codes),
+                    frozenset(scale.missing_codes),
                 )
 
     @property
@@ -310,7 +339,16 @@ class Codebook(_Strict):
             if seg.type == "id":
                 cols.append(Column(seg.id, "segment", seg.id, "string", required=seg.required))
             else:
-                cols.append(Column(seg.id, "segment", seg.id, "int", frozenset(seg.values), required=seg.required))
+                cols.append(
+                    Column(
+                        seg.id,
+                        "segment",
+                        seg.id,
+                        "int",
+                        frozenset(seg.values),
+                        required=seg.required,
+                    )
+                )
         cols.extend(self._item_columns())
         return cols
 
@@ -360,9 +398,13 @@ def load_codebook(path: str | Path) -> Codebook:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise CodebookError(f"codebook {path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}") from exc
+        raise CodebookError(
+            f"codebook {path}: invalid YAML{where}: {getattr(exc, 'problem', exc)}"
+        ) from exc
     if not isinstance(data, dict):
-        raise CodebookError(f"codebook {path}: expected a mapping at the top, got {type(data).__name__}")
+        raise CodebookError(
+            f"codebook {path}: expected a mapping at the top, got {type(data).__name__}"
+        )
     try:
         cb = Codebook.model_validate(data)
     except ValidationError as exc:

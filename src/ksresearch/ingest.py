@@ -30,9 +30,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 
 from . import config
-from .codebook import Codebook, Column, CodebookError, load_codebook
+from .codebook import Codebook, CodebookError, Column, load_codebook
 
 __all__ = [
     "IngestError",
@@ -51,7 +53,7 @@ __all__ = [
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".sav")
 #: A file where more than this share of rows would be quarantined is refused as a whole.
 MAX_QUARANTINE_SHARE = 0.5
-_BOMS = {b"\xef\xbb\xbf": "utf-8-sig"}
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class IngestError(ValueError):
@@ -110,21 +112,24 @@ def find_export(raw_dir: str | Path) -> Path:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise IngestError(raw_dir, "folder not found")
-    found = sorted(p for p in raw_dir.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and p.is_file())
+    found = sorted(
+        p for p in raw_dir.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and p.is_file()
+    )
     if not found:
         raise IngestError(raw_dir, f"no survey export ({', '.join(EXPORT_SUFFIXES)}) in the folder")
     if len(found) > 1:
-        raise IngestError(raw_dir, f"more than one export: {[p.name for p in found]}; keep one per year")
+        raise IngestError(
+            raw_dir, f"more than one export: {[p.name for p in found]}; keep one per year"
+        )
     return found[0]
 
 
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    for bom, enc in _BOMS.items():
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError as exc:
-                raise _undecodable(path, data, exc) from None
+    if data.startswith(_UTF8_BOM):
+        try:
+            return data[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise _undecodable(path, data, exc.start + len(_UTF8_BOM)) from None
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
         raise IngestError(path, "contains NUL bytes: looks like UTF-16 or a binary file; "
                                 "export the CSV as UTF-8 or Windows-1252 (cp1252)", row=1)  # fmt: skip
@@ -135,17 +140,18 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
-        raise _undecodable(path, data, exc) from None
+        raise _undecodable(path, data, exc.start) from None
 
 
-def _undecodable(path: Path, data: bytes, exc: UnicodeDecodeError) -> IngestError:
-    line = data[: exc.start].count(b"\n") + 1
+def _undecodable(path: Path, data: bytes, offset: int) -> IngestError:
+    line = data[:offset].count(b"\n") + 1
+    start = data.rfind(b"\n", 0, offset) + 1
     return IngestError(
         path,
-        f"cannot decode byte 0x{data[exc.start]:02x} at byte offset {exc.start} (line {line}) as "
+        f"cannot decode byte 0x{data[offset]:02x} at byte offset {offset} (line {line}) as "
         "UTF-8 or Windows-1252 (cp1252); re-export the file as UTF-8",
         row=line,
-        value=data[max(0, exc.start - 10) : exc.start + 10].decode("latin-1"),
+        value=data[max(start, offset - 20) : offset + 1].decode("utf-8", errors="replace"),
     )
 
 
@@ -154,7 +160,9 @@ def _sniff_separator(header: str) -> str:
     return max(counts, key=lambda s: (counts[s], s == ";"))
 
 
-def read_export(path: str | Path, codebook: Codebook | None = None) -> tuple[pd.DataFrame, ReadInfo]:
+def read_export(
+    path: str | Path, codebook: Codebook | None = None
+) -> tuple[pd.DataFrame, ReadInfo]:
     """Read an export as the survey tool wrote it, without interpreting any value.
 
     CSV: UTF-8, UTF-8 with BOM or Windows-1252; ``;``, ``,`` or tab separated (sniffed from
@@ -202,7 +210,9 @@ def read_export(path: str | Path, codebook: Codebook | None = None) -> tuple[pd.
                 df[col] = df[col].replace("", None)
         info = ReadInfo(path, "sav", sha256=digest)
     else:
-        raise IngestError(path, f"unsupported file type {suffix!r}; use {', '.join(EXPORT_SUFFIXES)}")
+        raise IngestError(
+            path, f"unsupported file type {suffix!r}; use {', '.join(EXPORT_SUFFIXES)}"
+        )
     if len(df.columns) == 0 or len(df) == 0:
         raise IngestError(path, "no data rows: the export holds a header at most")
     df.columns = [str(c).strip() for c in df.columns]
@@ -259,8 +269,15 @@ def codebook_schema(codebook: Codebook) -> pa.DataFrameSchema:
             lo = -np.inf if c.min is None else c.min
             hi = np.inf if c.max is None else c.max
             checks.append(pa.Check.in_range(lo, hi))
-        dtype = {"int": "Float64", "float": "Float64", "string": object, "datetime": "datetime64[ns]"}[c.dtype]
-        cols[c.name] = pa.Column(dtype, checks, nullable=not c.required, required=True, coerce=False)
+        dtype = {
+            "int": "Float64",
+            "float": "Float64",
+            "string": object,
+            "datetime": "datetime64[ns]",
+        }[c.dtype]
+        cols[c.name] = pa.Column(
+            dtype, checks, nullable=not c.required, required=True, coerce=False
+        )
     return pa.DataFrameSchema(cols, strict=True, ordered=False)
 
 
@@ -268,9 +285,15 @@ def _parse_numeric(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers (decimal comma or point) -> Float64; returns values and a mask of unparseable cells."""
     if pd.api.types.is_numeric_dtype(raw.dtype):
         return raw.astype("Float64"), pd.Series(False, index=raw.index)
-    text = raw.astype("string").str.strip().replace("", pd.NA)
-    if text.str.contains(",", regex=False).any():
-        text = text.str.replace(",", ".", regex=False)
+    arr = pa_arrow.array(raw.to_numpy(dtype=object), type=pa_arrow.string(), from_pandas=True)
+    if pc.any(pc.match_substring(arr, ",")).as_py():
+        arr = pc.replace_substring(arr, ",", ".")
+    try:  # fast path: a clean column casts in one go
+        num = pd.Series(pd.array(arr.cast(pa_arrow.float64()), dtype="Float64"), index=raw.index)
+        return num, pd.Series(False, index=raw.index)
+    except (pa_arrow.ArrowInvalid, pa_arrow.ArrowNotImplementedError):
+        pass
+    text = pd.Series(arr.to_pandas(), index=raw.index, dtype="string").str.strip().replace("", pd.NA)
     num = pd.to_numeric(text, errors="coerce").astype("Float64")
     return num, text.notna() & num.isna()
 
@@ -282,9 +305,19 @@ def _parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.to_datetime(text, errors="coerce", format="ISO8601")
     retry = text.notna() & out.isna()
     if retry.any():  # Norwegian style: 14.09.2025 13:45(:02)
-        out[retry] = pd.to_datetime(text[retry], errors="coerce", dayfirst=True, format="mixed")
+        out[retry] = [_one_datetime(v) for v in text[retry]]
+    # pandas 3 reads e.g. "-1" as the year -1: no survey was answered outside these years.
+    out = out.where((out >= pd.Timestamp("1900-01-01")) & (out < pd.Timestamp("2200-01-01")))
     out = out.astype("datetime64[ns]")
     return out, text.notna() & out.isna()
+
+
+def _one_datetime(value: str) -> pd.Timestamp:
+    # pandas' mixed-format parser raises OutOfBoundsDatetime for e.g. "-1" even with errors="coerce".
+    try:
+        return pd.to_datetime(value, dayfirst=True)
+    except (ValueError, OverflowError):
+        return pd.NaT
 
 
 def _as_text(raw: pd.Series) -> pd.Series:
@@ -303,7 +336,9 @@ def _check_columns(path: Path, df: pd.DataFrame, codebook: Codebook) -> None:
     expected = codebook.column_names
     dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
     if dupes:
-        raise IngestError(path, f"column names appear twice in the header: {dupes}", row=1, column=dupes[0])
+        raise IngestError(
+            path, f"column names appear twice in the header: {dupes}", row=1, column=dupes[0]
+        )
     missing = [c for c in expected if c not in df.columns]
     if missing:
         raise IngestError(path, f"{len(missing)} required column(s) missing from the export: {missing} "
@@ -359,7 +394,9 @@ def process(raw: pd.DataFrame, codebook: Codebook, *, source: str | Path = "<exp
         else:
             typed[col.name], bad = _as_text(s), pd.Series(False, index=s.index)
         for i in np.flatnonzero(bad.to_numpy()):
-            reasons[i].append(("unparseable", f"unparseable value {_show(s.iloc[i])} in column {col.name!r}"))
+            reasons[i].append(
+                ("unparseable", f"unparseable value {_show(s.iloc[i])} in column {col.name!r}")
+            )
     frame = pd.DataFrame(typed)
     schema = codebook_schema(codebook)
     try:
@@ -369,14 +406,18 @@ def process(raw: pd.DataFrame, codebook: Codebook, *, source: str | Path = "<exp
         fc = fc[fc["index"].notna()]
         kinds = {c.name: c for c in codebook.columns}
         for col_name, idx, value in zip(fc["column"], fc["index"], fc["failure_case"], strict=True):
-            reasons[int(idx)].append(_reason_for(kinds[col_name], raw[col_name].iloc[int(idx)], value))
+            reasons[int(idx)].append(
+                _reason_for(kinds[col_name], raw[col_name].iloc[int(idx)], value)
+            )
     rid = codebook.meta.respondent_id
     seen: dict[str, int] = {}
     for i, value in enumerate(frame[rid]):
         if value is None:
             continue
         if value in seen:
-            reasons[i].append(("duplicate_id", f"duplicate respondent id {value!r} (first at row {seen[value]})"))
+            reasons[i].append(
+                ("duplicate_id", f"duplicate respondent id {value!r} (first at row {seen[value]})")
+            )
         else:
             seen[value] = int(file_row[i])
     bad_rows = np.array([bool(r) for r in reasons])
@@ -417,9 +458,15 @@ def _reason_for(col: Column, raw_value: object, value: object) -> tuple[str, str
     if pd.isna(raw_value) or pd.isna(value):
         return "missing_required", f"missing required value in column {col.name!r}"
     if col.valid is not None:
-        return "out_of_range", f"out-of-range code {_show(raw_value)} in column {col.name!r} (allowed: {sorted(col.valid)})"
+        return (
+            "out_of_range",
+            f"out-of-range code {_show(raw_value)} in column {col.name!r} (allowed: {sorted(col.valid)})",
+        )
     if col.min is not None or col.max is not None:
-        return "out_of_range", f"out-of-range value {_show(raw_value)} in column {col.name!r} (allowed: {col.min}..{col.max})"
+        return (
+            "out_of_range",
+            f"out-of-range value {_show(raw_value)} in column {col.name!r} (allowed: {col.min}..{col.max})",
+        )
     return "invalid", f"invalid value {_show(raw_value)} in column {col.name!r}"
 
 
@@ -442,7 +489,9 @@ def _split_missing_codes(kept: pd.DataFrame, codebook: Codebook) -> pd.DataFrame
     return out.astype({"respondent_id": "string", "item": "string"})
 
 
-def _flag(kept: pd.DataFrame, codebook: Codebook, speeder_ratio: float, min_items: int) -> pd.DataFrame:
+def _flag(
+    kept: pd.DataFrame, codebook: Codebook, speeder_ratio: float, min_items: int
+) -> pd.DataFrame:
     likert = codebook.items_of_type("likert")
     values = kept[likert].astype("float64").to_numpy()
     answered = (~np.isnan(values)).sum(axis=1)
@@ -452,11 +501,17 @@ def _flag(kept: pd.DataFrame, codebook: Codebook, speeder_ratio: float, min_item
     kept["qc_straightliner"] = (answered >= min_items) & (spread == 0)
     duration = kept[codebook.meta.duration]
     median = duration.median()
-    kept["qc_speeder"] = (duration < speeder_ratio * median).fillna(False).astype(bool) if pd.notna(median) else False
-    answers = [c.name for c in codebook.columns if c.kind in ("item", "option") and c.dtype != "string"]
-    key = kept[["company", *answers]].astype("string").fillna("<NA>")
+    kept["qc_speeder"] = (
+        (duration < speeder_ratio * median).fillna(False).astype(bool)
+        if pd.notna(median)
+        else False
+    )
+    answers = [
+        c.name for c in codebook.columns if c.kind in ("item", "option") and c.dtype != "string"
+    ]
+    row_hash = pd.util.hash_pandas_object(kept[["company", *answers]], index=False)
     enough = kept[answers].notna().sum(axis=1) >= min_items
-    kept["qc_duplicate_answers"] = (key.duplicated(keep=False) & enough).to_numpy()
+    kept["qc_duplicate_answers"] = (row_hash.duplicated(keep=False) & enough).to_numpy()
     return kept
 
 
@@ -470,16 +525,26 @@ def _quality(raw: pd.DataFrame, kept: pd.DataFrame, quarantine: pd.DataFrame, do
         "rows_raw": int(len(raw)),
         "rows_kept": int(len(kept)),
         "rows_quarantined": int(len(quarantine)),
-        "quarantine_reasons": {str(k): int(v) for k, v in quarantine["reason_code"].value_counts().sort_index().items()},
-        "flags": {f: int(kept[f"qc_{f}"].sum()) for f in ("straightliner", "speeder", "duplicate_answers")},
-        "responses_per_company": {str(k): int(v) for k, v in kept["company"].value_counts().sort_index().items()},
-        "dont_know": {str(k): int(v) for k, v in dont_know["item"].value_counts().sort_index().items()},
+        "quarantine_reasons": {
+            str(k): int(v) for k, v in quarantine["reason_code"].value_counts().sort_index().items()
+        },
+        "flags": {
+            f: int(kept[f"qc_{f}"].sum()) for f in ("straightliner", "speeder", "duplicate_answers")
+        },
+        "responses_per_company": {
+            str(k): int(v) for k, v in kept["company"].value_counts().sort_index().items()
+        },
+        "dont_know": {
+            str(k): int(v) for k, v in dont_know["item"].value_counts().sort_index().items()
+        },
         "item_missing": {c: int(kept[c].isna().sum()) for c in items},
     }
 
 
 # ----------------------------------------------------------------------------- the command
-def ingest(year: int, data_dir: str | Path | None = None, *, export: str | Path | None = None) -> IngestResult:
+def ingest(
+    year: int, data_dir: str | Path | None = None, *, export: str | Path | None = None
+) -> IngestResult:
     """Read, validate and clean ``raw/<year>/`` and write ``processed/<year>/``.
 
     Parameters

@@ -60,16 +60,51 @@ _ITEM_MEAN = dict(
 _LOADINGS = (0.80, 0.72, 0.66, 0.60)
 _COMPANY_SD = 0.30  # sd of company effects on every latent (ICC about 0.08)
 _SHIFT_STRESS = 0.40  # within-company effect of shift work on latent stress (sd units)
-_SHIFT_CONFOUND = -0.80  # company stress effect per unit of shift share (centred): confounds raw gaps
-_INDUSTRY_AI = {1: 0.6, 2: 0.3, 3: 0.9, 4: -0.2, 5: -0.9, 6: -0.6, 7: 0.4, 8: -0.3}  # logit of AI use
+_SHIFT_CONFOUND = (
+    -0.80
+)  # company stress effect per unit of shift share (centred): confounds raw gaps
+_INDUSTRY_AI = {
+    1: 0.6,
+    2: 0.3,
+    3: 0.9,
+    4: -0.2,
+    5: -0.9,
+    6: -0.6,
+    7: 0.4,
+    8: -0.3,
+}  # logit of AI use
 _SIZE_AI = 0.35  # logit change per centre-size band
 _INDUSTRY_SHIFT = {1: 0.05, 2: 0.05, 3: 0.45, 4: 0.40, 5: 0.75, 6: 0.25, 7: 0.20, 8: 0.15}
 _INDUSTRY_SS = {1: 0.4, 2: 0.2, 3: 0.3, 4: 0.0, 5: -0.3, 6: -0.2, 7: 0.5, 8: 0.0}  # self-service
 _YEAR_SHIFT = {2025: dict(involvement=0.10, technology=0.15)}  # latent mean change vs 2024
 _SIZE_BANDS = [(0, 10), (10, 50), (50, 100), (100, 250), (250, 1000), (1000, 10**6)]
 
-_NAME_A = ["Nord", "Fjell", "Vik", "Bølge", "Lys", "Havn", "Skog", "Elv", "Stjerne", "Berg", "Sol", "Fjord"]
-_NAME_B = ["kraft", "tel", "bank", "reise", "forsikring", "handel", "data", "energi", "linje", "hjelp"]
+_NAME_A = [
+    "Nord",
+    "Fjell",
+    "Vik",
+    "Bølge",
+    "Lys",
+    "Havn",
+    "Skog",
+    "Elv",
+    "Stjerne",
+    "Berg",
+    "Sol",
+    "Fjord",
+]
+_NAME_B = [
+    "kraft",
+    "tel",
+    "bank",
+    "reise",
+    "forsikring",
+    "handel",
+    "data",
+    "energi",
+    "linje",
+    "hjelp",
+]
 
 
 @dataclass
@@ -118,8 +153,12 @@ def _companies(n_companies: int, seed: int) -> pd.DataFrame:
     rng.shuffle(names)
     if n_companies > len(names):
         raise ValueError(f"at most {len(names)} synthetic companies, asked for {n_companies}")
-    industry = rng.choice(np.arange(1, 9), size=n_companies, p=[0.2, 0.1, 0.12, 0.1, 0.12, 0.16, 0.12, 0.08])
-    employees = np.exp(rng.normal(np.log(70), 1.1, size=n_companies)).round().clip(4, 1500).astype(int)
+    industry = rng.choice(
+        np.arange(1, 9), size=n_companies, p=[0.2, 0.1, 0.12, 0.1, 0.12, 0.16, 0.12, 0.08]
+    )
+    employees = (
+        np.exp(rng.normal(np.log(70), 1.1, size=n_companies)).round().clip(4, 1500).astype(int)
+    )
     band = np.searchsorted([b[1] for b in _SIZE_BANDS], employees, side="right") + 1
     shift_share = np.clip([_INDUSTRY_SHIFT[i] + rng.normal(0, 0.1) for i in industry], 0, 0.95)
     effects = rng.normal(0, _COMPANY_SD, size=(n_companies, len(LATENTS)))
@@ -138,20 +177,26 @@ def _companies(n_companies: int, seed: int) -> pd.DataFrame:
 
 
 def _respondents_per_company(companies: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
-    n = np.maximum(3, np.round(companies["employees"] * rng.uniform(0.3, 0.7, len(companies)))).astype(int)
+    n = np.maximum(
+        3, np.round(companies["employees"] * rng.uniform(0.3, 0.7, len(companies)))
+    ).astype(int)
     n = np.minimum(n, 400)
     # Always a couple of companies below the anonymity minimum.
     n[: min(2, len(n))] = [3, 4][: min(2, len(n))]
     return n
 
 
-def _likert(latent: np.ndarray, loading: float, mean: float, rng: np.random.Generator, reverse: bool) -> np.ndarray:
+def _likert(
+    latent: np.ndarray, loading: float, mean: float, rng: np.random.Generator, reverse: bool
+) -> np.ndarray:
     star = loading * latent + np.sqrt(1 - loading**2) * rng.standard_normal(len(latent))
     x = np.clip(np.round(mean + 1.0 * star), 1, 5)
     return 6 - x if reverse else x
 
 
-def generate(year: int, seed: int = 2025, n_companies: int = 30, codebook: Codebook | None = None) -> SynthSurvey:
+def generate(
+    year: int, seed: int = 2025, n_companies: int = 30, codebook: Codebook | None = None
+) -> SynthSurvey:
     """Generate one year of the synthetic survey.
 
     Parameters
@@ -212,10 +257,14 @@ def generate(year: int, seed: int = 2025, n_companies: int = 30, codebook: Codeb
     toi = lat @ beta + np.sqrt(1 - explained) * rng.standard_normal(n)
 
     # ---- AI use: logistic in industry and centre size
-    ai_logit = np.array([_INDUSTRY_AI[i] for i in c["industry"]]) + _SIZE_AI * (c["centre_size"] - 3.5)
+    ai_logit = np.array([_INDUSTRY_AI[i] for i in c["industry"]]) + _SIZE_AI * (
+        c["centre_size"] - 3.5
+    )
     ai_logit = ai_logit + 0.3 * (role == 4)
     ai_user = rng.uniform(size=n) < 1 / (1 + np.exp(-ai_logit))
-    ai_useful_lat = 0.4 * z[:, LATENTS.index("technology")] + np.sqrt(1 - 0.16) * rng.standard_normal(n)
+    ai_useful_lat = 0.4 * z[:, LATENTS.index("technology")] + np.sqrt(
+        1 - 0.16
+    ) * rng.standard_normal(n)
     ss_lat = np.array([_INDUSTRY_SS[i] for i in c["industry"]]) + rng.standard_normal(n)
 
     latent_of = {k: lat[:, j] for j, k in enumerate(LATENTS)}
@@ -234,18 +283,28 @@ def generate(year: int, seed: int = 2025, n_companies: int = 30, codebook: Codeb
             out[item.id] = _likert(latent_of[key], lam, _ITEM_MEAN[key], rng, item.reverse)
         elif item.type == "nps":
             drive = 0.55 * latent_of["satisfaction"] + 0.35 * latent_of["attractiveness"]
-            out[item.id] = np.clip(np.round(7.0 + 1.6 * drive + 1.3 * rng.standard_normal(n)), 0, 10)
+            out[item.id] = np.clip(
+                np.round(7.0 + 1.6 * drive + 1.3 * rng.standard_normal(n)), 0, 10
+            )
         elif item.type == "numeric":
-            out[item.id] = np.where(rng.uniform(size=n) < 0.8, 37.5, rng.choice([20.0, 22.5, 30.0, 40.0], n))
+            out[item.id] = np.where(
+                rng.uniform(size=n) < 0.8, 37.5, rng.choice([20.0, 22.5, 30.0, 40.0], n)
+            )
         elif item.type == "text":
-            out[item.id] = np.where(rng.uniform(size=n) < 0.1, "Fin arbeidsplass; travle dager, \"alltid\" noe nytt.", "")
+            out[item.id] = np.where(
+                rng.uniform(size=n) < 0.1, 'Fin arbeidsplass; travle dager, "alltid" noe nytt.', ""
+            )
         elif item.id == "ai_freq":
-            out[item.id] = np.where(ai_user, rng.choice([2, 3, 4, 5], size=n, p=[0.2, 0.25, 0.3, 0.25]), 1)
+            out[item.id] = np.where(
+                ai_user, rng.choice([2, 3, 4, 5], size=n, p=[0.2, 0.25, 0.3, 0.25]), 1
+            )
         elif item.type == "multi":
             for code in item.options:
                 if item.id == "ai_use":
                     p = [0.55, 0.6, 0.5, 0.2, 0.3, 0.1][code - 1]
-                    out[f"{item.id}_{code}"] = np.where(ai_user, (rng.uniform(size=n) < p).astype(float), np.nan)
+                    out[f"{item.id}_{code}"] = np.where(
+                        ai_user, (rng.uniform(size=n) < p).astype(float), np.nan
+                    )
                 else:
                     p = 0.25 if code < 5 else 0.35
                     out[f"{item.id}_{code}"] = (rng.uniform(size=n) < p).astype(float)
@@ -270,9 +329,9 @@ def generate(year: int, seed: int = 2025, n_companies: int = 30, codebook: Codeb
     start = pd.Timestamp(f"{year}-09-01 08:00:00")
     frame = {
         m.respondent_id: [f"R{year}{i:06d}" for i in ids],
-        m.submitted_at: (start + pd.to_timedelta(rng.uniform(0, 40 * 86400, n).round(), unit="s")).strftime(
-            "%Y-%m-%d %H:%M:%S"
-        ),
+        m.submitted_at: (
+            start + pd.to_timedelta(rng.uniform(0, 40 * 86400, n).round(), unit="s")
+        ).strftime("%Y-%m-%d %H:%M:%S"),
         m.duration: np.round(np.exp(rng.normal(np.log(540), 0.35, n)), 1),
     }
     for s in cb.segments:
@@ -291,19 +350,25 @@ def generate(year: int, seed: int = 2025, n_companies: int = 30, codebook: Codeb
     dk = (rng.uniform(size=(n, len(dk_items))) < 0.04) & df[dk_items].notna().to_numpy()
     df[dk_items] = df[dk_items].mask(dk, 9)
     order = rng.permutation(n)
-    n_straight, n_speed, n_dup = max(1, round(0.015 * n)), max(1, round(0.02 * n)), max(1, round(0.005 * n))
+    n_straight, n_speed, n_dup = (
+        max(1, round(0.015 * n)),
+        max(1, round(0.02 * n)),
+        max(1, round(0.005 * n)),
+    )
     straight = order[:n_straight]
     speed = order[n_straight : n_straight + n_speed]
     dup = order[n_straight + n_speed : n_straight + n_speed + n_dup]
     asked = df[likert].notna() | pd.DataFrame(nonresp, columns=likert)  # items each respondent saw
-    df.loc[straight, likert] = np.repeat(rng.choice([3, 4, 5], size=(n_straight, 1)), len(likert), axis=1)
+    df.loc[straight, likert] = np.repeat(
+        rng.choice([3, 4, 5], size=(n_straight, 1)), len(likert), axis=1
+    )
     df.loc[speed, m.duration] = np.round(rng.uniform(45, 110, n_speed), 1)
     df.loc[speed, likert] = rng.integers(1, 6, size=(n_speed, len(likert)))
     df[likert] = df[likert].where(asked)
     dups = df.loc[dup].copy()
-    dups[m.submitted_at] = (pd.to_datetime(dups[m.submitted_at]) + pd.Timedelta(minutes=7)).dt.strftime(
-        "%Y-%m-%d %H:%M:%S"
-    )
+    dups[m.submitted_at] = (
+        pd.to_datetime(dups[m.submitted_at]) + pd.Timedelta(minutes=7)
+    ).dt.strftime("%Y-%m-%d %H:%M:%S")
     df = pd.concat([df, dups]).sort_values(m.submitted_at, kind="stable").reset_index(drop=True)
     for col in cb.columns:
         if col.dtype == "int":
@@ -419,5 +484,7 @@ def write_synth(
     if target_cb.resolve() != cb_src.resolve():
         target_cb.write_bytes(cb_src.read_bytes())
     path = write_export(survey.responses, raw / f"responses.{fmt}", survey.codebook, fmt)
-    (raw / "truth.json").write_text(json.dumps(survey.truth, indent=2, ensure_ascii=False), encoding="utf-8")
+    (raw / "truth.json").write_text(
+        json.dumps(survey.truth, indent=2, ensure_ascii=False), encoding="utf-8"
+    )
     return path

@@ -1,0 +1,35 @@
+"""Shared fixtures: a small synthetic survey for both years in a temporary data folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ksresearch import config, ingest, load_codebook, write_synth
+
+SEED = 7
+N_COMPANIES = 12
+
+
+@pytest.fixture(scope="session")
+def codebooks():
+    return {y: load_codebook(config.codebook_path(y)) for y in (2024, 2025)}
+
+
+@pytest.fixture(scope="session")
+def synth_data(tmp_path_factory) -> Path:
+    """A data dir with raw/ and processed/ for 2024 and 2025 (read-only for tests)."""
+    data = tmp_path_factory.mktemp("data")
+    for year in (2024, 2025):
+        write_synth(year, seed=SEED, data_dir=data, n_companies=N_COMPANIES)
+        ingest(year, data)
+    return data
+
+
+@pytest.fixture
+def raw_2025(tmp_path, synth_data) -> Path:
+    """A private copy of the 2025 raw folder a test may change; returns the data dir."""
+    shutil.copytree(synth_data / "raw" / "2025", tmp_path / "raw" / "2025")
+    return tmp_path
