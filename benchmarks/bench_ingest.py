@@ -30,7 +30,12 @@ def make(data_dir: Path, rows: int) -> Path:
     base_cols = len(load_codebook(config.codebook_path(2025)).columns)
     extra = N_COLUMNS - base_cols
     spec["items"] += [
-        {"id": f"x_{k}", "type": "likert", "scale": "agree5", "text": {"nb": f"Ekstra {k}", "en": f"Extra {k}"}}
+        {
+            "id": f"x_{k}",
+            "type": "likert",
+            "scale": "agree5",
+            "text": {"nb": f"Ekstra {k}", "en": f"Extra {k}"},
+        }
         for k in range(1, extra + 1)
     ]
     raw = data_dir / "raw" / "2025"
@@ -63,8 +68,12 @@ def main() -> None:
         took = time.perf_counter() - t0
     q = result.quality
     print(f"ingest: {q['rows_raw']:,} rows x {N_COLUMNS} columns ({size_mb:.0f} MB CSV)")
-    print(f"  ksresearch ingest        {took:6.2f} s   {q['rows_raw'] / took:10,.0f} rows/s   (target < 10 s)")
-    print(f"  baseline pandas.read_csv {baseline:6.2f} s   {q['rows_raw'] / baseline:10,.0f} rows/s")
+    print(
+        f"  ksresearch ingest        {took:6.2f} s   {q['rows_raw'] / took:10,.0f} rows/s   (target < 10 s)"
+    )
+    print(
+        f"  baseline pandas.read_csv {baseline:6.2f} s   {q['rows_raw'] / baseline:10,.0f} rows/s"
+    )
     print(f"  ratio ingest / read_csv  {took / baseline:6.2f}x")
     print(f"  kept {q['rows_kept']:,}, quarantined {q['rows_quarantined']:,}")
 

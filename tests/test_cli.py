@@ -21,7 +21,10 @@ def test_help(command):
 
 
 def test_synth_then_ingest(tmp_path):
-    r = runner.invoke(app, ["synth", "--year", "2025", "--seed", "3", "--data-dir", str(tmp_path), "--companies", "4"])
+    r = runner.invoke(
+        app,
+        ["synth", "--year", "2025", "--seed", "3", "--data-dir", str(tmp_path), "--companies", "4"],
+    )
     assert r.exit_code == 0, r.output
     assert "responses.csv" in r.output
     r = runner.invoke(app, ["ingest", "--year", "2025", "--data-dir", str(tmp_path)])
@@ -38,5 +41,7 @@ def test_ingest_error_exits_non_zero_with_message(tmp_path):
 
 
 def test_console_script_is_installed():
-    out = subprocess.run([sys.executable, "-m", "ksresearch.cli", "--help"], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "ksresearch.cli", "--help"], capture_output=True, text=True
+    )
     assert out.returncode == 0 and "synth" in out.stdout and "ingest" in out.stdout

@@ -25,7 +25,11 @@ def test_writes_export_codebook_and_truth(tmp_path):
     path = ks.write_synth(2024, seed=1, data_dir=tmp_path, n_companies=4, fmt="xlsx")
     raw = tmp_path / "raw" / "2024"
     assert path == raw / "responses.xlsx"
-    assert sorted(p.name for p in raw.iterdir()) == ["codebook.yaml", "responses.xlsx", "truth.json"]
+    assert sorted(p.name for p in raw.iterdir()) == [
+        "codebook.yaml",
+        "responses.xlsx",
+        "truth.json",
+    ]
     assert (raw / "codebook.yaml").read_bytes() == ks.config.codebook_path(2024).read_bytes()
     truth = json.loads((raw / "truth.json").read_text())
     assert truth["year"] == 2024 and truth["n_companies"] == 4
@@ -56,7 +60,9 @@ def test_truth_lmg_shares_sum_to_r2_and_rank_involvement_first():
 
 def test_generated_answers_show_the_designed_patterns():
     s = generate(2025, seed=2025, n_companies=30)
-    df = s.responses.drop_duplicates("respondent_id").replace({9: np.nan}).astype({"edu_rel": float})
+    df = (
+        s.responses.drop_duplicates("respondent_id").replace({9: np.nan}).astype({"edu_rel": float})
+    )
     # formal education is seen as of little relevance; leaders are rated highly
     assert df["edu_rel"].mean() < 2.7 < 3.7 < df["led_1"].astype(float).mean()
     # shift workers report more stress

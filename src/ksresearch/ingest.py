@@ -293,7 +293,9 @@ def _parse_numeric(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         return num, pd.Series(False, index=raw.index)
     except (pa_arrow.ArrowInvalid, pa_arrow.ArrowNotImplementedError):
         pass
-    text = pd.Series(arr.to_pandas(), index=raw.index, dtype="string").str.strip().replace("", pd.NA)
+    text = (
+        pd.Series(arr.to_pandas(), index=raw.index, dtype="string").str.strip().replace("", pd.NA)
+    )
     num = pd.to_numeric(text, errors="coerce").astype("Float64")
     return num, text.notna() & num.isna()
 
