@@ -1,0 +1,643 @@
+"""Reliability, factorability, number of factors and exploratory factor analysis.
+
+Numbers follow R's psych package (``alpha``, ``KMO``, ``cortest.bartlett``, ``fa.parallel``,
+``fa``, ``omega``) and are tested against its published output. Correlations are pairwise
+(psych's default) unless ``missing="listwise"`` is asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+__all__ = [
+    "alpha",
+    "item_analysis",
+    "omega",
+    "kmo",
+    "bartlett",
+    "ParallelAnalysis",
+    "parallel_analysis",
+    "EFA",
+    "efa",
+]
+
+
+# ----------------------------------------------------------------------------- input checks
+def _items(items: pd.DataFrame, *, min_items: int = 2, min_rows: int = 3, name: str = "items") -> pd.DataFrame:
+    """Numeric float copy of ``items``; clear errors for what no statistic can use."""
+    if not isinstance(items, pd.DataFrame):
+        raise ValueError(f"{name} must be a DataFrame with one column per item, got {type(items).__name__}")
+    if items.shape[1] < min_items:
+        raise ValueError(f"need at least {min_items} items, got {items.shape[1]}: {list(items.columns)}")
+    try:
+        x = items.astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be numeric: {exc}") from None
+    empty = [c for c in x.columns if x[c].notna().sum() == 0]
+    if empty:
+        raise ValueError(f"items with no answers: {empty}")
+    constant = [c for c in x.columns if x[c].nunique(dropna=True) < 2]
+    if constant:
+        raise ValueError(f"constant items (no variance), remove them: {constant}")
+    if x.dropna(how="all").shape[0] < min_rows:
+        raise ValueError(f"need at least {min_rows} respondents, got {x.dropna(how='all').shape[0]}")
+    return x
+
+
+def _cov_cor(x: pd.DataFrame, missing: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Covariance, correlation, pairwise counts and n (rows used)."""
+    if missing not in ("pairwise", "listwise"):
+        raise ValueError(f"missing must be 'pairwise' or 'listwise', got {missing!r}")
+    if missing == "listwise":
+        x = x.dropna()
+        if len(x) < 3:
+            raise ValueError(f"only {len(x)} respondents answered every item (listwise)")
+    cov = x.cov().to_numpy()
+    cor = x.corr().to_numpy()
+    present = x.notna().to_numpy(dtype=float)
+    counts = present.T @ present
+    if np.isnan(cor).any():
+        i, j = np.argwhere(np.isnan(cor))[0]
+        raise ValueError(f"items {x.columns[i]!r} and {x.columns[j]!r} are never answered together")
+    return cov, cor, counts, len(x)
+
+
+def _alpha_from(c: np.ndarray) -> float:
+    k = c.shape[0]
+    return k / (k - 1) * (1 - np.trace(c) / c.sum())
+
+
+# ----------------------------------------------------------------------------- reliability
+def alpha(items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise") -> pd.DataFrame:
+    """Cronbach's alpha, raw and standardised, with Feldt's confidence interval.
+
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, reverse-keyed items already turned (see
+        :func:`ksresearch.reverse_items`).
+    ci : float
+        Confidence level of the interval.
+    missing : {"pairwise", "listwise"}
+        Covariances from pairwise complete answers (psych's default) or complete cases only.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n`` (respondents), ``n_items``, ``alpha`` (from covariances), ``alpha_std``
+        (from correlations), ``ci_low``, ``ci_high`` (Feldt), ``average_r``, ``median_r``,
+        ``mean`` and ``sd`` of the respondents' mean scores.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
+    >>> alpha(df)[["n", "n_items", "alpha", "alpha_std"]].round(3)
+       n  n_items  alpha  alpha_std
+    0  5        3  0.937      0.938
+    """
+    if not 0 < ci < 1:
+        raise ValueError(f"ci must lie between 0 and 1, got {ci}")
+    x = _items(items)
+    cov, cor, _, n = _cov_cor(x, missing)
+    k = x.shape[1]
+    a = _alpha_from(cov)
+    a_std = _alpha_from(cor)
+    off = cor[np.triu_indices(k, 1)]
+    p = 1 - ci
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    used = x.dropna() if missing == "listwise" else x
+    score = used.mean(axis=1)
+    return pd.DataFrame(
+        [
+            {
+                "n": n,
+                "n_items": k,
+                "alpha": a,
+                "alpha_std": a_std,
+                "ci_low": 1 - (1 - a) * stats.f.ppf(1 - p / 2, df1, df2),
+                "ci_high": 1 - (1 - a) * stats.f.ppf(p / 2, df1, df2),
+                "average_r": off.mean(),
+                "median_r": float(np.median(off)),
+                "mean": score.mean(),
+                "sd": score.std(ddof=1),
+            }
+        ]
+    )
+
+
+def item_analysis(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+    """Item-rest correlations and alpha if the item is deleted.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by item: ``n``, ``mean``, ``sd``, ``r_drop`` (correlation of the item with the
+        sum of the other items), ``alpha_if_deleted`` (raw) and ``alpha_std_if_deleted``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"a": [1, 2, 3, 4, 5], "b": [2, 2, 3, 5, 5], "c": [1, 3, 3, 4, 4]})
+    >>> item_analysis(df)["r_drop"].round(2).tolist()
+    [0.92, 0.84, 0.84]
+    """
+    x = _items(items, min_items=3)
+    cov, cor, _, _ = _cov_cor(x, missing)
+    used = x.dropna() if missing == "listwise" else x
+    rows = []
+    total = cov.sum()
+    for i, item in enumerate(x.columns):
+        keep = [j for j in range(x.shape[1]) if j != i]
+        rest_var = total - 2 * cov[i].sum() + cov[i, i]
+        rows.append(
+            {
+                "item": item,
+                "n": int(used[item].notna().sum()),
+                "mean": used[item].mean(),
+                "sd": used[item].std(ddof=1),
+                "r_drop": (cov[i].sum() - cov[i, i]) / np.sqrt(cov[i, i] * rest_var),
+                "alpha_if_deleted": _alpha_from(cov[np.ix_(keep, keep)]),
+                "alpha_std_if_deleted": _alpha_from(cor[np.ix_(keep, keep)]),
+            }
+        )
+    return pd.DataFrame(rows).set_index("item").rename_axis(None)
+
+
+def omega(items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise") -> pd.DataFrame:
+    """McDonald's omega total, and omega hierarchical when a general factor is modelled.
+
+    With ``n_factors=1`` a one-factor minres model gives omega total
+    (``1 - sum(u2) / sum(R)``, as psych). With ``n_factors >= 2`` group factors are found by
+    an oblimin EFA and a general factor by a Schmid-Leiman transformation (psych's
+    ``omega``): ``omega_h = (sum of general loadings)^2 / sum(R)``.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n_items``, ``n_factors``, ``omega_total``, ``omega_h`` (NaN for one factor).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.standard_normal(2000)
+    >>> df = pd.DataFrame({f"x{i}": 0.7 * f + 0.71 * rng.standard_normal(2000) for i in range(4)})
+    >>> round(float(omega(df)["omega_total"].iloc[0]), 2)
+    0.8
+    """
+    x = _items(items, min_items=3)
+    if n_factors < 1 or n_factors >= x.shape[1]:
+        raise ValueError(f"n_factors must be between 1 and {x.shape[1] - 1}, got {n_factors}")
+    _, cor, _, _ = _cov_cor(x, missing)
+    vt = cor.sum()
+    model = EFA(n_factors, rotation="oblimin" if n_factors > 1 else "none", missing=missing).fit(x)
+    if n_factors == 1:
+        h2 = model.communalities_.to_numpy()
+        return pd.DataFrame([{"n_items": x.shape[1], "n_factors": 1, "omega_total": 1 - (1 - h2).sum() / vt,
+                              "omega_h": np.nan}])  # fmt: skip
+    loadings, phi = model.loadings_.to_numpy(), model.phi_.to_numpy()
+    g_f = _minres(phi, 1)[0][:, 0]  # general factor loadings of the group factors
+    g_f = g_f * np.sign(g_f.sum() or 1.0)
+    general = loadings @ g_f
+    group = loadings * np.sqrt(np.clip(1 - g_f**2, 0, None))
+    h2 = general**2 + (group**2).sum(axis=1)
+    return pd.DataFrame([{"n_items": x.shape[1], "n_factors": n_factors, "omega_total": 1 - (1 - h2).sum() / vt,
+                          "omega_h": general.sum() ** 2 / vt}])  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- factorability
+def kmo(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+    """Kaiser-Meyer-Olkin measure of sampling adequacy, per item and overall.
+
+    Returns
+    -------
+    DataFrame
+        Column ``msa``, indexed by item, with a last row ``overall``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> f = rng.standard_normal(500)
+    >>> df = pd.DataFrame({f"x{i}": f + rng.standard_normal(500) for i in range(4)})
+    >>> bool(kmo(df).loc["overall", "msa"] > 0.7)
+    True
+    """
+    x = _items(items)
+    _, cor, _, _ = _cov_cor(x, missing)
+    inv = np.linalg.pinv(cor)
+    d = np.sqrt(np.diag(inv))
+    partial = -inv / np.outer(d, d)
+    r2 = cor**2
+    p2 = partial**2
+    np.fill_diagonal(r2, 0)
+    np.fill_diagonal(p2, 0)
+    per_item = r2.sum(axis=0) / (r2.sum(axis=0) + p2.sum(axis=0))
+    overall = r2.sum() / (r2.sum() + p2.sum())
+    return pd.DataFrame({"msa": np.append(per_item, overall)}, index=[*x.columns, "overall"])
+
+
+def bartlett(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
+    """Bartlett's test that the correlation matrix is an identity matrix.
+
+    ``chi2 = -(n - 1 - (2p + 5) / 6) * log|R|`` with ``p(p - 1) / 2`` degrees of freedom.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``chi2``, ``df``, ``p``, ``n``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(2)
+    >>> f = rng.standard_normal(300)
+    >>> df = pd.DataFrame({f"x{i}": f + rng.standard_normal(300) for i in range(3)})
+    >>> bool(bartlett(df)["p"].iloc[0] < 0.001)
+    True
+    """
+    x = _items(items)
+    _, cor, _, n = _cov_cor(x, missing)
+    p = x.shape[1]
+    sign, logdet = np.linalg.slogdet(cor)
+    if sign <= 0:
+        raise ValueError("the correlation matrix is singular: some items are linear combinations of others")
+    chi2 = -(n - 1 - (2 * p + 5) / 6) * logdet
+    dof = p * (p - 1) // 2
+    return pd.DataFrame([{"chi2": chi2, "df": dof, "p": stats.chi2.sf(chi2, dof), "n": n}])
+
+
+# ----------------------------------------------------------------------------- extraction
+def _smc(cor: np.ndarray) -> np.ndarray:
+    return 1 - 1 / np.diag(np.linalg.pinv(cor))
+
+
+def _minres(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
+    """Minimum residual (unweighted least squares) factoring as psych's ``fm="minres"``.
+
+    Minimises the sum of squared residuals over the uniquenesses (bounded to [.005, 1], start
+    1 - SMC). The objective is the sum of the squared trailing eigenvalues of R - diag(psi),
+    whose gradient is -2 diag(R - diag(psi) - LL').
+    """
+    p = cor.shape[0]
+
+    def parts(psi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        reduced = cor - np.diag(psi)
+        values, vectors = np.linalg.eigh(reduced)
+        values, vectors = values[::-1], vectors[:, ::-1]
+        load = vectors[:, :n_factors] * np.sqrt(np.clip(values[:n_factors], 100 * np.finfo(float).eps, None))
+        resid = reduced - load @ load.T
+        return float((resid**2).sum()), -2 * np.diag(resid), load
+
+    def fun(psi: np.ndarray) -> tuple[float, np.ndarray]:
+        f, g, _ = parts(psi)
+        return f, g
+
+    start = np.clip(1 - _smc(cor), 0.005, 1)
+    res = optimize.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=[(0.005, 1.0)] * p,
+                            options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-8})  # fmt: skip
+    _, _, load = parts(res.x)
+    return load, res.x
+
+
+def _varimax(a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
+    """R's stats::varimax with Kaiser normalisation; returns the rotation matrix T (L = A T)."""
+    p, m = a.shape
+    h = np.sqrt((a**2).sum(axis=1))
+    x = a / h[:, None]
+    t = np.eye(m)
+    d = 0.0
+    for _ in range(max_iter):
+        z = x @ t
+        b = x.T @ (z**3 - z @ np.diag((z**2).sum(axis=0)) / p)
+        u, s, vt = np.linalg.svd(b)
+        t = u @ vt
+        d_old, d = d, s.sum()
+        if d < d_old * (1 + eps):
+            break
+    return t
+
+
+def _oblimin(a: np.ndarray, gamma: float = 0.0, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
+    """GPArotation's GPFoblq with the oblimin criterion (normalize=FALSE, identity start).
+
+    Returns T; pattern loadings are ``A (T')^{-1}`` and factor correlations ``T'T``.
+    """
+    p, m = a.shape
+    off = 1 - np.eye(m)
+
+    def crit(loadings: np.ndarray) -> tuple[float, np.ndarray]:
+        l2 = loadings**2
+        if gamma == 0:
+            x = l2 @ off
+        else:
+            x = (np.eye(p) - gamma / p) @ l2 @ off
+        return float((l2 * x).sum() / 4), loadings * x
+
+    t = np.eye(m)
+    loadings = a @ np.linalg.inv(t).T
+    f, gq = crit(loadings)
+    g = -(loadings.T @ gq @ np.linalg.inv(t)).T
+    al = 1.0
+    for _ in range(max_iter + 1):
+        gp = g - t @ np.diag((t * g).sum(axis=0))
+        s = np.sqrt((gp**2).sum())
+        if s < eps:
+            break
+        al *= 2
+        for _ in range(11):
+            x = t - al * gp
+            tt = x / np.sqrt((x**2).sum(axis=0))
+            loadings = a @ np.linalg.inv(tt).T
+            ft, gqt = crit(loadings)
+            if f - ft > 0.5 * s**2 * al:
+                break
+            al /= 2
+        t, f = tt, ft
+        g = -(loadings.T @ gqt @ np.linalg.inv(t)).T
+    return t
+
+
+# ----------------------------------------------------------------------------- parallel analysis
+@dataclass
+class ParallelAnalysis:
+    """Horn's parallel analysis as psych's ``fa.parallel(fa="both")``.
+
+    Observed eigenvalues of the correlation matrix (components) and of the reduced
+    correlation matrix after a one-factor minres fit (factors) are compared with those of
+    ``n_iter`` random normal data sets of the same size. The suggested number is the count of
+    leading observed eigenvalues above the simulated mean (or ``quantile``).
+
+    Attributes (after ``fit``)
+    --------------------------
+    eigenvalues_ : DataFrame
+        Per position: ``pc_observed``, ``pc_simulated``, ``fa_observed``, ``fa_simulated``.
+    n_factors_, n_components_ : int
+        The suggested numbers.
+    """
+
+    n_iter: int = 20
+    quantile: float | None = None
+    seed: int = 0
+    missing: str = "pairwise"
+
+    def fit(self, items: pd.DataFrame) -> ParallelAnalysis:
+        if self.n_iter < 1:
+            raise ValueError(f"n_iter must be at least 1, got {self.n_iter}")
+        if self.quantile is not None and not 0 < self.quantile < 1:
+            raise ValueError(f"quantile must lie between 0 and 1, got {self.quantile}")
+        x = _items(items, min_items=3)
+        _, cor, _, n = _cov_cor(x, self.missing)
+        p = x.shape[1]
+        rng = np.random.default_rng(self.seed)
+        obs_pc, obs_fa = self._values(cor)
+        sim_pc, sim_fa = np.empty((self.n_iter, p)), np.empty((self.n_iter, p))
+        for i in range(self.n_iter):
+            sim = np.corrcoef(rng.standard_normal((n, p)), rowvar=False)
+            sim_pc[i], sim_fa[i] = self._values(sim)
+        agg = (lambda v: v.mean(axis=0)) if self.quantile is None else (lambda v: np.quantile(v, self.quantile, axis=0))
+        self.eigenvalues_ = pd.DataFrame(
+            {"pc_observed": obs_pc, "pc_simulated": agg(sim_pc), "fa_observed": obs_fa, "fa_simulated": agg(sim_fa)},
+            index=pd.RangeIndex(1, p + 1, name="position"),
+        )
+        self.n_components_ = _leading(obs_pc > self.eigenvalues_["pc_simulated"].to_numpy())
+        self.n_factors_ = _leading(obs_fa > self.eigenvalues_["fa_simulated"].to_numpy())
+        return self
+
+    @staticmethod
+    def _values(cor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        pc = np.sort(np.linalg.eigvalsh(cor))[::-1]
+        _, psi = _minres(cor, 1)
+        fa = np.sort(np.linalg.eigvalsh(cor - np.diag(psi)))[::-1]
+        return pc, fa
+
+
+def _leading(above: np.ndarray) -> int:
+    below = np.flatnonzero(~above)
+    return int(below[0]) if below.size else int(above.size)
+
+
+def parallel_analysis(items: pd.DataFrame, *, n_iter: int = 20, quantile: float | None = None, seed: int = 0,
+                      missing: str = "pairwise") -> ParallelAnalysis:  # fmt: skip
+    """Suggested numbers of factors and components (:class:`ParallelAnalysis`, fitted).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(3)
+    >>> f = rng.standard_normal((1000, 2))
+    >>> df = pd.DataFrame(np.repeat(f, 3, axis=1) + rng.standard_normal((1000, 6)))
+    >>> pa = parallel_analysis(df, seed=1)
+    >>> pa.n_factors_, pa.n_components_
+    (2, 2)
+    """
+    return ParallelAnalysis(n_iter=n_iter, quantile=quantile, seed=seed, missing=missing).fit(items)
+
+
+# ----------------------------------------------------------------------------- EFA
+_ROTATIONS = ("oblimin", "varimax", "none")
+
+
+@dataclass
+class EFA:
+    """Exploratory factor analysis with psych's defaults (minres, oblimin, pairwise).
+
+    Parameters
+    ----------
+    n_factors : int
+    rotation : {"oblimin", "varimax", "none"}
+    method : {"minres"}
+    missing : {"pairwise", "listwise"}
+
+    Attributes (after ``fit``)
+    --------------------------
+    loadings_ : DataFrame
+        Pattern loadings, items x factors ``F1..Fk`` ordered by variance explained, each
+        factor's loadings summing to a positive number (psych's conventions).
+    structure_ : DataFrame
+        Structure matrix ``L Phi`` (item-factor correlations).
+    phi_ : DataFrame
+        Factor correlations (identity for orthogonal rotations).
+    communalities_, uniquenesses_, complexity_ : Series
+        ``h2 = diag(L Phi L')``, ``u2 = 1 - h2`` and Hofmann's complexity.
+    variance_ : DataFrame
+        Per factor: ``ss_loadings`` (``diag(Phi L'L)``), ``proportion_var``, ``cumulative_var``,
+        ``proportion_explained``, ``cumulative_proportion``.
+    fit_ : Series
+        As psych's ``fa``: ``objective``, ``chi2`` (Bartlett-corrected), ``df``, ``p``, ``tli``,
+        ``rmsea`` with ``rmsea_low``/``rmsea_high`` (90 %), ``bic``, ``rmsr``, ``crms``,
+        ``empirical_chi2``, ``fit_off``, ``null_chi2``, ``null_df``, ``n_obs``, ``n_harmonic``.
+    """
+
+    n_factors: int = 1
+    rotation: str = "oblimin"
+    method: str = "minres"
+    missing: str = "pairwise"
+
+    def fit(self, items: pd.DataFrame) -> EFA:
+        if self.rotation not in _ROTATIONS:
+            raise ValueError(f"rotation must be one of {_ROTATIONS}, got {self.rotation!r}")
+        if self.method != "minres":
+            raise ValueError(f"method must be 'minres', got {self.method!r}")
+        x = _items(items, min_items=3)
+        p = x.shape[1]
+        dof = p * (p - 1) / 2 - p * self.n_factors + self.n_factors * (self.n_factors - 1) / 2
+        if not 1 <= self.n_factors < p or dof < 0:
+            raise ValueError(f"{self.n_factors} factors cannot be identified from {p} items")
+        _, cor, counts, n = _cov_cor(x, self.missing)
+        unrotated, _ = _minres(cor, self.n_factors)
+        loadings, phi = self._rotate(unrotated)
+        ss = np.diag(phi @ loadings.T @ loadings)
+        order = np.argsort(-ss, kind="stable")
+        loadings, phi = loadings[:, order], phi[np.ix_(order, order)]
+        signs = np.sign(loadings.sum(axis=0))
+        signs[signs == 0] = 1
+        loadings, phi = loadings * signs, phi * np.outer(signs, signs)
+        names = [f"F{i + 1}" for i in range(self.n_factors)]
+        items_ = list(x.columns)
+        self.loadings_ = pd.DataFrame(loadings, index=items_, columns=names)
+        self.phi_ = pd.DataFrame(phi, index=names, columns=names)
+        self.structure_ = pd.DataFrame(loadings @ phi, index=items_, columns=names)
+        h2 = np.einsum("ij,jk,ik->i", loadings, phi, loadings)
+        self.communalities_ = pd.Series(h2, index=items_, name="h2")
+        self.uniquenesses_ = pd.Series(1 - h2, index=items_, name="u2")
+        self.complexity_ = pd.Series((loadings**2).sum(axis=1) ** 2 / (loadings**4).sum(axis=1), index=items_,
+                                     name="complexity")  # fmt: skip
+        ss = np.diag(phi @ loadings.T @ loadings)
+        self.variance_ = pd.DataFrame(
+            {
+                "ss_loadings": ss,
+                "proportion_var": ss / p,
+                "cumulative_var": np.cumsum(ss) / p,
+                "proportion_explained": ss / ss.sum(),
+                "cumulative_proportion": np.cumsum(ss) / ss.sum(),
+            },
+            index=names,
+        )
+        pairwise = self.missing == "pairwise" and x.isna().to_numpy().any()
+        self.fit_ = _fa_stats(cor, loadings, phi, n, counts if pairwise else None)
+        self.n_obs_ = n
+        return self
+
+    def _rotate(self, a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        m = a.shape[1]
+        if self.rotation == "none" or m == 1:
+            return a, np.eye(m)
+        if self.rotation == "varimax":
+            return a @ _varimax(a), np.eye(m)
+        t = _oblimin(a)
+        return a @ np.linalg.inv(t).T, t.T @ t
+
+    def display(self, *, cutoff: float = 0.3, sort: bool = True, decimals: int = 2) -> pd.DataFrame:
+        """Loadings for reading: rounded, blanks below ``cutoff``, items grouped by their main
+        factor (largest first), with ``h2``, ``u2`` and ``com`` columns."""
+        table = self.loadings_.round(decimals)
+        shown = table.where(self.loadings_.abs() >= cutoff, "")
+        shown["h2"] = self.communalities_.round(decimals)
+        shown["u2"] = self.uniquenesses_.round(decimals)
+        shown["com"] = self.complexity_.round(1)
+        if sort:
+            main = self.loadings_.abs().idxmax(axis=1)
+            size = self.loadings_.abs().max(axis=1)
+            key = pd.DataFrame({"f": main.map(lambda f: int(f[1:])), "s": -size})
+            shown = shown.loc[key.sort_values(["f", "s"]).index]
+        return shown
+
+
+def _fa_stats(cor: np.ndarray, loadings: np.ndarray, phi: np.ndarray, n_obs: int,
+              np_obs: np.ndarray | None) -> pd.Series:  # fmt: skip
+    """Goodness of fit as psych's ``fa.stats`` (alpha = .1 for the RMSEA interval)."""
+    p, m = loadings.shape
+    model = loadings @ phi @ loadings.T
+    residual = cor - model
+    r2 = (cor * cor).sum()
+    dof = p * (p - 1) / 2 - p * m + m * (m - 1) / 2
+    np.fill_diagonal(residual, 0)
+    if np_obs is None:
+        rstar_off = (residual**2).sum()
+        r2_off = r2 - np.trace(cor)
+        chi_emp = rstar_off * n_obs
+        nh = float(n_obs)
+        rms = np.sqrt(rstar_off / (p * (p - 1)))
+        crms = np.sqrt(rstar_off / (2 * dof)) if dof > 0 else np.nan
+    else:
+        rstar_off = (residual**2 * np_obs).sum()
+        r2w = cor * cor * np_obs
+        r2_off = r2w.sum() - np.trace(r2w)
+        chi_emp = rstar_off
+        nh = float(stats.hmean(np_obs.ravel()))
+        rms = np.sqrt(rstar_off / (nh * p * (p - 1)))
+        crms = np.sqrt(rstar_off / (2 * nh * dof)) if dof > 0 else np.nan
+    np.fill_diagonal(model, np.diag(cor))
+    m_inv_r = np.linalg.solve(model, cor)
+    objective = np.trace(m_inv_r) - np.linalg.slogdet(m_inv_r)[1] - p
+    nm = (n_obs - 1) - (2 * p + 5) / 6 - 2 * m / 3
+    chi2 = max(objective * nm, 0.0)
+    f0 = -np.linalg.slogdet(cor)[1]
+    null_df = p * (p - 1) / 2
+    mm = objective / dof if dof > 0 else np.nan
+    m0 = f0 * 2 / (p * (p - 1))
+    rmsea = np.sqrt(max(objective / dof - 1 / (n_obs - 1), 0)) if dof > 0 else np.nan
+    low, high = _rmsea_ci(chi2, dof, n_obs - 1, 0.05)
+    return pd.Series(
+        {
+            "objective": objective,
+            "chi2": chi2,
+            "df": dof,
+            "p": stats.chi2.sf(chi2, dof) if dof > 0 else np.nan,
+            "tli": (m0 - mm) / (m0 - 1 / nm) if dof > 0 else np.nan,
+            "rmsea": rmsea,
+            "rmsea_low": low if not (low > rmsea) else np.nan,
+            "rmsea_high": high if not (high < rmsea) else np.nan,
+            "bic": chi2 - dof * np.log(n_obs),
+            "rmsr": rms,
+            "crms": crms,
+            "empirical_chi2": chi_emp,
+            "fit_off": 1 - rstar_off / r2_off,
+            "null_objective": f0,
+            "null_chi2": f0 * ((n_obs - 1) - (2 * p + 5) / 6),
+            "null_df": null_df,
+            "n_obs": n_obs,
+            "n_harmonic": nh,
+        }
+    )
+
+
+def _rmsea_ci(chi2: float, dof: float, scale_n: float, tail: float) -> tuple[float, float]:
+    """Noncentral chi-square interval for RMSEA: sqrt(lambda / (scale_n * df))."""
+    if dof <= 0:
+        return np.nan, np.nan
+
+    def bound(target: float) -> float:
+        if stats.chi2.cdf(chi2, dof) <= target:
+            return 0.0
+        f = lambda lam: stats.ncx2.cdf(chi2, dof, lam) - target  # noqa: E731
+        hi = max(chi2, 1.0)
+        while f(hi) > 0:
+            hi *= 2
+        return float(np.sqrt(optimize.brentq(f, 1e-10, hi, xtol=1e-10) / scale_n / dof))
+
+    return bound(1 - tail), bound(tail)
+
+
+def efa(items: pd.DataFrame, n_factors: int, *, rotation: str = "oblimin", method: str = "minres",
+        missing: str = "pairwise") -> EFA:  # fmt: skip
+    """Fit an exploratory factor analysis (:class:`EFA`) and return the fitted model.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(4)
+    >>> f = rng.standard_normal((2000, 2))
+    >>> df = pd.DataFrame(np.repeat(f, 3, axis=1) * 0.8 + 0.6 * rng.standard_normal((2000, 6)),
+    ...                   columns=["a1", "a2", "a3", "b1", "b2", "b3"])
+    >>> model = efa(df, 2)
+    >>> model.loadings_.abs().idxmax(axis=1).tolist()
+    ['F1', 'F1', 'F1', 'F2', 'F2', 'F2']
+    """
+    return EFA(n_factors=n_factors, rotation=rotation, method=method, missing=missing).fit(items)

@@ -1,0 +1,531 @@
+"""Confirmatory factor analysis and measurement invariance by maximum likelihood.
+
+One engine fits single- and multi-group CFA with equality constraints across groups: every
+free parameter has an index, and a parameter shared by groups simply has the same index in
+each. The discrepancy function, test statistic and fit indices follow lavaan's defaults
+(``estimator = "ML"``, ``likelihood = "normal"``: chi-square = N * F_ML with N the total sample
+size; marker-variable identification; listwise deletion), and are tested against lavaan's
+published output on the Holzinger-Swineford (1939) data.
+
+semopy fits single-group models well, but its ``multigroup`` fits each group separately, so
+the constrained (metric, scalar) models that invariance testing needs are done here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .codebook import Codebook
+
+__all__ = [
+    "MeasurementModel",
+    "parse_model",
+    "model_from_codebook",
+    "CFA",
+    "cfa",
+    "MeasurementInvariance",
+    "invariance",
+    "INVARIANCE_LEVELS",
+]
+
+INVARIANCE_LEVELS = ("configural", "metric", "scalar")
+
+
+# ----------------------------------------------------------------------------- model syntax
+@dataclass(frozen=True)
+class MeasurementModel:
+    """Factors with their indicators (the first is the marker) and residual covariances."""
+
+    factors: dict[str, tuple[str, ...]]
+    residual_covariances: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def items(self) -> list[str]:
+        seen: list[str] = []
+        for indicators in self.factors.values():
+            seen += [i for i in indicators if i not in seen]
+        return seen
+
+    def syntax(self) -> str:
+        lines = [f"{f} =~ {' + '.join(ind)}" for f, ind in self.factors.items()]
+        lines += [f"{a} ~~ {b}" for a, b in self.residual_covariances]
+        return "\n".join(lines)
+
+
+_NAME = r"[A-Za-z_][A-Za-z0-9_.]*"
+
+
+def parse_model(syntax: str) -> MeasurementModel:
+    """Read the measurement part of lavaan syntax: ``f =~ a + b + c`` and ``a ~~ b``.
+
+    Examples
+    --------
+    >>> parse_model("visual =~ x1 + x2 + x3; x1 ~~ x2").factors
+    {'visual': ('x1', 'x2', 'x3')}
+    """
+    if not isinstance(syntax, str) or not syntax.strip():
+        raise ValueError("the model is empty: give lavaan syntax such as 'f =~ a + b + c'")
+    factors: dict[str, tuple[str, ...]] = {}
+    covs: list[tuple[str, str]] = []
+    for raw in re.split(r"[;\n]", syntax):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if m := re.fullmatch(rf"({_NAME})\s*=~\s*(.+)", line):
+            names = [t.strip() for t in m.group(2).split("+")]
+            bad = [t for t in names if not re.fullmatch(_NAME, t)]
+            if bad:
+                raise ValueError(f"cannot read indicators {bad} in {line!r} (fixed values and labels are not supported)")
+            if m.group(1) in factors:
+                raise ValueError(f"factor {m.group(1)!r} is defined twice")
+            factors[m.group(1)] = tuple(names)
+        elif m := re.fullmatch(rf"({_NAME})\s*~~\s*({_NAME})", line):
+            covs.append((m.group(1), m.group(2)))
+        else:
+            raise ValueError(f"cannot read model line {line!r}: use 'factor =~ item + item' or 'item ~~ item'")
+    if not factors:
+        raise ValueError("the model defines no factor ('f =~ a + b + c')")
+    clash = set(factors) & {i for ind in factors.values() for i in ind}
+    if clash:
+        raise ValueError(f"second-order factors are not supported: {sorted(clash)}")
+    small = [f for f, ind in factors.items() if len(ind) < 2]
+    if small:
+        raise ValueError(f"factors need at least two indicators: {small}")
+    model = MeasurementModel(factors, tuple(covs))
+    items = set(model.items)
+    for a, b in covs:
+        if a not in items or b not in items or a == b:
+            raise ValueError(f"residual covariance {a} ~~ {b} must join two different indicators of the model")
+    return model
+
+
+def model_from_codebook(codebook: Codebook, constructs: list[str] | None = None) -> str:
+    """lavaan syntax with one factor per construct (constructs with at least two items).
+
+    Examples
+    --------
+    >>> from ksresearch import config, load_codebook
+    >>> print(model_from_codebook(load_codebook(config.codebook_path(2025)), ["involvement"]))
+    involvement =~ inv_1 + inv_2 + inv_3
+    """
+    constructs = constructs if constructs is not None else list(codebook.constructs)
+    lines = []
+    for c in constructs:
+        items = codebook.construct_items(c)
+        if len(items) >= 2:
+            lines.append(f"{c} =~ {' + '.join(items)}")
+    if not lines:
+        raise ValueError(f"none of the constructs {constructs} has two or more items")
+    return "\n".join(lines)
+
+
+def _as_model(model: str | MeasurementModel) -> MeasurementModel:
+    return model if isinstance(model, MeasurementModel) else parse_model(model)
+
+
+# ----------------------------------------------------------------------------- the engine
+@dataclass
+class _Group:
+    name: str
+    n: int
+    mean: np.ndarray
+    cov: np.ndarray  # biased (divisor n), as ML uses
+    logdet_s: float = 0.0
+
+
+@dataclass
+class _Spec:
+    """Parameter layout: per group, index arrays into the free vector (-1 = fixed)."""
+
+    lam: list[np.ndarray]
+    phi: list[np.ndarray]
+    theta: list[np.ndarray]
+    nu: list[np.ndarray]
+    alpha: list[np.ndarray]
+    n_free: int
+    fixed_lam: np.ndarray  # values of fixed loadings (1 for markers, 0 elsewhere)
+    names: list[str] = field(default_factory=list)
+
+
+def _build_spec(model: MeasurementModel, n_groups: int, level: str) -> _Spec:
+    items, factors = model.items, list(model.factors)
+    p, m = len(items), len(factors)
+    names: list[str] = []
+
+    def new(name: str) -> int:
+        names.append(name)
+        return len(names) - 1
+
+    fixed_lam = np.zeros((p, m))
+    shared_lam = level in ("metric", "scalar")
+    shared_nu = level == "scalar"
+    lam_all, phi_all, th_all, nu_all, al_all = [], [], [], [], []
+    lam_shared = nu_shared = None
+    for g in range(n_groups):
+        if shared_lam and lam_shared is not None:
+            lam = lam_shared
+        else:
+            lam = -np.ones((p, m), dtype=int)
+            for k, f in enumerate(factors):
+                for pos, item in enumerate(model.factors[f]):
+                    j = items.index(item)
+                    if pos == 0:
+                        fixed_lam[j, k] = 1.0
+                    else:
+                        lam[j, k] = new(f"{f}=~{item}" + ("" if shared_lam else f".g{g}"))
+            lam_shared = lam
+        phi = -np.ones((m, m), dtype=int)
+        for a in range(m):
+            for b in range(a + 1):
+                phi[a, b] = phi[b, a] = new(f"{factors[a]}~~{factors[b]}.g{g}")
+        th = -np.ones((p, p), dtype=int)
+        for j in range(p):
+            th[j, j] = new(f"{items[j]}~~{items[j]}.g{g}")
+        for a, b in model.residual_covariances:
+            i, j = items.index(a), items.index(b)
+            th[i, j] = th[j, i] = new(f"{a}~~{b}.g{g}")
+        if shared_nu and nu_shared is not None:
+            nu = nu_shared
+        else:
+            nu = np.array([new(f"{it}~1" + ("" if shared_nu else f".g{g}")) for it in items])
+            nu_shared = nu
+        al = -np.ones(m, dtype=int)
+        if level == "scalar" and g > 0:
+            al = np.array([new(f"{f}~1.g{g}") for f in factors])
+        lam_all.append(lam)
+        phi_all.append(phi)
+        th_all.append(th)
+        nu_all.append(nu)
+        al_all.append(al)
+    return _Spec(lam_all, phi_all, th_all, nu_all, al_all, len(names), fixed_lam, names)
+
+
+def _fill(idx: np.ndarray, theta: np.ndarray, fixed: np.ndarray | float = 0.0) -> np.ndarray:
+    out = np.where(idx >= 0, theta[np.clip(idx, 0, None)], fixed)
+    return out.astype(float)
+
+
+def _scatter(grad: np.ndarray, idx: np.ndarray, values: np.ndarray) -> None:
+    mask = idx >= 0
+    np.add.at(grad, idx[mask], values[mask])
+
+
+class _Fitter:
+    def __init__(self, model: MeasurementModel, groups: list[_Group], level: str) -> None:
+        self.model, self.groups, self.level = model, groups, level
+        self.spec = _build_spec(model, len(groups), level)
+        self.n_total = sum(g.n for g in groups)
+        self.p = len(model.items)
+
+    def matrices(self, theta: np.ndarray, g: int) -> tuple[np.ndarray, ...]:
+        s = self.spec
+        lam = _fill(s.lam[g], theta, s.fixed_lam)
+        phi = _fill(s.phi[g], theta)
+        th = _fill(s.theta[g], theta)
+        nu = _fill(s.nu[g], theta)
+        al = _fill(s.alpha[g], theta)
+        return lam, phi, th, nu, al
+
+    def objective(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        f_total, grad = 0.0, np.zeros_like(theta)
+        for g, grp in enumerate(self.groups):
+            lam, phi, th, nu, al = self.matrices(theta, g)
+            sigma = lam @ phi @ lam.T + th
+            mu = nu + lam @ al
+            try:
+                chol = np.linalg.cholesky(sigma)
+            except np.linalg.LinAlgError:
+                return 1e10, np.zeros_like(theta)
+            inv = np.linalg.inv(sigma)
+            d = grp.mean - mu
+            logdet = 2 * np.log(np.diag(chol)).sum()
+            f = logdet + np.trace(grp.cov @ inv) - grp.logdet_s - self.p + d @ inv @ d
+            w = grp.n / self.n_total
+            f_total += w * f
+            # dF/dSigma = inv - inv (S + d d') inv ; dF/dmu = -2 inv d
+            gs = inv - inv @ (grp.cov + np.outer(d, d)) @ inv
+            gm = -2 * inv @ d
+            _scatter(grad, self.spec.lam[g], w * (2 * gs @ lam @ phi + np.outer(gm, al)))
+            gphi = lam.T @ gs @ lam
+            _scatter(grad, self.spec.phi[g], w * gphi)
+            _scatter(grad, self.spec.theta[g], w * gs)
+            _scatter(grad, self.spec.nu[g], w * gm)
+            _scatter(grad, self.spec.alpha[g], w * (lam.T @ gm))
+        return f_total, grad
+
+    def start(self) -> np.ndarray:
+        theta = np.zeros(self.spec.n_free)
+        items = self.model.items
+        for g, grp in enumerate(self.groups):
+            lam_idx = self.spec.lam[g]
+            for k, (f, ind) in enumerate(self.model.factors.items()):
+                ix = [items.index(i) for i in ind]
+                vals, vecs = np.linalg.eigh(grp.cov[np.ix_(ix, ix)])
+                v = vecs[:, -1] * np.sqrt(max(vals[-1], 1e-6))
+                v = v / v[0] if abs(v[0]) > 1e-8 else np.ones_like(v)
+                for pos, j in enumerate(ix):
+                    if lam_idx[j, k] >= 0:
+                        theta[lam_idx[j, k]] = v[pos]
+                phi_kk = max(grp.cov[ix[0], ix[0]] * 0.5, 1e-3)
+                theta[self.spec.phi[g][k, k]] = phi_kk
+            for j in range(self.p):
+                theta[self.spec.theta[g][j, j]] = 0.5 * grp.cov[j, j]
+            theta[self.spec.nu[g]] = grp.mean if g == 0 or self.level != "scalar" else theta[self.spec.nu[g]]
+        return theta
+
+    def fit(self) -> np.ndarray:
+        res = optimize.minimize(self.objective, self.start(), jac=True, method="L-BFGS-B",
+                                options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 30})  # fmt: skip
+        self.converged = bool(res.success) or np.linalg.norm(res.jac, np.inf) < 1e-5
+        self.fmin = float(res.fun)
+        return res.x
+
+
+def _groups(df: pd.DataFrame, items: list[str], group: str | None) -> tuple[list[_Group], int]:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"data must be a DataFrame, got {type(df).__name__}")
+    missing = [i for i in items if i not in df.columns]
+    if missing:
+        raise ValueError(f"the model names items that are not in the data: {missing}")
+    cols = items + ([group] if group else [])
+    if group and group not in df.columns:
+        raise ValueError(f"group column {group!r} is not in the data")
+    try:
+        x = df[cols].copy()
+        x[items] = x[items].astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"items must be numeric: {exc}") from None
+    complete = x.dropna()
+    dropped = len(x) - len(complete)
+    p = len(items)
+    keys = list(pd.unique(complete[group])) if group else [None]
+    if group and len(keys) < 2:
+        raise ValueError(f"group column {group!r} has {len(keys)} group(s) with complete answers; need at least 2")
+    out = []
+    for key in keys:
+        part = complete[complete[group] == key][items] if group else complete[items]
+        name = "all" if key is None else str(key)
+        if len(part) <= p:
+            raise ValueError(f"group {name!r} has {len(part)} complete cases; at least {p + 1} are needed for "
+                             f"{p} items")  # fmt: skip
+        values = part.to_numpy()
+        constant = [items[j] for j in range(p) if np.ptp(values[:, j]) == 0]
+        if constant:
+            raise ValueError(f"constant items in group {name!r}: {constant}")
+        cov = np.cov(values, rowvar=False, bias=True)
+        sign, logdet = np.linalg.slogdet(cov)
+        if sign <= 0:
+            raise ValueError(f"the covariance matrix of group {name!r} is singular")
+        out.append(_Group(name, len(part), values.mean(axis=0), cov, logdet))
+    return out, dropped
+
+
+def _rmsea_ci(chi2: float, dof: float, n: float, n_groups: int, level: float = 0.90) -> tuple[float, float]:
+    """lavaan's interval: noncentrality lambda with pchisq(X2, df, lambda) = .95 / .05."""
+    tail = (1 - level) / 2
+
+    def bound(target: float) -> float:
+        if dof <= 0 or stats.chi2.cdf(chi2, dof) < target:
+            return 0.0
+        f = lambda lam: stats.ncx2.cdf(chi2, dof, lam) - target  # noqa: E731
+        hi = max(chi2, 1.0)
+        while f(hi) > 0:
+            hi *= 2
+        lam = optimize.brentq(f, 1e-10, hi, xtol=1e-12)
+        return float(np.sqrt(lam / (n * dof)) * np.sqrt(n_groups))
+
+    return bound(1 - tail), bound(tail)
+
+
+def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series:
+    groups, p = fitter.groups, fitter.p
+    n, n_groups = fitter.n_total, len(groups)
+    chi2 = n * fitter.fmin
+    moments = n_groups * (p * (p + 1) / 2 + p)
+    dof = moments - fitter.spec.n_free
+    # baseline: free variances and means per group, no covariances
+    f_base = sum(g.n / n * (np.log(np.diag(g.cov)).sum() - g.logdet_s) for g in groups)
+    chi2_b, df_b = n * f_base, n_groups * p * (p - 1) / 2
+    cfi = 1 - max(chi2 - dof, 0) / max(chi2 - dof, chi2_b - df_b, 0) if chi2_b > df_b else 1.0
+    tli = ((chi2_b / df_b) - (chi2 / dof)) / ((chi2_b / df_b) - 1) if dof > 0 else np.nan
+    rmsea = np.sqrt(max(chi2 - dof, 0) / (n * dof)) * np.sqrt(n_groups) if dof > 0 else 0.0
+    low, high = _rmsea_ci(chi2, dof, n, n_groups)
+    srmr_g = []
+    for g, grp in enumerate(groups):
+        lam, phi, th, nu, al = fitter.matrices(theta, g)
+        sigma = lam @ phi @ lam.T + th
+        sd = np.sqrt(np.diag(grp.cov))
+        res = (grp.cov - sigma) / np.outer(sd, sd)
+        e = list(res[np.tril_indices(p)])
+        if n_groups > 1:
+            e += list((grp.mean - (nu + lam @ al)) / sd)
+        srmr_g.append(np.sqrt(np.mean(np.square(e))))
+    srmr = float(sum(grp.n / n * s for grp, s in zip(groups, srmr_g, strict=True)))
+    return pd.Series(
+        {
+            "chi2": chi2,
+            "df": dof,
+            "p": stats.chi2.sf(chi2, dof) if dof > 0 else np.nan,
+            "cfi": cfi,
+            "tli": tli,
+            "rmsea": rmsea,
+            "rmsea_low": low,
+            "rmsea_high": high,
+            "srmr": srmr,
+            "baseline_chi2": chi2_b,
+            "baseline_df": df_b,
+            "n": n,
+            "n_groups": n_groups,
+            "n_dropped": dropped,
+            "converged": fitter.converged,
+        }
+    )
+
+
+# ----------------------------------------------------------------------------- CFA
+@dataclass
+class CFA:
+    """Confirmatory factor analysis by ML (lavaan's ``cfa`` defaults; marker identification).
+
+    Parameters
+    ----------
+    model : str or MeasurementModel
+        lavaan syntax (``f =~ a + b + c``, ``a ~~ b``) or :func:`model_from_codebook`.
+    group : str, optional
+        Column to fit a multi-group model by (all parameters free in each group).
+    level : {"configural", "metric", "scalar"}
+        Equality constraints across groups (only with ``group``).
+
+    Attributes (after ``fit``)
+    --------------------------
+    fit_ : Series
+        ``chi2``, ``df``, ``p``, ``cfi``, ``tli``, ``rmsea`` with ``rmsea_low``/``rmsea_high``
+        (90 %), ``srmr``, baseline chi-square, ``n`` (complete cases), ``n_dropped``.
+    loadings_ : DataFrame
+        One row per group, factor and indicator: ``group``, ``factor``, ``item``, ``estimate``
+        (unstandardised) and ``std_all`` (standardised: latent and observed variances = 1).
+    factor_correlations_ : DataFrame
+        Latent correlations (first group).
+    """
+
+    model: str | MeasurementModel
+    group: str | None = None
+    level: str = "configural"
+
+    def fit(self, df: pd.DataFrame) -> CFA:
+        if self.level not in INVARIANCE_LEVELS:
+            raise ValueError(f"level must be one of {INVARIANCE_LEVELS}, got {self.level!r}")
+        if self.level != "configural" and self.group is None:
+            raise ValueError(f"level {self.level!r} needs a group column")
+        model = _as_model(self.model)
+        groups, dropped = _groups(df, model.items, self.group)
+        fitter = _Fitter(model, groups, self.level)
+        theta = fitter.fit()
+        self.model_ = model
+        self.fit_ = _fit_measures(fitter, theta, dropped)
+        rows = []
+        factors = list(model.factors)
+        for g, grp in enumerate(groups):
+            lam, phi, th, nu, al = fitter.matrices(theta, g)
+            sigma = lam @ phi @ lam.T + th
+            for k, f in enumerate(factors):
+                for item in model.factors[f]:
+                    j = model.items.index(item)
+                    rows.append({"group": grp.name, "factor": f, "item": item, "estimate": lam[j, k],
+                                 "std_all": lam[j, k] * np.sqrt(phi[k, k]) / np.sqrt(sigma[j, j])})  # fmt: skip
+            if g == 0:
+                sd = np.sqrt(np.diag(phi))
+                self.factor_correlations_ = pd.DataFrame(phi / np.outer(sd, sd), index=factors, columns=factors)
+        self.loadings_ = pd.DataFrame(rows)
+        self.params_ = pd.Series(theta, index=fitter.spec.names)
+        return self
+
+
+def cfa(df: pd.DataFrame, model: str | MeasurementModel, *, group: str | None = None,
+        level: str = "configural") -> CFA:  # fmt: skip
+    """Fit a confirmatory factor model (:class:`CFA`) and return it.
+
+    Examples
+    --------
+    >>> import semopy
+    >>> hs = semopy.examples.holzinger39.get_data()
+    >>> fit = cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9")
+    >>> round(fit.fit_["chi2"], 3), int(fit.fit_["df"])
+    (85.306, 24)
+    """
+    return CFA(model=model, group=group, level=level).fit(df)
+
+
+# ----------------------------------------------------------------------------- invariance
+@dataclass
+class MeasurementInvariance:
+    """Configural, metric and scalar invariance across groups (multi-group ML CFA).
+
+    A level holds when, against the level before it, CFI drops by at most ``max_delta_cfi``
+    and RMSEA rises by at most ``max_delta_rmsea`` (Chen, 2007). The chi-square difference
+    test is reported alongside.
+
+    Attributes (after ``fit``)
+    --------------------------
+    table_ : DataFrame
+        One row per level: ``chi2``, ``df``, ``p``, ``cfi``, ``tli``, ``rmsea``, ``srmr``,
+        ``delta_chi2``, ``delta_df``, ``p_delta``, ``delta_cfi`` (drop in CFI), ``delta_rmsea``
+        (rise in RMSEA), ``holds``.
+    verdict_ : str
+        The strictest level that holds with all levels before it: "scalar" (means comparable),
+        "metric" (relations comparable), "configural" or "none".
+    fits_ : dict
+        The fitted :class:`CFA` per level.
+    """
+
+    model: str | MeasurementModel
+    group: str
+    max_delta_cfi: float = 0.010
+    max_delta_rmsea: float = 0.015
+
+    def fit(self, df: pd.DataFrame) -> MeasurementInvariance:
+        self.fits_ = {level: CFA(self.model, self.group, level).fit(df) for level in INVARIANCE_LEVELS}
+        rows, prev = [], None
+        for level, fitted in self.fits_.items():
+            f = fitted.fit_
+            row = {"level": level, **{k: f[k] for k in ("chi2", "df", "p", "cfi", "tli", "rmsea", "srmr")}}
+            if prev is None:
+                row.update(delta_chi2=np.nan, delta_df=np.nan, p_delta=np.nan, delta_cfi=np.nan,
+                           delta_rmsea=np.nan, holds=bool(f["converged"]))  # fmt: skip
+            else:
+                dchi, ddf = f["chi2"] - prev["chi2"], f["df"] - prev["df"]
+                dcfi, drmsea = prev["cfi"] - f["cfi"], f["rmsea"] - prev["rmsea"]
+                row.update(delta_chi2=dchi, delta_df=ddf, p_delta=stats.chi2.sf(dchi, ddf), delta_cfi=dcfi,
+                           delta_rmsea=drmsea,
+                           holds=bool(dcfi <= self.max_delta_cfi and drmsea <= self.max_delta_rmsea))  # fmt: skip
+            rows.append(row)
+            prev = f
+        self.table_ = pd.DataFrame(rows).set_index("level")
+        verdict = "none"
+        for level in INVARIANCE_LEVELS:
+            if not self.table_.loc[level, "holds"]:
+                break
+            verdict = level
+        self.verdict_ = verdict
+        return self
+
+
+def invariance(df: pd.DataFrame, model: str | MeasurementModel, group: str, *, max_delta_cfi: float = 0.010,
+               max_delta_rmsea: float = 0.015) -> MeasurementInvariance:  # fmt: skip
+    """Test measurement invariance of ``model`` across ``group`` (:class:`MeasurementInvariance`).
+
+    Examples
+    --------
+    >>> import semopy
+    >>> hs = semopy.examples.holzinger39.get_data()
+    >>> mi = invariance(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9",
+    ...                 group="school")
+    >>> mi.table_["chi2"].round(2).tolist(), mi.verdict_
+    ([115.85, 124.04, 164.1], 'metric')
+    """
+    return MeasurementInvariance(model, group, max_delta_cfi, max_delta_rmsea).fit(df)
