@@ -20,7 +20,9 @@ def _check_columns(df: pd.DataFrame, columns: list[str], what: str = "items") ->
         raise ValueError(f"{what} not in the data: {missing}")
 
 
-def reverse_items(df: pd.DataFrame, codebook: Codebook, items: list[str] | None = None) -> pd.DataFrame:
+def reverse_items(
+    df: pd.DataFrame, codebook: Codebook, items: list[str] | None = None
+) -> pd.DataFrame:
     """Numeric copy of the likert/nps ``items`` with reverse-keyed ones turned: min + max - x.
 
     Parameters
@@ -58,7 +60,11 @@ def reverse_items(df: pd.DataFrame, codebook: Codebook, items: list[str] | None 
 
 
 def score_scales(
-    df: pd.DataFrame, codebook: Codebook, constructs: list[str] | None = None, *, index: bool = False
+    df: pd.DataFrame,
+    codebook: Codebook,
+    constructs: list[str] | None = None,
+    *,
+    index: bool = False,
 ) -> pd.DataFrame:
     """Construct scores: the mean of a respondent's answered items (reverse-keyed items turned),
     missing when fewer than the construct's ``min_items`` are answered.
@@ -86,13 +92,15 @@ def score_scales(
     >>> cb = load_codebook(config.codebook_path(2025))
     >>> df = pd.DataFrame({"str_1": [5, 4, None], "str_2": [4, None, None], "str_3": [1, 2, 5]})
     >>> score_scales(df, cb, ["stress"])
-       stress
-    0    5.00
-    1    4.00
-    2     NaN
+         stress
+    0  4.666667
+    1  4.000000
+    2       NaN
     """
     if constructs is None:
-        constructs = [c for c in codebook.constructs if set(codebook.construct_items(c)) <= set(df.columns)]
+        constructs = [
+            c for c in codebook.constructs if set(codebook.construct_items(c)) <= set(df.columns)
+        ]
     scores = {}
     for construct in constructs:
         items = codebook.construct_items(construct)
@@ -154,14 +162,20 @@ def enps(x: pd.Series) -> float:
     """
     values = pd.to_numeric(x, errors="coerce").dropna()
     if ((values < 0) | (values > 10)).any():
-        raise ValueError(f"eNPS answers must lie in 0-10; found {sorted(values[(values < 0) | (values > 10)].unique())}")
+        raise ValueError(
+            f"eNPS answers must lie in 0-10; found {sorted(values[(values < 0) | (values > 10)].unique())}"
+        )
     if values.empty:
         return float("nan")
     return float(100.0 * ((values >= 9).mean() - (values <= 6).mean()))
 
 
 def item_stats(
-    df: pd.DataFrame, codebook: Codebook, items: list[str] | None = None, *, dont_know: pd.DataFrame | None = None
+    df: pd.DataFrame,
+    codebook: Codebook,
+    items: list[str] | None = None,
+    *,
+    dont_know: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Descriptive statistics of coded items, as answered (no reverse keying).
 
@@ -201,10 +215,17 @@ def item_stats(
         scale = codebook.scale_of(item_id)
         x = pd.to_numeric(df[item_id], errors="coerce").astype("float64")
         answered = x.dropna()
-        row = {"item": item_id, "n": int(answered.size), "mean": answered.mean(), "sd": answered.std(ddof=1)}
+        row = {
+            "item": item_id,
+            "n": int(answered.size),
+            "mean": answered.mean(),
+            "sd": answered.std(ddof=1),
+        }
         if dont_know is not None:
             n_dk = int((dont_know["item"] == item_id).sum())
-            row["dont_know_share"] = n_dk / (n_dk + answered.size) if n_dk + answered.size else np.nan
+            row["dont_know_share"] = (
+                n_dk / (n_dk + answered.size) if n_dk + answered.size else np.nan
+            )
         if codebook.item(item_id).type != "single":
             row["top2_share"] = top_box(x.rename(item_id), codebook, item_id, k=2)
         counts = answered.value_counts(normalize=True)

@@ -80,14 +80,18 @@ def parse_model(syntax: str) -> MeasurementModel:
             names = [t.strip() for t in m.group(2).split("+")]
             bad = [t for t in names if not re.fullmatch(_NAME, t)]
             if bad:
-                raise ValueError(f"cannot read indicators {bad} in {line!r} (fixed values and labels are not supported)")
+                raise ValueError(
+                    f"cannot read indicators {bad} in {line!r} (fixed values and labels are not supported)"
+                )
             if m.group(1) in factors:
                 raise ValueError(f"factor {m.group(1)!r} is defined twice")
             factors[m.group(1)] = tuple(names)
         elif m := re.fullmatch(rf"({_NAME})\s*~~\s*({_NAME})", line):
             covs.append((m.group(1), m.group(2)))
         else:
-            raise ValueError(f"cannot read model line {line!r}: use 'factor =~ item + item' or 'item ~~ item'")
+            raise ValueError(
+                f"cannot read model line {line!r}: use 'factor =~ item + item' or 'item ~~ item'"
+            )
     if not factors:
         raise ValueError("the model defines no factor ('f =~ a + b + c')")
     clash = set(factors) & {i for ind in factors.values() for i in ind}
@@ -100,7 +104,9 @@ def parse_model(syntax: str) -> MeasurementModel:
     items = set(model.items)
     for a, b in covs:
         if a not in items or b not in items or a == b:
-            raise ValueError(f"residual covariance {a} ~~ {b} must join two different indicators of the model")
+            raise ValueError(
+                f"residual covariance {a} ~~ {b} must join two different indicators of the model"
+            )
     return model
 
 
@@ -263,7 +269,7 @@ class _Fitter:
         items = self.model.items
         for g, grp in enumerate(self.groups):
             lam_idx = self.spec.lam[g]
-            for k, (f, ind) in enumerate(self.model.factors.items()):
+            for k, ind in enumerate(self.model.factors.values()):
                 ix = [items.index(i) for i in ind]
                 vals, vecs = np.linalg.eigh(grp.cov[np.ix_(ix, ix)])
                 v = vecs[:, -1] * np.sqrt(max(vals[-1], 1e-6))
@@ -275,7 +281,9 @@ class _Fitter:
                 theta[self.spec.phi[g][k, k]] = phi_kk
             for j in range(self.p):
                 theta[self.spec.theta[g][j, j]] = 0.5 * grp.cov[j, j]
-            theta[self.spec.nu[g]] = grp.mean if g == 0 or self.level != "scalar" else theta[self.spec.nu[g]]
+            theta[self.spec.nu[g]] = (
+                grp.mean if g == 0 or self.level != "scalar" else theta[self.spec.nu[g]]
+            )
         return theta
 
     def fit(self) -> np.ndarray:
@@ -305,7 +313,9 @@ def _groups(df: pd.DataFrame, items: list[str], group: str | None) -> tuple[list
     p = len(items)
     keys = list(pd.unique(complete[group])) if group else [None]
     if group and len(keys) < 2:
-        raise ValueError(f"group column {group!r} has {len(keys)} group(s) with complete answers; need at least 2")
+        raise ValueError(
+            f"group column {group!r} has {len(keys)} group(s) with complete answers; need at least 2"
+        )
     out = []
     for key in keys:
         part = complete[complete[group] == key][items] if group else complete[items]
@@ -325,7 +335,9 @@ def _groups(df: pd.DataFrame, items: list[str], group: str | None) -> tuple[list
     return out, dropped
 
 
-def _rmsea_ci(chi2: float, dof: float, n: float, n_groups: int, level: float = 0.90) -> tuple[float, float]:
+def _rmsea_ci(
+    chi2: float, dof: float, n: float, n_groups: int, level: float = 0.90
+) -> tuple[float, float]:
     """lavaan's interval: noncentrality lambda with pchisq(X2, df, lambda) = .95 / .05."""
     tail = (1 - level) / 2
 
@@ -440,7 +452,9 @@ class CFA:
                                  "std_all": lam[j, k] * np.sqrt(phi[k, k]) / np.sqrt(sigma[j, j])})  # fmt: skip
             if g == 0:
                 sd = np.sqrt(np.diag(phi))
-                self.factor_correlations_ = pd.DataFrame(phi / np.outer(sd, sd), index=factors, columns=factors)
+                self.factor_correlations_ = pd.DataFrame(
+                    phi / np.outer(sd, sd), index=factors, columns=factors
+                )
         self.loadings_ = pd.DataFrame(rows)
         self.params_ = pd.Series(theta, index=fitter.spec.names)
         return self
@@ -489,11 +503,16 @@ class MeasurementInvariance:
     max_delta_rmsea: float = 0.015
 
     def fit(self, df: pd.DataFrame) -> MeasurementInvariance:
-        self.fits_ = {level: CFA(self.model, self.group, level).fit(df) for level in INVARIANCE_LEVELS}
+        self.fits_ = {
+            level: CFA(self.model, self.group, level).fit(df) for level in INVARIANCE_LEVELS
+        }
         rows, prev = [], None
         for level, fitted in self.fits_.items():
             f = fitted.fit_
-            row = {"level": level, **{k: f[k] for k in ("chi2", "df", "p", "cfi", "tli", "rmsea", "srmr")}}
+            row = {
+                "level": level,
+                **{k: f[k] for k in ("chi2", "df", "p", "cfi", "tli", "rmsea", "srmr")},
+            }
             if prev is None:
                 row.update(delta_chi2=np.nan, delta_df=np.nan, p_delta=np.nan, delta_cfi=np.nan,
                            delta_rmsea=np.nan, holds=bool(f["converged"]))  # fmt: skip

@@ -195,7 +195,11 @@ def _likert(
 
 
 def generate(
-    year: int, seed: int = 2025, n_companies: int = 30, codebook: Codebook | None = None
+    year: int,
+    seed: int = 2025,
+    n_companies: int = 30,
+    codebook: Codebook | None = None,
+    item_bias: dict[str, float] | None = None,
 ) -> SynthSurvey:
     """Generate one year of the synthetic survey.
 
@@ -209,6 +213,9 @@ def generate(
         Number of companies taking part (two of them always fall below the anonymity minimum).
     codebook : Codebook, optional
         Defaults to the repository's ``data/raw/<year>/codebook.yaml``.
+    item_bias : dict, optional
+        ``{item: shift}`` added to those items' answers (scale points, before rounding) in this
+        year only: item bias that breaks scalar measurement invariance across years.
 
     Returns
     -------
@@ -229,6 +236,9 @@ def generate(
     cb = codebook if codebook is not None else load_codebook(config.codebook_path(year))
     if cb.year != year:
         raise ValueError(f"codebook is for {cb.year}, not {year}")
+    unknown = sorted(set(item_bias or {}) - set(cb.items_of_type("likert")))
+    if unknown:
+        raise ValueError(f"item_bias names items that are not likert items of {year}: {unknown}")
     rng = np.random.default_rng([seed, year])
     comp = _companies(n_companies, seed)
     n_per = _respondents_per_company(comp, rng)
@@ -280,7 +290,8 @@ def generate(
             pos = cb.construct_items(key).index(item.id) if item.construct else 0
             lam = 0.85 if item.id == "edu_rel" else _LOADINGS[pos % len(_LOADINGS)]
             loadings[item.id] = lam
-            out[item.id] = _likert(latent_of[key], lam, _ITEM_MEAN[key], rng, item.reverse)
+            centre = _ITEM_MEAN[key] + (item_bias or {}).get(item.id, 0.0)
+            out[item.id] = _likert(latent_of[key], lam, centre, rng, item.reverse)
         elif item.type == "nps":
             drive = 0.55 * latent_of["satisfaction"] + 0.35 * latent_of["attractiveness"]
             out[item.id] = np.clip(
@@ -402,7 +413,8 @@ def generate(
         "item_loadings": loadings,
         "item_means": {k: _ITEM_MEAN[k] for k in _ITEM_MEAN},
         "year_change_vs_2024": _YEAR_SHIFT.get(year, {}),
-        "measurement_invariant_across_years": True,
+        "measurement_invariant_across_years": not item_bias,
+        "item_bias": dict(item_bias or {}),
         "turnover": {
             "weights": TURNOVER_WEIGHTS,
             "r2": round(r2_pop, 6),

@@ -1,0 +1,150 @@
+"""CFA and measurement invariance against lavaan's published output on Holzinger-Swineford
+(1939), the data semopy ships; semopy as a second, independent implementation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import semopy
+
+import ksresearch as ks
+
+HS = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+
+
+@pytest.fixture(scope="module")
+def hs():
+    return semopy.examples.holzinger39.get_data()
+
+
+@pytest.fixture(scope="module")
+def fit(hs):
+    return ks.cfa(hs, HS)
+
+
+def test_cfa_fit_matches_lavaan(fit):
+    f = fit.fit_
+    # lavaan: cfa(HS.model, data = HolzingerSwineford1939)
+    assert round(f["chi2"], 3) == 85.306 and f["df"] == 24
+    assert round(f["p"], 3) == 0.000
+    assert round(f["cfi"], 3) == 0.931 and round(f["tli"], 3) == 0.896
+    assert (round(f["rmsea"], 3), round(f["rmsea_low"], 3), round(f["rmsea_high"], 3)) == (
+        0.092,
+        0.071,
+        0.114,
+    )
+    assert round(f["srmr"], 3) == 0.065
+    assert round(f["baseline_chi2"], 3) == 918.852 and f["baseline_df"] == 36
+
+
+def test_cfa_loadings_match_lavaan(fit):
+    lo = fit.loadings_.set_index("item")
+    assert lo["estimate"].round(3).tolist() == [
+        1.0,
+        0.554,
+        0.729,
+        1.0,
+        1.113,
+        0.926,
+        1.0,
+        1.180,
+        1.082,
+    ]
+    assert lo["std_all"].round(3).tolist() == [
+        0.772,
+        0.424,
+        0.581,
+        0.852,
+        0.855,
+        0.838,
+        0.570,
+        0.723,
+        0.665,
+    ]
+    corr = fit.factor_correlations_
+    assert (round(corr.loc["visual", "textual"], 3), round(corr.loc["visual", "speed"], 3),
+            round(corr.loc["textual", "speed"], 3)) == (0.459, 0.471, 0.283)  # fmt: skip
+
+
+def test_cfa_agrees_with_semopy(hs, fit):
+    model = semopy.Model(HS)
+    model.fit(hs)
+    ref = semopy.calc_stats(model).T["Value"]
+    assert fit.fit_["chi2"] == pytest.approx(ref["chi2"], rel=1e-4)
+    assert fit.fit_["cfi"] == pytest.approx(ref["CFI"], abs=1e-4)
+    assert fit.fit_["tli"] == pytest.approx(ref["TLI"], abs=1e-4)
+    # semopy's RMSEA divides by N - 1; lavaan (and ksresearch) by N
+    n = fit.fit_["n"]
+    assert fit.fit_["rmsea"] == pytest.approx(ref["RMSEA"] * np.sqrt((n - 1) / n), abs=1e-5)
+
+
+def test_invariance_matches_lavaan_and_semtools(hs):
+    mi = ks.invariance(hs, HS, group="school")
+    t = mi.table_
+    # lavaan tutorial / semTools::measurementInvariance(HS.model, group = "school")
+    assert t["chi2"].round(2).tolist() == [115.85, 124.04, 164.10]
+    assert t["df"].tolist() == [48, 54, 60]
+    assert t["cfi"].round(3).tolist() == [0.923, 0.921, 0.882]
+    assert t["rmsea"].round(3).tolist() == [0.097, 0.093, 0.107]
+    assert (
+        round(t.loc["metric", "delta_chi2"], 3) == 8.192
+        and round(t.loc["metric", "p_delta"], 4) == 0.2244
+    )
+    assert round(t.loc["scalar", "delta_chi2"], 3) == 40.059
+    assert (
+        round(t.loc["metric", "delta_cfi"], 3) == 0.002
+        and round(t.loc["scalar", "delta_cfi"], 3) == 0.038
+    )
+    assert t["holds"].tolist() == [True, True, False]
+    assert mi.verdict_ == "metric"
+
+
+def test_metric_model_really_equates_loadings(hs):
+    fit = ks.cfa(hs, HS, group="school", level="metric")
+    est = fit.loadings_.pivot_table(index="item", columns="group", values="estimate")
+    np.testing.assert_allclose(est["Pasteur"], est["Grant-White"])
+    free = ks.cfa(hs, HS, group="school", level="configural").loadings_
+    est_free = free.pivot_table(index="item", columns="group", values="estimate")
+    assert not np.allclose(est_free["Pasteur"], est_free["Grant-White"], atol=1e-3)
+
+
+def test_residual_covariance_and_listwise_deletion(hs):
+    data = hs.copy()
+    data.loc[data.index[:5], "x1"] = np.nan
+    fit = ks.cfa(data, HS + "\nx7 ~~ x8")
+    assert fit.fit_["df"] == 23 and fit.fit_["n"] == 296 and fit.fit_["n_dropped"] == 5
+    assert fit.fit_["chi2"] < 85
+
+
+def test_model_from_codebook_and_parse_model():
+    cb = ks.load_codebook(ks.config.codebook_path(2025))
+    syntax = ks.model_from_codebook(cb, ["stress", "ai_usefulness"])
+    assert syntax == "stress =~ str_1 + str_2 + str_3\nai_usefulness =~ ai_useful_1 + ai_useful_2"
+    model = ks.parse_model("# comment\nf =~ a + b + c ; g =~ d + e\n a ~~ d")
+    assert model.items == ["a", "b", "c", "d", "e"] and model.residual_covariances == (("a", "d"),)
+
+
+@pytest.mark.parametrize(
+    ("model", "kwargs", "message"),
+    [
+        ("visual =~ x1 + x2 + x99", {}, r"not in the data: \['x99'\]"),
+        ("visual =~ x1", {}, r"at least two indicators"),
+        ("visual ~ x1 + x2", {}, r"cannot read model line"),
+        ("", {}, r"model is empty"),
+        (HS, {"group": "nope"}, r"group column 'nope' is not in the data"),
+        (HS, {"level": "metric"}, r"needs a group column"),
+        (HS, {"group": "school", "level": "strict"}, r"level must be one of"),
+    ],
+)
+def test_bad_models_raise_clear_errors(hs, model, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        ks.cfa(hs, model, **kwargs)
+
+
+def test_small_group_and_constant_item_are_refused(hs):
+    small = pd.concat([hs[hs.school == "Pasteur"], hs[hs.school == "Grant-White"].head(6)])
+    with pytest.raises(ValueError, match=r"group 'Grant-White' has 6 complete cases; at least 10"):
+        ks.invariance(small, HS, "school")
+    with pytest.raises(ValueError, match=r"constant items in group 'all': \['x1'\]"):
+        ks.cfa(hs.assign(x1=1.0), HS)
