@@ -633,9 +633,14 @@ def load(year: int, data_dir: str | Path | None = None) -> Survey:
 
     Examples
     --------
+    >>> import tempfile
     >>> import ksresearch as ks
-    >>> survey = ks.load(2025)  # doctest: +SKIP
-    >>> survey.responses.groupby("shift_work")["str_1"].mean()  # doctest: +SKIP
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
+    >>> _ = ks.ingest(2025, folder)
+    >>> survey = ks.load(2025, folder)
+    >>> survey.year, len(survey.responses) == survey.quality["rows_kept"]
+    (2025, True)
     """
     out = config.processed_dir(year, data_dir)
     need = ["responses.parquet", "quality.json"]

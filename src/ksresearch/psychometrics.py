@@ -50,7 +50,8 @@ def _items(
         raise ValueError(
             f"need at least {min_rows} respondents, got {x.dropna(how='all').shape[0]}"
         )
-    constant = [c for c in x.columns if x[c].nunique(dropna=True) < 2]
+    spread = np.nanmax(x.to_numpy(), axis=0) - np.nanmin(x.to_numpy(), axis=0)
+    constant = [c for c, d in zip(x.columns, spread, strict=True) if d == 0]
     if constant:
         raise ValueError(f"constant items (no variance), remove them: {constant}")
     return x
@@ -64,10 +65,19 @@ def _cov_cor(x: pd.DataFrame, missing: str) -> tuple[np.ndarray, np.ndarray, np.
         x = x.dropna()
         if len(x) < 3:
             raise ValueError(f"only {len(x)} respondents answered every item (listwise)")
-    cov = x.cov().to_numpy()
-    cor = x.corr().to_numpy()
-    present = x.notna().to_numpy(dtype=float)
-    counts = present.T @ present
+    values = x.to_numpy()
+    present = ~np.isnan(values)
+    if (
+        present.all()
+    ):  # complete data: numpy is an order of magnitude faster than pandas' pairwise code
+        cov = np.cov(values, rowvar=False)
+        sd = np.sqrt(np.diag(cov))
+        cor = cov / np.outer(sd, sd)
+        counts = np.full(cov.shape, float(len(values)))
+    else:
+        cov = x.cov().to_numpy()
+        cor = x.corr().to_numpy()
+        counts = present.T.astype(float) @ present.astype(float)
     if np.isnan(cor).any():
         i, j = np.argwhere(np.isnan(cor))[0]
         raise ValueError(f"items {x.columns[i]!r} and {x.columns[j]!r} are never answered together")
@@ -119,7 +129,7 @@ def alpha(items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise") -
     p = 1 - ci
     df1, df2 = n - 1, (n - 1) * (k - 1)
     used = x.dropna() if missing == "listwise" else x
-    score = used.mean(axis=1)
+    score = pd.Series(np.nanmean(used.to_numpy(), axis=1))
     return pd.DataFrame(
         [
             {
@@ -558,7 +568,17 @@ class EFA:
 
     def display(self, *, cutoff: float = 0.3, sort: bool = True, decimals: int = 2) -> pd.DataFrame:
         """Loadings for reading: rounded, blanks below ``cutoff``, items grouped by their main
-        factor (largest first), with ``h2``, ``u2`` and ``com`` columns."""
+        factor (largest first), with ``h2``, ``u2`` and ``com`` columns.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> rng = np.random.default_rng(5)
+        >>> f = rng.standard_normal((500, 1))
+        >>> df = pd.DataFrame(0.8 * f + 0.6 * rng.standard_normal((500, 3)), columns=["a", "b", "c"])
+        >>> list(EFA(1).fit(df).display().columns)
+        ['F1', 'h2', 'u2', 'com']
+        """
         table = self.loadings_.round(decimals)
         shown = table.where(self.loadings_.abs() >= cutoff, "")
         shown["h2"] = self.communalities_.round(decimals)
