@@ -33,3 +33,13 @@ def raw_2025(tmp_path, synth_data) -> Path:
     """A private copy of the 2025 raw folder a test may change; returns the data dir."""
     shutil.copytree(synth_data / "raw" / "2025", tmp_path / "raw" / "2025")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def demo_data(tmp_path_factory) -> Path:
+    """The demo-sized survey (30 companies, seed 2025) for both years, for truth recovery."""
+    data = tmp_path_factory.mktemp("demo")
+    for year in (2024, 2025):
+        write_synth(year, seed=2025, data_dir=data, n_companies=30)
+        ingest(year, data)
+    return data

@@ -9,7 +9,36 @@ A flat public namespace, pingouin-style::
 from importlib.metadata import PackageNotFoundError, version
 
 from . import config
+from .anonymity import AnonymityError, protect
+from .benchmark import benchmark, company_drivers, eligible_companies
 from .codebook import Codebook, CodebookError, load_codebook
+from .compare import compare_groups, compare_proportions, hedges_g, trend
+from .drivers import (
+    DominanceAnalysis,
+    dominance,
+    key_drivers,
+    logistic_drivers,
+    priority_matrix,
+    relative_weights,
+)
+from .findings import (
+    ai_adoption_by,
+    ai_association,
+    ai_use_cases,
+    ai_usefulness_by,
+    by_centre_size,
+    competence_links,
+    education_and_involvement,
+    education_relevance,
+    prepare,
+    quit_intent_drivers,
+    segment_summary,
+    selfservice_by_industry,
+    shift_work,
+    tracked_constructs,
+    turnover_by,
+    turnover_drivers,
+)
 from .ingest import IngestError, Survey, ingest, load, read_export
 from .psychometrics import (
     EFA,
@@ -67,4 +96,40 @@ __all__ = [
     "invariance",
     "parse_model",
     "model_from_codebook",
+    # anonymity
+    "AnonymityError",
+    "protect",
+    # drivers
+    "DominanceAnalysis",
+    "dominance",
+    "relative_weights",
+    "key_drivers",
+    "logistic_drivers",
+    "priority_matrix",
+    # comparisons
+    "hedges_g",
+    "compare_groups",
+    "compare_proportions",
+    "trend",
+    # findings
+    "prepare",
+    "tracked_constructs",
+    "segment_summary",
+    "turnover_by",
+    "turnover_drivers",
+    "quit_intent_drivers",
+    "education_and_involvement",
+    "ai_adoption_by",
+    "ai_use_cases",
+    "ai_usefulness_by",
+    "ai_association",
+    "education_relevance",
+    "competence_links",
+    "shift_work",
+    "selfservice_by_industry",
+    "by_centre_size",
+    # benchmark
+    "benchmark",
+    "company_drivers",
+    "eligible_companies",
 ]

@@ -39,7 +39,9 @@ def require_min_n(n: int, what: str, min_n: int | None = None) -> None:
     """Raise :class:`AnonymityError` when ``n`` respondents are too few to report on."""
     m = min_size(min_n)
     if n < m:
-        raise AnonymityError(f"{what} has fewer than {m} respondents: nothing about it may be reported")
+        raise AnonymityError(
+            f"{what} has fewer than {m} respondents: nothing about it may be reported"
+        )
 
 
 def protect(
@@ -104,4 +106,3 @@ def protect(
     out["n_shown"] = [f"< {m}" if h else str(int(c)) for h, c in zip(hidden, counts, strict=True)]
     out["suppressed"] = reason
     return out
-

@@ -26,7 +26,8 @@ _ADJUST = {
 
 
 def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
-    """Hedges' g (bias-corrected standardised mean difference x - y) with a normal-theory CI.
+    """Hedges' g (bias-corrected standardised mean difference x - y) with its CI
+    (large-sample standard error, t critical value with nx + ny - 2 df, as pingouin).
 
     Examples
     --------
@@ -40,8 +41,8 @@ def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, flo
     d = (np.mean(x) - np.mean(y)) / pooled
     g = d * (1 - 3 / (4 * (nx + ny) - 9))
     se = np.sqrt((nx + ny) / (nx * ny) + g**2 / (2 * (nx + ny)))
-    z = stats.norm.ppf(1 - (1 - ci) / 2)
-    return float(g), float(g - z * se), float(g + z * se)
+    crit = stats.t.ppf(1 - (1 - ci) / 2, nx + ny - 2)
+    return float(g), float(g - crit * se), float(g + crit * se)
 
 
 def _adjust(p: pd.Series, method: str) -> pd.Series:
@@ -307,7 +308,9 @@ def trend(
         sizes = pd.DataFrame({"cur": [cur[outcome].notna().sum() for _, cur, _ in parts],
                               "prev": [prev[outcome].notna().sum() for _, _, prev in parts]})  # fmt: skip
         hidden = [
-            (protect(sizes.rename(columns={col: "n"}), values=[], min_n=m)["suppressed"] != "").to_numpy()
+            (
+                protect(sizes.rename(columns={col: "n"}), values=[], min_n=m)["suppressed"] != ""
+            ).to_numpy()
             for col in ("cur", "prev")
         ]
         hidden = hidden[0] | hidden[1]

@@ -18,7 +18,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["DominanceAnalysis", "dominance", "relative_weights", "key_drivers", "logistic_drivers", "priority_matrix"]
+__all__ = [
+    "DominanceAnalysis",
+    "dominance",
+    "relative_weights",
+    "key_drivers",
+    "logistic_drivers",
+    "priority_matrix",
+]
 
 MAX_DRIVERS = 20
 
@@ -117,12 +124,16 @@ class DominanceAnalysis:
             raise ValueError(f"at most {MAX_DRIVERS} drivers (2^{p} subsets is too many), got {p}")
         rxx, rxy = cor[1:, 1:], cor[1:, 0]
         if np.linalg.matrix_rank(rxx) < p:
-            raise ValueError("the drivers are linearly dependent: drop one of the collinear drivers")
+            raise ValueError(
+                "the drivers are linearly dependent: drop one of the collinear drivers"
+            )
         r2 = _subset_r2(rxx, rxy)
         general, conditional, complete = _dominance_from_r2(r2, p)
         self.r2_ = float(r2[-1])
         self.general_ = pd.Series(general, index=drivers, name="general_dominance")
-        self.conditional_ = pd.DataFrame(conditional, index=drivers, columns=pd.RangeIndex(p, name="k"))
+        self.conditional_ = pd.DataFrame(
+            conditional, index=drivers, columns=pd.RangeIndex(p, name="k")
+        )
         self.complete_ = pd.DataFrame(complete, index=drivers, columns=drivers)
         names = ["+".join(d for j, d in enumerate(drivers) if m >> j & 1) for m in range(1 << p)]
         self.subsets_ = pd.Series(r2, index=names, name="r2")
@@ -155,7 +166,9 @@ def relative_weights(cor: np.ndarray) -> np.ndarray:
     return (lam**2) @ (beta**2)
 
 
-def _complete(df: pd.DataFrame, outcome: str, drivers: list[str], extra: list[str] | None = None) -> pd.DataFrame:
+def _complete(
+    df: pd.DataFrame, outcome: str, drivers: list[str], extra: list[str] | None = None
+) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"data must be a DataFrame, got {type(df).__name__}")
     if len(drivers) < 2:
@@ -197,7 +210,9 @@ def _bootstrap_weights(groups: np.ndarray, rng: np.random.Generator, resample: s
         if resample == "companies":
             weights[members] += drawn[c]
         else:  # both: respondents within each drawn company, once per draw
-            weights[members] += rng.multinomial(drawn[c] * sizes[c], np.full(sizes[c], 1 / sizes[c]))
+            weights[members] += rng.multinomial(
+                drawn[c] * sizes[c], np.full(sizes[c], 1 / sizes[c])
+            )
     return weights
 
 
@@ -278,10 +293,16 @@ def key_drivers(
     table["rank"] = table["general_dominance"].rank(ascending=False, method="min").astype(int)
     if n_boot:
         if company is None and resample != "respondents":
-            raise ValueError("a company column is needed to resample companies; use resample='respondents'")
+            raise ValueError(
+                "a company column is needed to resample companies; use resample='respondents'"
+            )
         groups = x[company].to_numpy() if company else np.zeros(len(x))
         rng = np.random.default_rng(seed)
-        gd, rws, ranks = np.empty((n_boot, len(drivers))), np.empty((n_boot, len(drivers))), np.empty((n_boot, len(drivers)))
+        gd, rws, ranks = (
+            np.empty((n_boot, len(drivers))),
+            np.empty((n_boot, len(drivers))),
+            np.empty((n_boot, len(drivers))),
+        )
         for b in range(n_boot):
             w = _bootstrap_weights(groups, rng, resample)
             keep = w > 0
@@ -301,7 +322,12 @@ def key_drivers(
 
 
 def logistic_drivers(
-    df: pd.DataFrame, outcome: str, drivers: list[str], *, company: str | None = "company", ci: float = 0.95
+    df: pd.DataFrame,
+    outcome: str,
+    drivers: list[str],
+    *,
+    company: str | None = "company",
+    ci: float = 0.95,
 ) -> pd.DataFrame:
     """Logistic regression of a binary outcome (e.g. plans to quit within 12 months) on
     standardised drivers, with company-clustered standard errors.
@@ -331,7 +357,9 @@ def logistic_drivers(
     z = (x[drivers] - x[drivers].mean()) / x[drivers].std()
     model = sm.Logit(y, sm.add_constant(z))
     if company:
-        fit = model.fit(disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(x[company])[0]})
+        fit = model.fit(
+            disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(x[company])[0]}
+        )
     else:
         fit = model.fit(disp=0)
     conf = fit.conf_int(alpha=1 - ci)
@@ -374,7 +402,9 @@ def priority_matrix(importance: pd.Series, performance: pd.Series) -> pd.DataFra
     """
     if set(importance.index) != set(performance.index):
         raise ValueError("importance and performance must cover the same drivers")
-    t = pd.DataFrame({"importance": importance, "performance": performance.reindex(importance.index)})
+    t = pd.DataFrame(
+        {"importance": importance, "performance": performance.reindex(importance.index)}
+    )
     hi_i = t["importance"] > t["importance"].median()
     hi_p = t["performance"] > t["performance"].median()
     t["quadrant"] = np.select([hi_i & ~hi_p, hi_i & hi_p, ~hi_i & ~hi_p], ["improve", "maintain", "monitor"],

@@ -1,0 +1,142 @@
+"""Group comparisons, proportions and trends against scipy, pingouin and statsmodels, and
+the company-adjusted shift-work effect against the synthetic truth."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pingouin as pg
+import pytest
+from scipy import stats
+
+import ksresearch as ks
+
+
+@pytest.fixture(scope="module")
+def two_groups():
+    rng = np.random.default_rng(11)
+    return pd.DataFrame({
+        "g": np.repeat([1, 2], [60, 80]),
+        "y": np.r_[rng.normal(3, 1, 60), rng.normal(3.5, 1.3, 80)],
+        "z": rng.normal(0, 1, 140),
+        "company": np.tile(list("abcdefg"), 20),
+    })  # fmt: skip
+
+
+def test_two_group_statistics_match_references(two_groups):
+    out = ks.compare_groups(two_groups, ["y", "z"], "g")
+    a = two_groups.loc[two_groups.g == 1, "y"].to_numpy()
+    b = two_groups.loc[two_groups.g == 2, "y"].to_numpy()
+    t = stats.ttest_ind(b, a, equal_var=False)
+    row = out.loc["y"]
+    assert row["t"] == pytest.approx(t.statistic) and row["p"] == pytest.approx(t.pvalue)
+    assert row["diff_low"] == pytest.approx(t.confidence_interval().low)
+    assert row["hedges_g"] == pytest.approx(pg.compute_effsize(b, a, eftype="hedges"))
+    low, high = pg.compute_esci(stat=row["hedges_g"], nx=80, ny=60, eftype="cohen", decimals=4)
+    assert (row["g_low"], row["g_high"]) == pytest.approx((low, high), abs=1e-4)
+    mwu = pg.mwu(b, a)
+    assert row["mw_p"] == pytest.approx(mwu["p_val"].iloc[0]) and row[
+        "rank_biserial"
+    ] == pytest.approx(mwu["RBC"].iloc[0])
+    from statsmodels.stats.multitest import multipletests
+
+    assert out["p_adj"].tolist() == pytest.approx(
+        multipletests(out["p"], method="holm")[1].tolist()
+    )
+
+
+def test_more_groups_use_anova_and_kruskal():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame(
+        {"g": np.repeat([1, 2, 3], 30), "y": rng.normal(np.repeat([0, 0.5, 1], 30), 1)}
+    )
+    out = ks.compare_groups(df, ["y"], "g", company=None, adjust="bh").loc["y"]
+    samples = [df.y[df.g == k] for k in (1, 2, 3)]
+    assert out["f"] == pytest.approx(stats.f_oneway(*samples).statistic)
+    assert out["kw_p"] == pytest.approx(stats.kruskal(*samples).pvalue)
+    aov = pg.anova(data=df, dv="y", between="g", effsize="n2")
+    assert out["eta2"] == pytest.approx(aov["n2"].iloc[0])
+
+
+def test_company_adjusted_difference_is_within_company():
+    # group 2 sits in the high-y company: the raw gap is all between companies
+    df = pd.DataFrame(
+        {"company": ["a"] * 40 + ["b"] * 40, "g": [1] * 30 + [2] * 10 + [1] * 10 + [2] * 30}
+    )
+    df["y"] = np.where(df.company == "b", 5.0, 1.0) + np.tile([0.1, -0.1], 40)
+    out = ks.compare_groups(df, ["y"], "g").loc["y"]
+    assert out["diff"] > 1.5 and abs(out["adjusted_diff"]) < 0.05
+
+
+def test_shift_work_stress_recovers_the_truth_after_company_adjustment(demo_data):
+    survey = ks.load(2025, demo_data)
+    out = ks.shift_work(survey)
+    stress = out.loc["stress_index"]
+    assert stress["adjusted_low"] > 0  # shift workers are more stressed within companies
+    assert stress["adjusted_diff"] > stress["diff"]  # the raw gap is confounded by company
+    sd = ks.prepare(survey)["stress_index"].std()
+    truth = json.loads((demo_data / "raw" / "2025" / "truth.json").read_text())["shift_work"]
+    # latent effect 0.40 sd, attenuated by the scale's reliability
+    assert (
+        0.5 * truth["stress_effect_within_company"]
+        < stress["adjusted_diff"] / sd
+        < truth["stress_effect_within_company"]
+    )
+    for other in ("satisfaction_index", "involvement_index", "leadership_index"):
+        assert out.loc[other, "adjusted_low"] < 0 < out.loc[other, "adjusted_high"]
+
+
+def test_noninvariant_outcomes_are_flagged(two_groups):
+    out = ks.compare_groups(two_groups, ["y", "z"], "g", noninvariant={"y"})
+    assert out["comparable"].tolist() == [False, True]
+
+
+def test_proportions_wilson_and_chi_square():
+    from statsmodels.stats.proportion import proportion_confint
+
+    df = pd.DataFrame(
+        {"g": ["a"] * 50 + ["b"] * 70, "y": [1] * 20 + [0] * 30 + [1] * 49 + [0] * 21}
+    )
+    out = ks.compare_proportions(df, "y", "g")
+    assert out.loc["a", "share"] == 0.4
+    assert (out.loc["b", "ci_low"], out.loc["b", "ci_high"]) == pytest.approx(
+        proportion_confint(49, 70, method="wilson")
+    )
+    chi = stats.chi2_contingency([[20, 30], [49, 21]], correction=False)
+    assert out.attrs["chi2"] == pytest.approx(chi.statistic) and out.attrs["p"] == pytest.approx(
+        chi.pvalue
+    )
+
+
+def test_trend_between_years(demo_data):
+    cur = ks.prepare(ks.load(2025, demo_data))
+    prev = ks.prepare(ks.load(2024, demo_data))
+    outcomes = ["involvement_index", "technology_index", "leadership_index"]
+    out = ks.trend(cur, prev, outcomes)
+    t = stats.ttest_ind(
+        cur["involvement_index"].dropna(), prev["involvement_index"].dropna(), equal_var=False
+    )
+    assert out.loc["involvement_index", "p"] == pytest.approx(t.pvalue)
+    # the generator raised technology (+0.15 sd) and involvement (+0.10 sd) in 2025
+    assert out.loc["technology_index", "change_low"] > 0
+    assert out.loc["involvement_index", "change"] > 0
+    flagged = ks.trend(cur, prev, outcomes, noninvariant={"technology_index"})
+    assert not flagged.loc["technology_index", "comparable"] and np.isnan(
+        flagged.loc["technology_index", "change"]
+    )
+    by_role = ks.trend(cur, prev, ["involvement_index"], segment="role")
+    assert set(by_role.index.get_level_values("role")) == {1, 2, 3, 4}
+
+
+def test_bad_input():
+    df = pd.DataFrame({"g": [1, 1, 1], "y": [1.0, 2, 3]})
+    with pytest.raises(ValueError, match="has 1 level"):
+        ks.compare_groups(df, ["y"], "g", company=None)
+    with pytest.raises(ValueError, match=r"outcomes not in the data: \['q'\]"):
+        ks.compare_groups(df, ["q"], "g", company=None)
+    with pytest.raises(ValueError, match="adjust must be one of"):
+        ks.compare_groups(df.assign(g=[1, 2, 2]), ["y"], "g", company=None, adjust="sidak", min_n=1)
+    with pytest.raises(ValueError, match="must be binary"):
+        ks.compare_proportions(df, "y", "g")

@@ -1,0 +1,143 @@
+"""The year's findings and the company benchmark on the synthetic survey's known truth."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+from scipy import stats
+
+import ksresearch as ks
+
+
+@pytest.fixture(scope="module")
+def survey(demo_data):
+    return ks.load(2025, demo_data)
+
+
+@pytest.fixture(scope="module")
+def truth(demo_data):
+    return json.loads((demo_data / "raw" / "2025" / "truth.json").read_text())
+
+
+def test_prepare_drops_flagged_and_scores(survey):
+    df = ks.prepare(survey)
+    flagged = (
+        survey.responses[["qc_straightliner", "qc_speeder", "qc_duplicate_answers"]]
+        .any(axis=1)
+        .sum()
+    )
+    assert len(df) == len(survey.responses) - flagged
+    assert len(ks.prepare(survey, exclude_flagged=False)) == len(survey.responses)
+    assert df["involvement_index"].between(0, 100).all() or df["involvement_index"].isna().any()
+
+
+def test_ai_adoption_gradient(survey, truth):
+    by_industry = ks.ai_adoption_by(survey, "industry", lang="en")
+    assert (
+        by_industry.loc["Telecom", "user_share"]
+        > by_industry.loc["Passenger transport", "user_share"] + 0.2
+    )
+    rates = pd.Series({survey.codebook.labels("industry", "en")[int(k)]: v
+                       for k, v in truth["ai"]["use_rate_by_industry"].items()})  # fmt: skip
+    shown = by_industry.dropna(subset=["user_share"])
+    assert stats.spearmanr(shown["user_share"], rates[shown.index]).statistic > 0.7
+    # larger centres use AI more: logit slope per size band, industry held constant
+    import statsmodels.formula.api as smf
+
+    df = ks.prepare(survey).dropna(subset=["ai_user", "centre_size", "industry"])
+    df = df.astype({"centre_size": float, "industry": float, "role": float})
+    fit = smf.logit("ai_user ~ centre_size + C(industry) + C(role)", df).fit(
+        disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["company"])[0]})  # fmt: skip
+    low, high = fit.conf_int().loc["centre_size"]
+    assert low > 0 and low < truth["ai"]["logit_per_size_band"] < high
+
+
+def test_ai_use_cases_and_usefulness(survey):
+    cases = ks.ai_use_cases(survey, lang="en")
+    assert cases.index[0] == "Drafting replies" and cases["share"].is_monotonic_decreasing
+    assert ((cases["ci_low"] <= cases["share"]) & (cases["share"] <= cases["ci_high"])).all()
+    useful = ks.ai_usefulness_by(survey, "role", lang="en")
+    assert useful["usefulness_index"].dropna().between(40, 90).all()
+    assoc = ks.ai_association(survey)
+    assert set(assoc.index) == {
+        "stress_index",
+        "satisfaction_index",
+        "technology_index",
+        "turnover_intention_index",
+    }
+
+
+def test_education_relevance_is_low_and_matters(survey, truth):
+    edu = ks.education_relevance(survey).loc["all"]
+    assert edu["mean"] < truth["education_relevance_mean"] + 0.3 < 2.8
+    assert edu["agree_share"] < 0.2 < edu["disagree_share"]
+    links = ks.competence_links(survey)
+    assert links.loc[("edu_rel", "turnover_intention"), "ci_high"] < 0
+    assert links.loc[("development", "attractiveness"), "ci_low"] > 0
+    ei = ks.education_and_involvement(survey)
+    assert (
+        ei.loc[("education_relevance", "low"), "quit_share"]
+        > ei.loc[("education_relevance", "high"), "quit_share"]
+    )
+    assert (
+        ei.loc[("involvement", "low"), "turnover_index"]
+        > ei.loc[("involvement", "high"), "turnover_index"] + 10
+    )
+
+
+def test_selfservice_by_industry_follows_the_truth(survey, truth):
+    table = ks.selfservice_by_industry(survey, lang="en").dropna(subset=["selfservice_index"])
+    true = pd.Series({survey.codebook.labels("industry", "en")[int(k)]: v
+                      for k, v in truth["selfservice_by_industry"].items()})  # fmt: skip
+    assert stats.spearmanr(table["selfservice_index"], true[table.index]).statistic > 0.7
+
+
+def test_turnover_by_segment_and_centre_size(survey):
+    by_role = ks.turnover_by(survey, "role", lang="en")
+    assert set(by_role.index) == {"Agent / adviser", "Team leader", "Manager", "Specialist / other"}
+    sizes = ks.by_centre_size(survey, lang="en")
+    assert {"involvement", "stress", "enps"} <= set(sizes.columns)
+    assert sizes.loc[sizes["suppressed"] == "", "enps"].between(-100, 100).all()
+
+
+def test_benchmark_values_and_directions(survey):
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].sort_values("n").index[-1]
+    table = ks.benchmark(survey, company, lang="en")
+    df = ks.prepare(survey)
+    own, pool = df[df.company == company], df[df.company != company]
+    assert table.loc["involvement", "company"] == pytest.approx(own["involvement_index"].mean())
+    assert table.loc["involvement", "pool"] == pytest.approx(pool["involvement_index"].mean())
+    assert table.loc["enps", "company"] == pytest.approx(ks.enps(own["enps"]))
+    assert table.loc["quit_intent", "company"] == pytest.approx(100 * own["quit_intent"].mean())
+    assert (table["diff"] == table["company"] - table["pool"]).all()
+    assert table["percentile"].between(0, 100).all()
+    assert table.attrs["n_companies_pool"] >= 5
+    stress = table.loc["stress"]
+    if stress["diff_high"] < 0:
+        assert stress["assessment"] == "strength"  # less stress is better
+    by_company = ks.benchmark(survey, company, weighting="company")
+    means = pool.groupby("company")["involvement_index"].agg(["mean", "size"])
+    means = means[means["size"] >= 5]
+    assert by_company.loc["involvement", "pool"] == pytest.approx(means["mean"].mean())
+
+
+def test_percentile_needs_five_reportable_companies(tmp_path):
+    ks.write_synth(2025, seed=3, data_dir=tmp_path, n_companies=6)
+    ks.ingest(2025, tmp_path)
+    survey = ks.load(2025, tmp_path)
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].index[0]
+    table = ks.benchmark(survey, company)
+    assert table.attrs["n_companies_pool"] < 5 and table["percentile"].isna().all()
+
+
+def test_company_drivers_need_enough_answers(survey):
+    eligible = ks.eligible_companies(survey).sort_values("n")
+    big = eligible.index[-1]
+    assert ks.company_drivers(survey, big)["share"].sum() == pytest.approx(1)
+    mid = eligible[eligible["n"].between(20, 60)].index[0]
+    with pytest.raises(ValueError, match="needs at least 100"):
+        ks.company_drivers(survey, mid)
