@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
@@ -141,3 +142,42 @@ def test_company_drivers_need_enough_answers(survey):
     mid = eligible[eligible["n"].between(20, 60)].index[0]
     with pytest.raises(ValueError, match="needs at least 100"):
         ks.company_drivers(survey, mid)
+
+
+def test_measurement_check_and_trends_respect_invariance(demo_data, tmp_path):
+    cur, prev = ks.load(2025, demo_data), ks.load(2024, demo_data)
+    across_years = ks.measurement_check([prev, cur], None)
+    assert across_years["comparable_means"].all(), across_years
+    assert ks.measurement_check(cur, "shift_work")["comparable_means"].all()
+    trends = ks.construct_trends(cur, prev)
+    assert trends["comparable"].all() and trends.loc["technology_index", "change_low"] > 0
+    items = ks.item_trends(cur, prev, lang="en")
+    assert items.loc["KS.INV.1", "label"] == "I am involved in decisions that matter for my work"
+    assert "KS.ENPS" in items.index and "KS.HOURS" not in items.index
+
+    # plant item bias in 2025: involvement is no longer comparable, and its trend is withheld
+    survey = ks.generate(2025, seed=2025, n_companies=30, item_bias={"inv_1": 0.8})
+    (tmp_path / "raw" / "2025").mkdir(parents=True)
+    ks.synth.write_export(
+        survey.responses, tmp_path / "raw" / "2025" / "responses.csv", survey.codebook
+    )
+    (tmp_path / "raw" / "2025" / "codebook.yaml").write_bytes(
+        ks.config.codebook_path(2025).read_bytes()
+    )
+    ks.ingest(2025, tmp_path)
+    biased = ks.load(2025, tmp_path)
+    check = ks.measurement_check([prev, biased], None, ["involvement", "stress"])
+    assert (
+        check.loc["involvement", "verdict"] == "metric"
+        and check.loc["stress", "verdict"] == "scalar"
+    )
+    withheld = ks.construct_trends(biased, prev)
+    assert not withheld.loc["involvement_index", "comparable"]
+    assert np.isnan(withheld.loc["involvement_index", "change"])
+    assert withheld.loc["stress_index", "comparable"]
+
+
+def test_shift_work_flags_noninvariant_constructs(survey):
+    out = ks.shift_work(survey)
+    assert out["comparable"].all()
+    assert not ks.shift_work(survey, check_invariance=False).empty

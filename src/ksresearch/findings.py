@@ -12,10 +12,11 @@ from scipy import stats
 
 from .anonymity import min_size, protect
 from .codebook import Codebook
-from .compare import compare_groups
+from .compare import compare_groups, trend
 from .drivers import key_drivers, logistic_drivers
 from .ingest import Survey
-from .scoring import enps, score_scales, to_index
+from .scoring import enps, reverse_items, score_scales, to_index
+from .sem import invariance, model_from_codebook
 
 __all__ = [
     "prepare",
@@ -34,6 +35,9 @@ __all__ = [
     "shift_work",
     "selfservice_by_industry",
     "by_centre_size",
+    "measurement_check",
+    "construct_trends",
+    "item_trends",
 ]
 
 TURNOVER = "turnover_intention"
@@ -46,6 +50,17 @@ def tracked_constructs(codebook: Codebook) -> list[str]:
         for c in codebook.constructs
         if all(codebook.item(i).trend_id for i in codebook.construct_items(c))
     ]
+
+
+def _kept(survey: Survey, exclude_flagged: bool = True) -> pd.DataFrame:
+    df = survey.responses
+    if exclude_flagged:
+        flags = [
+            c for c in ("qc_straightliner", "qc_speeder", "qc_duplicate_answers") if c in df.columns
+        ]
+        if flags:
+            df = df[~df[flags].any(axis=1)]
+    return df.reset_index(drop=True)
 
 
 def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
@@ -71,13 +86,7 @@ def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
     True
     """
     cb = survey.codebook
-    df = survey.responses
-    if exclude_flagged:
-        flags = [
-            c for c in ("qc_straightliner", "qc_speeder", "qc_duplicate_answers") if c in df.columns
-        ]
-        if flags:
-            df = df[~df[flags].any(axis=1)]
+    df = _kept(survey, exclude_flagged)
     segments = [s.id for s in cb.segments]
     out = df[segments].copy()
     scores = score_scales(df, cb)
@@ -296,17 +305,24 @@ def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- shift work, self-service, size
-def shift_work(survey: Survey, *, noninvariant: set[str] | frozenset[str] = frozenset(),
-               min_n: int | None = None) -> pd.DataFrame:  # fmt: skip
+def shift_work(
+    survey: Survey, *, check_invariance: bool = True, min_n: int | None = None
+) -> pd.DataFrame:
     """Shift workers against others on every tracked construct (0-100 index), raw and
-    company-adjusted; rows for constructs in ``noninvariant`` are flagged not comparable."""
+    company-adjusted. With ``check_invariance``, each construct's measurement is tested across
+    the two groups (:func:`measurement_check`) and a construct without scalar invariance is
+    flagged ``comparable = False``."""
     df = prepare(survey)
     if "shift_work" not in df:
         raise ValueError(f"the {survey.year} questionnaire does not ask about shift work")
     df = df.assign(shift=df["shift_work"].map({1: 1.0, 2: 0.0}))
-    outcomes = [f"{c}_index" for c in tracked_constructs(survey.codebook)]
-    return compare_groups(df, outcomes, "shift", company="company", min_n=min_n,
-                          noninvariant={f"{c}_index" for c in noninvariant},
+    constructs = tracked_constructs(survey.codebook)
+    noninvariant: set[str] = set()
+    if check_invariance:
+        check = measurement_check(survey, "shift_work", constructs)
+        noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"]]}
+    outcomes = [f"{c}_index" for c in constructs]
+    return compare_groups(df, outcomes, "shift", company="company", min_n=min_n, noninvariant=noninvariant,
                           labels={0.0: "no shift work", 1.0: "shift work"})  # fmt: skip
 
 
@@ -335,3 +351,100 @@ def by_centre_size(survey: Survey, *, lang: str = "nb", min_n: int | None = None
     enps_by.index = [labels.get(int(i), i) for i in enps_by.index]
     table["enps"] = enps_by.reindex(table.index).where(table["suppressed"] == "")
     return table
+
+
+# ----------------------------------------------------------------------------- invariance and trends
+def _item_frame(survey: Survey, items: list[str]) -> pd.DataFrame:
+    return reverse_items(_kept(survey), survey.codebook, items)
+
+
+def measurement_check(
+    survey: Survey | list[Survey], group: str | None, constructs: list[str] | None = None
+) -> pd.DataFrame:
+    """Is each construct measured alike across groups (or years)? Configural, metric and
+    scalar invariance of its one-factor model (:func:`ksresearch.invariance`).
+
+    Parameters
+    ----------
+    survey : Survey or list of Survey
+        One year (then ``group`` names the segment to compare), or several years (then
+        ``group`` must be None and the years are the groups; items are matched by trend id).
+    group : str or None
+        Segment column.
+    constructs : list of str, optional
+        Defaults to the tracked constructs.
+
+    Returns
+    -------
+    DataFrame
+        Per construct: ``verdict`` ("scalar", "metric", "configural", "none" or "not testable"
+        for fewer than three items), ``delta_cfi_metric``, ``delta_cfi_scalar``,
+        ``delta_rmsea_scalar`` and ``comparable_means`` (scalar invariance holds).
+    """
+    surveys = survey if isinstance(survey, list) else [survey]
+    cb = surveys[-1].codebook
+    constructs = constructs if constructs is not None else tracked_constructs(cb)
+    rows = []
+    for construct in constructs:
+        items = cb.construct_items(construct)
+        row: dict[str, object] = {"construct": construct}
+        if len(items) < 3:
+            row.update(verdict="not testable", comparable_means=True)
+            rows.append(row)
+            continue
+        if len(surveys) == 1:
+            if group is None:
+                raise ValueError("name the group column to compare within one survey")
+            data = _item_frame(surveys[0], items).assign(_group=_kept(surveys[0])[group].to_numpy())
+        else:
+            if group is not None:
+                raise ValueError("across years the years are the groups: leave group=None")
+            trend_ids = [cb.item(i).trend_id for i in items]
+            parts = []
+            for s in surveys:
+                ids = s.codebook.by_trend_id()
+                own = [ids[t] for t in trend_ids]
+                parts.append(_item_frame(s, own).set_axis(items, axis=1).assign(_group=s.year))
+            data = pd.concat(parts, ignore_index=True)
+        mi = invariance(
+            data.dropna(subset=["_group"]), model_from_codebook(cb, [construct]), "_group"
+        )
+        t = mi.table_
+        row.update(verdict=mi.verdict_, delta_cfi_metric=t.loc["metric", "delta_cfi"],
+                   delta_cfi_scalar=t.loc["scalar", "delta_cfi"], delta_rmsea_scalar=t.loc["scalar", "delta_rmsea"],
+                   comparable_means=mi.verdict_ == "scalar")  # fmt: skip
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("construct")
+
+
+def construct_trends(current: Survey, previous: Survey, *, segment: str | None = None,
+                     min_n: int | None = None) -> pd.DataFrame:  # fmt: skip
+    """Year-on-year change of every construct tracked in both years (0-100 index), with CIs,
+    reported only where scalar invariance across the two years holds."""
+    shared = [
+        c
+        for c in tracked_constructs(current.codebook)
+        if c in tracked_constructs(previous.codebook)
+    ]
+    check = measurement_check([previous, current], None, shared)
+    noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"]]}
+    return trend(prepare(current), prepare(previous), [f"{c}_index" for c in shared], segment=segment, min_n=min_n,
+                 noninvariant=noninvariant)  # fmt: skip
+
+
+def item_trends(
+    current: Survey, previous: Survey, *, lang: str = "nb", min_n: int | None = None
+) -> pd.DataFrame:
+    """Year-on-year change of every likert/nps item asked both years (matched by trend id; the
+    codebooks keep the wording), on its own scale; ``label`` gives the question text."""
+    cur_ids, prev_ids = current.codebook.by_trend_id(), previous.codebook.by_trend_id()
+    shared = [
+        t
+        for t in cur_ids
+        if t in prev_ids and current.codebook.item(cur_ids[t]).type in ("likert", "nps")
+    ]
+    cur = _kept(current)[[cur_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
+    prev = _kept(previous)[[prev_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
+    out = trend(cur, prev, shared, min_n=min_n)
+    out.insert(0, "label", [current.codebook.text(cur_ids[t], lang) for t in out.index])
+    return out.rename_axis("trend_id")

@@ -365,7 +365,8 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
     chi2_b, df_b = n * f_base, n_groups * p * (p - 1) / 2
     cfi = 1 - max(chi2 - dof, 0) / max(chi2 - dof, chi2_b - df_b, 0) if chi2_b > df_b else 1.0
     tli = ((chi2_b / df_b) - (chi2 / dof)) / ((chi2_b / df_b) - 1) if dof > 0 else np.nan
-    rmsea = np.sqrt(max(chi2 - dof, 0) / (n * dof)) * np.sqrt(n_groups) if dof > 0 else 0.0
+    # RMSEA is undefined for a just-identified model (df = 0): missing, not a perfect 0
+    rmsea = np.sqrt(max(chi2 - dof, 0) / (n * dof)) * np.sqrt(n_groups) if dof > 0 else np.nan
     low, high = _rmsea_ci(chi2, dof, n, n_groups)
     srmr_g = []
     for g, grp in enumerate(groups):
@@ -482,7 +483,9 @@ class MeasurementInvariance:
 
     A level holds when, against the level before it, CFI drops by at most ``max_delta_cfi``
     and RMSEA rises by at most ``max_delta_rmsea`` (Chen, 2007). The chi-square difference
-    test is reported alongside.
+    test is reported alongside. RMSEA is undefined for a just-identified model (df = 0, e.g.
+    the configural model of one factor with three items); the step after it is then judged
+    on the change in CFI alone.
 
     Attributes (after ``fit``)
     --------------------------
@@ -521,7 +524,7 @@ class MeasurementInvariance:
                 dcfi, drmsea = prev["cfi"] - f["cfi"], f["rmsea"] - prev["rmsea"]
                 row.update(delta_chi2=dchi, delta_df=ddf, p_delta=stats.chi2.sf(dchi, ddf), delta_cfi=dcfi,
                            delta_rmsea=drmsea,
-                           holds=bool(dcfi <= self.max_delta_cfi and drmsea <= self.max_delta_rmsea))  # fmt: skip
+                           holds=bool(dcfi <= self.max_delta_cfi and not drmsea > self.max_delta_rmsea))  # fmt: skip
             rows.append(row)
             prev = f
         self.table_ = pd.DataFrame(rows).set_index("level")
