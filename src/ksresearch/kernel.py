@@ -1,0 +1,233 @@
+"""The ``ksresearch`` Jupyter kernel and a fork server that starts it with the libraries loaded.
+
+The kernel spec (``python -m ksresearch.kernel -f {connection_file}``) is the one JupyterLab
+and papermill both use. Started plainly, it is an ordinary IPython kernel.
+
+A fresh kernel pays about two seconds of imports (pandas, scipy, statsmodels, seaborn,
+ksresearch). For batches, :class:`KernelServer` imports them once in a server process that
+never runs notebook code, and forks a new kernel for every notebook: each kernel starts from
+the same pristine, already-imported state, so nothing one company's notebook does can reach
+the next, and the imports are paid once. When the environment variable
+``KSRESEARCH_KERNEL_SERVER`` names a running server's socket, the kernel launcher asks it for a
+fork and stands in for the forked kernel (relaying signals, exiting with it); otherwise it
+starts a plain kernel.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+__all__ = ["KERNEL_NAME", "SERVER_ENV", "install_kernelspec", "KernelServer", "main"]
+
+KERNEL_NAME = "ksresearch"
+SERVER_ENV = "KSRESEARCH_KERNEL_SERVER"
+_PRELOAD = (
+    "numpy",
+    "pandas",
+    "scipy.stats",
+    "matplotlib.pyplot",
+    "seaborn",
+    "statsmodels.formula.api",
+    "IPython.display",
+    "ipykernel.kernelapp",
+    "matplotlib_inline.backend_inline",
+    "ksresearch",
+)
+
+
+def install_kernelspec(prefix: str | None = None) -> Path:
+    """Install (or refresh) the ``ksresearch`` kernel spec into ``prefix`` (default: this
+    environment), pointing at this Python. Returns the kernel spec folder."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    spec = {
+        "argv": [sys.executable, "-m", "ksresearch.kernel", "-f", "{connection_file}"],
+        "display_name": "Python (ksresearch)",
+        "language": "python",
+        "metadata": {"debugger": True},
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "kernel.json").write_text(json.dumps(spec, indent=1))
+        where = KernelSpecManager().install_kernel_spec(
+            tmp, KERNEL_NAME, prefix=prefix or sys.prefix, replace=True
+        )
+    return Path(where)
+
+
+# ----------------------------------------------------------------------------- launcher (client)
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _launch_via_server(path: str, argv: list[str]) -> int:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        conn.settimeout(30)
+        conn.connect(path)
+        request = {"argv": argv, "launcher": os.getpid(), "cwd": os.getcwd(),
+                   "env": {k: v for k, v in os.environ.items() if k != SERVER_ENV}}  # fmt: skip
+        conn.sendall(json.dumps(request).encode() + b"\n")
+        reply = conn.makefile().readline()
+    pid = int(json.loads(reply)["pid"])
+
+    def relay(signum: int, _frame: object) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signum)
+        if signum == signal.SIGTERM:
+            sys.exit(0)
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, relay)
+    while _pid_alive(pid):
+        time.sleep(0.1)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ksresearch.kernel -f CONNECTION_FILE`` (a kernel) or ``--serve SOCKET``."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--serve"]:
+        _serve(argv[1])
+        return 0
+    path = os.environ.get(SERVER_ENV)
+    if path and os.path.exists(path):
+        try:
+            return _launch_via_server(path, argv)
+        except (OSError, ValueError):
+            pass  # server gone: start a plain kernel
+    from ipykernel.kernelapp import launch_new_instance
+
+    launch_new_instance(argv=argv)
+    return 0
+
+
+# ----------------------------------------------------------------------------- server
+def _serve(path: str) -> None:
+    """Import the libraries once, then fork one kernel per request (never run notebook code)."""
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    import importlib
+
+    for module in _PRELOAD:
+        importlib.import_module(module)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel children are reaped automatically
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(16)
+    parent = os.getppid()
+    server.settimeout(1.0)
+    while True:
+        if os.getppid() != parent:  # the process that started us is gone
+            break
+        try:
+            conn, _ = server.accept()
+        except TimeoutError:
+            continue
+        with conn:
+            request = json.loads(conn.makefile().readline())
+            pid = os.fork()
+            if pid == 0:  # the kernel
+                server.close()
+                conn.close()
+                _run_kernel(request)
+                os._exit(0)
+            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+    server.close()
+
+
+def _run_kernel(request: dict) -> None:
+    os.setsid()
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.chdir(request["cwd"])
+    os.environ.clear()
+    os.environ.update(request["env"])
+    os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    launcher = int(request["launcher"])
+
+    def watch() -> None:  # the kernel lives as long as its launcher
+        while _pid_alive(launcher):
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+    from ipykernel.kernelapp import IPKernelApp
+
+    try:
+        app = IPKernelApp.instance()
+        app.initialize(request["argv"])
+        # the inline backend was imported before any shell existed: hook it into this one
+        app.shell.enable_matplotlib("inline")
+        app.start()
+    finally:
+        os._exit(0)
+
+
+class KernelServer:
+    """Context manager running a kernel fork server for the duration of a batch.
+
+    Examples
+    --------
+    >>> with KernelServer() as server:  # kernels named "ksresearch" now start pre-imported
+    ...     os.environ[SERVER_ENV] == server.path
+    True
+    """
+
+    def __init__(self) -> None:
+        self._dir: tempfile.TemporaryDirectory | None = None
+        self._proc: subprocess.Popen | None = None
+        self._old: str | None = None
+
+    def __enter__(self) -> KernelServer:
+        self._dir = tempfile.TemporaryDirectory(prefix="ks-kernels-")
+        self.path = os.path.join(self._dir.name, "server.sock")
+        env = {
+            **os.environ,
+            "OPENBLAS_NUM_THREADS": "1",
+            "OMP_NUM_THREADS": "1",
+            "MKL_NUM_THREADS": "1",
+        }
+        self._proc = subprocess.Popen([sys.executable, "-m", "ksresearch.kernel", "--serve", self.path], env=env,
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL)  # fmt: skip
+        deadline = time.monotonic() + 60
+        while not os.path.exists(self.path):
+            if self._proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the ksresearch kernel server did not start")
+            time.sleep(0.05)
+        self._old = os.environ.get(SERVER_ENV)
+        os.environ[SERVER_ENV] = self.path
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._old is None:
+            os.environ.pop(SERVER_ENV, None)
+        else:
+            os.environ[SERVER_ENV] = self._old
+        if self._proc is not None:
+            self._proc.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=10)
+            if self._proc.poll() is None:
+                self._proc.kill()
+        if self._dir is not None:
+            self._dir.cleanup()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
