@@ -9,7 +9,7 @@ SEED ?= 2025
 YEARS ?= 2024 2025
 
 .DEFAULT_GOAL := help
-.PHONY: help env demo test lint format bench lab clean clean-data
+.PHONY: help env demo test lint format bench lab clean clean-data browser
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -18,26 +18,44 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -c "from ksresearch.kernel import install_kernelspec; print('kernel:', install_kernelspec())"
 	@touch $(STAMP)
 
 env: $(STAMP) ## Create .venv and install ksresearch with its dependencies (done by demo/test when missing)
 
-demo: $(STAMP) ## Generate the synthetic survey for both years into data/ and ingest it
+LAST_YEAR := $(lastword $(YEARS))
+
+demo: $(STAMP) ## Synthetic survey for both years -> ingest -> general reports (nb, en) -> company reports
 	@for y in $(YEARS); do \
 		$(BIN)/ksresearch synth --year $$y --seed $(SEED) && \
 		$(BIN)/ksresearch ingest --year $$y || exit 1; \
 	done
-	@echo "Processed data: data/processed/<year>/ (responses.parquet, quarantine.parquet, quality.json)"
+	$(BIN)/ksresearch report --year $(LAST_YEAR) --lang nb
+	$(BIN)/ksresearch report --year $(LAST_YEAR) --lang en
+	$(BIN)/ksresearch batch --year $(LAST_YEAR) --workers 2
+	@echo
+	@echo "Processed data:  data/processed/<year>/"
+	@echo "General report:  reports/$(LAST_YEAR)/general_report.nb.html (and .en.html)"
+	@echo "Company reports: reports/$(LAST_YEAR)/companies/"
 
-test: $(STAMP) ## Lint (ruff) and run the whole test suite, doctests included
-	$(BIN)/ruff check src tests benchmarks
+browser: ## Debian's chromium for the report-rendering test (installed when missing; needs root)
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else echo "chromium missing: sudo apt-get install chromium"; exit 1; fi; }
+
+test: $(STAMP) browser ## Lint (ruff) and run the whole test suite, doctests included
+	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## Ruff only
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks notebooks
 
 format: $(STAMP) ## Format the code with ruff
-	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks notebooks
+
+lab: $(STAMP) ## JupyterLab on the project's environment, with the ksresearch kernel and jupytext pairing
+	$(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP) ## Run the performance benchmarks in benchmarks/
 	@for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

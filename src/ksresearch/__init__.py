@@ -50,9 +50,13 @@ _EXPORTS = {
     "education_and_involvement": "findings",
     "education_relevance": "findings",
     "item_trends": "findings",
+    "response_summary": "findings",
+    "reliability_by_construct": "findings",
+    "structure_summary": "findings",
     "measurement_check": "findings",
     "prepare": "findings",
     "quit_intent_drivers": "findings",
+    "turnover_priorities": "findings",
     "segment_summary": "findings",
     "selfservice_by_industry": "findings",
     "shift_work": "findings",
@@ -63,6 +67,7 @@ _EXPORTS = {
     "Survey": "ingest",
     "ingest": "ingest",
     "load": "ingest",
+    "try_load": "ingest",
     "read_export": "ingest",
     "EFA": "psychometrics",
     "ParallelAnalysis": "psychometrics",
@@ -89,7 +94,7 @@ _EXPORTS = {
     "write_synth": "synth",
 }
 _MODULES = {"config", "codebook", "ingest", "synth", "scoring", "psychometrics", "sem", "anonymity", "drivers",
-            "compare", "findings", "benchmark", "kernel"}  # fmt: skip
+            "compare", "findings", "benchmark", "kernel", "present", "plots", "reports"}  # fmt: skip
 
 __all__ = [
     "__version__",
@@ -101,6 +106,7 @@ __all__ = [
     "Survey",
     "ingest",
     "load",
+    "try_load",
     "read_export",
     "generate",
     "write_synth",
@@ -149,6 +155,7 @@ __all__ = [
     "turnover_by",
     "turnover_drivers",
     "quit_intent_drivers",
+    "turnover_priorities",
     "education_and_involvement",
     "ai_adoption_by",
     "ai_use_cases",
@@ -162,6 +169,9 @@ __all__ = [
     "measurement_check",
     "construct_trends",
     "item_trends",
+    "response_summary",
+    "reliability_by_construct",
+    "structure_summary",
     # benchmark
     "benchmark",
     "company_drivers",

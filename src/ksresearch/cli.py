@@ -79,6 +79,131 @@ def ingest(year: Year, data_dir: DataDir = None) -> None:
     typer.echo(f"wrote {result.out_dir}")
 
 
+class Lang(StrEnum):
+    nb = "nb"
+    en = "en"
+
+
+class Executor(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+LangOpt = Annotated[
+    Lang, typer.Option("--lang", help="Report language: Norwegian (nb) or English (en).")
+]
+OutDir = Annotated[
+    Path | None,
+    typer.Option("--out", help="Folder for reports/<year>/ (default: the repository's reports/)."),
+]
+MinN = Annotated[
+    int, typer.Option("--min-group-size", min=1, help="Smallest group any table may show.")
+]
+Timeout = Annotated[
+    int, typer.Option("--timeout", min=1, help="Seconds a notebook may run before it fails.")
+]
+
+
+@app.command()
+def report(
+    year: Year,
+    lang: LangOpt = Lang.nb,
+    data_dir: DataDir = None,
+    out: OutDir = None,
+    min_group_size: MinN = 5,
+    timeout: Timeout = 600,
+) -> None:
+    """Execute the report notebooks and write the general report as one HTML file (audited)."""
+    from .reports import ReportError, general_report
+
+    try:
+        path = general_report(year, lang=lang.value, data_dir=data_dir, out=out, min_n=min_group_size,
+                              timeout=timeout)  # fmt: skip
+    except (ReportError, FileNotFoundError, ValueError) as exc:
+        _fail(exc)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+def batch(
+    year: Year,
+    company: Annotated[
+        list[str] | None,
+        typer.Option("--company", help="Only these companies (repeat the option)."),
+    ] = None,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Reports made at the same time.")
+    ] = 2,
+    lang: LangOpt = Lang.nb,
+    data_dir: DataDir = None,
+    out: OutDir = None,
+    min_group_size: MinN = 5,
+    timeout: Timeout = 600,
+    executor: Annotated[
+        Executor, typer.Option("--executor", help="Run locally or on a Dask cluster.")
+    ] = Executor.local,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Redo reports that are up to date.")
+    ] = False,
+) -> None:
+    """One benchmark report per company into OUT/YEAR/companies/<company>.html (audited)."""
+    from tqdm import tqdm
+
+    from .reports import batch as run
+
+    bar = tqdm(desc="company reports", unit="report", disable=None)
+    try:
+        result = run(year, companies=company, workers=workers, lang=lang.value, data_dir=data_dir, out=out,
+                     min_n=min_group_size, timeout=timeout, executor=executor.value, scheduler=scheduler,
+                     force=force, progress=lambda done: bar.update(done - bar.n))  # fmt: skip
+    except (FileNotFoundError, ValueError) as exc:
+        bar.close()
+        _fail(exc)
+    bar.close()
+    typer.echo(f"{len(result.written)} written, {len(result.up_to_date)} up to date, "
+               f"{len(result.not_eligible)} skipped, {len(result.failed)} failed in {result.seconds:.1f} s")  # fmt: skip
+    for name, reason in sorted(result.not_eligible.items()):
+        typer.echo(f"  skipped {name}: {reason}")
+    for name, error in sorted(result.failed.items()):
+        typer.secho(f"  FAILED {name}: {error}", err=True, fg=typer.colors.RED)
+    if result.written or result.up_to_date:
+        folder = next(iter({**result.written, **result.up_to_date}.values())).parent
+        typer.echo(f"reports in {folder}")
+    if result.failed:
+        raise typer.Exit(code=1)
+
+
+@app.command()
+def audit(
+    path: Annotated[Path, typer.Argument(help="A report HTML file, or a folder of them.")],
+    year: Year,
+    data_dir: DataDir = None,
+    min_group_size: MinN = 5,
+) -> None:
+    """Check reports before publishing: no small groups, no other company, no respondent data, no code."""
+    from .reports import audit as check
+
+    files = sorted(path.rglob("*.html")) if path.is_dir() else [path]
+    if not files:
+        _fail(FileNotFoundError(f"{path}: no HTML reports"))
+    bad = 0
+    for file in files:
+        try:
+            problems = check(file, year, data_dir, min_n=min_group_size)
+        except (FileNotFoundError, ValueError) as exc:
+            _fail(exc)
+        if problems:
+            bad += 1
+            typer.secho(f"FAIL {file}: " + "; ".join(problems), fg=typer.colors.RED)
+        else:
+            typer.echo(f"ok   {file}")
+    if bad:
+        raise typer.Exit(code=1)
+
+
 def main() -> None:
     app()
 

@@ -25,6 +25,7 @@ __all__ = [
     "turnover_by",
     "turnover_drivers",
     "quit_intent_drivers",
+    "turnover_priorities",
     "education_and_involvement",
     "ai_adoption_by",
     "ai_use_cases",
@@ -38,6 +39,9 @@ __all__ = [
     "measurement_check",
     "construct_trends",
     "item_trends",
+    "response_summary",
+    "reliability_by_construct",
+    "structure_summary",
 ]
 
 TURNOVER = "turnover_intention"
@@ -175,6 +179,20 @@ def turnover_drivers(survey: Survey, *, n_boot: int = 200, seed: int = 0) -> pd.
     return key_drivers(
         df, TURNOVER, _driver_columns(survey.codebook), company="company", n_boot=n_boot, seed=seed
     )
+
+
+def turnover_priorities(survey: Survey, drivers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Priority matrix of the turnover drivers: importance (share of explained variance, from
+    :func:`turnover_drivers` or ``drivers``) against performance (mean 0-100 index; education
+    relevance on the same 0-100 scale)."""
+    from .drivers import priority_matrix
+
+    drivers = drivers if drivers is not None else turnover_drivers(survey, n_boot=0)
+    df = prepare(survey)
+    scale = survey.codebook.scale_of("edu_rel")
+    performance = pd.Series({d: df[f"{d}_index"].mean() if d != "edu_rel" else
+                             to_index(df["edu_rel"], scale.min, scale.max).mean() for d in drivers.index})  # fmt: skip
+    return priority_matrix(drivers["share"], performance)
 
 
 def quit_intent_drivers(survey: Survey) -> pd.DataFrame:
@@ -448,3 +466,66 @@ def item_trends(
     out = trend(cur, prev, shared, min_n=min_n)
     out.insert(0, "label", [current.codebook.text(cur_ids[t], lang) for t in out.index])
     return out.rename_axis("trend_id")
+
+
+# ----------------------------------------------------------------------------- data quality and measurement
+def response_summary(survey: Survey) -> pd.DataFrame:
+    """How the raw export became the analysed data: one row per step with ``rows``.
+
+    Steps: ``raw`` (rows in the export), ``quarantined`` (and one ``quarantined: <reason>`` row
+    per reason), ``kept``, ``flagged: straightliner/speeder/duplicate_answers`` (kept but left
+    out of the analyses), ``analysed`` and ``companies`` (how many, never which).
+    """
+    q = survey.quality
+    rows = {"raw": q["rows_raw"], "quarantined": q["rows_quarantined"]}
+    rows.update({f"quarantined: {k}": v for k, v in q["quarantine_reasons"].items()})
+    rows["kept"] = q["rows_kept"]
+    rows.update({f"flagged: {k}": v for k, v in q["flags"].items()})
+    analysed = prepare(survey)
+    rows["analysed"] = len(analysed)
+    rows["companies"] = int(analysed["company"].nunique())
+    return pd.DataFrame({"rows": pd.Series(rows, dtype="int64")}).rename_axis("step")
+
+
+def reliability_by_construct(survey: Survey, constructs: list[str] | None = None) -> pd.DataFrame:
+    """Cronbach's alpha (with Feldt CI) and omega total for each construct with >= 3 items.
+
+    Returns
+    -------
+    DataFrame
+        Per construct: ``n_items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``omega_total``.
+    """
+    from .psychometrics import alpha, omega
+
+    cb = survey.codebook
+    constructs = constructs if constructs is not None else list(cb.constructs)
+    rows = []
+    for c in constructs:
+        items = cb.construct_items(c)
+        if len(items) < 3:
+            continue
+        x = _item_frame(survey, items)
+        a = alpha(x).iloc[0]
+        rows.append({"construct": c, "n_items": len(items), "n": int(a["n"]), "alpha": a["alpha"],
+                     "ci_low": a["ci_low"], "ci_high": a["ci_high"],
+                     "omega_total": omega(x)["omega_total"].iloc[0]})  # fmt: skip
+    return pd.DataFrame(rows).set_index("construct")
+
+
+def structure_summary(
+    survey: Survey, constructs: list[str] | None = None, *, seed: int = 0
+) -> pd.DataFrame:
+    """Does the questionnaire measure its constructs? One row: ``n_constructs``, the number of
+    factors parallel analysis suggests (``pa_factors``), and the fit of the CFA with one factor
+    per construct (``cfi``, ``tli``, ``rmsea``, ``srmr``, ``n``)."""
+    from .psychometrics import parallel_analysis
+    from .sem import cfa
+
+    cb = survey.codebook
+    constructs = constructs if constructs is not None else tracked_constructs(cb)
+    items = [i for c in constructs for i in cb.construct_items(c)]
+    x = _item_frame(survey, items)
+    pa = parallel_analysis(x, seed=seed)
+    fit = cfa(x, model_from_codebook(cb, constructs)).fit_
+    return pd.DataFrame([{"n_constructs": len(constructs), "pa_factors": pa.n_factors_, "cfi": fit["cfi"],
+                          "tli": fit["tli"], "rmsea": fit["rmsea"], "srmr": fit["srmr"], "n": int(fit["n"])}])  # fmt: skip

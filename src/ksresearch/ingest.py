@@ -48,6 +48,7 @@ __all__ = [
     "process",
     "ingest",
     "load",
+    "try_load",
 ]
 
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".sav")
@@ -100,6 +101,7 @@ class Survey:
     quality: dict = field(default_factory=dict)
     dont_know: pd.DataFrame | None = None
     quarantine: pd.DataFrame | None = None
+    path: Path | None = None  # the processed folder it was loaded from
 
     @property
     def year(self) -> int:
@@ -658,4 +660,18 @@ def load(year: int, data_dir: str | Path | None = None) -> Survey:
         return pd.read_parquet(out / name) if (out / name).is_file() else None
 
     return Survey(pd.read_parquet(out / "responses.parquet"), codebook, quality, opt("dont_know.parquet"),
-                  opt("quarantine.parquet"))  # fmt: skip
+                  opt("quarantine.parquet"), out)  # fmt: skip
+
+
+def try_load(year: int, data_dir: str | Path | None = None) -> Survey | None:
+    """:func:`load` the year if it has been ingested, else None (e.g. last year, for trends).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> try_load(1999, tempfile.mkdtemp()) is None
+    True
+    """
+    if not (config.processed_dir(year, data_dir) / "responses.parquet").is_file():
+        return None
+    return load(year, data_dir)

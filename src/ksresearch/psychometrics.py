@@ -129,7 +129,9 @@ def alpha(items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise") -
     p = 1 - ci
     df1, df2 = n - 1, (n - 1) * (k - 1)
     used = x.dropna() if missing == "listwise" else x
-    score = pd.Series(np.nanmean(used.to_numpy(), axis=1))
+    values = used.to_numpy()
+    answered = (~np.isnan(values)).sum(axis=1)
+    score = pd.Series(np.nansum(values, axis=1) / np.where(answered > 0, answered, np.nan))
     return pd.DataFrame(
         [
             {

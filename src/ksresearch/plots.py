@@ -1,0 +1,124 @@
+"""Figures for the reports (seaborn/matplotlib), labelled in the report's language.
+
+Each function draws one figure from a library result table and returns the matplotlib
+``Figure``; suppressed rows (too few respondents) are left out, never drawn.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+
+from .present import fmt_number, text
+
+__all__ = ["style", "bar_ci", "benchmark_diffs", "compare_diffs", "trend_dumbbell"]
+
+_BLUE, _ORANGE, _GREY, _GREEN, _RED = "#1f5f8b", "#e07b39", "#9aa5b1", "#2e8b57", "#c0392b"
+
+
+def style() -> None:
+    """The house style: white grid, readable sizes."""
+    sns.set_theme(
+        style="whitegrid", context="notebook", rc={"figure.dpi": 100, "axes.titleweight": "bold"}
+    )
+
+
+def _shown(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["suppressed"] == ""] if "suppressed" in df.columns else df
+
+
+def bar_ci(
+    df: pd.DataFrame,
+    value: str,
+    *,
+    low: str | None = None,
+    high: str | None = None,
+    labels: dict | None = None,
+    xlabel: str = "",
+    title: str = "",
+    percent: bool = False,
+    lang: str = "nb",
+    sort: bool = True,
+) -> plt.Figure:
+    """Horizontal bars of ``value`` per row with optional confidence intervals."""
+    d = _shown(df).dropna(subset=[value])
+    if sort:
+        d = d.sort_values(value)
+    names = [str((labels or {}).get(i, i)) for i in d.index]
+    scale = 100 if percent else 1
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
+    err = None
+    if low and high:
+        err = np.vstack([(d[value] - d[low]) * scale, (d[high] - d[value]) * scale])
+    ax.barh(names, d[value] * scale, xerr=err, color=_BLUE, ecolor="#333333", capsize=3)
+    ends = d[high] if (low and high) else d[value]  # labels go past the interval, not on it
+    for y, (v, end) in enumerate(zip(d[value], ends, strict=True)):
+        label = "  " + fmt_number(v, lang, 1 if not percent else 0, percent)
+        ax.text(max(v, end) * scale, y, label, va="center", fontsize=9)
+    ax.set_xlabel(xlabel + (" (%)" if percent else ""))
+    ax.set_title(title, loc="left")
+    ax.margins(x=0.15)
+    fig.tight_layout()
+    return fig
+
+
+def benchmark_diffs(bench: pd.DataFrame, lang: str = "nb") -> plt.Figure:
+    """The company's difference from all others per measure, coloured by assessment."""
+    d = bench.dropna(subset=["diff"]).iloc[::-1]
+    colours = d["assessment"].map({"strength": _GREEN, "weakness": _RED}).fillna(_GREY)
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(d) + 1.4))
+    err = np.vstack([d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]])
+    ax.barh(d["label"], d["diff"], xerr=err, color=colours, ecolor="#333333", capsize=3)
+    ax.axvline(0, color="#333333", lw=1)
+    ax.set_title(text("benchmark.figure", lang), loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def compare_diffs(
+    table: pd.DataFrame, labels: dict | None = None, lang: str = "nb", title: str = ""
+) -> plt.Figure:
+    """Raw and company-adjusted differences (with CIs) per outcome of a two-group comparison."""
+    d = table.dropna(subset=["diff"]).iloc[::-1]
+    names = [str((labels or {}).get(i, i)) for i in d.index]
+    y = np.arange(len(d))
+    fig, ax = plt.subplots(figsize=(8, 0.5 * len(d) + 1.6))
+    ax.errorbar(d["diff"], y + 0.15, xerr=[d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]], fmt="o",
+                color=_GREY, label=text("diff", lang))  # fmt: skip
+    if "adjusted_diff" in d:
+        ax.errorbar(d["adjusted_diff"], y - 0.15, xerr=[d["adjusted_diff"] - d["adjusted_low"],
+                    d["adjusted_high"] - d["adjusted_diff"]], fmt="o", color=_BLUE,
+                    label=text("adjusted_diff", lang))  # fmt: skip
+    ax.axvline(0, color="#333333", lw=1)
+    ax.set_yticks(y, names)
+    ax.legend(loc="lower right", fontsize=9)
+    ax.set_title(title, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def trend_dumbbell(trends: pd.DataFrame, labels: dict | None = None, lang: str = "nb",
+                   years: tuple[int, int] | None = None) -> plt.Figure:  # fmt: skip
+    """Previous and current year per outcome; outcomes not comparable are drawn hollow."""
+    d = trends.dropna(subset=["mean_previous", "mean_current"]).iloc[::-1]
+    names = [str((labels or {}).get(i, i)) for i in d.index]
+    y = np.arange(len(d))
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
+    ax.hlines(y, d["mean_previous"], d["mean_current"], color=_GREY)
+    first, last = years or ("", "")
+    ax.scatter(d["mean_previous"], y, color=_GREY, label=str(first), zorder=3)
+    comparable = d["comparable"].to_numpy(dtype=bool)
+    ax.scatter(d["mean_current"][comparable], y[comparable], color=_BLUE, label=str(last), zorder=3)
+    ax.scatter(
+        d["mean_current"][~comparable],
+        y[~comparable],
+        facecolors="white",
+        edgecolors=_BLUE,
+        zorder=3,
+    )
+    ax.set_yticks(y, names)
+    ax.legend(loc="lower right", fontsize=9)
+    fig.tight_layout()
+    return fig
