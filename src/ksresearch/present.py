@@ -8,6 +8,7 @@ code itself is hidden in the published HTML. Numbers are formatted the Norwegian
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 LANGS = ("nb", "en")
+_TABLES = itertools.count()
 
 #: Column labels shared by every table.
 LABELS: dict[str, dict[str, str]] = {
@@ -362,7 +364,13 @@ def table(
         formatters[head] = lambda v, dec=dec, pct=col in percent: fmt_number(v, lang, dec, pct)
         if col == "n":
             formatters[head] = lambda v: v if isinstance(v, str) else fmt_number(v, lang, 0)
-    styler = shown.style.format(formatters).set_table_attributes('class="ks-table"')
+    # a stable, unique element id: the table's labels plus its place in the run (no random uuid)
+    digest = hashlib.sha1(repr((list(shown.columns), list(shown.index))).encode()).hexdigest()
+    styler = (
+        shown.style.format(formatters)
+        .set_table_attributes('class="ks-table"')
+        .set_uuid(f"ks{digest[:6]}{next(_TABLES)}")
+    )
     notes = [caption] if caption else []
     if "suppressed" in d.columns and (d["suppressed"].fillna("") != "").any():
         notes.append(text("report.suppressed", lang, m=min_n or config.MIN_GROUP_SIZE))

@@ -49,22 +49,7 @@ NOTEBOOK_DIR = config.PROJ_ROOT / "notebooks"
 BENCHMARK_NOTEBOOK = NOTEBOOK_DIR / "company_benchmark.py"
 DEFAULT_TIMEOUT = 600
 
-_CSS = """
-<style>
-body { max-width: 1100px; margin: 0 auto; }
-.jp-Notebook { padding: 1rem 2rem; }
-.ks-heading { margin-top: 2.2rem; }
-h1.ks-heading { margin-top: 0.5rem; }
-.ks-text { font-size: 1.05rem; line-height: 1.5; max-width: 60rem; }
-.ks-toc { background: #f5f7fa; border-left: 4px solid #1f5f8b; padding: 0.6rem 1.2rem; margin: 1rem 0 2rem; }
-.ks-toc li { margin: 0.2rem 0; }
-table.ks-table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.95rem; }
-table.ks-table caption { caption-side: top; text-align: left; font-style: italic; padding: 0.3rem 0;
-                         width: max-content; max-width: 55rem; }
-table.ks-table th, table.ks-table td { padding: 0.3rem 0.7rem; border-bottom: 1px solid #dde3ea; }
-table.ks-table td { text-align: right; font-variant-numeric: tabular-nums; }
-</style>
-"""
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def general_notebooks() -> list[Path]:
@@ -150,8 +135,13 @@ def _exporter():
     if getattr(_local, "exporter", None) is None:
         from nbconvert import HTMLExporter
 
-        _local.exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                                       exclude_output_prompt=True)  # fmt: skip
+        _local.exporter = HTMLExporter(
+            template_name="ksreport",
+            extra_template_basedirs=[str(TEMPLATES)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
     return _local.exporter
 
 
@@ -180,9 +170,10 @@ def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, toc_title: str)
                                                             for o in c.get("outputs", []))), -1)  # fmt: skip
     nb.cells.insert(first + 1, toc)
     nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
+    for i, cell in enumerate(nb.cells):  # stable ids: the same notebook gives the same page
+        cell["id"] = f"cell-{i}"
     body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    body = body.replace("<html>", f'<html lang="{lang}">', 1)
-    return body.replace("</head>", _CSS + "</head>", 1)
+    return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -382,17 +373,10 @@ def _key(survey, params: dict) -> str:
     digest.update(BENCHMARK_NOTEBOOK.read_bytes())
     digest.update(json.dumps(params, sort_keys=True).encode())
     digest.update(__version__.encode())
-    for module in (
-        "benchmark",
-        "findings",
-        "present",
-        "plots",
-        "drivers",
-        "compare",
-        "scoring",
-        "anonymity",
-    ):
-        digest.update((Path(__file__).parent / f"{module}.py").read_bytes())
+    package = Path(__file__).parent  # any change to the code or the templates redoes the reports
+    for source in sorted([*package.glob("*.py"), *package.glob("templates/**/*")]):
+        if source.is_file():
+            digest.update(source.read_bytes())
     return digest.hexdigest()
 
 
