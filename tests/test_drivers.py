@@ -182,3 +182,23 @@ def test_priority_matrix_and_bad_input():
     with pytest.raises(ValueError, match="linearly dependent"):
         ks.dominance(pd.DataFrame({"y": [1.0, 3, 2, 5, 4, 6], "a": [1.0, 2, 3, 4, 5, 6], "c": [2.0, 4, 6, 8, 10, 12]}),
                      "y", ["a", "c"])  # fmt: skip
+
+
+def test_degenerate_bootstrap_resamples_are_drawn_again():
+    # in company "a" driver x2 never varies: a resample drawing only "a" cannot be analysed
+    rng = np.random.default_rng(9)
+    parts = [pd.DataFrame({"x1": rng.normal(size=40), "x2": 1.0, "company": "a"})]
+    for c in "bc":
+        parts.append(
+            pd.DataFrame({"x1": rng.normal(size=40), "x2": rng.normal(size=40), "company": c})
+        )
+    df = pd.concat(parts, ignore_index=True)
+    df["y"] = df["x1"] + 0.5 * df["x2"] + rng.normal(size=len(df))
+    out = ks.key_drivers(df, "y", ["x1", "x2"], n_boot=200, resample="companies", seed=3)
+    assert out.attrs["n_redrawn"] > 0
+    assert out[["gd_low", "gd_high"]].notna().all().all()
+    # two companies, x2 constant within each: half of all company resamples are degenerate
+    two = pd.concat([parts[0], parts[1].assign(x2=2.0)], ignore_index=True)
+    two["y"] = two["x1"] + 0.5 * two["x2"] + rng.normal(size=len(two))
+    with pytest.raises(ValueError, match="too few companies"):
+        ks.key_drivers(two, "y", ["x1", "x2"], n_boot=100, resample="companies")

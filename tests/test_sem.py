@@ -148,3 +148,17 @@ def test_small_group_and_constant_item_are_refused(hs):
         ks.invariance(small, HS, "school")
     with pytest.raises(ValueError, match=r"constant items in group 'all': \['x1'\]"):
         ks.cfa(hs.assign(x1=1.0), HS)
+
+
+def test_improper_solution_is_flagged_without_warnings(hs):
+    import warnings
+
+    rng = np.random.default_rng(5)
+    small = hs.sample(25, random_state=5).copy()
+    small["x3"] = rng.normal(size=25)  # an indicator unrelated to its factor, in a tiny sample
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fit = ks.cfa(small, HS)
+    assert fit.fit_["improper"]
+    assert (fit.params_.filter(like="~~").to_numpy() < 0).any()  # a negative variance estimate
+    assert not ks.cfa(hs, HS).fit_["improper"]

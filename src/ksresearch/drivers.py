@@ -255,7 +255,9 @@ def key_drivers(
         ``beta`` (standardised), ``general_dominance`` (LMG; sums to R²), ``share`` (of R²),
         ``rank``, ``relative_weight`` (Johnson), ``rw_share``, and with ``n_boot``:
         ``gd_low``, ``gd_high``, ``share_low``, ``share_high``, ``rw_low``, ``rw_high``,
-        ``rank_low``, ``rank_high``. ``attrs`` holds ``r2``, ``n``, ``n_companies``.
+        ``rank_low``, ``rank_high``. ``attrs`` holds ``r2``, ``n``, ``n_companies`` and
+        ``n_redrawn`` (degenerate resamples, e.g. a driver constant among few drawn companies,
+        that were drawn again).
 
     Examples
     --------
@@ -303,13 +305,25 @@ def key_drivers(
             np.empty((n_boot, len(drivers))),
             np.empty((n_boot, len(drivers))),
         )
-        for b in range(n_boot):
+        redrawn, b = 0, 0
+        while b < n_boot:
             w = _bootstrap_weights(groups, rng, resample)
             keep = w > 0
-            c = _cor(values[keep], w[keep])
+            # a resample of few companies can leave a column constant or the drivers collinear
+            if (np.ptp(values[keep], axis=0) == 0).any():
+                c = np.full((len(drivers) + 1,) * 2, np.nan)
+            else:
+                c = _cor(values[keep], w[keep])
+            if not np.isfinite(c).all() or np.linalg.matrix_rank(c[1:, 1:]) < len(drivers):
+                redrawn += 1
+                if redrawn > max(10, n_boot // 2):
+                    raise ValueError(f"{redrawn} bootstrap resamples were degenerate: too few companies "
+                                     f"({len(np.unique(groups))}) to resample; use resample='respondents'")  # fmt: skip
+                continue
             gd[b] = DominanceAnalysis().fit_cor(c, drivers).general_.to_numpy()
             rws[b] = relative_weights(c)
             ranks[b] = stats.rankdata(-gd[b], method="min")
+            b += 1
         lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2
         share = gd / gd.sum(axis=1, keepdims=True)
         for name, arr in (("gd", gd), ("share", share), ("rw", rws), ("rank", ranks)):
@@ -317,7 +331,8 @@ def key_drivers(
             table[f"{name}_high"] = np.quantile(arr, hi, axis=0)
     table = table.sort_values("general_dominance", ascending=False)
     table.attrs.update(r2=da.r2_, n=len(x), n_companies=int(x[company].nunique()) if company else None,
-                       outcome=outcome, n_boot=n_boot, resample=resample)  # fmt: skip
+                       outcome=outcome, n_boot=n_boot, resample=resample,
+                       n_redrawn=redrawn if n_boot else 0)  # fmt: skip
     return table
 
 

@@ -382,7 +382,19 @@ def _key(survey, params: dict) -> str:
 
 def _render_company(params: dict, timeout: int) -> tuple[str, str | None, dict | None]:
     """Execute and export one company report: (status, html or error, executed notebook on failure).
-    Runs in a thread or on a Dask worker; it writes nothing."""
+    Runs in a thread or on a Dask worker; it writes nothing.
+
+    The work runs in a thread of its own: nbclient drives the kernel with an asyncio loop, and
+    an executor's thread (a Dask worker's, say) may already have one running.
+    """
+    box: dict[str, tuple] = {}
+    thread = threading.Thread(target=lambda: box.update(result=_render_in_thread(params, timeout)))
+    thread.start()
+    thread.join()
+    return box.get("result", ("failed", "the report thread ended without a result", None))
+
+
+def _render_in_thread(params: dict, timeout: int) -> tuple[str, str | None, dict | None]:
     from .present import text
 
     try:

@@ -418,7 +418,8 @@ class CFA:
     --------------------------
     fit_ : Series
         ``chi2``, ``df``, ``p``, ``cfi``, ``tli``, ``rmsea`` with ``rmsea_low``/``rmsea_high``
-        (90 %), ``srmr``, baseline chi-square, ``n`` (complete cases), ``n_dropped``.
+        (90 %), ``srmr``, baseline chi-square, ``n`` (complete cases), ``n_dropped``, and
+        ``improper`` (a negative variance estimate: standardised values are then missing).
     loadings_ : DataFrame
         One row per group, factor and indicator: ``group``, ``factor``, ``item``, ``estimate``
         (unstandardised) and ``std_all`` (standardised: latent and observed variances = 1).
@@ -443,19 +444,24 @@ class CFA:
         self.fit_ = _fit_measures(fitter, theta, dropped)
         rows = []
         factors = list(model.factors)
+        improper = False
         for g, grp in enumerate(groups):
             lam, phi, th, nu, al = fitter.matrices(theta, g)
             sigma = lam @ phi @ lam.T + th
+            # a negative variance (Heywood case) makes the solution improper: standardised
+            # values are then undefined and reported missing, as lavaan warns
+            improper |= bool((np.diag(phi) <= 0).any() or (np.diag(th) < 0).any())
+            sd_lat = np.sqrt(np.where(np.diag(phi) > 0, np.diag(phi), np.nan))
+            sd_obs = np.sqrt(np.where(np.diag(sigma) > 0, np.diag(sigma), np.nan))
             for k, f in enumerate(factors):
                 for item in model.factors[f]:
                     j = model.items.index(item)
                     rows.append({"group": grp.name, "factor": f, "item": item, "estimate": lam[j, k],
-                                 "std_all": lam[j, k] * np.sqrt(phi[k, k]) / np.sqrt(sigma[j, j])})  # fmt: skip
+                                 "std_all": lam[j, k] * sd_lat[k] / sd_obs[j]})  # fmt: skip
             if g == 0:
-                sd = np.sqrt(np.diag(phi))
-                self.factor_correlations_ = pd.DataFrame(
-                    phi / np.outer(sd, sd), index=factors, columns=factors
-                )
+                self.factor_correlations_ = pd.DataFrame(phi / np.outer(sd_lat, sd_lat), index=factors,
+                                                         columns=factors)  # fmt: skip
+        self.fit_["improper"] = improper
         self.loadings_ = pd.DataFrame(rows)
         self.params_ = pd.Series(theta, index=fitter.spec.names)
         return self

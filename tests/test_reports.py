@@ -1,0 +1,274 @@
+"""Notebooks, the published HTML, the audit and the company batch, on a small synthetic survey."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import ksresearch as ks
+from ksresearch import reports
+from ksresearch.cli import app
+from ksresearch.present import TEXTS
+
+SECTIONS_2025 = ["quality.title", "measurement.title", "turnover.title", "ai.title", "competence.title",
+                 "shift.title", "selfservice.title", "size.title", "trends.title", "about.title"]  # fmt: skip
+NEW_IN_2025 = ["ai.title", "shift.title", "selfservice.title"]
+
+
+@pytest.fixture(scope="session")
+def report_data(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("reportdata")
+    for year in (2024, 2025):
+        ks.write_synth(year, seed=5, data_dir=data, n_companies=9)
+        ks.ingest(year, data)
+    return data
+
+
+@pytest.fixture(scope="session")
+def general(report_data, tmp_path_factory) -> dict:
+    out = tmp_path_factory.mktemp("reports")
+    return {
+        ("nb", 2025): ks.reports.general_report(2025, lang="nb", data_dir=report_data, out=out),
+        ("en", 2025): ks.reports.general_report(2025, lang="en", data_dir=report_data, out=out),
+        ("en", 2024): ks.reports.general_report(2024, lang="en", data_dir=report_data, out=out),
+    }
+
+
+def _page(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_general_report_has_every_section_no_code_and_embedded_images(general, report_data, lang):
+    page = _page(general[(lang, 2025)])
+    assert f'<html lang="{lang}">' in page
+    for key in SECTIONS_2025:
+        assert TEXTS[key][lang].replace("«", "&laquo;") in page or TEXTS[key][lang] in page, key
+    assert page.count('src="data:image/png;base64,') >= 6
+    assert "<script" not in page  # nothing loaded from the internet
+    assert 'class="ks-toc"' in page and page.count('<a href="#') >= len(SECTIONS_2025)
+    assert ks.reports.audit(general[(lang, 2025)], 2025, report_data) == []
+
+
+def test_general_report_provenance(general, report_data):
+    page = _page(general[("nb", 2025)])
+    assert "Om rapporten" in page and "Kjørt (UTC)" in page
+    data_sha = hashlib.sha256(
+        (report_data / "processed" / "2025" / "responses.parquet").read_bytes()
+    ).hexdigest()
+    assert data_sha[:16] in page
+    assert ks.load_codebook(ks.config.codebook_path(2025)).checksum[:16] in page
+    assert ks.__version__ in page
+    assert page.rindex("Om rapporten") > page.rindex(
+        TEXTS["trends.title"]["nb"]
+    )  # it ends the report
+
+
+def test_norwegian_number_format(general):
+    page = _page(general[("nb", 2025)])
+    assert re.search(r">\d+,\d\xa0%<", page)  # "12,3 %"
+    assert not re.search(r">\d+\.\d%<", page)
+
+
+def test_sections_a_year_did_not_ask_are_left_out(general):
+    page = _page(general[("en", 2024)])
+    for key in NEW_IN_2025:
+        assert TEXTS[key]["en"] not in page
+    assert TEXTS["turnover.title"]["en"] in page
+
+
+def test_general_report_names_no_company(general, report_data):
+    page = _page(general[("nb", 2025)])
+    companies = ks.load(2025, report_data).responses["company"].unique()
+    assert not [c for c in companies if c in page]
+
+
+def test_exploratory_notebook_runs(report_data):
+    nb = ks.reports.execute(
+        ks.reports.NOTEBOOK_DIR / "exploratory" / "home_office_stress.py",
+        {"year": 2025, "lang": "en", "min_group_size": 5, "data_dir": str(report_data)},
+    )
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("stress_index" in str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+
+
+def test_notebooks_are_paired_sources_with_one_parameters_cell():
+    notebooks = [*ks.reports.general_notebooks(), ks.reports.BENCHMARK_NOTEBOOK,
+                 *sorted((ks.reports.NOTEBOOK_DIR / "exploratory").glob("*.py"))]  # fmt: skip
+    assert len(notebooks) == 11
+    for path in notebooks:
+        nb = ks.reports.read_notebook(path)
+        tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+        assert len(tagged) == 1, path.name
+        names = set(re.findall(r"^(\w+) = ", tagged[0].source, re.M))
+        assert {"year", "lang", "min_group_size", "data_dir"} <= names, path.name
+        for line in tagged[0].source.splitlines():  # literals only
+            assert re.fullmatch(r'\w+ = (\d+|None|"[^"]*")', line), (path.name, line)
+    assert "company" in {
+        line.split(" = ")[0]
+        for line in ks.reports.read_notebook(ks.reports.BENCHMARK_NOTEBOOK)
+        .cells[0]
+        .source.splitlines()
+    }
+
+
+# ----------------------------------------------------------------------------- the audit
+@pytest.fixture(scope="module")
+def company_report(report_data, tmp_path_factory):
+    out = tmp_path_factory.mktemp("one")
+    survey = ks.load(2025, report_data)
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].index[0]
+    result = ks.reports.batch(2025, companies=[company], data_dir=report_data, out=out, workers=1)
+    return survey, company, result.written[company]
+
+
+def _plant(page: str, html: str) -> str:
+    return page.replace("</body>", html + "</body>", 1)
+
+
+def test_audit_passes_a_clean_company_report(company_report):
+    survey, company, path = company_report
+    assert ks.reports.audit_html(_page(path), survey, company=company) == []
+
+
+@pytest.mark.parametrize(
+    ("leak", "message"),
+    [
+        ("other_company", "names 1 other company"),
+        ("small_group", "a group of 3 respondents"),
+        ("respondent_id", "respondent id"),
+        ("free_text", "free-text answer"),
+        ("code", "code cells"),
+        ("traceback", "error message"),
+    ],
+)
+def test_audit_catches_a_planted_leak(company_report, leak, message):
+    survey, company, path = company_report
+    df = survey.responses
+    planted = {
+        "other_company": f"<p>Compare with {sorted(set(df['company']) - {company})[0]}</p>",
+        "small_group": "<table><tr><th>Antall svar</th><th>Snitt</th></tr><tr><td>3</td><td>4,1</td></tr></table>",
+        "respondent_id": f"<p>{df['respondent_id'].iloc[0]}</p>",
+        "free_text": f"<p>{df['comment'].dropna().loc[lambda s: s.str.len() > 15].iloc[0]}</p>",
+        "code": '<div class="jp-InputArea-editor">x = 1</div>',
+        "traceback": "<pre>Traceback (most recent call last):\n  File x</pre>",
+    }[leak]
+    problems = ks.reports.audit_html(_plant(_page(path), planted), survey, company=company)
+    assert any(message in p for p in problems), problems
+
+
+def test_audit_command(company_report, report_data, tmp_path):
+    survey, company, path = company_report
+    runner = CliRunner()
+    ok = runner.invoke(app, ["audit", str(path), "--year", "2025", "--data-dir", str(report_data)])
+    assert ok.exit_code == 0, ok.output
+    bad = tmp_path / "companies" / path.name
+    bad.parent.mkdir()
+    other = sorted(set(survey.responses["company"]) - {company})[0]
+    bad.write_text(_plant(_page(path), f"<p>{other}</p>"), encoding="utf-8")
+    res = runner.invoke(app, ["audit", str(bad), "--year", "2025", "--data-dir", str(report_data)])
+    assert res.exit_code == 1 and "names 1 other company" in res.output
+
+
+# ----------------------------------------------------------------------------- the batch
+def _failing_notebook(tmp_path: Path, company: str) -> Path:
+    source = ks.reports.BENCHMARK_NOTEBOOK.read_text(encoding="utf-8")
+    marker = "# %%\n# The benchmark report"
+    planted = f'# %%\nif company == "{company}":\n    raise RuntimeError("planted failure")\n\n'
+    path = tmp_path / "company_benchmark.py"
+    path.write_text(source.replace(marker, planted + marker, 1), encoding="utf-8")
+    return path
+
+
+def test_batch_isolates_failures_skips_small_companies_and_reruns_only_what_is_needed(report_data, tmp_path,
+                                                                                     monkeypatch):  # fmt: skip
+    survey = ks.load(2025, report_data)
+    eligible = ks.eligible_companies(survey)
+    good = list(eligible[eligible["eligible"]].index[:3])
+    small = list(eligible[~eligible["eligible"]].index[:1])
+    assert small, "the synthetic survey always has companies below the minimum"
+    broken = good[1]
+    monkeypatch.setattr(ks.reports, "BENCHMARK_NOTEBOOK", _failing_notebook(tmp_path, broken))
+    out = tmp_path / "out"
+    first = ks.reports.batch(2025, companies=good + small, data_dir=report_data, out=out, workers=2)
+    assert sorted(first.written) == sorted(set(good) - {broken})
+    assert list(first.failed) == [broken] and "planted failure" in first.failed[broken]
+    assert first.not_eligible == {small[0]: "fewer than 5 respondents"}
+    folder = out / "2025" / "companies"
+    assert (folder / "failed" / ks.reports.company_file(broken).replace(".html", ".ipynb")).exists()
+    assert not (folder / ks.reports.company_file(broken)).exists()
+    assert not (folder / ks.reports.company_file(small[0])).exists()
+    assert not list(folder.glob(".*"))  # no temporary files left behind
+    # a re-run redoes only what failed
+    second = ks.reports.batch(
+        2025, companies=good + small, data_dir=report_data, out=out, workers=2
+    )
+    assert sorted(second.up_to_date) == sorted(set(good) - {broken}) and list(second.failed) == [
+        broken
+    ]
+    # fixed: the failed company is made, the others stay up to date
+    monkeypatch.setattr(
+        ks.reports, "BENCHMARK_NOTEBOOK", reports.NOTEBOOK_DIR / "company_benchmark.py"
+    )
+    third = ks.reports.batch(2025, companies=good, data_dir=report_data, out=out, workers=2)
+    assert list(third.written) == [broken] or broken in third.written
+    assert not (
+        folder / "failed" / ks.reports.company_file(broken).replace(".html", ".ipynb")
+    ).exists()
+
+
+def _normalise(page: str) -> str:
+    return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", "", page)
+
+
+def test_dask_executor_writes_the_same_reports(report_data, tmp_path):
+    from distributed import LocalCluster
+
+    survey = ks.load(2025, report_data)
+    eligible = ks.eligible_companies(survey)
+    companies = list(eligible[eligible["eligible"]].index[:2])
+    local = ks.reports.batch(
+        2025, companies=companies, data_dir=report_data, out=tmp_path / "local", workers=2
+    )
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        dask = ks.reports.batch(2025, companies=companies, data_dir=report_data, out=tmp_path / "dask",
+                                executor="dask", scheduler=cluster.scheduler_address)  # fmt: skip
+    assert sorted(dask.written) == sorted(local.written) == sorted(companies), dask.failed
+    for company in companies:
+        assert _normalise(_page(dask.written[company])) == _normalise(_page(local.written[company]))
+
+
+def test_batch_and_report_commands(report_data, tmp_path):
+    runner = CliRunner()
+    for command in ("report", "batch", "audit"):
+        assert runner.invoke(app, [command, "--help"]).exit_code == 0
+    survey = ks.load(2025, report_data)
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].index[0]
+    res = runner.invoke(app, ["batch", "--year", "2025", "--data-dir", str(report_data), "--out", str(tmp_path),
+                              "--company", company, "--workers", "1"])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    assert (
+        "1 written" in res.output
+        and (tmp_path / "2025" / "companies" / ks.reports.company_file(company)).exists()
+    )
+    res = runner.invoke(app, ["batch", "--year", "2025", "--data-dir", str(report_data), "--out", str(tmp_path),
+                              "--company", "No Such AS"])  # fmt: skip
+    assert res.exit_code == 2 and "not in the 2025 data" in res.output
+    res = runner.invoke(
+        app, ["batch", "--year", "2025", "--data-dir", str(report_data), "--executor", "dask"]
+    )
+    assert res.exit_code == 2 and "--scheduler" in res.output
+
+
+def test_company_file_names():
+    assert ks.reports.company_file("Nordkraft AS") == "Nordkraft_AS.html"
+    assert ks.reports.company_file("Bølge/data AS") == "Bølge_data_AS.html"
