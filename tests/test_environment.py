@@ -46,3 +46,26 @@ def test_config_paths_do_not_depend_on_working_directory(tmp_path, monkeypatch):
         config.codebook_path(2025) == config.PROJ_ROOT / "data" / "raw" / "2025" / "codebook.yaml"
     )
     assert config.codebook_path(2025).is_file()
+
+
+def test_flat_namespace_resolves_every_public_name():
+    import importlib
+
+    import ksresearch as ks
+
+    for name, module in ks._EXPORTS.items():
+        mod = importlib.import_module(f"ksresearch.{module}")
+        assert name in mod.__all__, f"{name} is not in ksresearch.{module}.__all__"
+        assert getattr(ks, name) is getattr(mod, name)
+    for module in ks._MODULES:
+        assert getattr(ks, module).__name__ == f"ksresearch.{module}"
+    assert set(ks.__all__) >= set(ks._EXPORTS)
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, ksresearch; print(any(m in sys.modules for m in ('pandas', 'scipy', 'statsmodels')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"  # the kernel launcher and the CLI start fast

@@ -272,3 +272,20 @@ def test_batch_and_report_commands(report_data, tmp_path):
 def test_company_file_names():
     assert ks.reports.company_file("Nordkraft AS") == "Nordkraft_AS.html"
     assert ks.reports.company_file("Bølge/data AS") == "Bølge_data_AS.html"
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_company_report_sections_and_provenance_in_both_languages(report_data, tmp_path, lang):
+    survey = ks.load(2025, report_data)
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].index[-1]
+    result = ks.reports.batch(
+        2025, companies=[company], data_dir=report_data, out=tmp_path, lang=lang, workers=1
+    )
+    page = _page(result.written[company])
+    for key in ("benchmark.table", "benchmark.strengths", "benchmark.drivers", "about.title"):
+        assert TEXTS[key][lang] in page, key
+    assert TEXTS["benchmark.title"][lang].format(company=company) in page
+    assert f"company={company!r}" in page  # the parameters in the provenance
+    assert 'src="data:image/png;base64,' in page and "<script" not in page
+    assert ks.reports.audit_html(page, survey, company=company) == []

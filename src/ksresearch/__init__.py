@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
 
 try:
     __version__ = version("ksresearch")
@@ -24,9 +23,9 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 _EXPORTS = {
     "AnonymityError": "anonymity",
     "protect": "anonymity",
-    "benchmark": "benchmark",
-    "company_drivers": "benchmark",
-    "eligible_companies": "benchmark",
+    "benchmark": "benchmarking",
+    "company_drivers": "benchmarking",
+    "eligible_companies": "benchmarking",
     "Codebook": "codebook",
     "CodebookError": "codebook",
     "load_codebook": "codebook",
@@ -63,12 +62,12 @@ _EXPORTS = {
     "tracked_constructs": "findings",
     "turnover_by": "findings",
     "turnover_drivers": "findings",
-    "IngestError": "ingest",
-    "Survey": "ingest",
-    "ingest": "ingest",
-    "load": "ingest",
-    "try_load": "ingest",
-    "read_export": "ingest",
+    "IngestError": "ingestion",
+    "Survey": "ingestion",
+    "ingest": "ingestion",
+    "load": "ingestion",
+    "try_load": "ingestion",
+    "read_export": "ingestion",
     "EFA": "psychometrics",
     "ParallelAnalysis": "psychometrics",
     "alpha": "psychometrics",
@@ -93,90 +92,10 @@ _EXPORTS = {
     "generate": "synth",
     "write_synth": "synth",
 }
-_MODULES = {"config", "codebook", "ingest", "synth", "scoring", "psychometrics", "sem", "anonymity", "drivers",
-            "compare", "findings", "benchmark", "kernel", "present", "plots", "reports"}  # fmt: skip
+_MODULES = {"config", "codebook", "ingestion", "synth", "scoring", "psychometrics", "sem", "anonymity", "drivers",
+            "compare", "findings", "benchmarking", "kernel", "present", "plots", "reports"}  # fmt: skip
 
-__all__ = [
-    "__version__",
-    "config",
-    "Codebook",
-    "CodebookError",
-    "load_codebook",
-    "IngestError",
-    "Survey",
-    "ingest",
-    "load",
-    "try_load",
-    "read_export",
-    "generate",
-    "write_synth",
-    # scoring
-    "reverse_items",
-    "score_scales",
-    "to_index",
-    "top_box",
-    "enps",
-    "item_stats",
-    # psychometrics
-    "alpha",
-    "item_analysis",
-    "omega",
-    "kmo",
-    "bartlett",
-    "ParallelAnalysis",
-    "parallel_analysis",
-    "EFA",
-    "efa",
-    "CFA",
-    "cfa",
-    "MeasurementInvariance",
-    "invariance",
-    "parse_model",
-    "model_from_codebook",
-    # anonymity
-    "AnonymityError",
-    "protect",
-    # drivers
-    "DominanceAnalysis",
-    "dominance",
-    "relative_weights",
-    "key_drivers",
-    "logistic_drivers",
-    "priority_matrix",
-    # comparisons
-    "hedges_g",
-    "compare_groups",
-    "compare_proportions",
-    "trend",
-    # findings
-    "prepare",
-    "tracked_constructs",
-    "segment_summary",
-    "turnover_by",
-    "turnover_drivers",
-    "quit_intent_drivers",
-    "turnover_priorities",
-    "education_and_involvement",
-    "ai_adoption_by",
-    "ai_use_cases",
-    "ai_usefulness_by",
-    "ai_association",
-    "education_relevance",
-    "competence_links",
-    "shift_work",
-    "selfservice_by_industry",
-    "by_centre_size",
-    "measurement_check",
-    "construct_trends",
-    "item_trends",
-    "response_summary",
-    "reliability_by_construct",
-    "structure_summary",
-    # benchmark
-    "benchmark",
-    "company_drivers",
-    "eligible_companies",
-]
+__all__ = ["__version__", "config", *_EXPORTS]
 
 
 def __getattr__(name: str) -> object:
@@ -192,55 +111,3 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(_EXPORTS) | _MODULES)
-
-
-if TYPE_CHECKING:  # for type checkers and IDEs
-    from . import config
-    from .anonymity import AnonymityError, protect
-    from .benchmark import benchmark, company_drivers, eligible_companies
-    from .codebook import Codebook, CodebookError, load_codebook
-    from .compare import compare_groups, compare_proportions, hedges_g, trend
-    from .drivers import (
-        DominanceAnalysis,
-        dominance,
-        key_drivers,
-        logistic_drivers,
-        priority_matrix,
-        relative_weights,
-    )
-    from .findings import (
-        ai_adoption_by,
-        ai_association,
-        ai_use_cases,
-        ai_usefulness_by,
-        by_centre_size,
-        competence_links,
-        construct_trends,
-        education_and_involvement,
-        education_relevance,
-        item_trends,
-        measurement_check,
-        prepare,
-        quit_intent_drivers,
-        segment_summary,
-        selfservice_by_industry,
-        shift_work,
-        tracked_constructs,
-        turnover_by,
-        turnover_drivers,
-    )
-    from .ingest import IngestError, Survey, ingest, load, read_export
-    from .psychometrics import (
-        EFA,
-        ParallelAnalysis,
-        alpha,
-        bartlett,
-        efa,
-        item_analysis,
-        kmo,
-        omega,
-        parallel_analysis,
-    )
-    from .scoring import enps, item_stats, reverse_items, score_scales, to_index, top_box
-    from .sem import CFA, MeasurementInvariance, cfa, invariance, model_from_codebook, parse_model
-    from .synth import generate, write_synth

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from .codebook import CodebookError
-from .ingest import IngestError
+from .ingestion import IngestError
 
 __all__ = ["app", "main"]
 
@@ -63,7 +63,7 @@ def synth(
 @app.command()
 def ingest(year: Year, data_dir: DataDir = None) -> None:
     """Validate and clean DATA_DIR/raw/YEAR into DATA_DIR/processed/YEAR; bad rows go to quarantine."""
-    from .ingest import ingest as run
+    from .ingestion import ingest as run
 
     try:
         result = run(year, data_dir)

@@ -14,7 +14,7 @@ from .anonymity import min_size, protect
 from .codebook import Codebook
 from .compare import compare_groups, trend
 from .drivers import key_drivers, logistic_drivers
-from .ingest import Survey
+from .ingestion import Survey
 from .scoring import enps, reverse_items, score_scales, to_index
 from .sem import invariance, model_from_codebook
 

@@ -268,7 +268,7 @@ def audit(path: str | Path, year: int, data_dir: str | Path | None = None, *, co
           min_n: int | None = None) -> list[str]:  # fmt: skip
     """Audit a report file (see :func:`audit_html`); the company of a company report is read
     from its file name when not given."""
-    from .ingest import load
+    from .ingestion import load
 
     path = Path(path)
     survey = load(year, data_dir)
@@ -303,7 +303,7 @@ def general_report(year: int, *, lang: str = "nb", data_dir: str | Path | None =
         A notebook failed (its executed copy is kept as ``<out>/<year>/failed/<name>.ipynb``)
         or the report failed the audit (nothing is written).
     """
-    from .ingest import load
+    from .ingestion import load
     from .present import text
 
     m = min_size(min_n)
@@ -443,8 +443,8 @@ def batch(
     progress : callable, optional
         Called with the number of companies finished so far (e.g. a tqdm ``update``).
     """
-    from .benchmark import eligible_companies
-    from .ingest import load
+    from .benchmarking import eligible_companies
+    from .ingestion import load
 
     if workers < 1:
         raise ValueError(f"workers must be at least 1, got {workers}")

@@ -14,7 +14,7 @@ from scipy import stats
 from .anonymity import min_size, require_min_n
 from .drivers import key_drivers
 from .findings import TURNOVER, _driver_columns, prepare
-from .ingest import Survey
+from .ingestion import Survey
 from .scoring import enps
 
 __all__ = ["benchmark", "company_drivers", "eligible_companies", "MIN_COMPANIES_FOR_RANK"]
