@@ -289,3 +289,14 @@ def test_company_report_sections_and_provenance_in_both_languages(report_data, t
     assert f"company={company!r}" in page  # the parameters in the provenance
     assert 'src="data:image/png;base64,' in page and "<script" not in page
     assert ks.reports.audit_html(page, survey, company=company) == []
+
+
+def test_report_command_errors_are_clear(report_data, tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["report", "--year", "2031", "--data-dir", str(report_data), "--out", str(tmp_path)]
+    )
+    assert res.exit_code == 2 and "run `ksresearch ingest --year 2031` first" in res.output
+    res = runner.invoke(app, ["report", "--year", "2025", "--lang", "sv"])
+    assert res.exit_code == 2 and "'sv' is not one of" in res.output
+    assert not list(tmp_path.rglob("*.html"))
