@@ -380,7 +380,8 @@ def measurement_check(
     survey: Survey | list[Survey], group: str | None, constructs: list[str] | None = None
 ) -> pd.DataFrame:
     """Is each construct measured alike across groups (or years)? Configural, metric and
-    scalar invariance of its one-factor model (:func:`ksresearch.invariance`).
+    scalar invariance of its one-factor model (:func:`ksresearch.invariance`, full-information
+    ML so that respondents who skipped an item still count).
 
     Parameters
     ----------
@@ -425,7 +426,10 @@ def measurement_check(
                 parts.append(_item_frame(s, own).set_axis(items, axis=1).assign(_group=s.year))
             data = pd.concat(parts, ignore_index=True)
         mi = invariance(
-            data.dropna(subset=["_group"]), model_from_codebook(cb, [construct]), "_group"
+            data.dropna(subset=["_group"]),
+            model_from_codebook(cb, [construct]),
+            "_group",
+            missing="fiml",
         )
         t = mi.table_
         row.update(verdict=mi.verdict_, delta_cfi_metric=t.loc["metric", "delta_cfi"],
@@ -517,7 +521,7 @@ def structure_summary(
 ) -> pd.DataFrame:
     """Does the questionnaire measure its constructs? One row: ``n_constructs``, the number of
     factors parallel analysis suggests (``pa_factors``), and the fit of the CFA with one factor
-    per construct (``cfi``, ``tli``, ``rmsea``, ``srmr``, ``n``)."""
+    per construct by full-information ML (``cfi``, ``tli``, ``rmsea``, ``srmr``, ``n``)."""
     from .psychometrics import parallel_analysis
     from .sem import cfa
 
@@ -526,6 +530,6 @@ def structure_summary(
     items = [i for c in constructs for i in cb.construct_items(c)]
     x = _item_frame(survey, items)
     pa = parallel_analysis(x, seed=seed)
-    fit = cfa(x, model_from_codebook(cb, constructs)).fit_
+    fit = cfa(x, model_from_codebook(cb, constructs), missing="fiml").fit_
     return pd.DataFrame([{"n_constructs": len(constructs), "pa_factors": pa.n_factors_, "cfi": fit["cfi"],
                           "tli": fit["tli"], "rmsea": fit["rmsea"], "srmr": fit["srmr"], "n": int(fit["n"])}])  # fmt: skip

@@ -136,12 +136,91 @@ def _as_model(model: str | MeasurementModel) -> MeasurementModel:
 
 # ----------------------------------------------------------------------------- the engine
 @dataclass
-class _Group:
-    name: str
+class _Pattern:
+    """Respondents who answered the same items: their count and the moments of those items."""
+
+    observed: np.ndarray  # indices of the answered items
     n: int
     mean: np.ndarray
     cov: np.ndarray  # biased (divisor n), as ML uses
-    logdet_s: float = 0.0
+
+
+@dataclass
+class _Group:
+    name: str
+    n: int
+    mean: np.ndarray  # saturated-model moments: the sample's, or EM estimates under missing data
+    cov: np.ndarray
+    patterns: list[_Pattern]
+    f_h1: float = 0.0  # discrepancy of the saturated model: the chi-square's zero point
+
+
+def _discrepancy(patterns: list[_Pattern], n: int, sigma: np.ndarray, mu: np.ndarray,
+                 gradient: bool = False) -> tuple[float, np.ndarray, np.ndarray]:  # fmt: skip
+    """-2 log L / n (up to a constant) summed over missingness patterns, with its gradient
+    with respect to Sigma and mu. With complete data there is one pattern and this is the
+    usual ML discrepancy log|Sigma| + tr(Sigma^-1 (S + d d'))."""
+    p = len(mu)
+    f, g_sigma, g_mu = 0.0, np.zeros((p, p)), np.zeros(p)
+    for pt in patterns:
+        o = pt.observed
+        chol = np.linalg.cholesky(sigma[np.ix_(o, o)])
+        inv = np.linalg.inv(sigma[np.ix_(o, o)])
+        d = pt.mean - mu[o]
+        b = pt.cov + np.outer(d, d)
+        w = pt.n / n
+        f += w * (2 * np.log(np.diag(chol)).sum() + (inv * b).sum())
+        if gradient:
+            g_sigma[np.ix_(o, o)] += w * (inv - inv @ b @ inv)
+            g_mu[o] += w * (-2 * inv @ d)
+    return f, g_sigma, g_mu
+
+
+def _em(patterns: list[_Pattern], p: int, n: int, max_iter: int = 2000, tol: float = 1e-10):
+    """Saturated-model ML estimates (mean, covariance) under missing data, by EM."""
+    counts, mu = np.zeros(p), np.zeros(p)
+    for pt in patterns:
+        counts[pt.observed] += pt.n
+        mu[pt.observed] += pt.n * pt.mean
+    mu /= counts
+    var = np.zeros(p)
+    for pt in patterns:
+        var[pt.observed] += pt.n * (np.diag(pt.cov) + (pt.mean - mu[pt.observed]) ** 2)
+    sigma = np.diag(var / counts)
+    everything = np.arange(p)
+    for _ in range(max_iter):
+        t1, t2 = np.zeros(p), np.zeros((p, p))
+        for pt in patterns:
+            o = pt.observed
+            m = np.setdiff1d(everything, o)
+            sx = pt.n * pt.mean
+            sxx = pt.n * (pt.cov + np.outer(pt.mean, pt.mean))
+            t1[o] += sx
+            t2[np.ix_(o, o)] += sxx
+            if not len(m):
+                continue
+            b = sigma[np.ix_(m, o)] @ np.linalg.inv(sigma[np.ix_(o, o)])
+            a = mu[m] - b @ mu[o]
+            c = sigma[np.ix_(m, m)] - b @ sigma[np.ix_(o, m)]
+            bsx = b @ sx
+            t1[m] += pt.n * a + bsx
+            smo = np.outer(a, sx) + b @ sxx
+            t2[np.ix_(m, o)] += smo
+            t2[np.ix_(o, m)] += smo.T
+            t2[np.ix_(m, m)] += (
+                pt.n * np.outer(a, a)
+                + np.outer(a, bsx)
+                + np.outer(bsx, a)
+                + b @ sxx @ b.T
+                + pt.n * c
+            )
+        new_mu = t1 / n
+        new_sigma = t2 / n - np.outer(new_mu, new_mu)
+        change = max(np.abs(new_mu - mu).max(), np.abs(new_sigma - sigma).max())
+        mu, sigma = new_mu, new_sigma
+        if change < tol:
+            break
+    return mu, sigma
 
 
 @dataclass
@@ -244,21 +323,13 @@ class _Fitter:
             sigma = lam @ phi @ lam.T + th
             mu = nu + lam @ al
             try:
-                chol = np.linalg.cholesky(sigma)
+                f, gs, gm = _discrepancy(grp.patterns, grp.n, sigma, mu, gradient=True)
             except np.linalg.LinAlgError:
                 return 1e10, np.zeros_like(theta)
-            inv = np.linalg.inv(sigma)
-            d = grp.mean - mu
-            logdet = 2 * np.log(np.diag(chol)).sum()
-            f = logdet + np.trace(grp.cov @ inv) - grp.logdet_s - self.p + d @ inv @ d
             w = grp.n / self.n_total
-            f_total += w * f
-            # dF/dSigma = inv - inv (S + d d') inv ; dF/dmu = -2 inv d
-            gs = inv - inv @ (grp.cov + np.outer(d, d)) @ inv
-            gm = -2 * inv @ d
+            f_total += w * (f - grp.f_h1)
             _scatter(grad, self.spec.lam[g], w * (2 * gs @ lam @ phi + np.outer(gm, al)))
-            gphi = lam.T @ gs @ lam
-            _scatter(grad, self.spec.phi[g], w * gphi)
+            _scatter(grad, self.spec.phi[g], w * (lam.T @ gs @ lam))
             _scatter(grad, self.spec.theta[g], w * gs)
             _scatter(grad, self.spec.nu[g], w * gm)
             _scatter(grad, self.spec.alpha[g], w * (lam.T @ gm))
@@ -294,12 +365,15 @@ class _Fitter:
         return res.x
 
 
-def _groups(df: pd.DataFrame, items: list[str], group: str | None) -> tuple[list[_Group], int]:
+def _groups(df: pd.DataFrame, items: list[str], group: str | None,
+            missing: str = "listwise") -> tuple[list[_Group], int]:  # fmt: skip
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"data must be a DataFrame, got {type(df).__name__}")
-    missing = [i for i in items if i not in df.columns]
-    if missing:
-        raise ValueError(f"the model names items that are not in the data: {missing}")
+    if missing not in ("listwise", "fiml"):
+        raise ValueError(f"missing must be 'listwise' or 'fiml', got {missing!r}")
+    absent = [i for i in items if i not in df.columns]
+    if absent:
+        raise ValueError(f"the model names items that are not in the data: {absent}")
     cols = items + ([group] if group else [])
     if group and group not in df.columns:
         raise ValueError(f"group column {group!r} is not in the data")
@@ -308,31 +382,61 @@ def _groups(df: pd.DataFrame, items: list[str], group: str | None) -> tuple[list
         x[items] = x[items].astype("float64")
     except (TypeError, ValueError) as exc:
         raise ValueError(f"items must be numeric: {exc}") from None
-    complete = x.dropna()
-    dropped = len(x) - len(complete)
+    if group:
+        x = x.dropna(subset=[group])
+    used = x.dropna() if missing == "listwise" else x.dropna(subset=items, how="all")
+    dropped = len(df) - len(used)
     p = len(items)
-    keys = list(pd.unique(complete[group])) if group else [None]
+    keys = list(pd.unique(used[group])) if group else [None]
     if group and len(keys) < 2:
         raise ValueError(
-            f"group column {group!r} has {len(keys)} group(s) with complete answers; need at least 2"
+            f"group column {group!r} has {len(keys)} group(s) with answers; need at least 2"
         )
     out = []
     for key in keys:
-        part = complete[complete[group] == key][items] if group else complete[items]
+        values = (used[used[group] == key] if group else used)[items].to_numpy()
         name = "all" if key is None else str(key)
-        if len(part) <= p:
-            raise ValueError(f"group {name!r} has {len(part)} complete cases; at least {p + 1} are needed for "
-                             f"{p} items")  # fmt: skip
-        values = part.to_numpy()
-        constant = [items[j] for j in range(p) if np.ptp(values[:, j]) == 0]
+        kind = "complete cases" if missing == "listwise" else "respondents with answers"
+        if len(values) <= p:
+            raise ValueError(
+                f"group {name!r} has {len(values)} {kind}; at least {p + 1} are needed for {p} items"
+            )
+        constant = [
+            items[j] for j in range(p) if np.nanmax(values[:, j]) == np.nanmin(values[:, j])
+        ]
         if constant:
             raise ValueError(f"constant items in group {name!r}: {constant}")
-        cov = np.cov(values, rowvar=False, bias=True)
-        sign, logdet = np.linalg.slogdet(cov)
-        if sign <= 0:
+        answered = ~np.isnan(values)
+        masks, which = np.unique(answered, axis=0, return_inverse=True)
+        patterns = []
+        for k, mask in enumerate(masks):
+            rows = values[which.ravel() == k][:, mask]
+            patterns.append(_Pattern(np.flatnonzero(mask), len(rows), rows.mean(axis=0),
+                                     np.cov(rows, rowvar=False, bias=True).reshape(mask.sum(), mask.sum())))  # fmt: skip
+        if len(patterns) == 1 and answered.all():
+            mean, cov = patterns[0].mean, patterns[0].cov
+        else:
+            mean, cov = _em(patterns, p, len(values))
+        if np.linalg.slogdet(cov)[0] <= 0:
             raise ValueError(f"the covariance matrix of group {name!r} is singular")
-        out.append(_Group(name, len(part), values.mean(axis=0), cov, logdet))
+        grp = _Group(name, len(values), mean, cov, patterns)
+        grp.f_h1 = _discrepancy(patterns, grp.n, cov, mean)[0]
+        out.append(grp)
     return out, dropped
+
+
+def _independence(grp: _Group) -> tuple[np.ndarray, np.ndarray]:
+    """ML estimates of the baseline model (free means and variances, no covariances): each item's
+    available-case mean and variance."""
+    p = len(grp.mean)
+    counts, mu, var = np.zeros(p), np.zeros(p), np.zeros(p)
+    for pt in grp.patterns:
+        counts[pt.observed] += pt.n
+        mu[pt.observed] += pt.n * pt.mean
+    mu /= counts
+    for pt in grp.patterns:
+        var[pt.observed] += pt.n * (np.diag(pt.cov) + (pt.mean - mu[pt.observed]) ** 2)
+    return np.diag(var / counts), mu
 
 
 def _rmsea_ci(
@@ -361,7 +465,9 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
     moments = n_groups * (p * (p + 1) / 2 + p)
     dof = moments - fitter.spec.n_free
     # baseline: free variances and means per group, no covariances
-    f_base = sum(g.n / n * (np.log(np.diag(g.cov)).sum() - g.logdet_s) for g in groups)
+    f_base = sum(
+        g.n / n * (_discrepancy(g.patterns, g.n, *_independence(g))[0] - g.f_h1) for g in groups
+    )
     chi2_b, df_b = n * f_base, n_groups * p * (p - 1) / 2
     cfi = 1 - max(chi2 - dof, 0) / max(chi2 - dof, chi2_b - df_b, 0) if chi2_b > df_b else 1.0
     tli = ((chi2_b / df_b) - (chi2 / dof)) / ((chi2_b / df_b) - 1) if dof > 0 else np.nan
@@ -395,6 +501,9 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
             "n": n,
             "n_groups": n_groups,
             "n_dropped": dropped,
+            "missing": "fiml"
+            if any(len(g.patterns) > 1 or len(g.patterns[0].observed) < p for g in groups)
+            else "none",
             "converged": fitter.converged,
         }
     )
@@ -413,6 +522,10 @@ class CFA:
         Column to fit a multi-group model by (all parameters free in each group).
     level : {"configural", "metric", "scalar"}
         Equality constraints across groups (only with ``group``).
+    missing : {"listwise", "fiml"}
+        Complete cases only (lavaan's default), or full-information ML over every respondent
+        with at least one answer (lavaan's ``missing = "ml"``): the likelihood is summed over
+        missingness patterns, and the saturated model it is tested against is fitted by EM.
 
     Attributes (after ``fit``)
     --------------------------
@@ -430,6 +543,7 @@ class CFA:
     model: str | MeasurementModel
     group: str | None = None
     level: str = "configural"
+    missing: str = "listwise"
 
     def fit(self, df: pd.DataFrame) -> CFA:
         if self.level not in INVARIANCE_LEVELS:
@@ -437,7 +551,7 @@ class CFA:
         if self.level != "configural" and self.group is None:
             raise ValueError(f"level {self.level!r} needs a group column")
         model = _as_model(self.model)
-        groups, dropped = _groups(df, model.items, self.group)
+        groups, dropped = _groups(df, model.items, self.group, self.missing)
         fitter = _Fitter(model, groups, self.level)
         theta = fitter.fit()
         self.model_ = model
@@ -468,7 +582,7 @@ class CFA:
 
 
 def cfa(df: pd.DataFrame, model: str | MeasurementModel, *, group: str | None = None,
-        level: str = "configural") -> CFA:  # fmt: skip
+        level: str = "configural", missing: str = "listwise") -> CFA:  # fmt: skip
     """Fit a confirmatory factor model (:class:`CFA`) and return it.
 
     Examples
@@ -479,7 +593,7 @@ def cfa(df: pd.DataFrame, model: str | MeasurementModel, *, group: str | None = 
     >>> round(fit.fit_["chi2"], 3), int(fit.fit_["df"])
     (85.306, 24)
     """
-    return CFA(model=model, group=group, level=level).fit(df)
+    return CFA(model=model, group=group, level=level, missing=missing).fit(df)
 
 
 # ----------------------------------------------------------------------------- invariance
@@ -510,10 +624,12 @@ class MeasurementInvariance:
     group: str
     max_delta_cfi: float = 0.010
     max_delta_rmsea: float = 0.015
+    missing: str = "listwise"
 
     def fit(self, df: pd.DataFrame) -> MeasurementInvariance:
         self.fits_ = {
-            level: CFA(self.model, self.group, level).fit(df) for level in INVARIANCE_LEVELS
+            level: CFA(self.model, self.group, level, self.missing).fit(df)
+            for level in INVARIANCE_LEVELS
         }
         rows, prev = [], None
         for level, fitted in self.fits_.items():
@@ -544,7 +660,7 @@ class MeasurementInvariance:
 
 
 def invariance(df: pd.DataFrame, model: str | MeasurementModel, group: str, *, max_delta_cfi: float = 0.010,
-               max_delta_rmsea: float = 0.015) -> MeasurementInvariance:  # fmt: skip
+               max_delta_rmsea: float = 0.015, missing: str = "listwise") -> MeasurementInvariance:  # fmt: skip
     """Test measurement invariance of ``model`` across ``group`` (:class:`MeasurementInvariance`).
 
     Examples
@@ -556,4 +672,4 @@ def invariance(df: pd.DataFrame, model: str | MeasurementModel, group: str, *, m
     >>> mi.table_["chi2"].round(2).tolist(), mi.verdict_
     ([115.85, 124.04, 164.1], 'metric')
     """
-    return MeasurementInvariance(model, group, max_delta_cfi, max_delta_rmsea).fit(df)
+    return MeasurementInvariance(model, group, max_delta_cfi, max_delta_rmsea, missing).fit(df)
