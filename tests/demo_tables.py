@@ -1,0 +1,58 @@
+"""The tables of the demo's published reports, as text: the yardstick that a refactoring keeps
+the demo's numbers.
+
+``python tests/demo_tables.py`` builds the demo survey (seed 2025, 30 companies, both years) in a
+temporary folder, writes the general report (nb) and three company reports, and stores every
+table's cells in ``tests/reference/demo_tables.json``. The provenance table ("About this
+report": run time, checksums, version) is left out: it changes with every run by design.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+REFERENCE = Path(__file__).parent / "reference" / "demo_tables.json"
+SEED, N_COMPANIES, YEAR = 2025, 30, 2025
+PROVENANCE_ROWS = {"Kjørt (UTC)", "Run (UTC)"}
+
+
+def extract_tables(page: str) -> list[list[list[str]]]:
+    """Every table of an HTML page as rows of cell texts (whitespace folded), provenance left out."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page, "html.parser")
+    tables = []
+    for t in soup.find_all("table"):
+        rows = [
+            [" ".join(c.get_text(" ", strip=True).split()) for c in tr.find_all(["th", "td"])]
+            for tr in t.find_all("tr")
+        ]
+        if any(row and row[0] in PROVENANCE_ROWS for row in rows):
+            continue
+        tables.append(rows)
+    return tables
+
+
+def main() -> None:
+    import ksresearch as ks
+
+    data = Path(tempfile.mkdtemp(prefix="ks-demo-"))
+    for year in (2024, 2025):
+        ks.write_synth(year, seed=SEED, data_dir=data, n_companies=N_COMPANIES)
+        ks.ingest(year, data)
+    out = data / "reports"
+    general = ks.reports.general_report(YEAR, lang="nb", data_dir=data, out=out)
+    companies = sys.argv[1:]
+    result = ks.reports.batch(YEAR, companies=companies, data_dir=data, out=out, workers=2)
+    snapshot = {"general": extract_tables(general.read_text(encoding="utf-8"))}
+    for company, path in sorted(result.written.items()):
+        snapshot[company] = extract_tables(path.read_text(encoding="utf-8"))
+    REFERENCE.write_text(json.dumps(snapshot, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(REFERENCE, {k: len(v) for k, v in snapshot.items()})
+
+
+if __name__ == "__main__":
+    main()
