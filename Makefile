@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	$(BIN)/python -c "from ksresearch.kernel import install_kernelspec; print('kernel:', install_kernelspec())"
+	$(BIN)/python -c "from ksresearch.report.kernel import install_kernelspec; print('kernel:', install_kernelspec())"
 	@touch $(STAMP)
 
 env: $(STAMP) ## Create .venv and install ksresearch with its dependencies (done by demo/test when missing)

@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from ksresearch import config, ingest, load_codebook
-from ksresearch.synth import generate, write_export
+from ksresearch.data.synth import generate, write_export
 
 N_COLUMNS = 120
 

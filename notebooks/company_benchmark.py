@@ -23,62 +23,39 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
-bench = ks.benchmark(survey, company, lang=lang, min_n=min_group_size)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
+bench = ks.benchmark(survey, company)
 
 # %%
-display(P.heading(P.text("benchmark.title", lang, company=company), 1))
-display(P.say("benchmark.intro", lang, year=year))
-display(P.say("benchmark.weighting", lang, w=P.text("respondent", lang)))
+display(S.heading("benchmark.title", 1, company=company))
+display(S.say("benchmark.intro", year=year))
+display(S.say("benchmark.weighting", w=S.text("respondent")))
 
 # %%
-display(P.heading(P.text("benchmark.table", lang)))
-display(
-    P.table(
-        bench.set_index("label"),
-        lang,
-        columns=[
-            "n_company",
-            "company",
-            "pool",
-            "diff",
-            "diff_low",
-            "diff_high",
-            "percentile",
-            "assessment",
-        ],
-        decimals={"percentile": 0},
-    )
-)
+display(S.heading("benchmark.table"))
+columns = ["n_company", "company", "pool", "diff", "diff_low", "diff_high", "percentile", "assessment"]
+display(S.table(bench, columns=columns, labels=S.names, decimals={"percentile": 0}))
 
 # %%
-fig = ks.plots.benchmark_diffs(bench, lang=lang)
+fig = S.benchmark_diffs(bench)
 plt.show()
 
 # %%
-display(P.heading(P.text("benchmark.strengths", lang)))
+display(S.heading("benchmark.strengths"))
 notable = bench[bench["assessment"].isin(["strength", "weakness"])].sort_values("assessment")
-display(
-    P.table(notable.set_index("label"), lang, columns=["company", "pool", "diff", "assessment"])
-)
+display(S.table(notable, columns=["company", "pool", "diff", "assessment"], labels=S.names))
 
 # %%
-display(P.heading(P.text("benchmark.drivers", lang)))
+display(S.heading("benchmark.drivers"))
 try:
     own = ks.company_drivers(survey, company)
-except ValueError:
-    display(P.say("benchmark.drivers_small", lang))
+except ks.InsufficientDataError:
+    display(S.say("benchmark.drivers_small"))
 else:
-    fig = ks.plots.bar_ci(
-        own, "share", labels=names, percent=True, lang=lang, xlabel=P.text("share_of_r2", lang)
-    )
+    fig = S.bar_ci(own, "share", labels=S.names, percent=True, xlabel=S.text("share_of_r2"))
     plt.show()
 
 # %%
-display(P.heading(P.text("about.title", lang)))
-parameters = {"year": year, "company": company, "lang": lang, "min_group_size": min_group_size}
-display(P.table(P.provenance(survey, parameters, lang), lang, index_name=""))
+display(S.heading("about.title"))
+display(S.provenance({"year": year, "company": company, "lang": lang, "min_group_size": min_group_size}))

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import ksresearch as ks
-from ksresearch.anonymity import COMPLEMENTARY, protect
+from ksresearch.stats.disclosure import COMPLEMENTARY, protect
 
 
 def _recoverable(table: pd.DataFrame, counts: list[int], means: list[float], m: int) -> list[int]:
@@ -99,7 +99,7 @@ def test_benchmark_names_no_other_company(demo_data):
     own = companies[companies["eligible"]].index[0]
     others = [c for c in companies.index if c != own]
     for weighting in ("respondent", "company"):
-        table = ks.benchmark(survey, own, weighting=weighting, lang="en")
+        table = ks.benchmark(survey, own, weighting=weighting)
         text = table.to_string() + repr(table.attrs) + " ".join(map(str, table.index))
         assert not [c for c in others if c in text]
         assert not [c for c in others if c.split(" ")[0] in text]

@@ -10,13 +10,13 @@ import ksresearch as ks
 
 def test_presentation_helpers_refuse_bad_input():
     with pytest.raises(KeyError, match="no report text 'nope'"):
-        ks.present.text("nope")
+        ks.report.present.text("nope")
     with pytest.raises(ValueError, match="lang must be 'nb' or 'en', got 'sv'"):
-        ks.present.text("report.toc", "sv")
+        ks.report.present.text("report.toc", "sv")
     with pytest.raises(ValueError, match="level must be 1, 2 or 3, got 4"):
-        ks.present.heading("x", 4)
+        ks.report.present.heading("x", 4)
     with pytest.raises(ValueError, match=r"columns not in the table: \['zz'\]"):
-        ks.present.table(pd.DataFrame({"n": [10]}), "nb", columns=["zz"])
+        ks.report.present.table(pd.DataFrame({"n": [10]}), "nb", columns=["zz"])
 
 
 def test_segment_summary_and_priority_matrix_refuse_bad_input():
@@ -30,11 +30,11 @@ def test_segment_summary_and_priority_matrix_refuse_bad_input():
 
 def test_batch_and_measurement_check_refuse_bad_options(demo_data):
     with pytest.raises(ValueError, match="workers must be at least 1"):
-        ks.reports.batch(2025, data_dir=demo_data, workers=0)
+        ks.batch(2025, data_dir=demo_data, workers=0)
     with pytest.raises(ValueError, match="executor must be 'local' or 'dask'"):
-        ks.reports.batch(2025, data_dir=demo_data, executor="ray")
+        ks.batch(2025, data_dir=demo_data, executor="ray")
     with pytest.raises(ValueError, match="the dask executor needs --scheduler"):
-        ks.reports.batch(2025, data_dir=demo_data, executor="dask")
+        ks.batch(2025, data_dir=demo_data, executor="dask")
     survey = ks.load(2025, demo_data)
     with pytest.raises(ValueError, match="name the group column"):
         ks.measurement_check(survey, None, ["stress"])

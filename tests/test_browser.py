@@ -61,9 +61,9 @@ def reports_made(tmp_path_factory):
     survey = ks.load(2025, data)
     eligible = ks.eligible_companies(survey)
     company = eligible[eligible["eligible"]].index[0]
-    result = ks.reports.batch(2025, companies=[company], data_dir=data, out=out, workers=1)
+    result = ks.batch(2025, companies=[company], data_dir=data, out=out, workers=1)
     return {
-        "general": ks.reports.general_report(2025, lang="en", data_dir=data, out=out),
+        "general": ks.general_report(2025, lang="en", data_dir=data, out=out),
         "company": result.written[company],
     }
 

@@ -26,7 +26,7 @@ def two_groups():
 
 
 def test_two_group_statistics_match_references(two_groups):
-    out = ks.compare_groups(two_groups, ["y", "z"], "g")
+    out = ks.compare_groups(two_groups, ["y", "z"], "g", company="company")
     a = two_groups.loc[two_groups.g == 1, "y"].to_numpy()
     b = two_groups.loc[two_groups.g == 2, "y"].to_numpy()
     t = stats.ttest_ind(b, a, equal_var=False)
@@ -66,7 +66,7 @@ def test_company_adjusted_difference_is_within_company():
         {"company": ["a"] * 40 + ["b"] * 40, "g": [1] * 30 + [2] * 10 + [1] * 10 + [2] * 30}
     )
     df["y"] = np.where(df.company == "b", 5.0, 1.0) + np.tile([0.1, -0.1], 40)
-    out = ks.compare_groups(df, ["y"], "g").loc["y"]
+    out = ks.compare_groups(df, ["y"], "g", company="company").loc["y"]
     assert out["diff"] > 1.5 and abs(out["adjusted_diff"]) < 0.05
 
 
@@ -89,7 +89,7 @@ def test_shift_work_stress_recovers_the_truth_after_company_adjustment(demo_data
 
 
 def test_noninvariant_outcomes_are_flagged(two_groups):
-    out = ks.compare_groups(two_groups, ["y", "z"], "g", noninvariant={"y"})
+    out = ks.compare_groups(two_groups, ["y", "z"], "g", company="company", noninvariant={"y"})
     assert out["comparable"].tolist() == [False, True]
 
 

@@ -95,8 +95,8 @@ def test_relative_weights_sum_to_r2_and_equal_r2_when_uncorrelated():
 def test_key_drivers_bootstrap_is_reproducible_and_brackets_the_estimate(demo_data):
     df = ks.prepare(ks.load(2025, demo_data))
     drivers = ["involvement", "stress", "development", "satisfaction"]
-    a = ks.key_drivers(df, "turnover_intention", drivers, n_boot=60, seed=4)
-    b = ks.key_drivers(df, "turnover_intention", drivers, n_boot=60, seed=4)
+    a = ks.key_drivers(df, "turnover_intention", drivers, company="company", n_boot=60, seed=4)
+    b = ks.key_drivers(df, "turnover_intention", drivers, company="company", n_boot=60, seed=4)
     pd.testing.assert_frame_equal(a, b)
     assert (
         (a["gd_low"] <= a["general_dominance"]) & (a["general_dominance"] <= a["gd_high"])
@@ -113,7 +113,7 @@ def test_company_bootstrap_widens_intervals_when_companies_differ():
         parts.append(pd.DataFrame(x, columns=["a", "b", "c"]).assign(
             y=x @ [slope, 0.5, 0.2] + rng.standard_normal(60), company=f"c{c}"))  # fmt: skip
     df = pd.concat(parts, ignore_index=True)
-    kw = dict(n_boot=150, seed=2)
+    kw = dict(company="company", n_boot=150, seed=2)
     companies = ks.key_drivers(df, "y", ["a", "b", "c"], resample="companies", **kw)
     respondents = ks.key_drivers(df, "y", ["a", "b", "c"], resample="respondents", **kw)
     width = lambda t: (t["share_high"] - t["share_low"]).loc["a"]  # noqa: E731
@@ -121,7 +121,7 @@ def test_company_bootstrap_widens_intervals_when_companies_differ():
 
 
 def test_bootstrap_weights_resample_whole_companies():
-    from ksresearch.drivers import _bootstrap_weights
+    from ksresearch.stats.drivers import _bootstrap_weights
 
     groups = np.repeat(["a", "b", "c", "d"], [3, 5, 2, 4])
     w = _bootstrap_weights(groups, np.random.default_rng(0), "companies")
@@ -194,11 +194,11 @@ def test_degenerate_bootstrap_resamples_are_drawn_again():
         )
     df = pd.concat(parts, ignore_index=True)
     df["y"] = df["x1"] + 0.5 * df["x2"] + rng.normal(size=len(df))
-    out = ks.key_drivers(df, "y", ["x1", "x2"], n_boot=200, resample="companies", seed=3)
+    out = ks.key_drivers(df, "y", ["x1", "x2"], company="company", n_boot=200, resample="companies", seed=3)
     assert out.attrs["n_redrawn"] > 0
     assert out[["gd_low", "gd_high"]].notna().all().all()
     # two companies, x2 constant within each: half of all company resamples are degenerate
     two = pd.concat([parts[0], parts[1].assign(x2=2.0)], ignore_index=True)
     two["y"] = two["x1"] + 0.5 * two["x2"] + rng.normal(size=len(two))
     with pytest.raises(ValueError, match="too few companies"):
-        ks.key_drivers(two, "y", ["x1", "x2"], n_boot=100, resample="companies")
+        ks.key_drivers(two, "y", ["x1", "x2"], company="company", n_boot=100, resample="companies")

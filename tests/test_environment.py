@@ -60,6 +60,11 @@ def test_flat_namespace_resolves_every_public_name():
     for module in ks._MODULES:
         assert getattr(ks, module).__name__ == f"ksresearch.{module}"
     assert set(ks.__all__) >= set(ks._EXPORTS)
+    # nothing the package merely imports leaks into the public namespace
+    stray = {n for n in dir(ks) if not n.startswith("_")} - set(ks.__all__) - ks._MODULES
+    assert not stray, stray
+    for name in ("importlib", "annotations", "PackageNotFoundError", "version"):
+        assert not hasattr(ks, name), name
 
 
 def test_import_is_light():

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 import ksresearch as ks
+from ksresearch.data.synth import write_export
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,11 @@ def survey(demo_data):
 def truth(demo_data):
     return json.loads((demo_data / "raw" / "2025" / "truth.json").read_text())
 
+
+
+def _en(table: pd.DataFrame, survey) -> pd.DataFrame:
+    """A finding's table of codes with its rows labelled in English, as a report shows it."""
+    return table.rename(index=survey.codebook.labels(table.index.name, "en"))
 
 def test_prepare_drops_flagged_and_scores(survey):
     df = ks.prepare(survey)
@@ -35,7 +41,7 @@ def test_prepare_drops_flagged_and_scores(survey):
 
 
 def test_ai_adoption_gradient(survey, truth):
-    by_industry = ks.ai_adoption_by(survey, "industry", lang="en")
+    by_industry = _en(ks.ai_adoption_by(survey, "industry"), survey)
     assert (
         by_industry.loc["Telecom", "user_share"]
         > by_industry.loc["Passenger transport", "user_share"] + 0.2
@@ -56,10 +62,10 @@ def test_ai_adoption_gradient(survey, truth):
 
 
 def test_ai_use_cases_and_usefulness(survey):
-    cases = ks.ai_use_cases(survey, lang="en")
+    cases = _en(ks.ai_use_cases(survey), survey)
     assert cases.index[0] == "Drafting replies" and cases["share"].is_monotonic_decreasing
     assert ((cases["ci_low"] <= cases["share"]) & (cases["share"] <= cases["ci_high"])).all()
-    useful = ks.ai_usefulness_by(survey, "role", lang="en")
+    useful = ks.ai_usefulness_by(survey, "role")
     assert useful["usefulness_index"].dropna().between(40, 90).all()
     assoc = ks.ai_association(survey)
     assert set(assoc.index) == {
@@ -79,8 +85,8 @@ def test_education_relevance_is_low_and_matters(survey, truth):
     assert links.loc[("development", "attractiveness"), "ci_low"] > 0
     ei = ks.education_and_involvement(survey)
     assert (
-        ei.loc[("education_relevance", "low"), "quit_share"]
-        > ei.loc[("education_relevance", "high"), "quit_share"]
+        ei.loc[("edu_rel", "low"), "quit_share"]
+        > ei.loc[("edu_rel", "high"), "quit_share"]
     )
     assert (
         ei.loc[("involvement", "low"), "turnover_index"]
@@ -89,16 +95,16 @@ def test_education_relevance_is_low_and_matters(survey, truth):
 
 
 def test_selfservice_by_industry_follows_the_truth(survey, truth):
-    table = ks.selfservice_by_industry(survey, lang="en").dropna(subset=["selfservice_index"])
+    table = _en(ks.selfservice_by_industry(survey), survey).dropna(subset=["selfservice_index"])
     true = pd.Series({survey.codebook.labels("industry", "en")[int(k)]: v
                       for k, v in truth["selfservice_by_industry"].items()})  # fmt: skip
     assert stats.spearmanr(table["selfservice_index"], true[table.index]).statistic > 0.7
 
 
 def test_turnover_by_segment_and_centre_size(survey):
-    by_role = ks.turnover_by(survey, "role", lang="en")
+    by_role = _en(ks.turnover_by(survey, "role"), survey)
     assert set(by_role.index) == {"Agent / adviser", "Team leader", "Manager", "Specialist / other"}
-    sizes = ks.by_centre_size(survey, lang="en")
+    sizes = ks.by_centre_size(survey)
     assert {"involvement", "stress", "enps"} <= set(sizes.columns)
     assert sizes.loc[sizes["suppressed"] == "", "enps"].between(-100, 100).all()
 
@@ -106,7 +112,7 @@ def test_turnover_by_segment_and_centre_size(survey):
 def test_benchmark_values_and_directions(survey):
     eligible = ks.eligible_companies(survey)
     company = eligible[eligible["eligible"]].sort_values("n").index[-1]
-    table = ks.benchmark(survey, company, lang="en")
+    table = ks.benchmark(survey, company)
     df = ks.prepare(survey)
     own, pool = df[df.company == company], df[df.company != company]
     assert table.loc["involvement", "company"] == pytest.approx(own["involvement_index"].mean())
@@ -151,14 +157,15 @@ def test_measurement_check_and_trends_respect_invariance(demo_data, tmp_path):
     assert ks.measurement_check(cur, "shift_work")["comparable_means"].all()
     trends = ks.construct_trends(cur, prev)
     assert trends["comparable"].all() and trends.loc["technology_index", "change_low"] > 0
-    items = ks.item_trends(cur, prev, lang="en")
-    assert items.loc["KS.INV.1", "label"] == "I am involved in decisions that matter for my work"
+    items = ks.item_trends(cur, prev)
+    assert items.loc["KS.INV.1", "item"] == "inv_1"
+    assert cur.codebook.text(items.loc["KS.INV.1", "item"], "en") == "I am involved in decisions that matter for my work"
     assert "KS.ENPS" in items.index and "KS.HOURS" not in items.index
 
     # plant item bias in 2025: involvement is no longer comparable, and its trend is withheld
     survey = ks.generate(2025, seed=2025, n_companies=30, item_bias={"inv_1": 0.8})
     (tmp_path / "raw" / "2025").mkdir(parents=True)
-    ks.synth.write_export(
+    write_export(
         survey.responses, tmp_path / "raw" / "2025" / "responses.csv", survey.codebook
     )
     (tmp_path / "raw" / "2025" / "codebook.yaml").write_bytes(

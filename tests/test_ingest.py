@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 import ksresearch as ks
 from ksresearch import IngestError, config, ingest
-from ksresearch.ingestion import process, read_export
-from ksresearch.synth import generate, write_export
+from ksresearch.data.ingestion import process, read_export
+from ksresearch.data.synth import generate, write_export
 
 from .conftest import N_COMPANIES, SEED
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import ksresearch as ks
-from ksresearch.synth import generate
+from ksresearch.data.synth import generate
 
 CORE = ["motivation", "satisfaction", "culture", "leadership", "involvement", "development", "technology",
         "stress", "attractiveness", "turnover_intention"]  # fmt: skip

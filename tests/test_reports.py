@@ -10,9 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 import ksresearch as ks
-from ksresearch import reports
 from ksresearch.cli import app
-from ksresearch.present import TEXTS
+from ksresearch.report import batch as batch_module
+from ksresearch.report import execute as nbexec
+from ksresearch.report.present import catalogue
 
 SECTIONS_2025 = ["quality.title", "measurement.title", "turnover.title", "ai.title", "competence.title",
                  "shift.title", "selfservice.title", "size.title", "trends.title", "about.title"]  # fmt: skip
@@ -32,9 +33,9 @@ def report_data(tmp_path_factory) -> Path:
 def general(report_data, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("reports")
     return {
-        ("nb", 2025): ks.reports.general_report(2025, lang="nb", data_dir=report_data, out=out),
-        ("en", 2025): ks.reports.general_report(2025, lang="en", data_dir=report_data, out=out),
-        ("en", 2024): ks.reports.general_report(2024, lang="en", data_dir=report_data, out=out),
+        ("nb", 2025): ks.general_report(2025, lang="nb", data_dir=report_data, out=out),
+        ("en", 2025): ks.general_report(2025, lang="en", data_dir=report_data, out=out),
+        ("en", 2024): ks.general_report(2024, lang="en", data_dir=report_data, out=out),
     }
 
 
@@ -47,11 +48,11 @@ def test_general_report_has_every_section_no_code_and_embedded_images(general, r
     page = _page(general[(lang, 2025)])
     assert f'<html lang="{lang}">' in page
     for key in SECTIONS_2025:
-        assert TEXTS[key][lang].replace("«", "&laquo;") in page or TEXTS[key][lang] in page, key
+        assert catalogue(lang)["texts"][key].replace("«", "&laquo;") in page or catalogue(lang)["texts"][key] in page, key
     assert page.count('src="data:image/png;base64,') >= 6
     assert "<script" not in page  # nothing loaded from the internet
     assert 'class="ks-toc"' in page and page.count('<a href="#') >= len(SECTIONS_2025)
-    assert ks.reports.audit(general[(lang, 2025)], 2025, report_data) == []
+    assert ks.audit(general[(lang, 2025)], 2025, report_data) == []
 
 
 def test_general_report_provenance(general, report_data):
@@ -64,7 +65,7 @@ def test_general_report_provenance(general, report_data):
     assert ks.load_codebook(ks.config.codebook_path(2025)).checksum[:16] in page
     assert ks.__version__ in page
     assert page.rindex("Om rapporten") > page.rindex(
-        TEXTS["trends.title"]["nb"]
+        catalogue("nb")["texts"]["trends.title"]
     )  # it ends the report
 
 
@@ -76,9 +77,12 @@ def test_norwegian_number_format(general):
 
 def test_sections_a_year_did_not_ask_are_left_out(general):
     page = _page(general[("en", 2024)])
-    for key in NEW_IN_2025:
-        assert TEXTS[key]["en"] not in page
-    assert TEXTS["turnover.title"]["en"] in page
+    texts = catalogue("en")["texts"]
+    for key in NEW_IN_2025:  # no section, but one line saying it is left out and why
+        assert f'id="{ks.report.present.slug(texts[key])}"' not in page
+        line = texts["report.left_out"].format(section=texts[key], year=2024, roles="")
+        assert line.split(" (")[0].rsplit(" ", 1)[0] in page.replace("&#x27;", "'"), key
+    assert f'id="{ks.report.present.slug(texts["turnover.title"])}"' in page
 
 
 def test_general_report_names_no_company(general, report_data):
@@ -88,8 +92,8 @@ def test_general_report_names_no_company(general, report_data):
 
 
 def test_exploratory_notebook_runs(report_data):
-    nb = ks.reports.execute(
-        ks.reports.NOTEBOOK_DIR / "exploratory" / "home_office_stress.py",
+    nb = nbexec.execute(
+        nbexec.NOTEBOOK_DIR / "exploratory" / "home_office_stress.py",
         {"year": 2025, "lang": "en", "min_group_size": 5, "data_dir": str(report_data)},
     )
     outputs = [o for c in nb.cells for o in c.get("outputs", [])]
@@ -98,11 +102,11 @@ def test_exploratory_notebook_runs(report_data):
 
 
 def test_notebooks_are_paired_sources_with_one_parameters_cell():
-    notebooks = [*ks.reports.general_notebooks(), ks.reports.BENCHMARK_NOTEBOOK,
-                 *sorted((ks.reports.NOTEBOOK_DIR / "exploratory").glob("*.py"))]  # fmt: skip
+    notebooks = [*nbexec.general_notebooks(), nbexec.BENCHMARK_NOTEBOOK,
+                 *sorted((nbexec.NOTEBOOK_DIR / "exploratory").glob("*.py"))]  # fmt: skip
     assert len(notebooks) == 11
     for path in notebooks:
-        nb = ks.reports.read_notebook(path)
+        nb = nbexec.read_notebook(path)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
         assert len(tagged) == 1, path.name
         names = set(re.findall(r"^(\w+) = ", tagged[0].source, re.M))
@@ -111,7 +115,7 @@ def test_notebooks_are_paired_sources_with_one_parameters_cell():
             assert re.fullmatch(r'\w+ = (\d+|None|"[^"]*")', line), (path.name, line)
     assert "company" in {
         line.split(" = ")[0]
-        for line in ks.reports.read_notebook(ks.reports.BENCHMARK_NOTEBOOK)
+        for line in nbexec.read_notebook(nbexec.BENCHMARK_NOTEBOOK)
         .cells[0]
         .source.splitlines()
     }
@@ -124,7 +128,7 @@ def company_report(report_data, tmp_path_factory):
     survey = ks.load(2025, report_data)
     eligible = ks.eligible_companies(survey)
     company = eligible[eligible["eligible"]].index[0]
-    result = ks.reports.batch(2025, companies=[company], data_dir=report_data, out=out, workers=1)
+    result = ks.batch(2025, companies=[company], data_dir=report_data, out=out, workers=1)
     return survey, company, result.written[company]
 
 
@@ -134,7 +138,7 @@ def _plant(page: str, html: str) -> str:
 
 def test_audit_passes_a_clean_company_report(company_report):
     survey, company, path = company_report
-    assert ks.reports.audit_html(_page(path), survey, company=company) == []
+    assert ks.audit_html(_page(path), survey, company=company) == []
 
 
 @pytest.mark.parametrize(
@@ -153,13 +157,16 @@ def test_audit_catches_a_planted_leak(company_report, leak, message):
     df = survey.responses
     planted = {
         "other_company": f"<p>Compare with {sorted(set(df['company']) - {company})[0]}</p>",
-        "small_group": "<table><tr><th>Antall svar</th><th>Snitt</th></tr><tr><td>3</td><td>4,1</td></tr></table>",
+        # marked as the table helper marks counts, under the header the old audit did not know
+        "small_group": '<table class="ks-table" data-ks-counts="0"><tr><th class="col_heading col0">Svar</th>'
+        '<th class="col_heading col1">Snitt</th></tr><tr><td class="data row0 col0">3</td>'
+        '<td class="data row0 col1">4,1</td></tr></table>',
         "respondent_id": f"<p>{df['respondent_id'].iloc[0]}</p>",
         "free_text": f"<p>{df['comment'].dropna().loc[lambda s: s.str.len() > 15].iloc[0]}</p>",
         "code": '<div class="jp-InputArea-editor">x = 1</div>',
         "traceback": "<pre>Traceback (most recent call last):\n  File x</pre>",
     }[leak]
-    problems = ks.reports.audit_html(_plant(_page(path), planted), survey, company=company)
+    problems = ks.audit_html(_plant(_page(path), planted), survey, company=company)
     assert any(message in p for p in problems), problems
 
 
@@ -178,7 +185,7 @@ def test_audit_command(company_report, report_data, tmp_path):
 
 # ----------------------------------------------------------------------------- the batch
 def _failing_notebook(tmp_path: Path, company: str) -> Path:
-    source = ks.reports.BENCHMARK_NOTEBOOK.read_text(encoding="utf-8")
+    source = nbexec.BENCHMARK_NOTEBOOK.read_text(encoding="utf-8")
     marker = "# %%\n# The benchmark report"
     planted = f'# %%\nif company == "{company}":\n    raise RuntimeError("planted failure")\n\n'
     path = tmp_path / "company_benchmark.py"
@@ -194,19 +201,19 @@ def test_batch_isolates_failures_skips_small_companies_and_reruns_only_what_is_n
     small = list(eligible[~eligible["eligible"]].index[:1])
     assert small, "the synthetic survey always has companies below the minimum"
     broken = good[1]
-    monkeypatch.setattr(ks.reports, "BENCHMARK_NOTEBOOK", _failing_notebook(tmp_path, broken))
+    monkeypatch.setattr(batch_module, "BENCHMARK_NOTEBOOK", _failing_notebook(tmp_path, broken))
     out = tmp_path / "out"
-    first = ks.reports.batch(2025, companies=good + small, data_dir=report_data, out=out, workers=2)
+    first = ks.batch(2025, companies=good + small, data_dir=report_data, out=out, workers=2)
     assert sorted(first.written) == sorted(set(good) - {broken})
     assert list(first.failed) == [broken] and "planted failure" in first.failed[broken]
     assert first.not_eligible == {small[0]: "fewer than 5 respondents"}
     folder = out / "2025" / "companies"
-    assert (folder / "failed" / ks.reports.company_file(broken).replace(".html", ".ipynb")).exists()
-    assert not (folder / ks.reports.company_file(broken)).exists()
-    assert not (folder / ks.reports.company_file(small[0])).exists()
+    assert (folder / "failed" / ks.company_file(broken).replace(".html", ".ipynb")).exists()
+    assert not (folder / ks.company_file(broken)).exists()
+    assert not (folder / ks.company_file(small[0])).exists()
     assert not list(folder.glob(".*"))  # no temporary files left behind
     # a re-run redoes only what failed
-    second = ks.reports.batch(
+    second = ks.batch(
         2025, companies=good + small, data_dir=report_data, out=out, workers=2
     )
     assert sorted(second.up_to_date) == sorted(set(good) - {broken}) and list(second.failed) == [
@@ -214,12 +221,12 @@ def test_batch_isolates_failures_skips_small_companies_and_reruns_only_what_is_n
     ]
     # fixed: the failed company is made, the others stay up to date
     monkeypatch.setattr(
-        ks.reports, "BENCHMARK_NOTEBOOK", reports.NOTEBOOK_DIR / "company_benchmark.py"
+        batch_module, "BENCHMARK_NOTEBOOK", nbexec.NOTEBOOK_DIR / "company_benchmark.py"
     )
-    third = ks.reports.batch(2025, companies=good, data_dir=report_data, out=out, workers=2)
+    third = ks.batch(2025, companies=good, data_dir=report_data, out=out, workers=2)
     assert list(third.written) == [broken] or broken in third.written
     assert not (
-        folder / "failed" / ks.reports.company_file(broken).replace(".html", ".ipynb")
+        folder / "failed" / ks.company_file(broken).replace(".html", ".ipynb")
     ).exists()
 
 
@@ -233,13 +240,13 @@ def test_dask_executor_writes_the_same_reports(report_data, tmp_path):
     survey = ks.load(2025, report_data)
     eligible = ks.eligible_companies(survey)
     companies = list(eligible[eligible["eligible"]].index[:2])
-    local = ks.reports.batch(
+    local = ks.batch(
         2025, companies=companies, data_dir=report_data, out=tmp_path / "local", workers=2
     )
     with LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
-        dask = ks.reports.batch(2025, companies=companies, data_dir=report_data, out=tmp_path / "dask",
+        dask = ks.batch(2025, companies=companies, data_dir=report_data, out=tmp_path / "dask",
                                 executor="dask", scheduler=cluster.scheduler_address)  # fmt: skip
     assert sorted(dask.written) == sorted(local.written) == sorted(companies), dask.failed
     for company in companies:
@@ -258,7 +265,7 @@ def test_batch_and_report_commands(report_data, tmp_path):
     assert res.exit_code == 0, res.output
     assert (
         "1 written" in res.output
-        and (tmp_path / "2025" / "companies" / ks.reports.company_file(company)).exists()
+        and (tmp_path / "2025" / "companies" / ks.company_file(company)).exists()
     )
     res = runner.invoke(app, ["batch", "--year", "2025", "--data-dir", str(report_data), "--out", str(tmp_path),
                               "--company", "No Such AS"])  # fmt: skip
@@ -270,8 +277,8 @@ def test_batch_and_report_commands(report_data, tmp_path):
 
 
 def test_company_file_names():
-    assert ks.reports.company_file("Nordkraft AS") == "Nordkraft_AS.html"
-    assert ks.reports.company_file("Bølge/data AS") == "Bølge_data_AS.html"
+    assert ks.company_file("Nordkraft AS") == "Nordkraft_AS.html"
+    assert ks.company_file("Bølge/data AS") == "Bølge_data_AS.html"
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])
@@ -279,16 +286,16 @@ def test_company_report_sections_and_provenance_in_both_languages(report_data, t
     survey = ks.load(2025, report_data)
     eligible = ks.eligible_companies(survey)
     company = eligible[eligible["eligible"]].index[-1]
-    result = ks.reports.batch(
+    result = ks.batch(
         2025, companies=[company], data_dir=report_data, out=tmp_path, lang=lang, workers=1
     )
     page = _page(result.written[company])
     for key in ("benchmark.table", "benchmark.strengths", "benchmark.drivers", "about.title"):
-        assert TEXTS[key][lang] in page, key
-    assert TEXTS["benchmark.title"][lang].format(company=company) in page
+        assert catalogue(lang)["texts"][key] in page, key
+    assert catalogue(lang)["texts"]["benchmark.title"].format(company=company) in page
     assert f"company={company!r}" in page  # the parameters in the provenance
     assert 'src="data:image/png;base64,' in page and "<script" not in page
-    assert ks.reports.audit_html(page, survey, company=company) == []
+    assert ks.audit_html(page, survey, company=company) == []
 
 
 def test_report_command_errors_are_clear(report_data, tmp_path):
@@ -300,3 +307,25 @@ def test_report_command_errors_are_clear(report_data, tmp_path):
     res = runner.invoke(app, ["report", "--year", "2025", "--lang", "sv"])
     assert res.exit_code == 2 and "'sv' is not one of" in res.output
     assert not list(tmp_path.rglob("*.html"))
+
+
+def test_table_helper_marks_counts_and_never_prints_a_small_one():
+    import pandas as pd
+
+    df = pd.DataFrame({"n_company": [3, 12], "diff": [0.5, 1.5], "label": ["<b>x</b>", "y"]}, index=["a", "b"])
+    page = ks.report.present.table(df, "en", min_n=5).to_html()
+    assert 'data-ks-counts="0"' in page and "&lt; 5" in page and ">3<" not in page
+    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page  # strings from data are escaped
+    unmarked = page.replace('data-ks-counts="0"', 'data-ks-counts=""').replace("&lt; 5", "3")
+    assert ks.audit_html(unmarked, _survey_stub()) == []  # no mark, no count: headers are not read
+    assert "a group of 3" in ks.audit_html(page.replace("&lt; 5", "3"), _survey_stub())[0]
+
+
+def _survey_stub():
+    import pandas as pd
+
+    from ksresearch import config, load_codebook
+
+    cb = load_codebook(config.codebook_path(2025))
+    responses = pd.DataFrame({"company": ["A AS"], "respondent_id": ["R-000001"], "comment": [None]})
+    return ks.Survey(responses, cb)

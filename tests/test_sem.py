@@ -176,7 +176,7 @@ def _casewise_nll(x: np.ndarray, mean: np.ndarray, cov: np.ndarray) -> float:
 
 
 def test_fiml_is_the_casewise_maximum_likelihood():
-    from ksresearch import sem
+    from ksresearch.stats import sem
 
     rng = np.random.default_rng(4)
     n = 200

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import ksresearch as ks
-from ksresearch.synth import LATENTS, TURNOVER_WEIGHTS, generate
+from ksresearch.data.synth import LATENTS, TURNOVER_WEIGHTS, generate
 
 
 def test_same_seed_same_file(tmp_path):

@@ -25,7 +25,8 @@ data_dir = None
 # %%
 import ksresearch as ks
 
-survey = ks.load(year, data_dir)
+survey = ks.load(year, data_dir, min_group_size=min_group_size)
+company = survey.codebook.role("company")
 df = ks.prepare(survey)
 df["home"] = df["work_location"].map({1: 0.0, 2: 1.0})  # office vs home; hybrid left out
 df["home"].value_counts()
@@ -46,6 +47,7 @@ ks.compare_groups(
     df,
     ["stress_index", "satisfaction_index", "turnover_intention_index"],
     "home",
+    company=company,
     min_n=min_group_size,
     noninvariant=set(check.index[~check["comparable_means"]]),
 )

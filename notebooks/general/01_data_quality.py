@@ -20,49 +20,29 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("report.title", lang, year=year), 1))
-display(P.say("report.subtitle", lang, year=year))
+display(S.heading("report.title", 1, year=year))
+display(S.say("report.subtitle", year=year))
 
 # %%
-display(P.heading(P.text("quality.title", lang)))
-display(P.say("quality.intro", lang))
+display(S.heading("quality.title"))
+display(S.say("quality.intro"))
 summary = ks.response_summary(survey)
 display(
-    P.table(
+    S.table(
         summary,
-        lang,
-        index_labels=P.step_names(summary.index, lang),
+        labels=ks.report.present.step_names(summary.index, lang),
         decimals=0,
-        caption=P.text("quality.steps", lang),
+        caption=S.text("quality.steps"),
     )
 )
 
 # %%
 df = ks.prepare(survey)
-display(P.heading(P.text("quality.by_industry", lang), 3))
-display(
-    P.table(
-        ks.segment_summary(df, "industry", {}, codebook=cb, lang=lang, min_n=min_group_size),
-        lang,
-        columns=["n"],
-        index_name="",
-        min_n=min_group_size,
-    )
-)
-display(P.heading(P.text("quality.by_size", lang), 3))
-display(
-    P.table(
-        ks.segment_summary(df, "centre_size", {}, codebook=cb, lang=lang, min_n=min_group_size),
-        lang,
-        columns=["n"],
-        index_name="",
-        min_n=min_group_size,
-    )
-)
+for role, key in (("industry", "quality.by_industry"), ("centre_size", "quality.by_size")):
+    if survey.codebook.has_roles(role):
+        display(S.heading(key, 3))
+        display(S.table(ks.segment_summary(df, S.role(role), {}), columns=["n"], index_name=""))

@@ -20,21 +20,17 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("measurement.title", lang)))
-display(P.say("measurement.intro", lang))
-display(P.heading(P.text("measurement.reliability", lang), 3))
+display(S.heading("measurement.title"))
+display(S.say("measurement.intro"))
+display(S.heading("measurement.reliability", 3))
 display(
-    P.table(
+    S.table(
         ks.reliability_by_construct(survey),
-        lang,
-        index_labels=names,
+        labels=S.names,
         index_name="",
         decimals={"alpha": 2, "ci_low": 2, "ci_high": 2, "omega_total": 2},
     )
@@ -42,21 +38,20 @@ display(
 
 # %%
 structure = ks.structure_summary(survey).iloc[0]
-display(P.heading(P.text("measurement.structure", lang), 3))
+display(S.heading("measurement.structure", 3))
 display(
-    P.say(
+    S.say(
         "measurement.structure_text",
-        lang,
         k=int(structure["pa_factors"]),
         c=int(structure["n_constructs"]),
-        cfi=P.fmt_number(structure["cfi"], lang, 3),
-        rmsea=P.fmt_number(structure["rmsea"], lang, 3),
-        srmr=P.fmt_number(structure["srmr"], lang, 3),
+        cfi=S.number(structure["cfi"], 3),
+        rmsea=S.number(structure["rmsea"], 3),
+        srmr=S.number(structure["srmr"], 3),
     )
 )
 
 # %%
-if "shift_work" in {s.id for s in cb.segments}:
-    display(P.heading(P.text("measurement.invariance", lang), 3))
-    check = ks.measurement_check(survey, "shift_work")
-    display(P.table(check, lang, columns=["verdict"], index_labels=names, index_name=""))
+if survey.codebook.has_roles("shift_worker"):
+    display(S.heading("measurement.invariance", 3))
+    check = ks.measurement_check(survey, S.role("shift_worker"))
+    display(S.table(check, columns=["verdict"], labels=S.names, index_name=""))

@@ -6,6 +6,9 @@
 #     display_name: Python (ksresearch)
 #     language: python
 #     name: ksresearch
+#   ksresearch:
+#     title: turnover.title
+#     roles: [turnover_intention, quit_intent, education_relevance, involvement, attractiveness, job_role, tenure]
 # ---
 
 # %% tags=["parameters"]
@@ -21,80 +24,68 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("turnover.title", lang)))
-display(P.say("turnover.intro", lang))
+display(S.heading("turnover.title"))
+display(S.say("turnover.intro"))
 drivers = ks.turnover_drivers(survey, n_boot=200, seed=1)
-display(P.heading(P.text("turnover.drivers", lang), 3))
-fig = ks.plots.bar_ci(
+display(S.heading("turnover.drivers", 3))
+fig = S.bar_ci(
     drivers,
     "share",
     low="share_low",
     high="share_high",
-    labels=names,
+    labels=S.names,
     percent=True,
-    lang=lang,
-    xlabel=P.text("share_of_r2", lang),
+    xlabel=S.text("share_of_r2"),
 )
 plt.show()
-display(
-    P.say("turnover.drivers_caption", lang, r2=P.fmt_number(drivers.attrs["r2"], lang, 2), b=200)
-)
+display(S.say("turnover.drivers_caption", r2=S.number(drivers.attrs["r2"], 2), b=200))
 
 # %%
 display(
-    P.table(
+    S.table(
         ks.quit_intent_drivers(survey),
-        lang,
         columns=["odds_ratio", "ci_low", "ci_high"],
-        index_labels=names,
+        labels=S.names,
         index_name="",
         decimals=2,
     )
 )
 
 # %%
-for segment, key in (("role", "turnover.by_role"), ("tenure", "turnover.by_tenure")):
-    display(P.heading(P.text(key, lang), 3))
+for role, key in (("job_role", "turnover.by_role"), ("tenure", "turnover.by_tenure")):
+    display(S.heading(key, 3))
     display(
-        P.table(
-            ks.turnover_by(survey, segment, lang=lang, min_n=min_group_size),
-            lang,
+        S.table(
+            ks.turnover_by(survey, S.role(role)),
             columns=["n", "turnover_index", "quit_share"],
             percent=["quit_share"],
             index_name="",
-            min_n=min_group_size,
         )
     )
 
 # %%
-display(P.heading(P.text("turnover.education", lang), 3))
+display(S.heading("turnover.education", 3))
 display(
-    P.table(
-        ks.education_and_involvement(survey, min_n=min_group_size),
-        lang,
+    S.table(
+        ks.education_and_involvement(survey),
         columns=["n", "turnover_index", "quit_share", "attractiveness_index"],
         percent=["quit_share"],
-        index_labels=names,
+        labels=S.names,
         index_name="",
-        min_n=min_group_size,
     )
 )
 
 # %%
-display(P.heading(P.text("turnover.priority", lang), 3))
+display(S.heading("turnover.priority", 3))
 display(
-    P.table(
+    S.table(
         ks.turnover_priorities(survey, drivers),
-        lang,
         percent=["importance"],
-        index_labels=names,
+        labels=S.names,
         index_name="",
     )
 )

@@ -7,7 +7,8 @@
 #     language: python
 #     name: ksresearch
 #   ksresearch:
-#     requires: [ai_freq]
+#     title: ai.title
+#     roles: [ai_frequency, ai_user, ai_weekly, ai_daily, ai_use, ai_usefulness, industry, centre_size, job_role, stress, satisfaction, technology, turnover_intention]
 # ---
 
 # %% tags=["parameters"]
@@ -23,77 +24,40 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("ai.title", lang)))
-display(P.say("ai.intro", lang))
-by_industry = ks.ai_adoption_by(survey, "industry", lang=lang, min_n=min_group_size)
-display(P.heading(P.text("ai.by_industry", lang), 3))
-fig = ks.plots.bar_ci(
-    by_industry, "user_share", percent=True, lang=lang, xlabel=P.text("user_share", lang)
-)
+display(S.heading("ai.title"))
+display(S.say("ai.intro"))
+by_industry = ks.ai_adoption_by(survey, S.role("industry"))
+display(S.heading("ai.by_industry", 3))
+fig = S.bar_ci(by_industry, "user_share", percent=True, xlabel=S.text("user_share"))
 plt.show()
-display(
-    P.table(
-        by_industry,
-        lang,
-        columns=["n", "user_share", "weekly_share", "daily_share"],
-        percent=["user_share", "weekly_share", "daily_share"],
-        index_name="",
-        min_n=min_group_size,
-    )
-)
+shares = ["user_share", "weekly_share", "daily_share"]
+display(S.table(by_industry, columns=["n", *shares], percent=shares, index_name=""))
 
 # %%
-display(P.heading(P.text("ai.by_size", lang), 3))
-display(
-    P.table(
-        ks.ai_adoption_by(survey, "centre_size", lang=lang, min_n=min_group_size),
-        lang,
-        columns=["n", "user_share", "weekly_share", "daily_share"],
-        percent=["user_share", "weekly_share", "daily_share"],
-        index_name="",
-        min_n=min_group_size,
-    )
-)
+display(S.heading("ai.by_size", 3))
+by_size = ks.ai_adoption_by(survey, S.role("centre_size"))
+display(S.table(by_size, columns=["n", *shares], percent=shares, index_name=""))
 
 # %%
-display(P.heading(P.text("ai.use_cases", lang), 3))
-cases = ks.ai_use_cases(survey, lang=lang, min_n=min_group_size)
-fig = ks.plots.bar_ci(
-    cases,
-    "share",
-    low="ci_low",
-    high="ci_high",
-    percent=True,
-    lang=lang,
-    xlabel=P.text("share", lang),
-)
+display(S.heading("ai.use_cases", 3))
+cases = ks.ai_use_cases(survey)
+fig = S.bar_ci(cases, "share", low="ci_low", high="ci_high", percent=True, xlabel=S.text("share"))
 plt.show()
 
 # %%
-display(P.heading(P.text("ai.usefulness", lang), 3))
+display(S.heading("ai.usefulness", 3))
+usefulness = ks.ai_usefulness_by(survey, S.role("job_role"))
+display(S.table(usefulness, columns=["n", "usefulness_index"], index_name=""))
+display(S.heading("ai.association", 3))
 display(
-    P.table(
-        ks.ai_usefulness_by(survey, "role", lang=lang, min_n=min_group_size),
-        lang,
-        columns=["n", "usefulness_index"],
-        index_name="",
-        min_n=min_group_size,
-    )
-)
-display(P.heading(P.text("ai.association", lang), 3))
-display(
-    P.table(
-        ks.ai_association(survey, min_n=min_group_size),
-        lang,
+    S.table(
+        ks.ai_association(survey),
         columns=["diff", "diff_low", "diff_high", "adjusted_diff", "adjusted_low", "adjusted_high"],
-        index_labels=names,
+        labels=S.names,
         index_name="",
     )
 )

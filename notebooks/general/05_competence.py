@@ -6,6 +6,9 @@
 #     display_name: Python (ksresearch)
 #     language: python
 #     name: ksresearch
+#   ksresearch:
+#     title: competence.title
+#     roles: [education_relevance, edu_relevant, edu_irrelevant, education, development, attractiveness, turnover_intention]
 # ---
 
 # %% tags=["parameters"]
@@ -20,44 +23,33 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("competence.title", lang)))
-display(P.say("competence.intro", lang))
-display(P.heading(P.text("competence.relevance", lang), 3))
+display(S.heading("competence.title"))
+display(S.say("competence.intro"))
+display(S.heading("competence.relevance", 3))
+columns = ["n", "mean", "agree_share", "disagree_share"]
+shares = ["agree_share", "disagree_share"]
 display(
-    P.table(
-        ks.education_relevance(survey, min_n=min_group_size),
-        lang,
-        columns=["n", "mean", "agree_share", "disagree_share"],
-        percent=["agree_share", "disagree_share"],
-        index_labels={"all": ""},
+    S.table(
+        ks.education_relevance(survey),
+        columns=columns,
+        percent=shares,
+        labels={"all": ""},
         index_name="",
         decimals={"mean": 2},
     )
 )
 
 # %%
-display(P.heading(P.text("competence.by_education", lang), 3))
-display(
-    P.table(
-        ks.education_relevance(survey, by="education", lang=lang, min_n=min_group_size),
-        lang,
-        columns=["n", "mean", "agree_share", "disagree_share"],
-        percent=["agree_share", "disagree_share"],
-        index_name="",
-        decimals={"mean": 2},
-        min_n=min_group_size,
-    )
-)
+display(S.heading("competence.by_education", 3))
+by_education = ks.education_relevance(survey, by=S.role("education"))
+display(S.table(by_education, columns=columns, percent=shares, index_name="", decimals={"mean": 2}))
 
 # %%
-display(P.heading(P.text("competence.links", lang), 3))
+display(S.heading("competence.links", 3))
 links = ks.competence_links(survey)
-links.index = [f"{names[a]} → {names[b]}" for a, b in links.index]
-display(P.table(links, lang, columns=["n", "r", "ci_low", "ci_high"], index_name="", decimals=2))
+links.index = [f"{S.names[a]} → {S.names[b]}" for a, b in links.index]
+display(S.table(links, columns=["n", "r", "ci_low", "ci_high"], index_name="", decimals=2))

@@ -7,7 +7,8 @@
 #     language: python
 #     name: ksresearch
 #   ksresearch:
-#     requires: [shift_work]
+#     title: shift.title
+#     roles: [shift_worker]
 # ---
 
 # %% tags=["parameters"]
@@ -23,31 +24,20 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("shift.title", lang)))
-display(P.say("shift.intro", lang))
-shift = ks.shift_work(survey, min_n=min_group_size)
-fig = ks.plots.compare_diffs(shift, labels=names, lang=lang, title=P.text("shift.comparison", lang))
+display(S.heading("shift.title"))
+display(S.say("shift.intro"))
+shift = ks.shift_work(survey)
+fig = S.compare_diffs(shift, title=S.text("shift.comparison"))
 plt.show()
 display(
-    P.table(
+    S.table(
         shift,
-        lang,
-        columns=[
-            "diff",
-            "adjusted_diff",
-            "adjusted_low",
-            "adjusted_high",
-            "hedges_g",
-            "comparable",
-        ],
-        index_labels=names,
+        columns=["diff", "adjusted_diff", "adjusted_low", "adjusted_high", "hedges_g", "comparable"],
+        labels=S.names,
         index_name="",
         decimals={"hedges_g": 2},
     )

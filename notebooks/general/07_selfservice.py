@@ -7,7 +7,8 @@
 #     language: python
 #     name: ksresearch
 #   ksresearch:
-#     requires: [ss_1]
+#     title: selfservice.title
+#     roles: [selfservice, more_complex, industry]
 # ---
 
 # %% tags=["parameters"]
@@ -23,28 +24,21 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("selfservice.title", lang)))
-display(P.say("selfservice.intro", lang))
-display(P.heading(P.text("selfservice.by_industry", lang), 3))
-table = ks.selfservice_by_industry(survey, lang=lang, min_n=min_group_size)
-fig = ks.plots.bar_ci(
-    table, "selfservice_index", lang=lang, xlabel=P.text("selfservice_index", lang)
-)
+display(S.heading("selfservice.title"))
+display(S.say("selfservice.intro"))
+display(S.heading("selfservice.by_industry", 3))
+table = ks.selfservice_by_industry(survey)
+fig = S.bar_ci(table, "selfservice_index", xlabel=S.text("selfservice_index"))
 plt.show()
 display(
-    P.table(
+    S.table(
         table,
-        lang,
         columns=["n", "selfservice_index", "more_complex_share"],
         percent=["more_complex_share"],
         index_name="",
-        min_n=min_group_size,
     )
 )

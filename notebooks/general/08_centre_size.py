@@ -6,6 +6,9 @@
 #     display_name: Python (ksresearch)
 #     language: python
 #     name: ksresearch
+#   ksresearch:
+#     title: size.title
+#     roles: [centre_size, enps]
 # ---
 
 # %% tags=["parameters"]
@@ -20,23 +23,12 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("size.title", lang)))
-sizes = ks.by_centre_size(survey, lang=lang, min_n=min_group_size)
-constructs = ks.tracked_constructs(cb)
-display(
-    P.table(
-        sizes,
-        lang,
-        columns={"n": P.text("n", lang), **{c: names[c] for c in constructs}, "enps": "eNPS"},
-        index_name="",
-        decimals=0,
-        min_n=min_group_size,
-    )
-)
+display(S.heading("size.title"))
+sizes = ks.by_centre_size(survey)
+constructs = ks.tracked_constructs(survey.codebook)
+columns = {"n": S.text("n"), **{c: S.names[c] for c in constructs}, "enps": "eNPS"}
+display(S.table(sizes, columns=columns, index_name="", decimals=0))

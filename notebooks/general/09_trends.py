@@ -21,41 +21,23 @@ from IPython.display import display
 
 import ksresearch as ks
 
-P = ks.present
-ks.plots.style()
-survey = ks.load(year, data_dir)
-cb = survey.codebook
-names = P.names(cb, lang)
+S = ks.Section(year, lang, min_group_size, data_dir)
+survey = S.survey
 
 # %%
-display(P.heading(P.text("trends.title", lang)))
-previous = ks.try_load(year - 1, data_dir)
+display(S.heading("trends.title"))
+previous = S.previous()
 if previous is None:
-    display(P.say("trends.none", lang))
+    display(S.say("trends.none"))
 else:
-    display(P.say("trends.intro", lang))
-    trends = ks.construct_trends(survey, previous, min_n=min_group_size)
-    fig = ks.plots.trend_dumbbell(trends, labels=names, lang=lang, years=(year - 1, year))
+    display(S.say("trends.intro"))
+    trends = ks.construct_trends(survey, previous)
+    fig = S.trend_dumbbell(trends, years=(year - 1, year))
     plt.show()
-    display(
-        P.table(
-            trends,
-            lang,
-            columns=[
-                "mean_previous",
-                "mean_current",
-                "change",
-                "change_low",
-                "change_high",
-                "comparable",
-            ],
-            index_labels=names,
-            index_name="",
-            caption=P.text("trends.constructs", lang),
-        )
-    )
+    columns = ["mean_previous", "mean_current", "change", "change_low", "change_high", "comparable"]
+    caption = S.text("trends.constructs")
+    display(S.table(trends, columns=columns, labels=S.names, index_name="", caption=caption))
 
 # %%
-display(P.heading(P.text("about.title", lang)))
-parameters = {"year": year, "lang": lang, "min_group_size": min_group_size}
-display(P.table(P.provenance(survey, parameters, lang), lang, index_name=""))
+display(S.heading("about.title"))
+display(S.provenance({"year": year, "lang": lang, "min_group_size": min_group_size}))

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .codebook import CodebookError
-from .ingestion import IngestError
+from .data.codebook import CodebookError
+from .data.ingestion import IngestError
 
 __all__ = ["app", "main"]
 
@@ -49,7 +49,7 @@ def synth(
     format: Annotated[Format, typer.Option("--format", help="Export format.")] = Format.csv,
 ) -> None:
     """Generate the synthetic survey of YEAR into DATA_DIR/raw/YEAR (export, codebook, truth.json)."""
-    from .synth import write_synth
+    from .data.synth import write_synth
 
     try:
         path = write_synth(
@@ -63,7 +63,7 @@ def synth(
 @app.command()
 def ingest(year: Year, data_dir: DataDir = None) -> None:
     """Validate and clean DATA_DIR/raw/YEAR into DATA_DIR/processed/YEAR; bad rows go to quarantine."""
-    from .ingestion import ingest as run
+    from .data.ingestion import ingest as run
 
     try:
         result = run(year, data_dir)
@@ -114,7 +114,8 @@ def report(
     timeout: Timeout = 600,
 ) -> None:
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
-    from .reports import ReportError, general_report
+    from .report.execute import ReportError
+    from .report.general import general_report
 
     try:
         path = general_report(year, lang=lang.value, data_dir=data_dir, out=out, min_n=min_group_size,
@@ -152,7 +153,7 @@ def batch(
     """One benchmark report per company into OUT/YEAR/companies/<company>.html (audited)."""
     from tqdm import tqdm
 
-    from .reports import batch as run
+    from .report.batch import batch as run
 
     bar = tqdm(desc="company reports", unit="report", disable=None)
     try:
@@ -184,7 +185,7 @@ def audit(
     min_group_size: MinN = 5,
 ) -> None:
     """Check reports before publishing: no small groups, no other company, no respondent data, no code."""
-    from .reports import audit as check
+    from .report.audit import audit as check
 
     files = sorted(path.rglob("*.html")) if path.is_dir() else [path]
     if not files:

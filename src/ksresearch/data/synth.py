@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from . import config
+from .. import config
 from .codebook import Codebook, load_codebook
 
 __all__ = ["SynthSurvey", "generate", "write_export", "write_synth", "LATENTS", "TURNOVER_WEIGHTS"]

@@ -64,13 +64,14 @@ def bar_ci(
     return fig
 
 
-def benchmark_diffs(bench: pd.DataFrame, lang: str = "nb") -> plt.Figure:
+def benchmark_diffs(bench: pd.DataFrame, labels: dict | None = None, lang: str = "nb") -> plt.Figure:
     """The company's difference from all others per measure, coloured by assessment."""
     d = bench.dropna(subset=["diff"]).iloc[::-1]
+    names = [str((labels or {}).get(i, i)) for i in d.index]
     colours = d["assessment"].map({"strength": _GREEN, "weakness": _RED}).fillna(_GREY)
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(d) + 1.4))
     err = np.vstack([d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]])
-    ax.barh(d["label"], d["diff"], xerr=err, color=colours, ecolor="#333333", capsize=3)
+    ax.barh(names, d["diff"], xerr=err, color=colours, ecolor="#333333", capsize=3)
     ax.axvline(0, color="#333333", lw=1)
     ax.set_title(text("benchmark.figure", lang), loc="left")
     fig.tight_layout()

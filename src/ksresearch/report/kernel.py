@@ -1,6 +1,6 @@
 """The ``ksresearch`` Jupyter kernel and a fork server that starts it with the libraries loaded.
 
-The kernel spec (``python -m ksresearch.kernel -f {connection_file}``) is the one JupyterLab
+The kernel spec (``python -m ksresearch.report.kernel -f {connection_file}``) is the one JupyterLab
 and papermill both use. Started plainly, it is an ordinary IPython kernel.
 
 A fresh kernel pays about two seconds of imports (pandas, scipy, statsmodels, seaborn,
@@ -45,13 +45,17 @@ _PRELOAD = (
 )
 
 
+#: How Jupyter starts the ksresearch kernel: this Python, this module.
+KERNEL_ARGV = [sys.executable, "-m", "ksresearch.report.kernel", "-f", "{connection_file}"]
+
+
 def install_kernelspec(prefix: str | None = None) -> Path:
     """Install (or refresh) the ``ksresearch`` kernel spec into ``prefix`` (default: this
     environment), pointing at this Python. Returns the kernel spec folder."""
     from jupyter_client.kernelspec import KernelSpecManager
 
     spec = {
-        "argv": [sys.executable, "-m", "ksresearch.kernel", "-f", "{connection_file}"],
+        "argv": KERNEL_ARGV,
         "display_name": "Python (ksresearch)",
         "language": "python",
         "metadata": {"debugger": True},
@@ -99,7 +103,7 @@ def _launch_via_server(path: str, argv: list[str]) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m ksresearch.kernel -f CONNECTION_FILE`` (a kernel) or ``--serve SOCKET``."""
+    """``python -m ksresearch.report.kernel -f CONNECTION_FILE`` (a kernel) or ``--serve SOCKET``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--serve"]:
         _serve(argv[1])
@@ -202,7 +206,7 @@ class KernelServer:
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
         }
-        self._proc = subprocess.Popen([sys.executable, "-m", "ksresearch.kernel", "--serve", self.path], env=env,
+        self._proc = subprocess.Popen([sys.executable, "-m", "ksresearch.report.kernel", "--serve", self.path], env=env,
                                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)  # fmt: skip
         deadline = time.monotonic() + 60

@@ -15,16 +15,29 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from . import config
+from .. import config
 
-__all__ = ["SMALL_GROUP", "COMPLEMENTARY", "min_size", "protect", "require_min_n", "AnonymityError"]
+__all__ = [
+    "SMALL_GROUP",
+    "COMPLEMENTARY",
+    "min_size",
+    "protect",
+    "require_min_n",
+    "InsufficientDataError",
+    "AnonymityError",
+]
 
 SMALL_GROUP = "fewer than {m} respondents"
 COMPLEMENTARY = "suppressed so that a small group cannot be derived by subtraction"
 
 
-class AnonymityError(ValueError):
-    """An analysis was asked for a group smaller than the minimum."""
+class InsufficientDataError(ValueError):
+    """Too few answers (or no such questions) for an analysis: catch it by name to say so in a
+    report instead of showing a result."""
+
+
+class AnonymityError(InsufficientDataError):
+    """An analysis was asked for a group smaller than the minimum group size."""
 
 
 def min_size(min_n: int | None = None) -> int:

@@ -12,8 +12,6 @@ respondents within each drawn company (a two-stage cluster bootstrap).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -94,9 +92,15 @@ def _cor(values: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
     return cov / np.outer(sd, sd)
 
 
-@dataclass
 class DominanceAnalysis:
     """Exact dominance analysis of an OLS regression, from the correlation matrix.
+
+    Parameters
+    ----------
+    outcome : str
+        The outcome column.
+    drivers : list of str
+        The predictors (2 to 20).
 
     Attributes (after ``fit``)
     --------------------------
@@ -111,29 +115,40 @@ class DominanceAnalysis:
         subset of the others), 0 if it is dominated, 0.5 if neither.
     subsets_ : Series
         R² of every subset of drivers (index: names joined by "+").
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.standard_normal((300, 2))
+    >>> df = pd.DataFrame(x, columns=["a", "b"]).assign(y=x @ [0.5, 0.2] + rng.standard_normal(300))
+    >>> DominanceAnalysis("y", ["a", "b"]).fit(df).general_.idxmax()
+    'a'
     """
 
-    def fit(self, df: pd.DataFrame, outcome: str, drivers: list[str]) -> DominanceAnalysis:
-        x = _complete(df, outcome, drivers)
-        return self.fit_cor(_cor(x.to_numpy()), drivers)
+    def __init__(self, outcome: str, drivers: list[str]) -> None:
+        self.outcome = outcome
+        self.drivers = drivers
 
-    def fit_cor(self, cor: np.ndarray, drivers: list[str]) -> DominanceAnalysis:
+    def fit(self, df: pd.DataFrame) -> DominanceAnalysis:
+        """Fit on the complete cases of ``outcome`` and ``drivers`` in ``df``."""
+        x = _complete(df, self.outcome, self.drivers)
+        return self.fit_cor(_cor(x.to_numpy()))
+
+    def fit_cor(self, cor: np.ndarray) -> DominanceAnalysis:
         """Fit from the correlation matrix of ``[outcome, *drivers]`` (outcome first)."""
+        drivers = list(self.drivers)
         p = len(drivers)
         if p > MAX_DRIVERS:
             raise ValueError(f"at most {MAX_DRIVERS} drivers (2^{p} subsets is too many), got {p}")
         rxx, rxy = cor[1:, 1:], cor[1:, 0]
         if np.linalg.matrix_rank(rxx) < p:
-            raise ValueError(
-                "the drivers are linearly dependent: drop one of the collinear drivers"
-            )
+            raise ValueError("the drivers are linearly dependent: drop one of the collinear drivers")
         r2 = _subset_r2(rxx, rxy)
         general, conditional, complete = _dominance_from_r2(r2, p)
         self.r2_ = float(r2[-1])
         self.general_ = pd.Series(general, index=drivers, name="general_dominance")
-        self.conditional_ = pd.DataFrame(
-            conditional, index=drivers, columns=pd.RangeIndex(p, name="k")
-        )
+        self.conditional_ = pd.DataFrame(conditional, index=drivers, columns=pd.RangeIndex(p, name="k"))
         self.complete_ = pd.DataFrame(complete, index=drivers, columns=drivers)
         names = ["+".join(d for j, d in enumerate(drivers) if m >> j & 1) for m in range(1 << p)]
         self.subsets_ = pd.Series(r2, index=names, name="r2")
@@ -153,7 +168,7 @@ def dominance(df: pd.DataFrame, outcome: str, drivers: list[str]) -> DominanceAn
     >>> bool(np.isclose(da.general_.sum(), da.r2_)), da.general_.idxmax()
     (True, 'a')
     """
-    return DominanceAnalysis().fit(df, outcome, drivers)
+    return DominanceAnalysis(outcome, drivers).fit(df)
 
 
 def relative_weights(cor: np.ndarray) -> np.ndarray:
@@ -221,7 +236,7 @@ def key_drivers(
     outcome: str,
     drivers: list[str],
     *,
-    company: str | None = "company",
+    company: str | None = None,
     n_boot: int = 0,
     resample: str = "both",
     ci: float = 0.95,
@@ -278,7 +293,7 @@ def key_drivers(
     x = _complete(df, outcome, drivers, extra)
     values = x[[outcome, *drivers]].to_numpy()
     cor = _cor(values)
-    da = DominanceAnalysis().fit_cor(cor, drivers)
+    da = DominanceAnalysis(outcome, drivers).fit_cor(cor)
     rw = relative_weights(cor)
     beta = np.linalg.solve(cor[1:, 1:], cor[1:, 0])
     table = pd.DataFrame(
@@ -320,7 +335,7 @@ def key_drivers(
                     raise ValueError(f"{redrawn} bootstrap resamples were degenerate: too few companies "
                                      f"({len(np.unique(groups))}) to resample; use resample='respondents'")  # fmt: skip
                 continue
-            gd[b] = DominanceAnalysis().fit_cor(c, drivers).general_.to_numpy()
+            gd[b] = DominanceAnalysis(outcome, drivers).fit_cor(c).general_.to_numpy()
             rws[b] = relative_weights(c)
             ranks[b] = stats.rankdata(-gd[b], method="min")
             b += 1
@@ -341,7 +356,7 @@ def logistic_drivers(
     outcome: str,
     drivers: list[str],
     *,
-    company: str | None = "company",
+    company: str | None = None,
     ci: float = 0.95,
 ) -> pd.DataFrame:
     """Logistic regression of a binary outcome (e.g. plans to quit within 12 months) on

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .codebook import Codebook
+from ..data.codebook import Codebook
 
 __all__ = [
     "MeasurementModel",

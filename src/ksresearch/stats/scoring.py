@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .codebook import Codebook
+from ..data.codebook import Codebook
 
 __all__ = ["reverse_items", "score_scales", "to_index", "top_box", "enps", "item_stats"]
 

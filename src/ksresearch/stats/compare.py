@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .anonymity import min_size, protect
+from .disclosure import min_size, protect
 
 __all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend"]
 
@@ -83,7 +83,7 @@ def compare_groups(
     outcomes: list[str],
     group: str,
     *,
-    company: str | None = "company",
+    company: str | None = None,
     adjust: str = "holm",
     ci: float = 0.95,
     min_n: int | None = None,

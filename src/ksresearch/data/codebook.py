@@ -25,6 +25,9 @@ __all__ = [
     "Segment",
     "Construct",
     "Meta",
+    "Flag",
+    "Roles",
+    "ROLE_KINDS",
     "Column",
     "Codebook",
     "load_codebook",
@@ -93,46 +96,47 @@ class Scale(_Strict):
         return list(self.dont_know) + list(self.missing)
 
 
-# ``construct`` shadows pydantic's deprecated ``BaseModel.construct`` classmethod: harmless.
-warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
+# ``construct`` shadows pydantic's deprecated ``BaseModel.construct`` classmethod: harmless, so
+# the warning pydantic gives while the class is built is silenced there and nowhere else.
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
 
+    class Item(_Strict):
+        """One question. ``multi`` items are exported as one 0/1 column per option: ``<id>_<code>``."""
 
-class Item(_Strict):
-    """One question. ``multi`` items are exported as one 0/1 column per option: ``<id>_<code>``."""
+        id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+        type: ItemType
+        text: Text
+        construct: str | None = None
+        scale: str | None = None
+        options: dict[int, Text] = Field(default_factory=dict)
+        reverse: bool = False
+        trend_id: str | None = None
+        min: float | None = None
+        max: float | None = None
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    type: ItemType
-    text: Text
-    construct: str | None = None
-    scale: str | None = None
-    options: dict[int, Text] = Field(default_factory=dict)
-    reverse: bool = False
-    trend_id: str | None = None
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _check(self) -> Item:
-        coded = self.type in ("likert", "nps", "single")
-        if coded and self.scale is None:
-            raise ValueError(f"item {self.id!r} of type {self.type} needs a 'scale'")
-        if not coded and self.scale is not None:
-            raise ValueError(f"item {self.id!r} of type {self.type} takes no 'scale'")
-        if (self.type == "multi") != bool(self.options):
-            raise ValueError(
-                f"item {self.id!r}: 'options' belong to (and are required by) multi items"
-            )
-        if self.reverse and self.type not in ("likert", "nps"):
-            raise ValueError(f"item {self.id!r}: only likert or nps items can be reverse-keyed")
-        if self.construct is not None and self.type not in ("likert", "nps"):
-            raise ValueError(
-                f"item {self.id!r}: only likert or nps items can belong to a construct"
-            )
-        if (self.min is not None or self.max is not None) and self.type != "numeric":
-            raise ValueError(
-                f"item {self.id!r}: 'min'/'max' are for numeric items; coded items use a scale"
-            )
-        return self
+        @model_validator(mode="after")
+        def _check(self) -> Item:
+            coded = self.type in ("likert", "nps", "single")
+            if coded and self.scale is None:
+                raise ValueError(f"item {self.id!r} of type {self.type} needs a 'scale'")
+            if not coded and self.scale is not None:
+                raise ValueError(f"item {self.id!r} of type {self.type} takes no 'scale'")
+            if (self.type == "multi") != bool(self.options):
+                raise ValueError(
+                    f"item {self.id!r}: 'options' belong to (and are required by) multi items"
+                )
+            if self.reverse and self.type not in ("likert", "nps"):
+                raise ValueError(f"item {self.id!r}: only likert or nps items can be reverse-keyed")
+            if self.construct is not None and self.type not in ("likert", "nps"):
+                raise ValueError(
+                    f"item {self.id!r}: only likert or nps items can belong to a construct"
+                )
+            if (self.min is not None or self.max is not None) and self.type != "numeric":
+                raise ValueError(
+                    f"item {self.id!r}: 'min'/'max' are for numeric items; coded items use a scale"
+                )
+            return self
 
 
 class Segment(_Strict):
@@ -158,6 +162,103 @@ class Construct(_Strict):
 
     label: Text
     min_items: int = Field(ge=1)
+
+
+
+class Flag(_Strict):
+    """A 0/1 flag derived from one coded item or segment: 1 where the answer is one of
+    ``codes``, 0 for any other answer, missing where there is no answer."""
+
+    item: str | None = None
+    segment: str | None = None
+    codes: list[int] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Flag:
+        if (self.item is None) == (self.segment is None):
+            raise ValueError("a flag takes either 'item' or 'segment', not both or neither")
+        return self
+
+    @property
+    def source(self) -> str:
+        return self.item if self.item is not None else self.segment  # type: ignore[return-value]
+
+
+#: Each role and what it must name: a segment, a construct, an item of given types, or a flag.
+ROLE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "company": ("segment", ()),
+    "industry": ("segment", ()),
+    "centre_size": ("segment", ()),
+    "job_role": ("segment", ()),
+    "tenure": ("segment", ()),
+    "education": ("segment", ()),
+    "turnover_intention": ("construct", ()),
+    "involvement": ("construct", ()),
+    "stress": ("construct", ()),
+    "satisfaction": ("construct", ()),
+    "technology": ("construct", ()),
+    "attractiveness": ("construct", ()),
+    "development": ("construct", ()),
+    "ai_usefulness": ("construct", ()),
+    "selfservice": ("construct", ()),
+    "enps": ("item", ("nps",)),
+    "education_relevance": ("item", ("likert", "single")),
+    "ai_frequency": ("item", ("likert", "single")),
+    "ai_use": ("item", ("multi",)),
+    "quit_intent": ("flag", ()),
+    "edu_relevant": ("flag", ()),
+    "edu_irrelevant": ("flag", ()),
+    "ai_user": ("flag", ()),
+    "ai_weekly": ("flag", ()),
+    "ai_daily": ("flag", ()),
+    "more_complex": ("flag", ()),
+    "shift_worker": ("flag", ()),
+}
+
+
+class Roles(_Strict):
+    """What the KS study needs from a questionnaire, by the ids this codebook gives them.
+
+    The study finds every question it analyses through these roles, never through a fixed id,
+    so any codebook that declares them can be analysed; a report section whose roles a
+    codebook lacks is left out. Only ``company`` is required. See :data:`ROLE_KINDS`.
+    """
+
+    company: str
+    industry: str | None = None
+    centre_size: str | None = None
+    job_role: str | None = None
+    tenure: str | None = None
+    education: str | None = None
+    turnover_intention: str | None = None
+    involvement: str | None = None
+    stress: str | None = None
+    satisfaction: str | None = None
+    technology: str | None = None
+    attractiveness: str | None = None
+    development: str | None = None
+    ai_usefulness: str | None = None
+    selfservice: str | None = None
+    enps: str | None = None
+    education_relevance: str | None = None
+    ai_frequency: str | None = None
+    ai_use: str | None = None
+    quit_intent: Flag | None = None
+    edu_relevant: Flag | None = None
+    edu_irrelevant: Flag | None = None
+    ai_user: Flag | None = None
+    ai_weekly: Flag | None = None
+    ai_daily: Flag | None = None
+    more_complex: Flag | None = None
+    shift_worker: Flag | None = None
+
+    def declared(self) -> dict[str, str | Flag]:
+        """``{role: target}`` of the roles this codebook declares."""
+        return {k: v for k, v in self if v is not None}
+
+    def flags(self) -> dict[str, Flag]:
+        """``{role: flag}`` of the declared flags."""
+        return {k: v for k, v in self.declared().items() if isinstance(v, Flag)}
 
 
 class Meta(_Strict):
@@ -199,6 +300,7 @@ class Codebook(_Strict):
     segments: list[Segment]
     items: list[Item]
     constructs: dict[str, Construct]
+    roles: Roles
     _checksum: str = PrivateAttr(default="")
     _path: Path | None = PrivateAttr(default=None)
 
@@ -229,8 +331,7 @@ class Codebook(_Strict):
         dupes = sorted({n for n in names if n in seen or seen.add(n)})
         if dupes:
             raise ValueError(f"column names used twice: {dupes}")
-        if "company" not in {s.id for s in self.segments}:
-            raise ValueError("a segment with id 'company' is required (benchmarks are per company)")
+        self._check_roles()
         trend = [i.trend_id for i in self.items if i.trend_id]
         if len(trend) != len(set(trend)):
             raise ValueError("a trend_id is used by more than one item")
@@ -248,7 +349,78 @@ class Codebook(_Strict):
                 )
         return self
 
+    def _check_roles(self) -> None:
+        """Every declared role names something of its kind; flags name valid codes."""
+        segments = {s.id: s for s in self.segments}
+        items = {i.id: i for i in self.items}
+        taken = set(segments) | set(items) | set(self.constructs)
+        for role, target in self.roles.declared().items():
+            kind, types = ROLE_KINDS[role]
+            where = f"roles.{role}"
+            if kind == "segment" and target not in segments:
+                raise ValueError(f"{where}: {target!r} is not a segment; segments: {sorted(segments)}")
+            if kind == "construct" and target not in self.constructs:
+                raise ValueError(
+                    f"{where}: {target!r} is not a construct; constructs: {sorted(self.constructs)}"
+                )
+            if kind == "item":
+                if target not in items:
+                    raise ValueError(f"{where}: {target!r} is not an item")
+                if items[target].type not in types:
+                    raise ValueError(
+                        f"{where}: item {target!r} is {items[target].type}, must be {' or '.join(types)}"
+                    )
+            if kind == "flag":
+                self._check_flag(where, target, segments, items)
+                if role in taken:
+                    raise ValueError(f"{where}: the flag's name is also the id of a question or construct")
+        if segments[self.roles.company].type != "id":
+            raise ValueError(
+                f"roles.company: segment {self.roles.company!r} must be of type id (company names)"
+            )
+
+    def _check_flag(self, where: str, flag: Flag, segments: dict, items: dict) -> None:
+        if flag.segment is not None:
+            if flag.segment not in segments:
+                raise ValueError(f"{where}.segment: {flag.segment!r} is not a segment")
+            valid = set(segments[flag.segment].values)
+        else:
+            item = items.get(flag.item)
+            if item is None or item.scale is None:
+                raise ValueError(f"{where}.item: {flag.item!r} is not a coded item (likert, nps, single)")
+            scale = self.scales[item.scale]
+            valid = set(range(scale.min, scale.max + 1))
+        stray = sorted(set(flag.codes) - valid)
+        if stray:
+            raise ValueError(f"{where}.codes: {stray} are not answers of {flag.source!r}")
+
     # ------------------------------------------------------------------ lookups
+    def role(self, name: str) -> str:
+        """The id this codebook gives the role ``name`` (a segment, construct or item id).
+
+        Raises
+        ------
+        KeyError
+            The codebook declares no such role.
+        """
+        if name not in ROLE_KINDS:
+            raise KeyError(f"no role {name!r}; roles: {sorted(ROLE_KINDS)}")
+        target = getattr(self.roles, name)
+        if target is None:
+            raise KeyError(f"codebook {self.year} declares no role {name!r} (add it under 'roles:')")
+        return target.source if isinstance(target, Flag) else target
+
+    def has_roles(self, *names: str) -> bool:
+        """Whether the codebook declares every role in ``names``."""
+        unknown = sorted(set(names) - set(ROLE_KINDS))
+        if unknown:
+            raise KeyError(f"no roles {unknown}; roles: {sorted(ROLE_KINDS)}")
+        return all(getattr(self.roles, n) is not None for n in names)
+
+    def missing_roles(self, names) -> list[str]:
+        """The roles of ``names`` that this codebook does not declare."""
+        return [n for n in names if not self.has_roles(n)]
+
     def item(self, item_id: str) -> Item:
         """The item called ``item_id``."""
         for item in self.items:

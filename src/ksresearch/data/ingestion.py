@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -33,22 +33,19 @@ import pandera.pandas as pa
 import pyarrow as pa_arrow
 import pyarrow.compute as pc
 
-from . import config
+from .. import config
 from .codebook import Codebook, CodebookError, Column, load_codebook
 
 __all__ = [
     "IngestError",
     "ReadInfo",
     "IngestResult",
-    "Survey",
     "EXPORT_SUFFIXES",
     "find_export",
     "read_export",
     "codebook_schema",
     "process",
     "ingest",
-    "load",
-    "try_load",
 ]
 
 EXPORT_SUFFIXES = (".csv", ".xlsx", ".sav")
@@ -90,22 +87,6 @@ class IngestResult:
     dont_know: pd.DataFrame
     quality: dict
     out_dir: Path | None = None
-
-
-@dataclass
-class Survey:
-    """A processed survey year as :func:`load` returns it."""
-
-    responses: pd.DataFrame
-    codebook: Codebook
-    quality: dict = field(default_factory=dict)
-    dont_know: pd.DataFrame | None = None
-    quarantine: pd.DataFrame | None = None
-    path: Path | None = None  # the processed folder it was loaded from
-
-    @property
-    def year(self) -> int:
-        return self.codebook.year
 
 
 # ----------------------------------------------------------------------------- reading
@@ -513,7 +494,7 @@ def _flag(
     answers = [
         c.name for c in codebook.columns if c.kind in ("item", "option") and c.dtype != "string"
     ]
-    row_hash = pd.util.hash_pandas_object(kept[["company", *answers]], index=False)
+    row_hash = pd.util.hash_pandas_object(kept[[codebook.roles.company, *answers]], index=False)
     enough = kept[answers].notna().sum(axis=1) >= min_items
     kept["qc_duplicate_answers"] = (row_hash.duplicated(keep=False) & enough).to_numpy()
     return kept
@@ -536,7 +517,7 @@ def _quality(raw: pd.DataFrame, kept: pd.DataFrame, quarantine: pd.DataFrame, do
             f: int(kept[f"qc_{f}"].sum()) for f in ("straightliner", "speeder", "duplicate_answers")
         },
         "responses_per_company": {
-            str(k): int(v) for k, v in kept["company"].value_counts().sort_index().items()
+            str(k): int(v) for k, v in kept[codebook.roles.company].value_counts().sort_index().items()
         },
         "dont_know": {
             str(k): int(v) for k, v in dont_know["item"].value_counts().sort_index().items()
@@ -615,63 +596,3 @@ def _write_atomically(out: Path, result: IngestResult) -> None:
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-
-
-def load(year: int, data_dir: str | Path | None = None) -> Survey:
-    """The processed responses of ``year`` together with their codebook.
-
-    Parameters
-    ----------
-    year : int
-        Survey year (ingested before with ``ksresearch ingest``).
-    data_dir : str or Path, optional
-        Folder holding ``raw/`` and ``processed/``; defaults to the repository's ``data/``.
-
-    Returns
-    -------
-    Survey
-        ``responses`` (DataFrame), ``codebook``, ``quality`` (dict), ``dont_know`` and
-        ``quarantine`` (DataFrames).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> import ksresearch as ks
-    >>> folder = tempfile.mkdtemp()
-    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
-    >>> _ = ks.ingest(2025, folder)
-    >>> survey = ks.load(2025, folder)
-    >>> survey.year, len(survey.responses) == survey.quality["rows_kept"]
-    (2025, True)
-    """
-    out = config.processed_dir(year, data_dir)
-    need = ["responses.parquet", "quality.json"]
-    missing = [f for f in need if not (out / f).is_file()]
-    if missing:
-        raise FileNotFoundError(f"{out}: no processed data ({', '.join(missing)} missing); "
-                                f"run `ksresearch ingest --year {year}` first")  # fmt: skip
-    quality = json.loads((out / "quality.json").read_text(encoding="utf-8"))
-    codebook = load_codebook(config.codebook_path(year, data_dir))
-    if quality.get("codebook_sha256") and quality["codebook_sha256"] != codebook.checksum:
-        raise ValueError(f"{config.codebook_path(year, data_dir)} changed after {out} was made; "
-                         f"run `ksresearch ingest --year {year}` again")  # fmt: skip
-
-    def opt(name: str) -> pd.DataFrame | None:
-        return pd.read_parquet(out / name) if (out / name).is_file() else None
-
-    return Survey(pd.read_parquet(out / "responses.parquet"), codebook, quality, opt("dont_know.parquet"),
-                  opt("quarantine.parquet"), out)  # fmt: skip
-
-
-def try_load(year: int, data_dir: str | Path | None = None) -> Survey | None:
-    """:func:`load` the year if it has been ingested, else None (e.g. last year, for trends).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> try_load(1999, tempfile.mkdtemp()) is None
-    True
-    """
-    if not (config.processed_dir(year, data_dir) / "responses.parquet").is_file():
-        return None
-    return load(year, data_dir)

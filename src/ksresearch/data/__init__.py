@@ -1,0 +1,1 @@
+"""The data layer of ksresearch (see the package docstring)."""

@@ -1,0 +1,94 @@
+"""A processed survey year: the responses with their codebook, as the analyses read them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config
+from .codebook import Codebook, load_codebook
+
+__all__ = ["Survey", "load", "try_load"]
+
+
+@dataclass
+class Survey:
+    """A processed survey year as :func:`load` returns it."""
+
+    responses: pd.DataFrame
+    codebook: Codebook
+    quality: dict = field(default_factory=dict)
+    dont_know: pd.DataFrame | None = None
+    quarantine: pd.DataFrame | None = None
+    path: Path | None = None  # the processed folder it was loaded from
+    #: the minimum group size every analysis of this survey applies (None: the configured 5)
+    min_group_size: int | None = None
+
+    @property
+    def year(self) -> int:
+        return self.codebook.year
+
+
+def load(year: int, data_dir: str | Path | None = None, *, min_group_size: int | None = None) -> Survey:
+    """The processed responses of ``year`` together with their codebook.
+
+    Parameters
+    ----------
+    year : int
+        Survey year (ingested before with ``ksresearch ingest``).
+    data_dir : str or Path, optional
+        Folder holding ``raw/`` and ``processed/``; defaults to the repository's ``data/``.
+    min_group_size : int, optional
+        The minimum group size the analyses of this survey apply (default: the configured 5).
+
+    Returns
+    -------
+    Survey
+        ``responses`` (DataFrame), ``codebook``, ``quality`` (dict), ``dont_know`` and
+        ``quarantine`` (DataFrames).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import ksresearch as ks
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
+    >>> _ = ks.ingest(2025, folder)
+    >>> survey = ks.load(2025, folder)
+    >>> survey.year, len(survey.responses) == survey.quality["rows_kept"]
+    (2025, True)
+    """
+    out = config.processed_dir(year, data_dir)
+    need = ["responses.parquet", "quality.json"]
+    missing = [f for f in need if not (out / f).is_file()]
+    if missing:
+        raise FileNotFoundError(f"{out}: no processed data ({', '.join(missing)} missing); "
+                                f"run `ksresearch ingest --year {year}` first")  # fmt: skip
+    quality = json.loads((out / "quality.json").read_text(encoding="utf-8"))
+    codebook = load_codebook(config.codebook_path(year, data_dir))
+    if quality.get("codebook_sha256") and quality["codebook_sha256"] != codebook.checksum:
+        raise ValueError(f"{config.codebook_path(year, data_dir)} changed after {out} was made; "
+                         f"run `ksresearch ingest --year {year}` again")  # fmt: skip
+
+    def opt(name: str) -> pd.DataFrame | None:
+        return pd.read_parquet(out / name) if (out / name).is_file() else None
+
+    return Survey(pd.read_parquet(out / "responses.parquet"), codebook, quality, opt("dont_know.parquet"),
+                  opt("quarantine.parquet"), out, min_group_size)  # fmt: skip
+
+
+def try_load(year: int, data_dir: str | Path | None = None, **kwargs) -> Survey | None:
+    """:func:`load` the year if it has been ingested, else None (e.g. last year, for trends).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> try_load(1999, tempfile.mkdtemp()) is None
+    True
+    """
+    if not (config.processed_dir(year, data_dir) / "responses.parquet").is_file():
+        return None
+    return load(year, data_dir, **kwargs)

@@ -1,0 +1,1 @@
+"""The report layer of ksresearch (see the package docstring)."""

@@ -1,0 +1,230 @@
+"""The company batch: one audited benchmark report per company.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..stats.disclosure import min_size
+from .audit import audit_html
+from .execute import BENCHMARK_NOTEBOOK, DEFAULT_TIMEOUT, ReportError, execute
+from .export import company_file, to_html, write_atomic
+from .general import out_dir, report_parameters
+from .kernel import KernelServer
+
+__all__ = ["BatchResult", "batch"]
+
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: written, up to date (skipped), not eligible, and failed companies."""
+
+    written: dict[str, Path] = field(default_factory=dict)
+    up_to_date: dict[str, Path] = field(default_factory=dict)
+    not_eligible: dict[str, str] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def _key(survey, params: dict) -> str:
+    """Changes when the data, the codebook, the notebook, the parameters or the package change."""
+    from .. import __version__
+
+    digest = hashlib.sha256()
+    digest.update((survey.path / "responses.parquet").read_bytes() if survey.path else b"")
+    digest.update(survey.codebook.checksum.encode())
+    digest.update(BENCHMARK_NOTEBOOK.read_bytes())
+    digest.update(json.dumps(params, sort_keys=True).encode())
+    digest.update(__version__.encode())
+    package = Path(__file__).parents[1]  # any change to the code, texts or templates redoes the reports
+    for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml", ".j2", ".json")):
+        if source.is_file():
+            digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def _render_company(params: dict, timeout: int) -> tuple[str, str | None, dict | None]:
+    """Execute and export one company report: (status, html or error, executed notebook on failure).
+    Runs in a thread or on a Dask worker; it writes nothing.
+
+    The work runs in a thread of its own: nbclient drives the kernel with an asyncio loop, and
+    an executor's thread (a Dask worker's, say) may already have one running.
+    """
+    box: dict[str, tuple] = {}
+    thread = threading.Thread(target=lambda: box.update(result=_render_in_thread(params, timeout)))
+    thread.start()
+    thread.join()
+    return box.get("result", ("failed", "the report thread ended without a result", None))
+
+
+def _render_in_thread(params: dict, timeout: int) -> tuple[str, str | None, dict | None]:
+    from .present import text
+
+    try:
+        nb = execute(BENCHMARK_NOTEBOOK, params, timeout=timeout)
+    except ReportError as exc:
+        return "failed", str(exc), dict(exc.notebook) if exc.notebook is not None else None
+    except Exception as exc:  # the kernel could not start, and the like
+        return "failed", f"{type(exc).__name__}: {exc}", None
+    title = text("benchmark.title", params["lang"], company=params["company"])
+    return (
+        "ok",
+        to_html(nb, lang=params["lang"], title=title, toc_title=text("report.toc", params["lang"])),
+        None,
+    )
+
+
+def batch(
+    year: int,
+    *,
+    companies: Iterable[str] | None = None,
+    workers: int = 2,
+    lang: str = "nb",
+    data_dir: str | Path | None = None,
+    out: str | Path | None = None,
+    min_n: int | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    executor: str = "local",
+    scheduler: str | None = None,
+    force: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> BatchResult:
+    """One benchmark report per company into ``<out>/<year>/companies/<company>.html``.
+
+    Companies below the minimum group size get no report (listed in ``not_eligible``). One
+    company failing never stops the others: its error is listed, its executed notebook is kept
+    under ``companies/failed/``. Reports that exist and are up to date (same data, codebook,
+    notebook, parameters and code) are skipped unless ``force``. Kernels start from a fork
+    server (see :mod:`ksresearch.report.kernel`) with the libraries already imported.
+
+    Parameters
+    ----------
+    executor : {"local", "dask"}
+        Run in ``workers`` local threads, or on a Dask cluster at ``scheduler`` (an address,
+        or a ``distributed.Client``/``LocalCluster``); the HTML comes back and is audited and
+        written here.
+    progress : callable, optional
+        Called with the number of companies finished so far (e.g. a tqdm ``update``).
+    """
+    from ..data.survey import load
+    from ..study.benchmarking import eligible_companies
+
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if executor not in ("local", "dask"):
+        raise ValueError(f"executor must be 'local' or 'dask', got {executor!r}")
+    if executor == "dask" and scheduler is None:
+        raise ValueError("the dask executor needs --scheduler ADDRESS")
+    start = time.perf_counter()
+    m = min_size(min_n)
+    survey = load(year, data_dir, min_group_size=m)
+    eligible = eligible_companies(survey, min_n=m)
+    wanted = list(companies) if companies is not None else list(eligible.index)
+    unknown = [c for c in wanted if c not in eligible.index]
+    if unknown:
+        raise ValueError(f"companies not in the {year} data: {unknown}")
+    folder = out_dir(year, out) / "companies"
+    manifest_path = folder / "manifest.json"
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    result = BatchResult()
+    jobs = []
+    for company in wanted:
+        if not eligible.loc[company, "eligible"]:
+            result.not_eligible[company] = str(eligible.loc[company, "reason"])
+            continue
+        params = report_parameters(year, lang, m, data_dir, company=company)
+        key = _key(survey, params)
+        path = folder / company_file(company)
+        if not force and path.exists() and manifest.get(company, {}).get("key") == key:
+            result.up_to_date[company] = path
+            continue
+        jobs.append((company, params, key, path))
+    lock = threading.Lock()
+    done = 0
+
+    def finish(company: str, params: dict, key: str, path: Path, outcome: tuple) -> None:
+        nonlocal done
+        status, payload, executed = outcome
+        failed = folder / "failed" / company_file(company).replace(".html", ".ipynb")
+        if status == "ok":
+            problems = audit_html(payload, survey, company=company, min_n=m)
+            if problems:
+                status, payload = "failed", "audit: " + "; ".join(problems)
+        with lock:
+            if status == "ok":
+                write_atomic(path, payload)
+                result.written[company] = path
+                manifest[company] = {"key": key, "file": path.name}
+                if failed.exists():
+                    failed.unlink()
+            else:
+                result.failed[company] = payload
+                manifest.pop(company, None)
+                if executed is not None:
+                    failed.parent.mkdir(parents=True, exist_ok=True)
+                    nbformat.write(nbformat.from_dict(executed), failed)
+            write_atomic(
+                manifest_path, json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False)
+            )
+            done += 1
+            if progress:
+                progress(done)
+
+    if jobs and executor == "local":
+        with KernelServer(), ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = {
+                pool.submit(_render_company, params, timeout): (c, params, k, p)
+                for c, params, k, p in jobs
+            }
+            for future in as_completed(futures):
+                finish(*futures[future], future.result())
+    elif jobs:
+        _run_dask(jobs, scheduler, timeout, finish)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _run_dask(jobs: list, scheduler, timeout: int, finish: Callable) -> None:
+    from distributed import Client
+    from distributed import as_completed as dask_completed
+
+    client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    try:
+        futures = {
+            client.submit(
+                _render_company,
+                params,
+                timeout,
+                key=f"ks-{hashlib.sha1(k.encode()).hexdigest()}-{time.time_ns()}",
+                pure=False,
+            ): (c, params, k, p)
+            for c, params, k, p in jobs
+        }
+        for future in dask_completed(futures):
+            try:
+                outcome = future.result()
+            except Exception as exc:  # the worker died
+                outcome = (
+                    "failed",
+                    f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=1)}",
+                    None,
+                )
+            finish(*futures[future], outcome)
+    finally:
+        if not isinstance(scheduler, Client):
+            client.close()

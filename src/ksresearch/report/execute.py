@@ -1,0 +1,97 @@
+"""Executing report notebooks with papermill and the ksresearch kernel.
+
+The notebooks in ``notebooks/`` are jupytext ``py:percent`` files, executed in memory.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+import nbformat
+
+from .. import config
+from .kernel import KERNEL_ARGV, KERNEL_NAME, install_kernelspec
+
+__all__ = ["NOTEBOOK_DIR", "BENCHMARK_NOTEBOOK", "DEFAULT_TIMEOUT", "general_notebooks", "ReportError", "read_notebook", "execute"]
+
+
+NOTEBOOK_DIR = config.PROJ_ROOT / "notebooks"
+BENCHMARK_NOTEBOOK = NOTEBOOK_DIR / "company_benchmark.py"
+DEFAULT_TIMEOUT = 600
+
+
+
+def general_notebooks() -> list[Path]:
+    """The general report's section notebooks, in order."""
+    return sorted((NOTEBOOK_DIR / "general").glob("*.py"))
+
+
+class ReportError(RuntimeError):
+    """A notebook failed, or a report failed the audit; ``notebook`` holds the executed notebook."""
+
+    def __init__(self, message: str, notebook: nbformat.NotebookNode | None = None) -> None:
+        super().__init__(message)
+        self.notebook = notebook
+
+
+
+def read_notebook(path: str | Path) -> nbformat.NotebookNode:
+    """A jupytext ``py:percent`` (or ``.ipynb``) notebook as a notebook node."""
+    import jupytext
+
+    nb = jupytext.read(path)
+    nb.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python (ksresearch)",
+        "language": "python",
+    }
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    return nb
+
+
+_kernel_ready = threading.Lock()
+_kernel_checked = False
+
+
+def _ensure_kernel() -> None:
+    """Install the ksresearch kernel spec once, if this environment does not have it."""
+    global _kernel_checked
+    with _kernel_ready:
+        if _kernel_checked:
+            return
+        from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+        try:
+            spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+            if spec.argv != KERNEL_ARGV:  # another Python, or a spec from an older layout
+                install_kernelspec()
+        except NoSuchKernel:
+            install_kernelspec()
+        _kernel_checked = True
+
+
+def execute(notebook: str | Path | nbformat.NotebookNode, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT,
+            kernel_name: str = KERNEL_NAME) -> nbformat.NotebookNode:  # fmt: skip
+    """Execute a notebook with papermill and return the executed notebook.
+
+    Raises
+    ------
+    ReportError
+        A cell failed or timed out; ``.notebook`` is the partly executed notebook.
+    """
+    import papermill as pm
+
+    _ensure_kernel()
+    nb = read_notebook(notebook) if not isinstance(notebook, nbformat.NotebookNode) else notebook
+    with tempfile.TemporaryDirectory(prefix="ks-nb-") as tmp:
+        out = Path(tmp) / "executed.ipynb"
+        try:
+            return pm.execute_notebook(nb, str(out), parameters=parameters, kernel_name=kernel_name, language="python",
+                                       execution_timeout=timeout, progress_bar=False, log_output=False,
+                                       cwd=str(NOTEBOOK_DIR))  # fmt: skip
+        except Exception as exc:  # papermill raises its own, nbclient's and timeout errors
+            executed = nbformat.read(out, as_version=4) if out.exists() else nb
+            raise ReportError(f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}",
+                              executed) from exc  # fmt: skip

@@ -1,0 +1,347 @@
+"""What a report shows, in Norwegian (``nb``, the default) or English (``en``).
+
+Notebooks call these to show headings, short texts, tables and the provenance; the notebook
+code itself is hidden in the published HTML. Numbers are formatted the Norwegian way in
+``nb`` (decimal comma, a narrow space between thousands, "12,3 %").
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import itertools
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+
+__all__ = [
+    "LANGS",
+    "COUNT_ATTRIBUTE",
+    "catalogue",
+    "text",
+    "column",
+    "translate",
+    "slug",
+    "heading",
+    "say",
+    "fmt_number",
+    "table",
+    "provenance",
+    "names",
+]
+
+LANGS = ("nb", "en")
+_TABLES = itertools.count()
+
+TEXTS_DIR = Path(__file__).parent / "texts"
+#: Columns that hold counts of respondents. The table helper lists their positions in this
+#: attribute of the ``<table>`` (the audit finds counts by it, whatever the header says) and
+#: shows a count under the minimum as "< m", never exactly.
+COUNT_ATTRIBUTE = "data-ks-counts"
+COUNT_COLUMNS = ("n", "n_company", "n_pool")
+
+
+@functools.cache
+def catalogue(lang: str) -> dict[str, dict[str, str]]:
+    """The text catalogue of ``lang`` (``texts/<lang>.yaml``): ``columns``, ``texts`` and
+    ``measures``, each ``{key: text}``; read once per process."""
+    import yaml
+
+    path = TEXTS_DIR / f"{_lang(lang)}.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def _lang(lang: str) -> str:
+    if lang not in LANGS:
+        raise ValueError(f"lang must be 'nb' or 'en', got {lang!r}")
+    return lang
+
+
+def text(key: str, lang: str = "nb", **values: object) -> str:
+    """The report text ``key`` in ``lang`` with ``values`` filled in.
+
+    Examples
+    --------
+    >>> text("report.title", "en", year=2025)
+    'KS employee index 2025'
+    """
+    cat = catalogue(lang)
+    entry = cat["texts"].get(key, cat["columns"].get(key))
+    if entry is None:
+        raise KeyError(f"no report text {key!r}")
+    return entry.format(**values)
+
+
+def column(key: str, lang: str = "nb") -> str:
+    """The header of column ``key`` in ``lang`` (the key itself when the catalogue has none)."""
+    return catalogue(lang)["columns"].get(key, key)
+
+
+def translate(value: object, lang: str = "nb") -> object:
+    """A value that is a text key (such as "strength") in ``lang``; anything else as it is."""
+    texts = catalogue(lang)["texts"]
+    return texts[value] if isinstance(value, str) and value in texts else value
+
+
+def slug(title: str) -> str:
+    """An anchor id for a heading.
+
+    Examples
+    --------
+    >>> slug("Turnover: hva får medarbeidere til å ville slutte?")
+    'turnover-hva-får-medarbeidere-til-å-ville-slutte'
+    """
+    return re.sub(r"[^\w]+", "-", title.lower()).strip("-")
+
+
+class _HTML:
+    """A piece of HTML that Jupyter displays as such."""
+
+    def __init__(self, html: str) -> None:
+        self.html = html
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __repr__(self) -> str:
+        return re.sub(r"<[^>]+>", "", self.html)
+
+
+def heading(title: str, level: int = 2) -> _HTML:
+    """A section heading with a stable anchor (used for the table of contents)."""
+    if level not in (1, 2, 3):
+        raise ValueError(f"level must be 1, 2 or 3, got {level}")
+    from html import escape
+
+    return _HTML(f'<h{level} id="{slug(title)}" class="ks-heading">{escape(title)}</h{level}>')
+
+
+def say(key: str, lang: str = "nb", **values: object) -> _HTML:
+    """A short paragraph of report text."""
+    from html import escape
+
+    return _HTML(f'<p class="ks-text">{escape(text(key, lang, **values))}</p>')
+
+
+def fmt_number(x: object, lang: str = "nb", decimals: int = 1, percent: bool = False) -> str:
+    """A number as a reader expects it: ``12 345,6`` and ``12,3 %`` in nb.
+
+    Examples
+    --------
+    >>> fmt_number(12345.678, "nb"), fmt_number(0.123, "nb", percent=True), fmt_number(0.123, "en", percent=True)
+    ('12\\u202f345,7', '12,3\\xa0%', '12.3%')
+    >>> fmt_number(-0.04, "nb")
+    '0,0'
+    """
+    if x is None or (isinstance(x, float) and np.isnan(x)) or x is pd.NA:
+        return "–"
+    if isinstance(x, str):
+        return x
+    if isinstance(x, (bool, np.bool_)):
+        return text("yes" if x else "no", lang)
+    value = float(x) * (100 if percent else 1)
+    value = round(value, decimals) + 0.0  # no "-0,0" for tiny negative numbers
+    s = f"{value:,.{decimals}f}"
+    if _lang(lang) == "nb":
+        s = s.replace(",", "\u202f").replace(".", ",")
+        return s + ("\u00a0%" if percent else "")
+    return s + ("%" if percent else "")
+
+
+def table(
+    df: pd.DataFrame,
+    lang: str = "nb",
+    *,
+    columns: dict[str, str] | list[str] | None = None,
+    percent: list[str] | tuple[str, ...] = (),
+    decimals: int | dict[str, int] = 1,
+    index_labels: dict | None = None,
+    index_name: str | None = None,
+    caption: str | None = None,
+    min_n: int | None = None,
+    translate: list[str] | tuple[str, ...] = ("assessment", "quadrant", "verdict"),
+):
+    """A formatted table for a report (values of the ``translate`` columns, such as
+    "strength", are shown in the report's language).
+
+    Every string is HTML-escaped. Count columns (:data:`COUNT_COLUMNS`) are listed in the
+    table's :data:`COUNT_ATTRIBUTE` and a count under the minimum shows as "< m", never exactly.
+
+    Parameters
+    ----------
+    df : DataFrame
+        A library result (possibly with ``n_shown``/``suppressed`` from the minimum-group rule).
+    lang : {"nb", "en"}
+    columns : dict or list, optional
+        Columns to show, in order; a dict maps column -> header (default headers from the
+        catalogue's ``columns``). ``n`` is shown as ``n_shown`` ("< 5") when present.
+    percent : list of str
+        Columns holding shares (0-1) shown as percentages.
+    decimals : int or dict
+        Decimals, overall or per column.
+    index_labels : dict, optional
+        Labels for the row index values.
+    index_name : str, optional
+        Header of the index column.
+    caption : str, optional
+        Caption above the table; a note on suppressed groups is added when rows were hidden.
+    min_n : int, optional
+        The minimum group size in force (counts under it show as "< m"; the note names it).
+
+    Returns
+    -------
+    pandas.io.formats.style.Styler
+    """
+    lang = _lang(lang)
+    m = min_n or config.MIN_GROUP_SIZE
+    d = df.copy()
+    if "n_shown" in d.columns and "n" in d.columns:  # "< 5" where hidden, the count elsewhere
+        d["n"] = d["n"].astype(object).where(d["n"].notna(), d["n_shown"])
+    if columns is None:
+        columns = [c for c in d.columns if c not in ("n_shown", "suppressed")]
+    headers = columns if isinstance(columns, dict) else {c: column(c, lang) for c in columns}
+    missing = [c for c in headers if c not in d.columns]
+    if missing:
+        raise ValueError(f"columns not in the table: {missing}")
+    for col in translate:
+        if col in d.columns:
+            d[col] = d[col].map(lambda v: globals()["translate"](v, lang))
+    formatters = _formatters(d, headers, lang, percent, decimals, m)
+    shown = pd.DataFrame(
+        {j: [html.escape(str(f(v))) for v in d[col]] for j, (col, f) in enumerate(formatters.items())},
+        index=d.index,
+    )
+    shown.columns = list(headers.values())  # by position: two columns may share a header
+    if index_labels and isinstance(shown.index, pd.MultiIndex):
+        shown.index = [" – ".join(str(index_labels.get(v, v)) for v in key) for key in shown.index]
+    elif index_labels:
+        shown.index = [index_labels.get(i, i) for i in shown.index]
+    shown.index.name = index_name or None  # an empty name would add an empty header row
+    counts = " ".join(str(j) for j, c in enumerate(headers) if c in COUNT_COLUMNS)
+    styler = (
+        shown.style.format_index(escape="html", axis=0)
+        .format_index(escape="html", axis=1)
+        .set_table_attributes(f'class="ks-table" {COUNT_ATTRIBUTE}="{counts}"')
+        .set_uuid(_table_id(shown))
+    )
+    notes = [caption] if caption else []
+    if "suppressed" in d.columns and (d["suppressed"].fillna("") != "").any():
+        notes.append(text("report.suppressed", lang, m=m))
+    if notes:
+        styler = styler.set_caption(html.escape(" ".join(notes)))
+    hide = index_name is None and isinstance(shown.index, pd.RangeIndex)
+    return styler.hide(axis="index") if hide else styler
+
+
+def _formatters(d: pd.DataFrame, headers: dict, lang: str, percent, decimals, m: int) -> dict:
+    """``{column: formatter}``: counts as :func:`_count`, other numbers as :func:`fmt_number`."""
+    formatters = {}
+    for col in headers:
+        whole = pd.api.types.is_integer_dtype(d[col].dtype)  # counts never get decimals
+        dec = decimals.get(col, 0 if whole else 1) if isinstance(decimals, dict) else (0 if whole else decimals)
+        formatters[col] = lambda v, dec=dec, pct=col in percent: fmt_number(v, lang, dec, pct)
+        if col in COUNT_COLUMNS:
+            formatters[col] = lambda v: _count(v, lang, m)
+    return formatters
+
+
+def _count(v: object, lang: str, m: int) -> str:
+    """A count of respondents as published: "< m" under the minimum, else the number."""
+    if isinstance(v, str):
+        return v
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+        return "–"
+    return f"< {m}" if v < m else fmt_number(v, lang, 0)
+
+
+def _table_id(shown: pd.DataFrame) -> str:
+    """A stable, unique element id: the table's labels plus its place in the run (no uuid)."""
+    labels = repr((list(shown.columns), list(shown.index)))
+    return f"ks{hashlib.sha1(labels.encode()).hexdigest()[:6]}{next(_TABLES)}"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def provenance(survey, parameters: dict, lang: str = "nb") -> pd.DataFrame:
+    """Where a report's numbers come from: year, codebook version and checksum, checksum of the
+    processed data, package version, the notebook parameters and the time of the run (UTC)."""
+    from .. import __version__
+
+    data = getattr(survey, "path", None)
+    data_sha = _sha256(Path(data) / "responses.parquet") if data else ""
+    rows = {
+        ("År", "Year"): str(survey.year),
+        ("Spørreskjema (versjon)", "Codebook (version)"): survey.codebook.version,
+        ("Spørreskjema (sha256)", "Codebook (sha256)"): survey.codebook.checksum[:16],
+        ("Data (sha256)", "Data (sha256)"): data_sha[:16],
+        ("ksresearch", "ksresearch"): __version__,
+        ("Parametere", "Parameters"): ", ".join(f"{k}={v!r}" for k, v in parameters.items()),
+        ("Kjørt (UTC)", "Run (UTC)"): datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    i = LANGS.index(_lang(lang))
+    return pd.DataFrame({text("value", lang): list(rows.values())}, index=[k[i] for k in rows])
+
+
+def names(codebook, lang: str = "nb") -> dict[str, str]:
+    """Readable names for table rows and figure labels: items (question text), constructs and
+    their ``_index`` columns, the study's measures (by role name; education relevance also by
+    its item id) and the levels of :func:`ksresearch.education_and_involvement`.
+
+    Examples
+    --------
+    >>> from ksresearch import config, load_codebook
+    >>> names(load_codebook(config.codebook_path(2025)), "en")["involvement_index"]
+    'Involvement'
+    """
+    out: dict[str, str] = {}
+    for item in codebook.items:
+        out[item.id] = item.text.get(lang)
+    for c, con in codebook.constructs.items():
+        out[c] = out[f"{c}_index"] = con.label.get(lang)
+    measures = catalogue(lang)["measures"]
+    out.update(measures)
+    if codebook.has_roles("education_relevance"):
+        out[codebook.role("education_relevance")] = measures["education_relevance"]
+    for level in ("low", "neutral", "high"):
+        out[level] = text(f"level.{level}", lang)
+    return out
+
+
+def value_labels(codebook, index: pd.Index, lang: str = "nb") -> dict:
+    """Labels of an index of codes named after a segment or a coded item (its levels or
+    options), e.g. the index of :func:`ksresearch.turnover_by`; ``{}`` for any other index."""
+    name = index.name
+    ids = {s.id for s in codebook.segments} | {i.id for i in codebook.items if i.type != "text"}
+    if name not in ids:
+        return {}
+    labels = codebook.labels(name, lang)
+    return {code: labels.get(int(code), code) for code in index if isinstance(code, (int, float, np.integer))}
+
+
+def step_names(steps, lang: str = "nb") -> dict[str, str]:
+    """Readable names of :func:`ksresearch.response_summary` steps ("quarantined: duplicate_id"
+    -> "Satt til side: dobbel innsending").
+
+    Examples
+    --------
+    >>> step_names(["raw", "flagged: speeder"], "en")
+    {'raw': 'Rows in the export', 'flagged: speeder': 'Left out: very fast completion'}
+    """
+    out = {}
+    for step in steps:
+        head, _, detail = step.partition(": ")
+        label = text(f"step.{head}", lang)
+        out[step] = f"{label}: {text(f'step.{detail}', lang)}" if detail else label
+    return out

@@ -1,0 +1,115 @@
+"""The one setup of a report notebook: the survey loaded once, with the language and the minimum
+group size every table, figure and analysis of the section uses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..data.survey import Survey, load, try_load
+from . import plots, present
+
+__all__ = ["Section"]
+
+
+class Section:
+    """What a report notebook needs, set up in one call.
+
+    Parameters
+    ----------
+    year : int
+        Survey year (ingested).
+    lang : {"nb", "en"}
+        Language of every text, label and number format.
+    min_group_size : int, optional
+        The minimum group size; the survey carries it, so the analyses apply it without a
+        ``min_n=`` on every call (default: the configured 5).
+    data_dir : str or Path, optional
+        Folder holding ``raw/`` and ``processed/`` (default: the repository's ``data/``).
+
+    Attributes
+    ----------
+    survey : Survey
+        The loaded survey (``survey.min_group_size`` set).
+    codebook : Codebook
+    names : dict
+        Readable names of items, constructs and measures in ``lang`` (:func:`present.names`).
+
+    Examples
+    --------
+    >>> import tempfile, ksresearch as ks
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
+    >>> _ = ks.ingest(2025, folder)
+    >>> S = ks.Section(2025, "en", 5, folder)
+    >>> S.text("report.title", year=2025), S.role("company")
+    ('KS employee index 2025', 'company')
+    """
+
+    def __init__(self, year: int, lang: str = "nb", min_group_size: int | None = None,
+                 data_dir: str | Path | None = None) -> None:  # fmt: skip
+        present.text("report.toc", lang)  # an unknown language fails here, before any work
+        self.year, self.lang, self.data_dir = year, lang, data_dir
+        self.min_group_size = min_group_size
+        self.survey: Survey = load(year, data_dir, min_group_size=min_group_size)
+        self.codebook = self.survey.codebook
+        self.names = present.names(self.codebook, lang)
+        plots.style()
+
+    # ------------------------------------------------------------------ the study's questions
+    def role(self, name: str) -> str:
+        """The codebook id of a role (e.g. ``S.role("job_role")`` -> ``"role"``)."""
+        return self.codebook.role(name)
+
+    def previous(self) -> Survey | None:
+        """Last year's survey, if it has been ingested (for trends)."""
+        return try_load(self.year - 1, self.data_dir, min_group_size=self.min_group_size)
+
+    # ------------------------------------------------------------------ words
+    def text(self, key: str, **values: object) -> str:
+        """A catalogue text in the section's language."""
+        return present.text(key, self.lang, **values)
+
+    def heading(self, key: str, level: int = 2, **values: object):
+        """A heading from the catalogue text ``key``."""
+        return present.heading(self.text(key, **values), level)
+
+    def say(self, key: str, **values: object):
+        """A paragraph from the catalogue text ``key``."""
+        return present.say(key, self.lang, **values)
+
+    def number(self, x: object, decimals: int = 1, percent: bool = False) -> str:
+        """A number formatted for the section's language."""
+        return present.fmt_number(x, self.lang, decimals, percent)
+
+    def _labels(self, df: pd.DataFrame, labels: dict | None) -> dict:
+        return labels if labels is not None else present.value_labels(self.codebook, df.index, self.lang)
+
+    # ------------------------------------------------------------------ tables and figures
+    def table(self, df: pd.DataFrame, *, labels: dict | None = None, index_name: str | None = None,
+              **kwargs):  # fmt: skip
+        """:func:`present.table` in the section's language and minimum; row labels from
+        ``labels`` or, for an index of segment or answer codes, the codebook's labels."""
+        return present.table(df, self.lang, index_labels=self._labels(df, labels), index_name=index_name,
+                             min_n=self.survey.min_group_size, **kwargs)  # fmt: skip
+
+    def bar_ci(self, df: pd.DataFrame, value: str, *, labels: dict | None = None, **kwargs):
+        """:func:`plots.bar_ci` with the section's language and row labels as :meth:`table`."""
+        return plots.bar_ci(df, value, labels=self._labels(df, labels), lang=self.lang, **kwargs)
+
+    def compare_diffs(self, table: pd.DataFrame, **kwargs):
+        """:func:`plots.compare_diffs` labelled with the section's names."""
+        return plots.compare_diffs(table, labels=self.names, lang=self.lang, **kwargs)
+
+    def trend_dumbbell(self, trends: pd.DataFrame, **kwargs):
+        """:func:`plots.trend_dumbbell` labelled with the section's names."""
+        return plots.trend_dumbbell(trends, labels=self.names, lang=self.lang, **kwargs)
+
+    def benchmark_diffs(self, bench: pd.DataFrame):
+        """:func:`plots.benchmark_diffs` labelled with the section's names."""
+        return plots.benchmark_diffs(bench, labels=self.names, lang=self.lang)
+
+    def provenance(self, parameters: dict):
+        """The provenance table ("About this report")."""
+        return self.table(present.provenance(self.survey, parameters, self.lang))

@@ -1,0 +1,1 @@
+"""The stats layer of ksresearch (see the package docstring)."""

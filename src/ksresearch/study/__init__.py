@@ -1,0 +1,1 @@
+"""The study layer of ksresearch (see the package docstring)."""

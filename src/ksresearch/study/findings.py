@@ -1,0 +1,293 @@
+"""The analyses behind each year's published findings, as documented tables.
+
+Every function takes a :class:`ksresearch.Survey` (from :func:`ksresearch.load`) and finds the
+questions it needs through the codebook's roles; a survey whose codebook lacks them raises
+:class:`ksresearch.InsufficientDataError`. Tables hold codes and ids (segment codes, construct
+and item ids, role names); the report layer turns them into words. Every aggregate goes
+through the minimum-group rule, with the survey's ``min_group_size`` unless ``min_n`` is given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..data.survey import Survey
+from ..stats.compare import compare_groups
+from ..stats.disclosure import min_size, protect
+from ..stats.drivers import key_drivers, logistic_drivers, priority_matrix
+from ..stats.scoring import enps, to_index
+from .measurement import measurement_check
+from .prepare import prepare, require_roles, tracked_constructs
+
+__all__ = [
+    "segment_summary",
+    "turnover_by",
+    "turnover_drivers",
+    "quit_intent_drivers",
+    "turnover_priorities",
+    "education_and_involvement",
+    "ai_adoption_by",
+    "ai_use_cases",
+    "ai_usefulness_by",
+    "ai_association",
+    "education_relevance",
+    "competence_links",
+    "shift_work",
+    "selfservice_by_industry",
+    "by_centre_size",
+    "driver_columns",
+]
+
+
+def _min(survey: Survey, min_n: int | None) -> int:
+    return min_size(min_n if min_n is not None else survey.min_group_size)
+
+
+def segment_summary(
+    df: pd.DataFrame, segment: str, columns: dict[str, str], *, min_n: int | None = None
+) -> pd.DataFrame:
+    """Means of ``columns`` (``{output name: column}``) per level of ``segment``, protected.
+
+    Rows are the segment's levels (codes, the index named after the segment) with an ``n``
+    (respondents with the segment known), ``n_shown`` and ``suppressed``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"s": [1] * 6 + [2] * 6, "y": [1.0] * 6 + [3.0] * 6})
+    >>> segment_summary(df, "s", {"mean_y": "y"})["mean_y"].tolist()
+    [1.0, 3.0]
+    """
+    if segment not in df.columns:
+        raise ValueError(f"segment {segment!r} is not in the data")
+    grouped = df.dropna(subset=[segment]).groupby(segment)
+    table = pd.DataFrame({"n": grouped.size()})
+    for name, col in columns.items():
+        table[name] = grouped[col].mean()
+    table.index.name = segment
+    return protect(table, min_n=min_n)
+
+
+# ----------------------------------------------------------------------------- turnover
+def turnover_by(survey: Survey, segment: str, *, min_n: int | None = None) -> pd.DataFrame:
+    """Turnover intention by segment: ``turnover_index`` (0-100) and ``quit_share`` (share who
+    plan to look for another job within 12 months), per level, protected."""
+    require_roles(survey, "turnover_intention", "quit_intent")
+    toi = survey.codebook.role("turnover_intention")
+    columns = {"turnover_index": f"{toi}_index", "quit_share": "quit_intent"}
+    return segment_summary(prepare(survey), segment, columns, min_n=_min(survey, min_n))
+
+
+def driver_columns(survey: Survey) -> list[str]:
+    """The candidate drivers of turnover intention: every tracked construct but turnover
+    intention itself, and education relevance."""
+    require_roles(survey, "turnover_intention", "education_relevance")
+    cb = survey.codebook
+    toi = cb.role("turnover_intention")
+    return [c for c in tracked_constructs(cb) if c != toi] + [cb.role("education_relevance")]
+
+
+def turnover_drivers(survey: Survey, *, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
+    """Key drivers of turnover intention: the tracked constructs and education relevance,
+    with dominance shares, relative weights and company-cluster bootstrap CIs
+    (:func:`ksresearch.key_drivers`)."""
+    cb = survey.codebook
+    drivers = driver_columns(survey)
+    return key_drivers(prepare(survey), cb.role("turnover_intention"), drivers,
+                       company=cb.role("company"), n_boot=n_boot, seed=seed)  # fmt: skip
+
+
+def turnover_priorities(survey: Survey, drivers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Priority matrix of the turnover drivers: importance (share of explained variance, from
+    :func:`turnover_drivers` or ``drivers``) against performance (mean 0-100 index; education
+    relevance on the same 0-100 scale)."""
+    drivers = drivers if drivers is not None else turnover_drivers(survey, n_boot=0)
+    df = prepare(survey)
+    edu = survey.codebook.role("education_relevance")
+    scale = survey.codebook.scale_of(edu)
+    performance = pd.Series(
+        {
+            d: to_index(df[edu], scale.min, scale.max).mean() if d == edu else df[f"{d}_index"].mean()
+            for d in drivers.index
+        }
+    )
+    return priority_matrix(drivers["share"], performance)
+
+
+def quit_intent_drivers(survey: Survey) -> pd.DataFrame:
+    """Odds ratios (per SD) of planning to quit within 12 months, company-clustered CIs."""
+    require_roles(survey, "quit_intent")
+    drivers = driver_columns(survey)
+    company = survey.codebook.role("company")
+    return logistic_drivers(prepare(survey), "quit_intent", drivers, company=company)
+
+
+def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+    """Turnover intention, quit share and attractiveness by education relevance (disagree 1-2,
+    neutral 3, agree 4-5) and by involvement (same bands of the scale score). The index is
+    (factor, level): the codebook id of the education-relevance item or of the involvement
+    construct, and low / neutral / high."""
+    roles = ("education_relevance", "involvement", "turnover_intention", "attractiveness")
+    require_roles(survey, *roles, "quit_intent")
+    cb = survey.codebook
+    df = prepare(survey)
+    toi, att = cb.role("turnover_intention"), cb.role("attractiveness")
+    parts = []
+    for factor in ("education_relevance", "involvement"):
+        level = pd.cut(df[cb.role(factor)], [1, 2.5, 3.5, 5.01], right=False,
+                       labels=["low", "neutral", "high"])  # fmt: skip
+        grouped = df.assign(level=level).dropna(subset=["level"]).groupby("level", observed=False)
+        table = pd.DataFrame(
+            {
+                "n": grouped.size(),
+                "turnover_index": grouped[f"{toi}_index"].mean(),
+                "quit_share": grouped["quit_intent"].mean(),
+                "attractiveness_index": grouped[f"{att}_index"].mean(),
+            }
+        )
+        table = protect(table, min_n=_min(survey, min_n))
+        table.index = pd.MultiIndex.from_product([[cb.role(factor)], table.index], names=["factor", "level"])
+        parts.append(table)
+    return pd.concat(parts)
+
+
+# ----------------------------------------------------------------------------- AI
+AI_ROLES = ("ai_frequency", "ai_user", "ai_weekly", "ai_daily")
+
+
+def ai_adoption_by(survey: Survey, segment: str, *, min_n: int | None = None) -> pd.DataFrame:
+    """AI use by segment: ``user_share`` (uses AI at least now and then), ``weekly_share``
+    (weekly or daily), ``daily_share``, protected."""
+    require_roles(survey, *AI_ROLES)
+    columns = {"user_share": "ai_user", "weekly_share": "ai_weekly", "daily_share": "ai_daily"}
+    return segment_summary(prepare(survey), segment, columns, min_n=_min(survey, min_n))
+
+
+def ai_use_cases(survey: Survey, *, ci: float = 0.95, min_n: int | None = None) -> pd.DataFrame:
+    """Share of AI users using AI for each purpose, with Wilson CIs, most common first; the
+    index holds the option codes of the ``ai_use`` item (and is named after it)."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    require_roles(survey, "ai_user", "ai_use")
+    item = survey.codebook.role("ai_use")
+    df = prepare(survey)
+    users = df[df["ai_user"] == 1]
+    rows = []
+    for code in survey.codebook.item(item).options:
+        x = users[f"{item}_{code}"].dropna()
+        lo, hi = (
+            proportion_confint(x.sum(), len(x), alpha=1 - ci, method="wilson")
+            if len(x)
+            else (np.nan, np.nan)
+        )
+        share = x.mean() if len(x) else np.nan
+        rows.append({item: code, "n": len(x), "share": share, "ci_low": lo, "ci_high": hi})
+    table = pd.DataFrame(rows).set_index(item)
+    # each use case is a share of all users, not a partition
+    table = protect(table, min_n=_min(survey, min_n), partition=False)
+    return table.sort_values("share", ascending=False)
+
+
+def ai_usefulness_by(survey: Survey, segment: str, *, min_n: int | None = None) -> pd.DataFrame:
+    """How useful AI users find the tools (0-100 index) by segment, protected."""
+    require_roles(survey, "ai_user", "ai_usefulness")
+    df = prepare(survey)
+    users = df[df["ai_user"] == 1]
+    column = f"{survey.codebook.role('ai_usefulness')}_index"
+    return segment_summary(users, segment, {"usefulness_index": column}, min_n=_min(survey, min_n))
+
+
+def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+    """Users vs non-users of AI on workload/stress, satisfaction, technology and turnover
+    intention, raw and company-adjusted (:func:`ksresearch.compare_groups`; 0 = non-user,
+    1 = user)."""
+    constructs = ("stress", "satisfaction", "technology", "turnover_intention")
+    require_roles(survey, "ai_user", *constructs)
+    cb = survey.codebook
+    outcomes = [f"{cb.role(c)}_index" for c in constructs]
+    return compare_groups(prepare(survey), outcomes, "ai_user", company=cb.role("company"),
+                          min_n=_min(survey, min_n), labels={0.0: "non-users", 1.0: "users"})  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- competence
+def education_relevance(
+    survey: Survey, *, by: str | None = None, min_n: int | None = None
+) -> pd.DataFrame:
+    """ "My formal education is relevant to my job": mean (on its scale), share who agree and
+    share who disagree (the ``edu_relevant`` / ``edu_irrelevant`` flags), overall or by a
+    segment."""
+    require_roles(survey, "education_relevance", "edu_relevant", "edu_irrelevant")
+    edu = survey.codebook.role("education_relevance")
+    df = prepare(survey)
+    cols = {"mean": edu, "agree_share": "edu_relevant", "disagree_share": "edu_irrelevant"}
+    m = _min(survey, min_n)
+    if by is not None:
+        return segment_summary(df, by, cols, min_n=m)
+    d = df.dropna(subset=[edu])
+    table = pd.DataFrame({"n": [len(d)], **{k: [d[v].mean()] for k, v in cols.items()}}, index=["all"])
+    return protect(table, min_n=m, partition=False)
+
+
+def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
+    """Correlations of education relevance and development/competence with attractiveness of
+    the job and turnover intention (Pearson r with Fisher-z CI, n, p)."""
+    roles = ("education_relevance", "development", "attractiveness", "turnover_intention")
+    require_roles(survey, *roles)
+    cb = survey.codebook
+    df = prepare(survey)
+    rows = []
+    z = stats.norm.ppf(1 - (1 - ci) / 2)
+    for source in (cb.role("education_relevance"), cb.role("development")):
+        for target in (cb.role("attractiveness"), cb.role("turnover_intention")):
+            d = df[[source, target]].dropna()
+            r, p = stats.pearsonr(d[source], d[target])
+            half = z / np.sqrt(len(d) - 3)
+            low, high = np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)
+            rows.append({"source": source, "target": target, "n": len(d), "r": r,
+                         "ci_low": low, "ci_high": high, "p": p})  # fmt: skip
+    return pd.DataFrame(rows).set_index(["source", "target"])
+
+
+# ----------------------------------------------------------------------------- shift work, self-service, size
+def shift_work(
+    survey: Survey, *, check_invariance: bool = True, min_n: int | None = None
+) -> pd.DataFrame:
+    """Shift workers against others on every tracked construct (0-100 index), raw and
+    company-adjusted. With ``check_invariance``, each construct's measurement is tested across
+    the two groups (:func:`measurement_check`) and a construct without scalar invariance is
+    flagged ``comparable = False``."""
+    require_roles(survey, "shift_worker")
+    df = prepare(survey)
+    constructs = tracked_constructs(survey.codebook)
+    noninvariant: set[str] = set()
+    if check_invariance:
+        check = measurement_check(survey, survey.codebook.role("shift_worker"), constructs)
+        noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"]]}
+    outcomes = [f"{c}_index" for c in constructs]
+    labels = {0.0: "no shift work", 1.0: "shift work"}
+    return compare_groups(df, outcomes, "shift_worker", company=survey.codebook.role("company"),
+                          min_n=_min(survey, min_n), noninvariant=noninvariant, labels=labels)  # fmt: skip
+
+
+def selfservice_by_industry(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+    """Perceived effect of self-service on the customer dialogue (0-100 index, and the share
+    who agree that cases got more complex) by industry."""
+    require_roles(survey, "selfservice", "more_complex", "industry")
+    cb = survey.codebook
+    columns = {"selfservice_index": f"{cb.role('selfservice')}_index", "more_complex_share": "more_complex"}
+    return segment_summary(prepare(survey), cb.role("industry"), columns, min_n=_min(survey, min_n))
+
+
+def by_centre_size(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+    """Every tracked construct (0-100 index) and eNPS by centre size band."""
+    require_roles(survey, "centre_size", "enps")
+    cb = survey.codebook
+    df = prepare(survey)
+    size = cb.role("centre_size")
+    cols = {c: f"{c}_index" for c in tracked_constructs(cb)}
+    table = segment_summary(df, size, cols, min_n=_min(survey, min_n))
+    enps_by = df.dropna(subset=[size]).groupby(size)[cb.role("enps")].apply(enps)
+    table["enps"] = enps_by.reindex(table.index).where(table["suppressed"] == "")
+    return table

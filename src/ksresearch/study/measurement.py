@@ -1,0 +1,211 @@
+"""Is the questionnaire measuring well, and alike across groups and years? Data quality,
+reliability, factor structure, measurement invariance and the trends it permits."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data.codebook import Codebook
+from ..data.survey import Survey
+from ..stats.compare import trend
+from ..stats.disclosure import min_size
+from ..stats.psychometrics import alpha, omega, parallel_analysis
+from ..stats.scoring import reverse_items
+from ..stats.sem import cfa, invariance, model_from_codebook
+from .prepare import kept, prepare, tracked_constructs
+
+__all__ = [
+    "measurement_check",
+    "construct_trends",
+    "shared_constructs",
+    "item_trends",
+    "response_summary",
+    "reliability_by_construct",
+    "structure_summary",
+]
+
+
+def _item_frame(survey: Survey, items: list[str]) -> pd.DataFrame:
+    return reverse_items(kept(survey), survey.codebook, items)
+
+
+def _group_data(surveys: list[Survey], items: list[str], group: str | None) -> pd.DataFrame:
+    """The items of one construct with a ``_group`` column: a segment of one survey, or the
+    year when several surveys are given (items matched by trend id)."""
+    if len(surveys) == 1:
+        if group is None:
+            raise ValueError("name the group column to compare within one survey")
+        return _item_frame(surveys[0], items).assign(_group=kept(surveys[0])[group].to_numpy())
+    if group is not None:
+        raise ValueError("across years the years are the groups: leave group=None")
+    cb = surveys[-1].codebook
+    trend_ids = [cb.item(i).trend_id for i in items]
+    parts = []
+    for s in surveys:
+        ids = s.codebook.by_trend_id()
+        own = [ids[t] for t in trend_ids]
+        parts.append(_item_frame(s, own).set_axis(items, axis=1).assign(_group=s.year))
+    return pd.concat(parts, ignore_index=True)
+
+
+def measurement_check(
+    survey: Survey | list[Survey], group: str | None, constructs: list[str] | None = None
+) -> pd.DataFrame:
+    """Is each construct measured alike across groups (or years)? Configural, metric and
+    scalar invariance of its one-factor model (:func:`ksresearch.invariance`, full-information
+    ML so that respondents who skipped an item still count).
+
+    Parameters
+    ----------
+    survey : Survey or list of Survey
+        One year (then ``group`` names the segment to compare), or several years (then
+        ``group`` must be None and the years are the groups; items are matched by trend id).
+    group : str or None
+        Segment column.
+    constructs : list of str, optional
+        Defaults to the tracked constructs.
+
+    Returns
+    -------
+    DataFrame
+        Per construct: ``verdict`` ("scalar", "metric", "configural", "none" or "not testable"
+        for fewer than three items), ``delta_cfi_metric``, ``delta_cfi_scalar``,
+        ``delta_rmsea_scalar`` and ``comparable_means`` (scalar invariance holds).
+    """
+    surveys = survey if isinstance(survey, list) else [survey]
+    cb = surveys[-1].codebook
+    constructs = constructs if constructs is not None else tracked_constructs(cb)
+    rows = []
+    for construct in constructs:
+        items = cb.construct_items(construct)
+        if len(items) < 3:
+            rows.append({"construct": construct, "verdict": "not testable", "comparable_means": True})
+            continue
+        data = _group_data(surveys, items, group).dropna(subset=["_group"])
+        mi = invariance(data, model_from_codebook(cb, [construct]), "_group", missing="fiml")
+        t = mi.table_
+        rows.append(
+            {
+                "construct": construct,
+                "verdict": mi.verdict_,
+                "delta_cfi_metric": t.loc["metric", "delta_cfi"],
+                "delta_cfi_scalar": t.loc["scalar", "delta_cfi"],
+                "delta_rmsea_scalar": t.loc["scalar", "delta_rmsea"],
+                "comparable_means": mi.verdict_ == "scalar",
+            }
+        )
+    columns = ["construct", "verdict", "delta_cfi_metric", "delta_cfi_scalar", "delta_rmsea_scalar", "comparable_means"]
+    return pd.DataFrame(rows, columns=columns).set_index("construct")
+
+
+def shared_constructs(current: Codebook, previous: Codebook) -> dict[str, str]:
+    """``{construct id this year: its id last year}`` for the constructs tracked in both years.
+    A construct is the same one when its items carry the same trend ids; its id may differ."""
+    def key(cb: Codebook, c: str) -> frozenset:
+        return frozenset(cb.item(i).trend_id for i in cb.construct_items(c))
+
+    before = {key(previous, c): c for c in tracked_constructs(previous)}
+    return {c: before[key(current, c)] for c in tracked_constructs(current) if key(current, c) in before}
+
+
+def construct_trends(
+    current: Survey, previous: Survey, *, segment: str | None = None, min_n: int | None = None
+) -> pd.DataFrame:
+    """Year-on-year change of every construct tracked in both years (0-100 index; matched by
+    the trend ids of its items), with CIs, reported only where scalar invariance across the
+    two years holds. Rows are named by this year's construct ids."""
+    shared = shared_constructs(current.codebook, previous.codebook)
+    check = measurement_check([previous, current], None, list(shared))
+    noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"].astype(bool)]}
+    m = min_size(min_n if min_n is not None else current.min_group_size)
+    outcomes = [f"{c}_index" for c in shared]
+    before = prepare(previous).rename(columns={f"{p}_index": f"{c}_index" for c, p in shared.items()})
+    return trend(prepare(current), before, outcomes, segment=segment, min_n=m, noninvariant=noninvariant)
+
+
+def item_trends(current: Survey, previous: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+    """Year-on-year change of every likert/nps item asked both years (matched by trend id; the
+    codebooks keep the wording), on its own scale; ``item`` gives this year's item id."""
+    cur_ids, prev_ids = current.codebook.by_trend_id(), previous.codebook.by_trend_id()
+    shared = [t for t in cur_ids if t in prev_ids and current.codebook.item(cur_ids[t]).type in ("likert", "nps")]
+    cur = kept(current)[[cur_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
+    prev = kept(previous)[[prev_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
+    m = min_size(min_n if min_n is not None else current.min_group_size)
+    out = trend(cur, prev, shared, min_n=m)
+    out.insert(0, "item", [cur_ids[t] for t in out.index])
+    return out.rename_axis("trend_id")
+
+
+def response_summary(survey: Survey) -> pd.DataFrame:
+    """How the raw export became the analysed data: one row per step with ``rows``.
+
+    Steps: ``raw`` (rows in the export), ``quarantined`` (and one ``quarantined: <reason>`` row
+    per reason), ``kept``, ``flagged: straightliner/speeder/duplicate_answers`` (kept but left
+    out of the analyses), ``analysed`` and ``companies`` (how many, never which).
+    """
+    q = survey.quality
+    rows = {"raw": q["rows_raw"], "quarantined": q["rows_quarantined"]}
+    rows.update({f"quarantined: {k}": v for k, v in q["quarantine_reasons"].items()})
+    rows["kept"] = q["rows_kept"]
+    rows.update({f"flagged: {k}": v for k, v in q["flags"].items()})
+    analysed = prepare(survey)
+    rows["analysed"] = len(analysed)
+    rows["companies"] = int(analysed[survey.codebook.role("company")].nunique())
+    return pd.DataFrame({"rows": pd.Series(rows, dtype="int64")}).rename_axis("step")
+
+
+def reliability_by_construct(survey: Survey, constructs: list[str] | None = None) -> pd.DataFrame:
+    """Cronbach's alpha (with Feldt CI) and omega total for each construct with >= 3 items.
+
+    Returns
+    -------
+    DataFrame
+        Per construct: ``n_items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``omega_total``.
+    """
+    cb = survey.codebook
+    rows = []
+    for c in constructs if constructs is not None else list(cb.constructs):
+        items = cb.construct_items(c)
+        if len(items) < 3:
+            continue
+        x = _item_frame(survey, items)
+        a = alpha(x).iloc[0]
+        rows.append(
+            {
+                "construct": c,
+                "n_items": len(items),
+                "n": int(a["n"]),
+                "alpha": a["alpha"],
+                "ci_low": a["ci_low"],
+                "ci_high": a["ci_high"],
+                "omega_total": omega(x)["omega_total"].iloc[0],
+            }
+        )
+    return pd.DataFrame(rows).set_index("construct")
+
+
+def structure_summary(
+    survey: Survey, constructs: list[str] | None = None, *, seed: int = 0
+) -> pd.DataFrame:
+    """Does the questionnaire measure its constructs? One row: ``n_constructs``, the number of
+    factors parallel analysis suggests (``pa_factors``), and the fit of the CFA with one factor
+    per construct by full-information ML (``cfi``, ``tli``, ``rmsea``, ``srmr``, ``n``)."""
+    cb = survey.codebook
+    constructs = constructs if constructs is not None else tracked_constructs(cb)
+    items = [i for c in constructs for i in cb.construct_items(c)]
+    x = _item_frame(survey, items)
+    pa = parallel_analysis(x, seed=seed)
+    fit = cfa(x, model_from_codebook(cb, constructs), missing="fiml").fit_
+    return pd.DataFrame(
+        [
+            {
+                "n_constructs": len(constructs),
+                "pa_factors": pa.n_factors_,
+                "cfi": fit["cfi"],
+                "tli": fit["tli"],
+                "rmsea": fit["rmsea"],
+                "srmr": fit["srmr"],
+                "n": int(fit["n"]),
+            }
+        ]
+    )

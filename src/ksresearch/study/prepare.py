@@ -1,0 +1,92 @@
+"""The shared respondent table of the KS study, built from any codebook through its roles."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data.codebook import Codebook
+from ..data.survey import Survey
+from ..stats.disclosure import InsufficientDataError
+from ..stats.scoring import score_scales, to_index
+
+__all__ = ["prepare", "tracked_constructs", "kept", "require_roles", "QUALITY_FLAGS"]
+
+#: Quality flags set by ingest; flagged respondents are left out of the analyses by default.
+QUALITY_FLAGS = ("qc_straightliner", "qc_speeder", "qc_duplicate_answers")
+#: Item roles whose answers the respondent table carries on their own scale.
+ITEM_ROLES = ("education_relevance", "enps", "ai_frequency")
+
+
+def tracked_constructs(codebook: Codebook) -> list[str]:
+    """Constructs all of whose items carry a trend id (asked every year), in codebook order."""
+    return [
+        c
+        for c in codebook.constructs
+        if all(codebook.item(i).trend_id for i in codebook.construct_items(c))
+    ]
+
+
+def require_roles(survey: Survey, *roles: str) -> None:
+    """Raise :class:`InsufficientDataError` when the survey's codebook lacks any of ``roles``."""
+    missing = survey.codebook.missing_roles(roles)
+    if missing:
+        raise InsufficientDataError(
+            f"the {survey.year} questionnaire declares no {', '.join(missing)} "
+            "(roles in its codebook): this analysis needs them"
+        )
+
+
+def kept(survey: Survey, exclude_flagged: bool = True) -> pd.DataFrame:
+    """The ingested responses, without the respondents flagged by the quality checks."""
+    df = survey.responses
+    if exclude_flagged:
+        flags = [c for c in QUALITY_FLAGS if c in df.columns]
+        if flags:
+            df = df[~df[flags].any(axis=1)]
+    return df.reset_index(drop=True)
+
+
+def _flag(values: pd.Series, codes: list[int]) -> pd.Series:
+    return values.isin(codes).astype(float).where(values.notna())
+
+
+def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
+    """One row per respondent, ready for analysis.
+
+    Columns: the segments (codes, by their codebook ids); every construct score on its item
+    scale and as a 0-100 index (``<construct>_index``); the answers of the item roles
+    ``education_relevance``, ``enps`` and ``ai_frequency`` (by their ids) and the options of
+    ``ai_use`` (``<id>_<code>``, 0/1); and one 0/1 column per flag role (``quit_intent``,
+    ``edu_relevant``, ``ai_user``, ``shift_worker``, ...: 1 where the answer is one of the
+    flag's codes, missing where unanswered). Straight-liners, speeders and duplicate answer
+    vectors are left out unless ``exclude_flagged=False``. Free text is never included.
+
+    Examples
+    --------
+    >>> import tempfile, ksresearch as ks
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
+    >>> _ = ks.ingest(2025, folder)
+    >>> df = prepare(ks.load(2025, folder))
+    >>> {"turnover_intention", "turnover_intention_index", "quit_intent", "ai_user"} <= set(df.columns)
+    True
+    """
+    cb = survey.codebook
+    df = kept(survey, exclude_flagged)
+    out = df[[s.id for s in cb.segments]].copy()
+    scores = score_scales(df, cb)
+    out[scores.columns] = scores
+    for c in scores.columns:
+        scale = cb.scale_of(cb.construct_items(c)[0])
+        out[f"{c}_index"] = to_index(scores[c], scale.min, scale.max)
+    for role in ITEM_ROLES:
+        if cb.has_roles(role):
+            out[cb.role(role)] = df[cb.role(role)].astype("float64")
+    if cb.has_roles("ai_use"):
+        item = cb.role("ai_use")
+        for code in cb.item(item).options:
+            out[f"{item}_{code}"] = df[f"{item}_{code}"].astype("float64")
+    for role, flag in cb.roles.flags().items():
+        out[role] = _flag(df[flag.source].astype("float64"), flag.codes)
+    out.attrs.update(year=cb.year)
+    return out.reset_index(drop=True)
