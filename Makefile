@@ -44,12 +44,14 @@ browser: ## Debian's chromium for the report-rendering test (installed when miss
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 		else echo "chromium missing: sudo apt-get install chromium"; exit 1; fi; }
 
-test: $(STAMP) browser ## Lint (ruff) and run the whole test suite, doctests included
+test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test suite, doctests included
 	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## Ruff only
+lint: $(STAMP) ## Ruff only (lint and format check)
 	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks
 
 format: $(STAMP) ## Format the code with ruff
 	$(BIN)/ruff format src tests benchmarks notebooks

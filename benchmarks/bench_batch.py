@@ -49,15 +49,36 @@ def main() -> None:
         t0 = time.perf_counter()
         for i, company in enumerate(companies[:5]):
             executed = naive_dir / f"{i}.ipynb"
-            subprocess.run([BIN / "papermill", notebook, executed, "-k", "ksresearch", "-p", "company", company,
-                            "-p", "data_dir", str(data), "--no-progress-bar"], check=True,
-                           capture_output=True, cwd=ks.reports.NOTEBOOK_DIR)  # fmt: skip
-            subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed], check=True,
-                           capture_output=True)  # fmt: skip
+            subprocess.run(
+                [
+                    BIN / "papermill",
+                    notebook,
+                    executed,
+                    "-k",
+                    "ksresearch",
+                    "-p",
+                    "company",
+                    company,
+                    "-p",
+                    "data_dir",
+                    str(data),
+                    "--no-progress-bar",
+                ],
+                check=True,
+                capture_output=True,
+                cwd=ks.reports.NOTEBOOK_DIR,
+            )
+            subprocess.run(
+                [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed],
+                check=True,
+                capture_output=True,
+            )
         naive = (time.perf_counter() - t0) / 5
     per_company = fast / 20
-    print(f"ksresearch batch, 20 companies, --workers 2: {fast:.1f} s = {per_company:.2f} s per company "
-          f"(target < 1.5 s)")  # fmt: skip
+    print(
+        f"ksresearch batch, 20 companies, --workers 2: {fast:.1f} s = {per_company:.2f} s per company "
+        f"(target < 1.5 s)"
+    )
     print(f"naive loop (papermill CLI + nbconvert CLI), 5 companies: {naive:.2f} s per company")
     print(f"ratio naive / batch: {naive / per_company:.1f}x (target >= 5x)")
 

@@ -53,15 +53,19 @@ def main() -> None:
         base = time.perf_counter() - t0
         assert abs(r2 - da.r2_) < 1e-9
         target = " (target < 1 s)" if p == 15 else ""
-        print(f"dominance, {p} drivers, 10,000 respondents: {ours:.3f} s{target}; all-subsets OLS loop "
-              f"({2**p - 1} fits): {base:.1f} s; ratio {base / ours:.0f}x")  # fmt: skip
+        print(
+            f"dominance, {p} drivers, 10,000 respondents: {ours:.3f} s{target}; all-subsets OLS loop "
+            f"({2**p - 1} fits): {base:.1f} s; ratio {base / ours:.0f}x"
+        )
     df = data(12)
     drivers = [f"d{j}" for j in range(12)]
     t0 = time.perf_counter()
     ks.key_drivers(df, "y", drivers, company="company", n_boot=1000, resample="both", seed=1)
     took = time.perf_counter() - t0
-    print(f"1,000 company-cluster bootstrap resamples, 12 drivers: {took:.1f} s (target < 30 s); "
-          f"per resample {1000 * took / 1000:.1f} ms")  # fmt: skip
+    print(
+        f"1,000 company-cluster bootstrap resamples, 12 drivers: {took:.1f} s (target < 30 s); "
+        f"per resample {1000 * took / 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

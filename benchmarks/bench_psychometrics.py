@@ -34,8 +34,10 @@ def best_of(fn, repeat: int = 3) -> float:
 
 def report(name: str, ours: float, base: float, base_name: str, target: float) -> None:
     status = "ok" if ours < target else "OVER TARGET"
-    print(f"{name}: {ours:.3f} s (target < {target:g} s, {status}); {base_name}: {base:.3f} s; "
-          f"ratio baseline/ours = {base / ours:.1f}x")  # fmt: skip
+    print(
+        f"{name}: {ours:.3f} s (target < {target:g} s, {status}); {base_name}: {base:.3f} s; "
+        f"ratio baseline/ours = {base / ours:.1f}x"
+    )
 
 
 def main() -> None:
@@ -43,8 +45,10 @@ def main() -> None:
     f = rng.standard_normal((10_000, 6))
     loadings = np.zeros((60, 6))
     loadings[np.arange(60), np.arange(60) % 6] = rng.uniform(0.5, 0.8, 60)
-    x60 = pd.DataFrame(f @ loadings.T + 0.6 * rng.standard_normal((10_000, 60)),
-                       columns=[f"i{k}" for k in range(60)])  # fmt: skip
+    x60 = pd.DataFrame(
+        f @ loadings.T + 0.6 * rng.standard_normal((10_000, 60)),
+        columns=[f"i{k}" for k in range(60)],
+    )
     from factor_analyzer import FactorAnalyzer
 
     ours = best_of(lambda: ks.efa(x60, 6))

@@ -34,7 +34,16 @@ display(S.say("benchmark.weighting", w=S.text("respondent")))
 
 # %%
 display(S.heading("benchmark.table"))
-columns = ["n_company", "company", "pool", "diff", "diff_low", "diff_high", "percentile", "assessment"]
+columns = [
+    "n_company",
+    "company",
+    "pool",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "percentile",
+    "assessment",
+]
 display(S.table(bench, columns=columns, labels=S.names, decimals={"percentile": 0}))
 
 # %%
@@ -58,4 +67,6 @@ else:
 
 # %%
 display(S.heading("about.title"))
-display(S.provenance({"year": year, "company": company, "lang": lang, "min_group_size": min_group_size}))
+display(
+    S.provenance({"year": year, "company": company, "lang": lang, "min_group_size": min_group_size})
+)

@@ -62,7 +62,9 @@ def main() -> None:
         ks.write_synth(year, seed=SEED, data_dir=data, n_companies=N_COMPANIES)
         ks.ingest(year, data)
     snapshot = demo_tables(data, sys.argv[1:] or COMPANIES)
-    REFERENCE.write_text(json.dumps(snapshot, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    REFERENCE.write_text(
+        json.dumps(snapshot, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
+    )
     print(REFERENCE, {k: len(v) for k, v in snapshot.items()})
 
 

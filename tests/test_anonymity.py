@@ -77,8 +77,12 @@ def test_segment_trend_suppresses_complements():
 
 def test_findings_never_show_small_cells(demo_data):
     survey = ks.load(2025, demo_data)
-    for table in (ks.turnover_by(survey, "centre_size"), ks.ai_adoption_by(survey, "company"),
-                  ks.by_centre_size(survey), ks.selfservice_by_industry(survey)):  # fmt: skip
+    for table in (
+        ks.turnover_by(survey, "centre_size"),
+        ks.ai_adoption_by(survey, "company"),
+        ks.by_centre_size(survey),
+        ks.selfservice_by_industry(survey),
+    ):
         shown = table[table["suppressed"] == ""]
         assert (shown["n"] >= 5).all()
         hidden = table[table["suppressed"] != ""]

@@ -41,12 +41,26 @@ def render(page: Path) -> dict[str, str]:
             encoding="utf-8",
         )
         out = subprocess.run(
-            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp}/profile", "--window-size=1280,900", "--virtual-time-budget=5000",
-             "--dump-dom", probed.as_uri()],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={tmp}/profile",
+                "--window-size=1280,900",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                probed.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     head = re.search(r"<html[^>]*>", out.stdout)
     assert head, f"chromium printed no page: {out.stderr[-500:]}"
     return dict(re.findall(r'data-ks-(\w+)="([^"]*)"', head.group(0)))

@@ -11,14 +11,32 @@ from ksresearch import CodebookError, config, load_codebook
 def test_both_codebooks_load(codebooks):
     c24, c25 = codebooks[2024], codebooks[2025]
     assert (c24.year, c25.year) == (2024, 2025)
-    required = {"motivation", "satisfaction", "culture", "leadership", "involvement", "development",
-                "technology", "stress", "attractiveness", "turnover_intention"}  # fmt: skip
+    required = {
+        "motivation",
+        "satisfaction",
+        "culture",
+        "leadership",
+        "involvement",
+        "development",
+        "technology",
+        "stress",
+        "attractiveness",
+        "turnover_intention",
+    }
     assert required <= set(c24.constructs) and required <= set(c25.constructs)
     assert len(c24.construct_items("turnover_intention")) >= 3
     assert c24.item("enps").type == "nps" and c24.scale_of("enps").max == 10
     assert "education" in c24.item("edu_rel").text.en.lower()
-    assert {s.id for s in c24.segments} >= {"company", "industry", "centre_size", "role", "tenure",
-                                               "age_band", "education", "work_location"}  # fmt: skip
+    assert {s.id for s in c24.segments} >= {
+        "company",
+        "industry",
+        "centre_size",
+        "role",
+        "tenure",
+        "age_band",
+        "education",
+        "work_location",
+    }
 
 
 def test_2025_adds_new_themes(codebooks):
@@ -102,14 +120,29 @@ def good():
         (lambda d: d["segments"].pop(0), r"roles\.company: 'company' is not a segment"),
         (lambda d: d.pop("roles"), r"roles: Field required"),
         (lambda d: d["roles"].pop("company"), r"roles\.company: Field required"),
-        (lambda d: d["roles"].update(company="industry"), r"roles\.company: segment 'industry' must be of type id"),
+        (
+            lambda d: d["roles"].update(company="industry"),
+            r"roles\.company: segment 'industry' must be of type id",
+        ),
         (lambda d: d["roles"].update(stress="str_1"), r"roles\.stress: 'str_1' is not a construct"),
-        (lambda d: d["roles"].update(enps="mot_1"), r"roles\.enps: item 'mot_1' is likert, must be nps"),
-        (lambda d: d["roles"].update(quit_intent={"item": "toi_1", "codes": [4, 9, 6]}),
-         r"roles\.quit_intent\.codes: \[6, 9\] are not answers of 'toi_1'"),
-        (lambda d: d["roles"].update(quit_intent={"item": "toi_1", "segment": "role", "codes": [4]}),
-         r"roles\.quit_intent: .*either 'item' or 'segment'"),
-        (lambda d: d["roles"].update(nonsense="x"), r"roles\.nonsense: Extra inputs are not permitted"),
+        (
+            lambda d: d["roles"].update(enps="mot_1"),
+            r"roles\.enps: item 'mot_1' is likert, must be nps",
+        ),
+        (
+            lambda d: d["roles"].update(quit_intent={"item": "toi_1", "codes": [4, 9, 6]}),
+            r"roles\.quit_intent\.codes: \[6, 9\] are not answers of 'toi_1'",
+        ),
+        (
+            lambda d: d["roles"].update(
+                quit_intent={"item": "toi_1", "segment": "role", "codes": [4]}
+            ),
+            r"roles\.quit_intent: .*either 'item' or 'segment'",
+        ),
+        (
+            lambda d: d["roles"].update(nonsense="x"),
+            r"roles\.nonsense: Extra inputs are not permitted",
+        ),
         (
             lambda d: d["items"][2].update(trend_id="KS.MOT.1"),
             r"trend_id is used by more than one item",

@@ -17,12 +17,14 @@ import ksresearch as ks
 @pytest.fixture(scope="module")
 def two_groups():
     rng = np.random.default_rng(11)
-    return pd.DataFrame({
-        "g": np.repeat([1, 2], [60, 80]),
-        "y": np.r_[rng.normal(3, 1, 60), rng.normal(3.5, 1.3, 80)],
-        "z": rng.normal(0, 1, 140),
-        "company": np.tile(list("abcdefg"), 20),
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "g": np.repeat([1, 2], [60, 80]),
+            "y": np.r_[rng.normal(3, 1, 60), rng.normal(3.5, 1.3, 80)],
+            "z": rng.normal(0, 1, 140),
+            "company": np.tile(list("abcdefg"), 20),
+        }
+    )
 
 
 def test_two_group_statistics_match_references(two_groups):

@@ -110,8 +110,11 @@ def test_company_bootstrap_widens_intervals_when_companies_differ():
     for c in range(20):
         x = rng.standard_normal((60, 3))
         slope = rng.uniform(0, 1.2)
-        parts.append(pd.DataFrame(x, columns=["a", "b", "c"]).assign(
-            y=x @ [slope, 0.5, 0.2] + rng.standard_normal(60), company=f"c{c}"))  # fmt: skip
+        parts.append(
+            pd.DataFrame(x, columns=["a", "b", "c"]).assign(
+                y=x @ [slope, 0.5, 0.2] + rng.standard_normal(60), company=f"c{c}"
+            )
+        )
     df = pd.concat(parts, ignore_index=True)
     kw = dict(company="company", n_boot=150, seed=2)
     companies = ks.key_drivers(df, "y", ["a", "b", "c"], resample="companies", **kw)
@@ -180,8 +183,13 @@ def test_priority_matrix_and_bad_input():
     with pytest.raises(ValueError, match="must be binary"):
         ks.logistic_drivers(df.assign(b=[2.0, 1, 2, 3, 2, 1]), "y", ["a", "b"], company=None)
     with pytest.raises(ValueError, match="linearly dependent"):
-        ks.dominance(pd.DataFrame({"y": [1.0, 3, 2, 5, 4, 6], "a": [1.0, 2, 3, 4, 5, 6], "c": [2.0, 4, 6, 8, 10, 12]}),
-                     "y", ["a", "c"])  # fmt: skip
+        ks.dominance(
+            pd.DataFrame(
+                {"y": [1.0, 3, 2, 5, 4, 6], "a": [1.0, 2, 3, 4, 5, 6], "c": [2.0, 4, 6, 8, 10, 12]}
+            ),
+            "y",
+            ["a", "c"],
+        )
 
 
 def test_degenerate_bootstrap_resamples_are_drawn_again():
@@ -194,7 +202,9 @@ def test_degenerate_bootstrap_resamples_are_drawn_again():
         )
     df = pd.concat(parts, ignore_index=True)
     df["y"] = df["x1"] + 0.5 * df["x2"] + rng.normal(size=len(df))
-    out = ks.key_drivers(df, "y", ["x1", "x2"], company="company", n_boot=200, resample="companies", seed=3)
+    out = ks.key_drivers(
+        df, "y", ["x1", "x2"], company="company", n_boot=200, resample="companies", seed=3
+    )
     assert out.attrs["n_redrawn"] > 0
     assert out[["gd_low", "gd_high"]].notna().all().all()
     # two companies, x2 constant within each: half of all company resamples are degenerate

@@ -23,10 +23,10 @@ def truth(demo_data):
     return json.loads((demo_data / "raw" / "2025" / "truth.json").read_text())
 
 
-
 def _en(table: pd.DataFrame, survey) -> pd.DataFrame:
     """A finding's table of codes with its rows labelled in English, as a report shows it."""
     return table.rename(index=survey.codebook.labels(table.index.name, "en"))
+
 
 def test_prepare_drops_flagged_and_scores(survey):
     df = ks.prepare(survey)
@@ -46,8 +46,12 @@ def test_ai_adoption_gradient(survey, truth):
         by_industry.loc["Telecom", "user_share"]
         > by_industry.loc["Passenger transport", "user_share"] + 0.2
     )
-    rates = pd.Series({survey.codebook.labels("industry", "en")[int(k)]: v
-                       for k, v in truth["ai"]["use_rate_by_industry"].items()})  # fmt: skip
+    rates = pd.Series(
+        {
+            survey.codebook.labels("industry", "en")[int(k)]: v
+            for k, v in truth["ai"]["use_rate_by_industry"].items()
+        }
+    )
     shown = by_industry.dropna(subset=["user_share"])
     assert stats.spearmanr(shown["user_share"], rates[shown.index]).statistic > 0.7
     # larger centres use AI more: logit slope per size band, industry held constant
@@ -56,7 +60,8 @@ def test_ai_adoption_gradient(survey, truth):
     df = ks.prepare(survey).dropna(subset=["ai_user", "centre_size", "industry"])
     df = df.astype({"centre_size": float, "industry": float, "role": float})
     fit = smf.logit("ai_user ~ centre_size + C(industry) + C(role)", df).fit(
-        disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["company"])[0]})  # fmt: skip
+        disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(df["company"])[0]}
+    )
     low, high = fit.conf_int().loc["centre_size"]
     assert low > 0 and low < truth["ai"]["logit_per_size_band"] < high
 
@@ -84,10 +89,7 @@ def test_education_relevance_is_low_and_matters(survey, truth):
     assert links.loc[("edu_rel", "turnover_intention"), "ci_high"] < 0
     assert links.loc[("development", "attractiveness"), "ci_low"] > 0
     ei = ks.education_and_involvement(survey)
-    assert (
-        ei.loc[("edu_rel", "low"), "quit_share"]
-        > ei.loc[("edu_rel", "high"), "quit_share"]
-    )
+    assert ei.loc[("edu_rel", "low"), "quit_share"] > ei.loc[("edu_rel", "high"), "quit_share"]
     assert (
         ei.loc[("involvement", "low"), "turnover_index"]
         > ei.loc[("involvement", "high"), "turnover_index"] + 10
@@ -96,8 +98,12 @@ def test_education_relevance_is_low_and_matters(survey, truth):
 
 def test_selfservice_by_industry_follows_the_truth(survey, truth):
     table = _en(ks.selfservice_by_industry(survey), survey).dropna(subset=["selfservice_index"])
-    true = pd.Series({survey.codebook.labels("industry", "en")[int(k)]: v
-                      for k, v in truth["selfservice_by_industry"].items()})  # fmt: skip
+    true = pd.Series(
+        {
+            survey.codebook.labels("industry", "en")[int(k)]: v
+            for k, v in truth["selfservice_by_industry"].items()
+        }
+    )
     assert stats.spearmanr(table["selfservice_index"], true[table.index]).statistic > 0.7
 
 
@@ -159,15 +165,16 @@ def test_measurement_check_and_trends_respect_invariance(demo_data, tmp_path):
     assert trends["comparable"].all() and trends.loc["technology_index", "change_low"] > 0
     items = ks.item_trends(cur, prev)
     assert items.loc["KS.INV.1", "item"] == "inv_1"
-    assert cur.codebook.text(items.loc["KS.INV.1", "item"], "en") == "I am involved in decisions that matter for my work"
+    assert (
+        cur.codebook.text(items.loc["KS.INV.1", "item"], "en")
+        == "I am involved in decisions that matter for my work"
+    )
     assert "KS.ENPS" in items.index and "KS.HOURS" not in items.index
 
     # plant item bias in 2025: involvement is no longer comparable, and its trend is withheld
     survey = ks.generate(2025, seed=2025, n_companies=30, item_bias={"inv_1": 0.8})
     (tmp_path / "raw" / "2025").mkdir(parents=True)
-    write_export(
-        survey.responses, tmp_path / "raw" / "2025" / "responses.csv", survey.codebook
-    )
+    write_export(survey.responses, tmp_path / "raw" / "2025" / "responses.csv", survey.codebook)
     (tmp_path / "raw" / "2025" / "codebook.yaml").write_bytes(
         ks.config.codebook_path(2025).read_bytes()
     )

@@ -11,8 +11,18 @@ import pytest
 import ksresearch as ks
 from ksresearch.data.synth import generate
 
-CORE = ["motivation", "satisfaction", "culture", "leadership", "involvement", "development", "technology",
-        "stress", "attractiveness", "turnover_intention"]  # fmt: skip
+CORE = [
+    "motivation",
+    "satisfaction",
+    "culture",
+    "leadership",
+    "involvement",
+    "development",
+    "technology",
+    "stress",
+    "attractiveness",
+    "turnover_intention",
+]
 
 
 @pytest.fixture(scope="module")

@@ -65,25 +65,66 @@ def test_alpha_brute_force_listwise():
 
 # psych::fa(bfi[1:25], nfactors = 5): minres, oblimin. Published output.
 PSYCH_FA5 = {  # item: (N, E, C, A, O) loadings as printed (MR2 MR1 MR3 MR5 MR4)
-    "A1": (0.21, 0.17, 0.07, -0.41, -0.06), "A2": (-0.02, 0.00, 0.08, 0.64, 0.03),
-    "A3": (-0.03, 0.12, 0.02, 0.66, 0.03), "A4": (-0.06, 0.06, 0.19, 0.43, -0.15),
-    "A5": (-0.11, 0.23, 0.01, 0.53, 0.04), "C1": (0.07, -0.03, 0.55, -0.02, 0.15),
-    "C2": (0.15, -0.09, 0.67, 0.08, 0.04), "C3": (0.03, -0.06, 0.57, 0.09, -0.07),
-    "C4": (0.17, 0.00, -0.61, 0.04, -0.05), "C5": (0.19, -0.14, -0.55, 0.02, 0.09),
-    "E1": (-0.06, -0.56, 0.11, -0.08, -0.10), "E2": (0.10, -0.68, -0.02, -0.05, -0.06),
-    "E3": (0.08, 0.42, 0.00, 0.25, 0.28), "E4": (0.01, 0.59, 0.02, 0.29, -0.08),
-    "E5": (0.15, 0.42, 0.27, 0.05, 0.21), "N1": (0.81, 0.10, 0.00, -0.11, -0.05),
-    "N2": (0.78, 0.04, 0.01, -0.09, 0.01), "N3": (0.71, -0.10, -0.04, 0.08, 0.02),
-    "N4": (0.47, -0.39, -0.14, 0.09, 0.08), "N5": (0.49, -0.20, 0.00, 0.21, -0.15),
-    "O1": (0.02, 0.10, 0.07, 0.02, 0.51), "O2": (0.19, 0.06, -0.08, 0.16, -0.46),
-    "O3": (0.03, 0.15, 0.02, 0.08, 0.61), "O4": (0.13, -0.32, -0.02, 0.17, 0.37),
+    "A1": (0.21, 0.17, 0.07, -0.41, -0.06),
+    "A2": (-0.02, 0.00, 0.08, 0.64, 0.03),
+    "A3": (-0.03, 0.12, 0.02, 0.66, 0.03),
+    "A4": (-0.06, 0.06, 0.19, 0.43, -0.15),
+    "A5": (-0.11, 0.23, 0.01, 0.53, 0.04),
+    "C1": (0.07, -0.03, 0.55, -0.02, 0.15),
+    "C2": (0.15, -0.09, 0.67, 0.08, 0.04),
+    "C3": (0.03, -0.06, 0.57, 0.09, -0.07),
+    "C4": (0.17, 0.00, -0.61, 0.04, -0.05),
+    "C5": (0.19, -0.14, -0.55, 0.02, 0.09),
+    "E1": (-0.06, -0.56, 0.11, -0.08, -0.10),
+    "E2": (0.10, -0.68, -0.02, -0.05, -0.06),
+    "E3": (0.08, 0.42, 0.00, 0.25, 0.28),
+    "E4": (0.01, 0.59, 0.02, 0.29, -0.08),
+    "E5": (0.15, 0.42, 0.27, 0.05, 0.21),
+    "N1": (0.81, 0.10, 0.00, -0.11, -0.05),
+    "N2": (0.78, 0.04, 0.01, -0.09, 0.01),
+    "N3": (0.71, -0.10, -0.04, 0.08, 0.02),
+    "N4": (0.47, -0.39, -0.14, 0.09, 0.08),
+    "N5": (0.49, -0.20, 0.00, 0.21, -0.15),
+    "O1": (0.02, 0.10, 0.07, 0.02, 0.51),
+    "O2": (0.19, 0.06, -0.08, 0.16, -0.46),
+    "O3": (0.03, 0.15, 0.02, 0.08, 0.61),
+    "O4": (0.13, -0.32, -0.02, 0.17, 0.37),
     "O5": (0.13, 0.10, -0.03, 0.04, -0.54),
-}  # fmt: skip
-PSYCH_FA5_H2 = [0.19, 0.45, 0.52, 0.28, 0.46, 0.33, 0.45, 0.32, 0.45, 0.43, 0.35, 0.54, 0.44, 0.53, 0.40,
-                0.65, 0.60, 0.55, 0.49, 0.35, 0.31, 0.26, 0.46, 0.25, 0.30]  # fmt: skip
-PSYCH_FA5_PHI = [[1.00, -0.21, -0.19, -0.04, -0.01], [-0.21, 1.00, 0.23, 0.33, 0.17],
-                 [-0.19, 0.23, 1.00, 0.20, 0.19], [-0.04, 0.33, 0.20, 1.00, 0.19],
-                 [-0.01, 0.17, 0.19, 0.19, 1.00]]  # fmt: skip
+}
+PSYCH_FA5_H2 = [
+    0.19,
+    0.45,
+    0.52,
+    0.28,
+    0.46,
+    0.33,
+    0.45,
+    0.32,
+    0.45,
+    0.43,
+    0.35,
+    0.54,
+    0.44,
+    0.53,
+    0.40,
+    0.65,
+    0.60,
+    0.55,
+    0.49,
+    0.35,
+    0.31,
+    0.26,
+    0.46,
+    0.25,
+    0.30,
+]
+PSYCH_FA5_PHI = [
+    [1.00, -0.21, -0.19, -0.04, -0.01],
+    [-0.21, 1.00, 0.23, 0.33, 0.17],
+    [-0.19, 0.23, 1.00, 0.20, 0.19],
+    [-0.04, 0.33, 0.20, 1.00, 0.19],
+    [-0.01, 0.17, 0.19, 0.19, 1.00],
+]
 
 
 @pytest.fixture(scope="module")
@@ -270,3 +311,42 @@ def test_omega_total_recovers_known_truth():
 def test_bad_input_raises_clear_errors(agree, call, message):
     with pytest.raises(ValueError, match=message):
         call(agree)
+
+
+def test_alpha_and_omega_warn_when_a_reverse_key_was_forgotten():
+    rng = np.random.default_rng(1)
+    f = rng.standard_normal(500)
+    df = pd.DataFrame({f"x{i}": f + rng.standard_normal(500) for i in range(4)})
+    df["x3"] = -df["x3"]  # a reverse-keyed item left unreversed
+    for fn in (ks.alpha, ks.omega):
+        with pytest.warns(UserWarning, match=r"items \['x3'\] correlate negatively with the rest"):
+            fn(df)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ks.alpha(df.assign(x3=-df["x3"]))  # reversed: no warning
+
+
+def test_optimisers_that_stop_early_warn(monkeypatch):
+    from types import SimpleNamespace
+
+    from ksresearch.stats import sem
+    from ksresearch.stats.diagnostics import ConvergenceWarning
+
+    rng = np.random.default_rng(2)
+    f = rng.standard_normal((300, 1))
+    df = pd.DataFrame(f @ np.ones((1, 4)) + rng.standard_normal((300, 4)), columns=list("abcd"))
+
+    def stopped(fun, x0, **kwargs):
+        return SimpleNamespace(
+            x=x0,
+            fun=fun(x0)[0],
+            success=False,
+            jac=np.ones_like(x0),
+            message="STOP: TOTAL NO. OF ITERATIONS REACHED LIMIT",
+        )
+
+    monkeypatch.setattr(sem.optimize, "minimize", stopped)
+    with pytest.warns(ConvergenceWarning, match="configural model did not converge"):
+        ks.cfa(df, "f =~ a + b + c + d")

@@ -15,8 +15,18 @@ from ksresearch.report import batch as batch_module
 from ksresearch.report import execute as nbexec
 from ksresearch.report.present import catalogue
 
-SECTIONS_2025 = ["quality.title", "measurement.title", "turnover.title", "ai.title", "competence.title",
-                 "shift.title", "selfservice.title", "size.title", "trends.title", "about.title"]  # fmt: skip
+SECTIONS_2025 = [
+    "quality.title",
+    "measurement.title",
+    "turnover.title",
+    "ai.title",
+    "competence.title",
+    "shift.title",
+    "selfservice.title",
+    "size.title",
+    "trends.title",
+    "about.title",
+]
 NEW_IN_2025 = ["ai.title", "shift.title", "selfservice.title"]
 
 
@@ -48,7 +58,10 @@ def test_general_report_has_every_section_no_code_and_embedded_images(general, r
     page = _page(general[(lang, 2025)])
     assert f'<html lang="{lang}">' in page
     for key in SECTIONS_2025:
-        assert catalogue(lang)["texts"][key].replace("«", "&laquo;") in page or catalogue(lang)["texts"][key] in page, key
+        assert (
+            catalogue(lang)["texts"][key].replace("«", "&laquo;") in page
+            or catalogue(lang)["texts"][key] in page
+        ), key
     assert page.count('src="data:image/png;base64,') >= 6
     assert "<script" not in page  # nothing loaded from the internet
     assert 'class="ks-toc"' in page and page.count('<a href="#') >= len(SECTIONS_2025)
@@ -102,8 +115,11 @@ def test_exploratory_notebook_runs(report_data):
 
 
 def test_notebooks_are_paired_sources_with_one_parameters_cell():
-    notebooks = [*nbexec.general_notebooks(), nbexec.BENCHMARK_NOTEBOOK,
-                 *sorted((nbexec.NOTEBOOK_DIR / "exploratory").glob("*.py"))]  # fmt: skip
+    notebooks = [
+        *nbexec.general_notebooks(),
+        nbexec.BENCHMARK_NOTEBOOK,
+        *sorted((nbexec.NOTEBOOK_DIR / "exploratory").glob("*.py")),
+    ]
     assert len(notebooks) == 11
     for path in notebooks:
         nb = nbexec.read_notebook(path)
@@ -115,9 +131,7 @@ def test_notebooks_are_paired_sources_with_one_parameters_cell():
             assert re.fullmatch(r'\w+ = (\d+|None|"[^"]*")', line), (path.name, line)
     assert "company" in {
         line.split(" = ")[0]
-        for line in nbexec.read_notebook(nbexec.BENCHMARK_NOTEBOOK)
-        .cells[0]
-        .source.splitlines()
+        for line in nbexec.read_notebook(nbexec.BENCHMARK_NOTEBOOK).cells[0].source.splitlines()
     }
 
 
@@ -193,8 +207,9 @@ def _failing_notebook(tmp_path: Path, company: str) -> Path:
     return path
 
 
-def test_batch_isolates_failures_skips_small_companies_and_reruns_only_what_is_needed(report_data, tmp_path,
-                                                                                     monkeypatch):  # fmt: skip
+def test_batch_isolates_failures_skips_small_companies_and_reruns_only_what_is_needed(
+    report_data, tmp_path, monkeypatch
+):
     survey = ks.load(2025, report_data)
     eligible = ks.eligible_companies(survey)
     good = list(eligible[eligible["eligible"]].index[:3])
@@ -213,9 +228,7 @@ def test_batch_isolates_failures_skips_small_companies_and_reruns_only_what_is_n
     assert not (folder / ks.company_file(small[0])).exists()
     assert not list(folder.glob(".*"))  # no temporary files left behind
     # a re-run redoes only what failed
-    second = ks.batch(
-        2025, companies=good + small, data_dir=report_data, out=out, workers=2
-    )
+    second = ks.batch(2025, companies=good + small, data_dir=report_data, out=out, workers=2)
     assert sorted(second.up_to_date) == sorted(set(good) - {broken}) and list(second.failed) == [
         broken
     ]
@@ -225,9 +238,7 @@ def test_batch_isolates_failures_skips_small_companies_and_reruns_only_what_is_n
     )
     third = ks.batch(2025, companies=good, data_dir=report_data, out=out, workers=2)
     assert list(third.written) == [broken] or broken in third.written
-    assert not (
-        folder / "failed" / ks.company_file(broken).replace(".html", ".ipynb")
-    ).exists()
+    assert not (folder / "failed" / ks.company_file(broken).replace(".html", ".ipynb")).exists()
 
 
 def _normalise(page: str) -> str:
@@ -246,8 +257,14 @@ def test_dask_executor_writes_the_same_reports(report_data, tmp_path):
     with LocalCluster(
         n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
     ) as cluster:
-        dask = ks.batch(2025, companies=companies, data_dir=report_data, out=tmp_path / "dask",
-                                executor="dask", scheduler=cluster.scheduler_address)  # fmt: skip
+        dask = ks.batch(
+            2025,
+            companies=companies,
+            data_dir=report_data,
+            out=tmp_path / "dask",
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+        )
     assert sorted(dask.written) == sorted(local.written) == sorted(companies), dask.failed
     for company in companies:
         assert _normalise(_page(dask.written[company])) == _normalise(_page(local.written[company]))
@@ -260,15 +277,41 @@ def test_batch_and_report_commands(report_data, tmp_path):
     survey = ks.load(2025, report_data)
     eligible = ks.eligible_companies(survey)
     company = eligible[eligible["eligible"]].index[0]
-    res = runner.invoke(app, ["batch", "--year", "2025", "--data-dir", str(report_data), "--out", str(tmp_path),
-                              "--company", company, "--workers", "1"])  # fmt: skip
+    res = runner.invoke(
+        app,
+        [
+            "batch",
+            "--year",
+            "2025",
+            "--data-dir",
+            str(report_data),
+            "--out",
+            str(tmp_path),
+            "--company",
+            company,
+            "--workers",
+            "1",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert (
         "1 written" in res.output
         and (tmp_path / "2025" / "companies" / ks.company_file(company)).exists()
     )
-    res = runner.invoke(app, ["batch", "--year", "2025", "--data-dir", str(report_data), "--out", str(tmp_path),
-                              "--company", "No Such AS"])  # fmt: skip
+    res = runner.invoke(
+        app,
+        [
+            "batch",
+            "--year",
+            "2025",
+            "--data-dir",
+            str(report_data),
+            "--out",
+            str(tmp_path),
+            "--company",
+            "No Such AS",
+        ],
+    )
     assert res.exit_code == 2 and "not in the 2025 data" in res.output
     res = runner.invoke(
         app, ["batch", "--year", "2025", "--data-dir", str(report_data), "--executor", "dask"]
@@ -312,10 +355,14 @@ def test_report_command_errors_are_clear(report_data, tmp_path):
 def test_table_helper_marks_counts_and_never_prints_a_small_one():
     import pandas as pd
 
-    df = pd.DataFrame({"n_company": [3, 12], "diff": [0.5, 1.5], "label": ["<b>x</b>", "y"]}, index=["a", "b"])
+    df = pd.DataFrame(
+        {"n_company": [3, 12], "diff": [0.5, 1.5], "label": ["<b>x</b>", "y"]}, index=["a", "b"]
+    )
     page = ks.report.present.table(df, "en", min_n=5).to_html()
     assert 'data-ks-counts="0"' in page and "&lt; 5" in page and ">3<" not in page
-    assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page  # strings from data are escaped
+    assert (
+        "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
+    )  # strings from data are escaped
     unmarked = page.replace('data-ks-counts="0"', 'data-ks-counts=""').replace("&lt; 5", "3")
     assert ks.audit_html(unmarked, _survey_stub()) == []  # no mark, no count: headers are not read
     assert "a group of 3" in ks.audit_html(page.replace("&lt; 5", "3"), _survey_stub())[0]
@@ -327,5 +374,7 @@ def _survey_stub():
     from ksresearch import config, load_codebook
 
     cb = load_codebook(config.codebook_path(2025))
-    responses = pd.DataFrame({"company": ["A AS"], "respondent_id": ["R-000001"], "comment": [None]})
+    responses = pd.DataFrame(
+        {"company": ["A AS"], "respondent_id": ["R-000001"], "comment": [None]}
+    )
     return ks.Survey(responses, cb)

@@ -29,14 +29,19 @@ def _write_export(df: pd.DataFrame, path: Path) -> None:
 def _rename_ids(cb: dict) -> tuple[dict, dict[str, str]]:
     """Every item, segment and construct id renamed (the company segment to ``virksomhet``);
     returns the codebook and the export's column renaming."""
-    segments = {s["id"]: ("virksomhet" if s["id"] == "company" else f"bakgrunn_{i}") for i, s in enumerate(cb["segments"])}
+    segments = {
+        s["id"]: ("virksomhet" if s["id"] == "company" else f"bakgrunn_{i}")
+        for i, s in enumerate(cb["segments"])
+    }
     items = {it["id"]: f"sp_{i:02d}" for i, it in enumerate(cb["items"])}
     constructs = {c: f"tema_{i}" for i, c in enumerate(cb["constructs"])}
     ids = {**segments, **items, **constructs}
     columns = dict(segments)
     for it in cb["items"]:
         if it["type"] == "multi":
-            columns.update({f"{it['id']}_{code}": f"{items[it['id']]}_{code}" for code in it["options"]})
+            columns.update(
+                {f"{it['id']}_{code}": f"{items[it['id']]}_{code}" for code in it["options"]}
+            )
         else:
             columns[it["id"]] = items[it["id"]]
         it["id"] = items[it["id"]]
@@ -63,7 +68,9 @@ def _surveys(root: Path, change) -> Path:
     cb = yaml.safe_load((raw / "codebook.yaml").read_text(encoding="utf-8"))
     export = _read_export(raw / "responses.csv")
     cb, export = change(cb, export)
-    (raw / "codebook.yaml").write_text(yaml.safe_dump(cb, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (raw / "codebook.yaml").write_text(
+        yaml.safe_dump(cb, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
     _write_export(export, raw / "responses.csv")
     for year in (2024, 2025):
         ks.ingest(year, data)
@@ -76,7 +83,9 @@ def _report_tables(data: Path, companies: list[str]) -> dict[str, list]:
     result = ks.batch(2025, companies=companies, data_dir=data, out=out, workers=2)
     assert not result.failed, result.failed
     tables = {"general": extract_tables(general.read_text(encoding="utf-8"))}
-    tables.update({c: extract_tables(p.read_text(encoding="utf-8")) for c, p in result.written.items()})
+    tables.update(
+        {c: extract_tables(p.read_text(encoding="utf-8")) for c, p in result.written.items()}
+    )
     return tables
 
 
@@ -125,16 +134,31 @@ def _without_ai_and_selfservice(cb, export):
 def test_sections_without_their_roles_are_left_out_with_a_note(tmp_path):
     data = _surveys(tmp_path, _without_ai_and_selfservice)
     cb = ks.load(2025, data).codebook
-    assert cb.missing_roles(["ai_frequency", "selfservice", "shift_worker"]) == ["ai_frequency", "selfservice"]
+    assert cb.missing_roles(["ai_frequency", "selfservice", "shift_worker"]) == [
+        "ai_frequency",
+        "selfservice",
+    ]
     for lang in ("nb", "en"):
-        page = ks.general_report(2025, lang=lang, data_dir=data, out=tmp_path / "out").read_text(encoding="utf-8")
+        page = ks.general_report(2025, lang=lang, data_dir=data, out=tmp_path / "out").read_text(
+            encoding="utf-8"
+        )
         texts = ks.report.present.catalogue(lang)["texts"]
         for title in ("ai.title", "selfservice.title"):
             note = texts["report.left_out"].split("{section}")[1].split("{year}")[0].strip()
             assert texts[title] in page and note in page  # the note names the section
-            assert f'id="{ks.report.present.slug(texts[title])}"' not in page  # no heading: no section
-        for title in ("quality.title", "measurement.title", "turnover.title", "competence.title",
-                      "shift.title", "size.title", "trends.title", "about.title"):  # fmt: skip
+            assert (
+                f'id="{ks.report.present.slug(texts[title])}"' not in page
+            )  # no heading: no section
+        for title in (
+            "quality.title",
+            "measurement.title",
+            "turnover.title",
+            "competence.title",
+            "shift.title",
+            "size.title",
+            "trends.title",
+            "about.title",
+        ):
             assert f'id="{ks.report.present.slug(texts[title])}"' in page, title
         assert ks.audit_html(page, ks.load(2025, data)) == []
     survey = ks.load(2025, data)
@@ -160,7 +184,9 @@ def test_general_functions_work_on_plain_frames_without_a_company():
     assert out.loc["y", "diff"] == pytest.approx(df[df.g == 2].y.mean() - df[df.g == 1].y.mean())
     df["q"] = (df["y"] > 0).astype(int)
     assert ks.logistic_drivers(df, "q", ["a", "b"]).loc["a", "odds_ratio"] > 1
-    assert ks.DominanceAnalysis("y", ["a", "b"]).fit(df).general_.sum() == pytest.approx(drivers.attrs["r2"])
+    assert ks.DominanceAnalysis("y", ["a", "b"]).fit(df).general_.sum() == pytest.approx(
+        drivers.attrs["r2"]
+    )
 
 
 def test_codebook_roles_are_looked_up_by_name(codebooks):

@@ -63,8 +63,11 @@ def test_cfa_loadings_match_lavaan(fit):
         0.665,
     ]
     corr = fit.factor_correlations_
-    assert (round(corr.loc["visual", "textual"], 3), round(corr.loc["visual", "speed"], 3),
-            round(corr.loc["textual", "speed"], 3)) == (0.459, 0.471, 0.283)  # fmt: skip
+    assert (
+        round(corr.loc["visual", "textual"], 3),
+        round(corr.loc["visual", "speed"], 3),
+        round(corr.loc["textual", "speed"], 3),
+    ) == (0.459, 0.471, 0.283)
 
 
 def test_cfa_agrees_with_semopy(hs, fit):
@@ -150,15 +153,22 @@ def test_small_group_and_constant_item_are_refused(hs):
         ks.cfa(hs.assign(x1=1.0), HS)
 
 
-def test_improper_solution_is_flagged_without_warnings(hs):
+def test_improper_solution_is_flagged_with_a_heywood_warning_and_nothing_else(hs):
     import warnings
+
+    from ksresearch.stats.diagnostics import HeywoodWarning
 
     rng = np.random.default_rng(5)
     small = hs.sample(25, random_state=5).copy()
     small["x3"] = rng.normal(size=25)  # an indicator unrelated to its factor, in a tiny sample
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         fit = ks.cfa(small, HS)
+    assert caught and all(w.category is HeywoodWarning for w in caught), [
+        str(w.message) for w in caught
+    ]
+    negative = [i for i in fit.model_.items if fit.params_.get(f"{i}~~{i}.g0", 0) < 0]
+    assert negative and all(i in str(caught[0].message) for i in negative)  # names the items
     assert fit.fit_["improper"]
     assert (fit.params_.filter(like="~~").to_numpy() < 0).any()  # a negative variance estimate
     assert not ks.cfa(hs, HS).fit_["improper"]
@@ -196,14 +206,31 @@ def test_fiml_is_the_casewise_maximum_likelihood():
 
     est = fit.params_.to_numpy()
     names = list(fit.params_.index)
-    order = [names.index(k) for k in ("f=~b.g0", "f=~c.g0", "f=~d.g0", "f~~f.g0", "a~~a.g0", "b~~b.g0", "c~~c.g0",
-                                      "d~~d.g0", "a~1.g0", "b~1.g0", "c~1.g0", "d~1.g0")]  # fmt: skip
+    order = [
+        names.index(k)
+        for k in (
+            "f=~b.g0",
+            "f=~c.g0",
+            "f=~d.g0",
+            "f~~f.g0",
+            "a~~a.g0",
+            "b~~b.g0",
+            "c~~c.g0",
+            "d~~d.g0",
+            "a~1.g0",
+            "b~1.g0",
+            "c~1.g0",
+            "d~1.g0",
+        )
+    ]
     t = est[order]
     # a stationary point of the independently computed likelihood (brute force reaches it too:
     # loadings 0.9533, 0.6084, 0.6032 and chi-square 1.9393, checked once; 70 s)
     h = 1e-5
-    grad = [(_casewise_nll(x, *implied(t + h * e)) - _casewise_nll(x, *implied(t - h * e))) / (2 * h)
-            for e in np.eye(len(t))]  # fmt: skip
+    grad = [
+        (_casewise_nll(x, *implied(t + h * e)) - _casewise_nll(x, *implied(t - h * e))) / (2 * h)
+        for e in np.eye(len(t))
+    ]
     assert np.abs(grad).max() < 1e-3
     np.testing.assert_allclose(
         fit.loadings_["estimate"].to_numpy()[1:], [0.9533, 0.6084, 0.6032], atol=1e-4

@@ -36,7 +36,14 @@ plt.show()
 display(
     S.table(
         shift,
-        columns=["diff", "adjusted_diff", "adjusted_low", "adjusted_high", "hedges_g", "comparable"],
+        columns=[
+            "diff",
+            "adjusted_diff",
+            "adjusted_low",
+            "adjusted_high",
+            "hedges_g",
+            "comparable",
+        ],
         labels=S.names,
         index_name="",
         decimals={"hedges_g": 2},

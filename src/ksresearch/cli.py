@@ -70,8 +70,10 @@ def ingest(year: Year, data_dir: DataDir = None) -> None:
     except (IngestError, CodebookError) as exc:
         _fail(exc)
     q = result.quality
-    typer.echo(f"{q['source']['file']}: {q['rows_raw']} rows -> {q['rows_kept']} kept, "
-               f"{q['rows_quarantined']} quarantined")  # fmt: skip
+    typer.echo(
+        f"{q['source']['file']}: {q['rows_raw']} rows -> {q['rows_kept']} kept, "
+        f"{q['rows_quarantined']} quarantined"
+    )
     for reason, count in q["quarantine_reasons"].items():
         typer.echo(f"  quarantined, {reason}: {count}")
     flags = ", ".join(f"{k} {v}" for k, v in q["flags"].items())
@@ -118,8 +120,9 @@ def report(
     from .report.general import general_report
 
     try:
-        path = general_report(year, lang=lang.value, data_dir=data_dir, out=out, min_n=min_group_size,
-                              timeout=timeout)  # fmt: skip
+        path = general_report(
+            year, lang=lang.value, data_dir=data_dir, out=out, min_n=min_group_size, timeout=timeout
+        )
     except (ReportError, FileNotFoundError, ValueError) as exc:
         _fail(exc)
     typer.echo(f"wrote {path}")
@@ -157,15 +160,28 @@ def batch(
 
     bar = tqdm(desc="company reports", unit="report", disable=None)
     try:
-        result = run(year, companies=company, workers=workers, lang=lang.value, data_dir=data_dir, out=out,
-                     min_n=min_group_size, timeout=timeout, executor=executor.value, scheduler=scheduler,
-                     force=force, progress=lambda done: bar.update(done - bar.n))  # fmt: skip
+        result = run(
+            year,
+            companies=company,
+            workers=workers,
+            lang=lang.value,
+            data_dir=data_dir,
+            out=out,
+            min_n=min_group_size,
+            timeout=timeout,
+            executor=executor.value,
+            scheduler=scheduler,
+            force=force,
+            progress=lambda done: bar.update(done - bar.n),
+        )
     except (FileNotFoundError, ValueError) as exc:
         bar.close()
         _fail(exc)
     bar.close()
-    typer.echo(f"{len(result.written)} written, {len(result.up_to_date)} up to date, "
-               f"{len(result.not_eligible)} skipped, {len(result.failed)} failed in {result.seconds:.1f} s")  # fmt: skip
+    typer.echo(
+        f"{len(result.written)} written, {len(result.up_to_date)} up to date, "
+        f"{len(result.not_eligible)} skipped, {len(result.failed)} failed in {result.seconds:.1f} s"
+    )
     for name, reason in sorted(result.not_eligible.items()):
         typer.echo(f"  skipped {name}: {reason}")
     for name, error in sorted(result.failed.items()):

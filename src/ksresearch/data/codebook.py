@@ -164,7 +164,6 @@ class Construct(_Strict):
     min_items: int = Field(ge=1)
 
 
-
 class Flag(_Strict):
     """A 0/1 flag derived from one coded item or segment: 1 where the answer is one of
     ``codes``, 0 for any other answer, missing where there is no answer."""
@@ -358,7 +357,9 @@ class Codebook(_Strict):
             kind, types = ROLE_KINDS[role]
             where = f"roles.{role}"
             if kind == "segment" and target not in segments:
-                raise ValueError(f"{where}: {target!r} is not a segment; segments: {sorted(segments)}")
+                raise ValueError(
+                    f"{where}: {target!r} is not a segment; segments: {sorted(segments)}"
+                )
             if kind == "construct" and target not in self.constructs:
                 raise ValueError(
                     f"{where}: {target!r} is not a construct; constructs: {sorted(self.constructs)}"
@@ -373,7 +374,9 @@ class Codebook(_Strict):
             if kind == "flag":
                 self._check_flag(where, target, segments, items)
                 if role in taken:
-                    raise ValueError(f"{where}: the flag's name is also the id of a question or construct")
+                    raise ValueError(
+                        f"{where}: the flag's name is also the id of a question or construct"
+                    )
         if segments[self.roles.company].type != "id":
             raise ValueError(
                 f"roles.company: segment {self.roles.company!r} must be of type id (company names)"
@@ -387,7 +390,9 @@ class Codebook(_Strict):
         else:
             item = items.get(flag.item)
             if item is None or item.scale is None:
-                raise ValueError(f"{where}.item: {flag.item!r} is not a coded item (likert, nps, single)")
+                raise ValueError(
+                    f"{where}.item: {flag.item!r} is not a coded item (likert, nps, single)"
+                )
             scale = self.scales[item.scale]
             valid = set(range(scale.min, scale.max + 1))
         stray = sorted(set(flag.codes) - valid)
@@ -407,7 +412,9 @@ class Codebook(_Strict):
             raise KeyError(f"no role {name!r}; roles: {sorted(ROLE_KINDS)}")
         target = getattr(self.roles, name)
         if target is None:
-            raise KeyError(f"codebook {self.year} declares no role {name!r} (add it under 'roles:')")
+            raise KeyError(
+                f"codebook {self.year} declares no role {name!r} (add it under 'roles:')"
+            )
         return target.source if isinstance(target, Flag) else target
 
     def has_roles(self, *names: str) -> bool:

@@ -57,8 +57,15 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 class IngestError(ValueError):
     """A problem with a whole export: nothing is written. Names file, row, column and value."""
 
-    def __init__(self, file: str | Path, message: str, *, row: int | None = None, column: str | None = None,
-                 value: object = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        file: str | Path,
+        message: str,
+        *,
+        row: int | None = None,
+        column: str | None = None,
+        value: object = None,
+    ) -> None:
         self.file, self.row, self.column, self.value = str(file), row, column, value
         where = [f"row {row}"] if row is not None else []
         where += [f"column {column!r}"] if column is not None else []
@@ -114,8 +121,12 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         except UnicodeDecodeError as exc:
             raise _undecodable(path, data, exc.start + len(_UTF8_BOM)) from None
     if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
-        raise IngestError(path, "contains NUL bytes: looks like UTF-16 or a binary file; "
-                                "export the CSV as UTF-8 or Windows-1252 (cp1252)", row=1)  # fmt: skip
+        raise IngestError(
+            path,
+            "contains NUL bytes: looks like UTF-16 or a binary file; "
+            "export the CSV as UTF-8 or Windows-1252 (cp1252)",
+            row=1,
+        )
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -167,8 +178,16 @@ def read_export(
         header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
         sep = _sniff_separator(header)
         try:
-            df = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[""],
-                             quotechar='"', doublequote=True, skip_blank_lines=True)  # fmt: skip
+            df = pd.read_csv(
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                quotechar='"',
+                doublequote=True,
+                skip_blank_lines=True,
+            )
         except pd.errors.ParserError as exc:
             raise IngestError(path, f"not a readable CSV: {exc}") from None
         info = ReadInfo(path, "csv", enc, sep, "," if sep == ";" else ".", digest)
@@ -218,8 +237,10 @@ def _check_sav_labels(path: Path, labels: dict[str, dict], codebook: Codebook) -
         if col.name not in labels or col.kind == "option":
             continue
         try:
-            expected = {k: (_norm(v), _norm(codebook.labels(col.source, "en")[k]))
-                        for k, v in codebook.labels(col.source, "nb").items()}  # fmt: skip
+            expected = {
+                k: (_norm(v), _norm(codebook.labels(col.source, "en")[k]))
+                for k, v in codebook.labels(col.source, "nb").items()
+            }
         except KeyError:
             continue
         for code, label in labels[col.name].items():
@@ -227,9 +248,14 @@ def _check_sav_labels(path: Path, labels: dict[str, dict], codebook: Codebook) -
                 continue
             want = expected.get(int(code))
             if want is not None and _norm(label) not in want:
-                raise IngestError(path, f"the export labels code {int(code)} {label!r}, the codebook says "
-                                        f"{codebook.labels(col.source, 'nb')[int(code)]!r}: the codebook does not "
-                                        "match the export", column=col.name, value=int(code))  # fmt: skip
+                raise IngestError(
+                    path,
+                    f"the export labels code {int(code)} {label!r}, the codebook says "
+                    f"{codebook.labels(col.source, 'nb')[int(code)]!r}: the codebook does not "
+                    "match the export",
+                    column=col.name,
+                    value=int(code),
+                )
 
 
 # ----------------------------------------------------------------------------- validation
@@ -326,16 +352,32 @@ def _check_columns(path: Path, df: pd.DataFrame, codebook: Codebook) -> None:
         )
     missing = [c for c in expected if c not in df.columns]
     if missing:
-        raise IngestError(path, f"{len(missing)} required column(s) missing from the export: {missing} "
-                                f"(codebook {codebook.year} v{codebook.version})", row=1, column=missing[0])  # fmt: skip
+        raise IngestError(
+            path,
+            f"{len(missing)} required column(s) missing from the export: {missing} "
+            f"(codebook {codebook.year} v{codebook.version})",
+            row=1,
+            column=missing[0],
+        )
     extra = [c for c in df.columns if c not in expected]
     if extra:
-        raise IngestError(path, f"{len(extra)} column(s) not in the codebook: {extra}; add them to "
-                                "codebook.yaml or remove them from the export", row=1, column=extra[0])  # fmt: skip
+        raise IngestError(
+            path,
+            f"{len(extra)} column(s) not in the codebook: {extra}; add them to "
+            "codebook.yaml or remove them from the export",
+            row=1,
+            column=extra[0],
+        )
 
 
-def process(raw: pd.DataFrame, codebook: Codebook, *, source: str | Path = "<export>",
-            speeder_ratio: float = 0.3, min_straightline_items: int = 10) -> IngestResult:  # fmt: skip
+def process(
+    raw: pd.DataFrame,
+    codebook: Codebook,
+    *,
+    source: str | Path = "<export>",
+    speeder_ratio: float = 0.3,
+    min_straightline_items: int = 10,
+) -> IngestResult:
     """Validate and clean an export already read into ``raw`` (nothing is written).
 
     Parameters
@@ -410,10 +452,13 @@ def process(raw: pd.DataFrame, codebook: Codebook, *, source: str | Path = "<exp
     if n and n_bad / n > MAX_QUARANTINE_SHARE:
         common = pd.Series([r[0][0] for r in reasons if r]).value_counts()
         first = next(i for i in range(n) if reasons[i])
-        raise IngestError(path, f"{n_bad} of {n} rows ({n_bad / n:.0%}) would be quarantined (most often: "
-                                f"{common.index[0]}); refusing the whole file: is this the right codebook "
-                                f"for this export? First problem: {reasons[first][0][1]}",
-                          row=int(file_row[first]))  # fmt: skip
+        raise IngestError(
+            path,
+            f"{n_bad} of {n} rows ({n_bad / n:.0%}) would be quarantined (most often: "
+            f"{common.index[0]}); refusing the whole file: is this the right codebook "
+            f"for this export? First problem: {reasons[first][0][1]}",
+            row=int(file_row[first]),
+        )
 
     quarantine = raw.reset_index(drop=True).loc[bad_rows].astype("string")
     quarantine.insert(0, "reason", ["; ".join(t for _, t in r) for r in reasons if r])
@@ -464,12 +509,24 @@ def _split_missing_codes(kept: pd.DataFrame, codebook: Codebook) -> pd.DataFrame
             continue
         mask = kept[col.name].isin(sorted(col.missing)).fillna(False).to_numpy(dtype=bool)
         if mask.any():
-            parts.append(pd.DataFrame({"respondent_id": kept.loc[mask, rid].to_numpy(), "item": col.name,
-                                       "code": kept.loc[mask, col.name].astype("int64").to_numpy()}))  # fmt: skip
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "respondent_id": kept.loc[mask, rid].to_numpy(),
+                        "item": col.name,
+                        "code": kept.loc[mask, col.name].astype("int64").to_numpy(),
+                    }
+                )
+            )
             kept.loc[mask, col.name] = pd.NA
     if not parts:
-        return pd.DataFrame({"respondent_id": pd.Series(dtype="string"), "item": pd.Series(dtype="string"),
-                             "code": pd.Series(dtype="int64")})  # fmt: skip
+        return pd.DataFrame(
+            {
+                "respondent_id": pd.Series(dtype="string"),
+                "item": pd.Series(dtype="string"),
+                "code": pd.Series(dtype="int64"),
+            }
+        )
     out = pd.concat(parts, ignore_index=True)
     return out.astype({"respondent_id": "string", "item": "string"})
 
@@ -500,8 +557,13 @@ def _flag(
     return kept
 
 
-def _quality(raw: pd.DataFrame, kept: pd.DataFrame, quarantine: pd.DataFrame, dont_know: pd.DataFrame,
-             codebook: Codebook) -> dict:  # fmt: skip
+def _quality(
+    raw: pd.DataFrame,
+    kept: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    dont_know: pd.DataFrame,
+    codebook: Codebook,
+) -> dict:
     items = [c.name for c in codebook.columns if c.kind in ("item", "option")]
     return {
         "year": codebook.year,
@@ -517,7 +579,8 @@ def _quality(raw: pd.DataFrame, kept: pd.DataFrame, quarantine: pd.DataFrame, do
             f: int(kept[f"qc_{f}"].sum()) for f in ("straightliner", "speeder", "duplicate_answers")
         },
         "responses_per_company": {
-            str(k): int(v) for k, v in kept[codebook.roles.company].value_counts().sort_index().items()
+            str(k): int(v)
+            for k, v in kept[codebook.roles.company].value_counts().sort_index().items()
         },
         "dont_know": {
             str(k): int(v) for k, v in dont_know["item"].value_counts().sort_index().items()
@@ -558,8 +621,12 @@ def ingest(
     except CodebookError as exc:
         raise IngestError(cb_path, str(exc).removeprefix(f"codebook {cb_path}: ")) from None
     if codebook.year != year:
-        raise IngestError(cb_path, f"the codebook is for {codebook.year}, not {year}", column="year",
-                          value=codebook.year)  # fmt: skip
+        raise IngestError(
+            cb_path,
+            f"the codebook is for {codebook.year}, not {year}",
+            column="year",
+            value=codebook.year,
+        )
     path = Path(export) if export is not None else find_export(raw_dir)
     raw, info = read_export(path, codebook)
     result = process(raw, codebook, source=path)

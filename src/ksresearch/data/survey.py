@@ -32,7 +32,9 @@ class Survey:
         return self.codebook.year
 
 
-def load(year: int, data_dir: str | Path | None = None, *, min_group_size: int | None = None) -> Survey:
+def load(
+    year: int, data_dir: str | Path | None = None, *, min_group_size: int | None = None
+) -> Survey:
     """The processed responses of ``year`` together with their codebook.
 
     Parameters
@@ -65,19 +67,30 @@ def load(year: int, data_dir: str | Path | None = None, *, min_group_size: int |
     need = ["responses.parquet", "quality.json"]
     missing = [f for f in need if not (out / f).is_file()]
     if missing:
-        raise FileNotFoundError(f"{out}: no processed data ({', '.join(missing)} missing); "
-                                f"run `ksresearch ingest --year {year}` first")  # fmt: skip
+        raise FileNotFoundError(
+            f"{out}: no processed data ({', '.join(missing)} missing); "
+            f"run `ksresearch ingest --year {year}` first"
+        )
     quality = json.loads((out / "quality.json").read_text(encoding="utf-8"))
     codebook = load_codebook(config.codebook_path(year, data_dir))
     if quality.get("codebook_sha256") and quality["codebook_sha256"] != codebook.checksum:
-        raise ValueError(f"{config.codebook_path(year, data_dir)} changed after {out} was made; "
-                         f"run `ksresearch ingest --year {year}` again")  # fmt: skip
+        raise ValueError(
+            f"{config.codebook_path(year, data_dir)} changed after {out} was made; "
+            f"run `ksresearch ingest --year {year}` again"
+        )
 
     def opt(name: str) -> pd.DataFrame | None:
         return pd.read_parquet(out / name) if (out / name).is_file() else None
 
-    return Survey(pd.read_parquet(out / "responses.parquet"), codebook, quality, opt("dont_know.parquet"),
-                  opt("quarantine.parquet"), out, min_group_size)  # fmt: skip
+    return Survey(
+        pd.read_parquet(out / "responses.parquet"),
+        codebook,
+        quality,
+        opt("dont_know.parquet"),
+        opt("quarantine.parquet"),
+        out,
+        min_group_size,
+    )
 
 
 def try_load(year: int, data_dir: str | Path | None = None, **kwargs) -> Survey | None:

@@ -43,20 +43,46 @@ LATENTS = [
 ]
 # Loading of each latent on a general "engagement" factor: corr(i, j) = g_i * g_j.
 _GENERAL = dict(
-    motivation=0.75, satisfaction=0.80, culture=0.65, leadership=0.60, involvement=0.65,
-    development=0.70, technology=0.45, stress=-0.45, attractiveness=0.60, edu_rel=0.30,
-)  # fmt: skip
+    motivation=0.75,
+    satisfaction=0.80,
+    culture=0.65,
+    leadership=0.60,
+    involvement=0.65,
+    development=0.70,
+    technology=0.45,
+    stress=-0.45,
+    attractiveness=0.60,
+    edu_rel=0.30,
+)
 #: Standardised weights of the latents on turnover intention (within the population).
 TURNOVER_WEIGHTS = dict(
-    motivation=0.0, satisfaction=-0.06, culture=0.0, leadership=-0.04, involvement=-0.36,
-    development=-0.12, technology=0.0, stress=0.24, attractiveness=-0.10, edu_rel=-0.10,
-)  # fmt: skip
+    motivation=0.0,
+    satisfaction=-0.06,
+    culture=0.0,
+    leadership=-0.04,
+    involvement=-0.36,
+    development=-0.12,
+    technology=0.0,
+    stress=0.24,
+    attractiveness=-0.10,
+    edu_rel=-0.10,
+)
 # Centre of each item's answers on the 1-5 scale (before reverse keying).
 _ITEM_MEAN = dict(
-    motivation=3.9, satisfaction=4.0, culture=3.9, leadership=4.1, involvement=2.8,
-    development=3.2, technology=3.3, stress=3.3, attractiveness=2.7, edu_rel=2.2,
-    turnover_intention=2.6, ai_usefulness=3.6, selfservice=3.5,
-)  # fmt: skip
+    motivation=3.9,
+    satisfaction=4.0,
+    culture=3.9,
+    leadership=4.1,
+    involvement=2.8,
+    development=3.2,
+    technology=3.3,
+    stress=3.3,
+    attractiveness=2.7,
+    edu_rel=2.2,
+    turnover_intention=2.6,
+    ai_usefulness=3.6,
+    selfservice=3.5,
+)
 _LOADINGS = (0.80, 0.72, 0.66, 0.60)
 _COMPANY_SD = 0.30  # sd of company effects on every latent (ICC about 0.08)
 _SHIFT_STRESS = 0.40  # within-company effect of shift work on latent stress (sd units)

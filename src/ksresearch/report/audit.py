@@ -1,5 +1,4 @@
-"""The audit: what keeps a report from being published.
-"""
+"""The audit: what keeps a report from being published."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from .export import company_file
 from .present import COUNT_ATTRIBUTE
 
 __all__ = ["audit_html", "audit"]
-
 
 
 def _count(cell: str) -> int | None:
@@ -37,7 +35,11 @@ def _count_cells(table) -> list:
     """The data cells of the columns a table lists as counts (:data:`present.COUNT_ATTRIBUTE`:
     the table helper's mark, whatever the header says)."""
     columns = {f"col{j}" for j in table.get(COUNT_ATTRIBUTE, "").split()}
-    return [td for td in table.find_all("td") if "data" in td.get("class", []) and columns & set(td["class"])]
+    return [
+        td
+        for td in table.find_all("td")
+        if "data" in td.get("class", []) and columns & set(td["class"])
+    ]
 
 
 def _small_counts(soup, m: int) -> list[str]:
@@ -68,7 +70,9 @@ def _respondent_ids(text: str, survey) -> list[str]:
 def _free_text(page: str, text: str, survey) -> list[str]:
     df = survey.responses
     columns = [i.id for i in survey.codebook.items if i.type == "text"]
-    answers = {str(a).strip() for col in columns for a in df[col].dropna() if len(str(a).strip()) >= 15}
+    answers = {
+        str(a).strip() for col in columns for a in df[col].dropna() if len(str(a).strip()) >= 15
+    }
     shown = [a for a in answers if a in text or html_lib.escape(a) in page]
     return [f"the report shows {len(shown)} free-text answer(s)"] if shown else []
 
@@ -98,8 +102,14 @@ def audit_html(
     ]
 
 
-def audit(path: str | Path, year: int, data_dir: str | Path | None = None, *, company: str | None = None,
-          min_n: int | None = None) -> list[str]:  # fmt: skip
+def audit(
+    path: str | Path,
+    year: int,
+    data_dir: str | Path | None = None,
+    *,
+    company: str | None = None,
+    min_n: int | None = None,
+) -> list[str]:
     """Audit a report file (see :func:`audit_html`); the company of a company report is read
     from its file name when not given."""
     from ..data.survey import load
@@ -107,6 +117,9 @@ def audit(path: str | Path, year: int, data_dir: str | Path | None = None, *, co
     path = Path(path)
     survey = load(year, data_dir)
     if company is None and path.parent.name == "companies":
-        by_file = {company_file(c): c for c in survey.responses[survey.codebook.role("company")].dropna().unique()}
+        by_file = {
+            company_file(c): c
+            for c in survey.responses[survey.codebook.role("company")].dropna().unique()
+        }
         company = by_file.get(path.name)
     return audit_html(path.read_text(encoding="utf-8"), survey, company=company, min_n=min_n)

@@ -1,5 +1,4 @@
-"""The company batch: one audited benchmark report per company.
-"""
+"""The company batch: one audited benchmark report per company."""
 
 from __future__ import annotations
 
@@ -23,7 +22,6 @@ from .general import out_dir, report_parameters
 from .kernel import KernelServer
 
 __all__ = ["BatchResult", "batch"]
-
 
 
 @dataclass
@@ -51,8 +49,12 @@ def _key(survey, params: dict) -> str:
     digest.update(BENCHMARK_NOTEBOOK.read_bytes())
     digest.update(json.dumps(params, sort_keys=True).encode())
     digest.update(__version__.encode())
-    package = Path(__file__).parents[1]  # any change to the code, texts or templates redoes the reports
-    for source in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".yaml", ".j2", ".json")):
+    package = Path(__file__).parents[
+        1
+    ]  # any change to the code, texts or templates redoes the reports
+    for source in sorted(
+        p for p in package.rglob("*") if p.suffix in (".py", ".yaml", ".j2", ".json")
+    ):
         if source.is_file():
             digest.update(source.read_bytes())
     return digest.hexdigest()

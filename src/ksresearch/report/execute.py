@@ -14,13 +14,20 @@ import nbformat
 from .. import config
 from .kernel import KERNEL_ARGV, KERNEL_NAME, install_kernelspec
 
-__all__ = ["NOTEBOOK_DIR", "BENCHMARK_NOTEBOOK", "DEFAULT_TIMEOUT", "general_notebooks", "ReportError", "read_notebook", "execute"]
+__all__ = [
+    "NOTEBOOK_DIR",
+    "BENCHMARK_NOTEBOOK",
+    "DEFAULT_TIMEOUT",
+    "general_notebooks",
+    "ReportError",
+    "read_notebook",
+    "execute",
+]
 
 
 NOTEBOOK_DIR = config.PROJ_ROOT / "notebooks"
 BENCHMARK_NOTEBOOK = NOTEBOOK_DIR / "company_benchmark.py"
 DEFAULT_TIMEOUT = 600
-
 
 
 def general_notebooks() -> list[Path]:
@@ -34,7 +41,6 @@ class ReportError(RuntimeError):
     def __init__(self, message: str, notebook: nbformat.NotebookNode | None = None) -> None:
         super().__init__(message)
         self.notebook = notebook
-
 
 
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
@@ -72,8 +78,13 @@ def _ensure_kernel() -> None:
         _kernel_checked = True
 
 
-def execute(notebook: str | Path | nbformat.NotebookNode, parameters: dict, *, timeout: int = DEFAULT_TIMEOUT,
-            kernel_name: str = KERNEL_NAME) -> nbformat.NotebookNode:  # fmt: skip
+def execute(
+    notebook: str | Path | nbformat.NotebookNode,
+    parameters: dict,
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel_name: str = KERNEL_NAME,
+) -> nbformat.NotebookNode:
     """Execute a notebook with papermill and return the executed notebook.
 
     Raises
@@ -88,10 +99,20 @@ def execute(notebook: str | Path | nbformat.NotebookNode, parameters: dict, *, t
     with tempfile.TemporaryDirectory(prefix="ks-nb-") as tmp:
         out = Path(tmp) / "executed.ipynb"
         try:
-            return pm.execute_notebook(nb, str(out), parameters=parameters, kernel_name=kernel_name, language="python",
-                                       execution_timeout=timeout, progress_bar=False, log_output=False,
-                                       cwd=str(NOTEBOOK_DIR))  # fmt: skip
+            return pm.execute_notebook(
+                nb,
+                str(out),
+                parameters=parameters,
+                kernel_name=kernel_name,
+                language="python",
+                execution_timeout=timeout,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(NOTEBOOK_DIR),
+            )
         except Exception as exc:  # papermill raises its own, nbclient's and timeout errors
             executed = nbformat.read(out, as_version=4) if out.exists() else nb
-            raise ReportError(f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}",
-                              executed) from exc  # fmt: skip
+            raise ReportError(
+                f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}",
+                executed,
+            ) from exc

@@ -1,5 +1,4 @@
-"""Exported reports: one self-contained HTML page without code, written atomically.
-"""
+"""Exported reports: one self-contained HTML page without code, written atomically."""
 
 from __future__ import annotations
 
@@ -56,8 +55,14 @@ def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, toc_title: str)
         "",
         outputs=[nbformat.v4.new_output("display_data", data={"text/html": _toc(nb, toc_title)})],
     )
-    first = next((i for i, c in enumerate(nb.cells) if any("<h1" in o.get("data", {}).get("text/html", "")
-                                                            for o in c.get("outputs", []))), -1)  # fmt: skip
+    first = next(
+        (
+            i
+            for i, c in enumerate(nb.cells)
+            if any("<h1" in o.get("data", {}).get("text/html", "") for o in c.get("outputs", []))
+        ),
+        -1,
+    )
     nb.cells.insert(first + 1, toc)
     nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
     for i, cell in enumerate(nb.cells):  # stable ids: the same notebook gives the same page

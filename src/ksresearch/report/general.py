@@ -1,5 +1,4 @@
-"""The general report: every section notebook of a year, executed, merged, audited, written.
-"""
+"""The general report: every section notebook of a year, executed, merged, audited, written."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ from .kernel import KernelServer
 __all__ = ["out_dir", "report_parameters", "section_roles", "left_out_note", "general_report"]
 
 
-
 def out_dir(year: int, out: str | Path | None) -> Path:
     return (Path(out) if out is not None else config.REPORTS_DIR) / str(year)
 
@@ -26,8 +24,13 @@ def out_dir(year: int, out: str | Path | None) -> Path:
 def report_parameters(
     year: int, lang: str, min_n: int, data_dir: str | Path | None, **extra: object
 ) -> dict:
-    return {"year": year, "lang": lang, "min_group_size": min_n, "data_dir": str(data_dir) if data_dir else None,
-            **extra}  # fmt: skip
+    return {
+        "year": year,
+        "lang": lang,
+        "min_group_size": min_n,
+        "data_dir": str(data_dir) if data_dir else None,
+        **extra,
+    }
 
 
 def section_roles(notebook: nbformat.NotebookNode) -> tuple[str | None, list[str]]:
@@ -37,29 +40,44 @@ def section_roles(notebook: nbformat.NotebookNode) -> tuple[str | None, list[str
     return meta.get("title"), list(meta.get("roles", []))
 
 
-def left_out_note(title_key: str | None, missing: list[str], year: int, lang: str) -> nbformat.NotebookNode:
+def left_out_note(
+    title_key: str | None, missing: list[str], year: int, lang: str
+) -> nbformat.NotebookNode:
     """A one-line output cell saying that a section is left out and which roles it lacks."""
     from .present import text
 
     section = text(title_key, lang) if title_key else ""
     line = text("report.left_out", lang, section=section, year=year, roles=", ".join(missing))
     html_line = f'<p class="ks-text ks-left-out">{html.escape(line)}</p>'
-    output = nbformat.v4.new_output("display_data", data={"text/html": html_line, "text/plain": line})
+    output = nbformat.v4.new_output(
+        "display_data", data={"text/html": html_line, "text/plain": line}
+    )
     return nbformat.v4.new_code_cell("", outputs=[output])
 
 
-def _run_section(path: Path, notebook, params: dict, target: Path, timeout: int) -> nbformat.NotebookNode:
+def _run_section(
+    path: Path, notebook, params: dict, target: Path, timeout: int
+) -> nbformat.NotebookNode:
     try:
         return execute(notebook, params, timeout=timeout)
     except ReportError as exc:
         failed = target / "failed" / f"{path.stem}.ipynb"
         failed.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(exc.notebook, failed)
-        raise ReportError(f"{path.name} failed ({exc}); executed notebook kept at {failed}", exc.notebook) from exc
+        raise ReportError(
+            f"{path.name} failed ({exc}); executed notebook kept at {failed}", exc.notebook
+        ) from exc
 
 
-def general_report(year: int, *, lang: str = "nb", data_dir: str | Path | None = None, out: str | Path | None = None,
-                   min_n: int | None = None, timeout: int = DEFAULT_TIMEOUT) -> Path:  # fmt: skip
+def general_report(
+    year: int,
+    *,
+    lang: str = "nb",
+    data_dir: str | Path | None = None,
+    out: str | Path | None = None,
+    min_n: int | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+) -> Path:
     """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``.
 
     A section notebook declares in its header the roles it needs (``ksresearch: roles:
@@ -89,12 +107,16 @@ def general_report(year: int, *, lang: str = "nb", data_dir: str | Path | None =
                 cells.append(left_out_note(title_key, missing, year, lang))
                 continue
             cells.extend(_run_section(path, notebook, params, target, timeout).cells)
-    merged = nbformat.v4.new_notebook(cells=cells, metadata=read_notebook(general_notebooks()[0]).metadata)
+    merged = nbformat.v4.new_notebook(
+        cells=cells, metadata=read_notebook(general_notebooks()[0]).metadata
+    )
     title = text("report.title", lang, year=year)
     page = to_html(merged, lang=lang, title=title, toc_title=text("report.toc", lang))
     problems = audit_html(page, survey, company=None, min_n=m)
     if problems:
-        raise ReportError("the general report failed the audit and was not kept: " + "; ".join(problems))
+        raise ReportError(
+            "the general report failed the audit and was not kept: " + "; ".join(problems)
+        )
     path = target / f"general_report.{lang}.html"
     write_atomic(path, page)
     return path

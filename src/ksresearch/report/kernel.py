@@ -83,8 +83,12 @@ def _launch_via_server(path: str, argv: list[str]) -> int:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(30)
         conn.connect(path)
-        request = {"argv": argv, "launcher": os.getpid(), "cwd": os.getcwd(),
-                   "env": {k: v for k, v in os.environ.items() if k != SERVER_ENV}}  # fmt: skip
+        request = {
+            "argv": argv,
+            "launcher": os.getpid(),
+            "cwd": os.getcwd(),
+            "env": {k: v for k, v in os.environ.items() if k != SERVER_ENV},
+        }
         conn.sendall(json.dumps(request).encode() + b"\n")
         reply = conn.makefile().readline()
     pid = int(json.loads(reply)["pid"])
@@ -206,9 +210,13 @@ class KernelServer:
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
         }
-        self._proc = subprocess.Popen([sys.executable, "-m", "ksresearch.report.kernel", "--serve", self.path], env=env,
-                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL)  # fmt: skip
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "ksresearch.report.kernel", "--serve", self.path],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while not os.path.exists(self.path):
             if self._proc.poll() is not None or time.monotonic() > deadline:

@@ -64,7 +64,9 @@ def bar_ci(
     return fig
 
 
-def benchmark_diffs(bench: pd.DataFrame, labels: dict | None = None, lang: str = "nb") -> plt.Figure:
+def benchmark_diffs(
+    bench: pd.DataFrame, labels: dict | None = None, lang: str = "nb"
+) -> plt.Figure:
     """The company's difference from all others per measure, coloured by assessment."""
     d = bench.dropna(subset=["diff"]).iloc[::-1]
     names = [str((labels or {}).get(i, i)) for i in d.index]
@@ -86,12 +88,23 @@ def compare_diffs(
     names = [str((labels or {}).get(i, i)) for i in d.index]
     y = np.arange(len(d))
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(d) + 1.6))
-    ax.errorbar(d["diff"], y + 0.15, xerr=[d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]], fmt="o",
-                color=_GREY, label=text("diff", lang))  # fmt: skip
+    ax.errorbar(
+        d["diff"],
+        y + 0.15,
+        xerr=[d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]],
+        fmt="o",
+        color=_GREY,
+        label=text("diff", lang),
+    )
     if "adjusted_diff" in d:
-        ax.errorbar(d["adjusted_diff"], y - 0.15, xerr=[d["adjusted_diff"] - d["adjusted_low"],
-                    d["adjusted_high"] - d["adjusted_diff"]], fmt="o", color=_BLUE,
-                    label=text("adjusted_diff", lang))  # fmt: skip
+        ax.errorbar(
+            d["adjusted_diff"],
+            y - 0.15,
+            xerr=[d["adjusted_diff"] - d["adjusted_low"], d["adjusted_high"] - d["adjusted_diff"]],
+            fmt="o",
+            color=_BLUE,
+            label=text("adjusted_diff", lang),
+        )
     ax.axvline(0, color="#333333", lw=1)
     ax.set_yticks(y, names)
     ax.legend(loc="lower right", fontsize=9)
@@ -100,8 +113,12 @@ def compare_diffs(
     return fig
 
 
-def trend_dumbbell(trends: pd.DataFrame, labels: dict | None = None, lang: str = "nb",
-                   years: tuple[int, int] | None = None) -> plt.Figure:  # fmt: skip
+def trend_dumbbell(
+    trends: pd.DataFrame,
+    labels: dict | None = None,
+    lang: str = "nb",
+    years: tuple[int, int] | None = None,
+) -> plt.Figure:
     """Previous and current year per outcome; outcomes not comparable are drawn hollow."""
     d = trends.dropna(subset=["mean_previous", "mean_current"]).iloc[::-1]
     names = [str((labels or {}).get(i, i)) for i in d.index]

@@ -214,7 +214,10 @@ def table(
             d[col] = d[col].map(lambda v: globals()["translate"](v, lang))
     formatters = _formatters(d, headers, lang, percent, decimals, m)
     shown = pd.DataFrame(
-        {j: [html.escape(str(f(v))) for v in d[col]] for j, (col, f) in enumerate(formatters.items())},
+        {
+            j: [html.escape(str(f(v))) for v in d[col]]
+            for j, (col, f) in enumerate(formatters.items())
+        },
         index=d.index,
     )
     shown.columns = list(headers.values())  # by position: two columns may share a header
@@ -244,7 +247,11 @@ def _formatters(d: pd.DataFrame, headers: dict, lang: str, percent, decimals, m:
     formatters = {}
     for col in headers:
         whole = pd.api.types.is_integer_dtype(d[col].dtype)  # counts never get decimals
-        dec = decimals.get(col, 0 if whole else 1) if isinstance(decimals, dict) else (0 if whole else decimals)
+        dec = (
+            decimals.get(col, 0 if whole else 1)
+            if isinstance(decimals, dict)
+            else (0 if whole else decimals)
+        )
         formatters[col] = lambda v, dec=dec, pct=col in percent: fmt_number(v, lang, dec, pct)
         if col in COUNT_COLUMNS:
             formatters[col] = lambda v: _count(v, lang, m)
@@ -327,7 +334,11 @@ def value_labels(codebook, index: pd.Index, lang: str = "nb") -> dict:
     if name not in ids:
         return {}
     labels = codebook.labels(name, lang)
-    return {code: labels.get(int(code), code) for code in index if isinstance(code, (int, float, np.integer))}
+    return {
+        code: labels.get(int(code), code)
+        for code in index
+        if isinstance(code, (int, float, np.integer))
+    }
 
 
 def step_names(steps, lang: str = "nb") -> dict[str, str]:

@@ -47,8 +47,13 @@ class Section:
     ('KS employee index 2025', 'company')
     """
 
-    def __init__(self, year: int, lang: str = "nb", min_group_size: int | None = None,
-                 data_dir: str | Path | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        year: int,
+        lang: str = "nb",
+        min_group_size: int | None = None,
+        data_dir: str | Path | None = None,
+    ) -> None:
         present.text("report.toc", lang)  # an unknown language fails here, before any work
         self.year, self.lang, self.data_dir = year, lang, data_dir
         self.min_group_size = min_group_size
@@ -84,15 +89,31 @@ class Section:
         return present.fmt_number(x, self.lang, decimals, percent)
 
     def _labels(self, df: pd.DataFrame, labels: dict | None) -> dict:
-        return labels if labels is not None else present.value_labels(self.codebook, df.index, self.lang)
+        return (
+            labels
+            if labels is not None
+            else present.value_labels(self.codebook, df.index, self.lang)
+        )
 
     # ------------------------------------------------------------------ tables and figures
-    def table(self, df: pd.DataFrame, *, labels: dict | None = None, index_name: str | None = None,
-              **kwargs):  # fmt: skip
+    def table(
+        self,
+        df: pd.DataFrame,
+        *,
+        labels: dict | None = None,
+        index_name: str | None = None,
+        **kwargs,
+    ):
         """:func:`present.table` in the section's language and minimum; row labels from
         ``labels`` or, for an index of segment or answer codes, the codebook's labels."""
-        return present.table(df, self.lang, index_labels=self._labels(df, labels), index_name=index_name,
-                             min_n=self.survey.min_group_size, **kwargs)  # fmt: skip
+        return present.table(
+            df,
+            self.lang,
+            index_labels=self._labels(df, labels),
+            index_name=index_name,
+            min_n=self.survey.min_group_size,
+            **kwargs,
+        )
 
     def bar_ci(self, df: pd.DataFrame, value: str, *, labels: dict | None = None, **kwargs):
         """:func:`plots.bar_ci` with the section's language and row labels as :meth:`table`."""

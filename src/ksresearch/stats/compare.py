@@ -58,13 +58,19 @@ def _adjust(p: pd.Series, method: str) -> pd.Series:
     return out
 
 
-def _company_adjusted(d: pd.DataFrame, outcome: str, group: str, company: str, ref: object,
-                      ci: float) -> tuple[float, float, float, float]:  # fmt: skip
+def _company_adjusted(
+    d: pd.DataFrame, outcome: str, group: str, company: str, ref: object, ci: float
+) -> tuple[float, float, float, float]:
     """Within-company difference (group != ref minus ref) by OLS with company fixed effects."""
     import statsmodels.formula.api as smf
 
-    data = pd.DataFrame({"y": d[outcome].astype(float), "g": (d[group] != ref).astype(float),
-                         "c": d[company].astype(str)})  # fmt: skip
+    data = pd.DataFrame(
+        {
+            "y": d[outcome].astype(float),
+            "g": (d[group] != ref).astype(float),
+            "c": d[company].astype(str),
+        }
+    )
     mixed = (
         data.groupby("c")["g"].transform("nunique") > 1
     )  # companies with both groups carry information
@@ -162,9 +168,16 @@ def compare_groups(
             "outcome": outcome,
             "groups": " vs ".join(str(names[lv]) for lv in levels),
         }
-        cells = protect(pd.DataFrame({"n": [len(s) for s in samples],
-                                      "mean": [s.mean() if len(s) else np.nan for s in samples]}, index=levels),
-                        min_n=m)  # fmt: skip
+        cells = protect(
+            pd.DataFrame(
+                {
+                    "n": [len(s) for s in samples],
+                    "mean": [s.mean() if len(s) else np.nan for s in samples],
+                },
+                index=levels,
+            ),
+            min_n=m,
+        )
         for lv in levels:
             row[f"n_{lv}"] = cells.loc[lv, "n"]
             row[f"mean_{lv}"] = cells.loc[lv, "mean"]
@@ -177,9 +190,18 @@ def compare_groups(
                 diff_ci = t.confidence_interval(confidence_level=ci)
                 g, g_lo, g_hi = hedges_g(b, a, ci)
                 u = stats.mannwhitneyu(b, a, alternative="two-sided")
-                row.update(diff=b.mean() - a.mean(), diff_low=diff_ci.low, diff_high=diff_ci.high, t=t.statistic,
-                           p=t.pvalue, hedges_g=g, g_low=g_lo, g_high=g_hi, mw_p=u.pvalue,
-                           rank_biserial=2 * u.statistic / (len(a) * len(b)) - 1)  # fmt: skip
+                row.update(
+                    diff=b.mean() - a.mean(),
+                    diff_low=diff_ci.low,
+                    diff_high=diff_ci.high,
+                    t=t.statistic,
+                    p=t.pvalue,
+                    hedges_g=g,
+                    g_low=g_lo,
+                    g_high=g_hi,
+                    mw_p=u.pvalue,
+                    rank_biserial=2 * u.statistic / (len(a) * len(b)) - 1,
+                )
                 if company:
                     est = _company_adjusted(d, outcome, group, company, levels[0], ci)
                     row.update(
@@ -193,8 +215,12 @@ def compare_groups(
                 f = stats.f_oneway(*samples)
                 grand = y.mean()
                 ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
-                row.update(f=f.statistic, p=f.pvalue, kw_p=stats.kruskal(*samples).pvalue,
-                           eta2=ss_between / ((y - grand) ** 2).sum())  # fmt: skip
+                row.update(
+                    f=f.statistic,
+                    p=f.pvalue,
+                    kw_p=stats.kruskal(*samples).pvalue,
+                    eta2=ss_between / ((y - grand) ** 2).sum(),
+                )
         row["comparable"] = outcome not in noninvariant
         rows.append(row)
     out = pd.DataFrame(rows).set_index("outcome")
@@ -298,15 +324,23 @@ def trend(
         raise ValueError(f"outcomes not in both years: {missing}")
     if segment is not None and (segment not in current.columns or segment not in previous.columns):
         raise ValueError(f"segment {segment!r} is not in both years")
-    parts = [(None, current, previous)] if segment is None else [
-        (lv, current[current[segment] == lv], previous[previous[segment] == lv])
-        for lv in sorted(set(current[segment].dropna()) | set(previous[segment].dropna()))
-    ]  # fmt: skip
+    parts = (
+        [(None, current, previous)]
+        if segment is None
+        else [
+            (lv, current[current[segment] == lv], previous[previous[segment] == lv])
+            for lv in sorted(set(current[segment].dropna()) | set(previous[segment].dropna()))
+        ]
+    )
     rows = []
     for outcome in outcomes:
         # segment levels partition each year: hide small ones and their complements
-        sizes = pd.DataFrame({"cur": [cur[outcome].notna().sum() for _, cur, _ in parts],
-                              "prev": [prev[outcome].notna().sum() for _, _, prev in parts]})  # fmt: skip
+        sizes = pd.DataFrame(
+            {
+                "cur": [cur[outcome].notna().sum() for _, cur, _ in parts],
+                "prev": [prev[outcome].notna().sum() for _, _, prev in parts],
+            }
+        )
         hidden = [
             (
                 protect(sizes.rename(columns={col: "n"}), values=[], min_n=m)["suppressed"] != ""
@@ -317,14 +351,25 @@ def trend(
         for (level, cur, prev), hide in zip(parts, hidden, strict=True):
             a = prev[outcome].dropna().astype(float).to_numpy()
             b = cur[outcome].dropna().astype(float).to_numpy()
-            row = {"outcome": outcome, "n_previous": len(a), "mean_previous": a.mean() if len(a) else np.nan,
-                   "n_current": len(b), "mean_current": b.mean() if len(b) else np.nan,
-                   "comparable": outcome not in noninvariant, "suppressed": ""}  # fmt: skip
+            row = {
+                "outcome": outcome,
+                "n_previous": len(a),
+                "mean_previous": a.mean() if len(a) else np.nan,
+                "n_current": len(b),
+                "mean_current": b.mean() if len(b) else np.nan,
+                "comparable": outcome not in noninvariant,
+                "suppressed": "",
+            }
             if segment is not None:
                 row[segment] = level
             if hide:
-                row.update(suppressed=f"fewer than {m} respondents in a year", mean_previous=np.nan,
-                           mean_current=np.nan, n_previous=np.nan, n_current=np.nan)  # fmt: skip
+                row.update(
+                    suppressed=f"fewer than {m} respondents in a year",
+                    mean_previous=np.nan,
+                    mean_current=np.nan,
+                    n_previous=np.nan,
+                    n_current=np.nan,
+                )
             elif row["comparable"]:
                 t = stats.ttest_ind(b, a, equal_var=False)
                 c = t.confidence_interval(confidence_level=ci)

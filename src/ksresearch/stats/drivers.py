@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .diagnostics import check_frame
+
 __all__ = [
     "DominanceAnalysis",
     "dominance",
@@ -143,12 +145,16 @@ class DominanceAnalysis:
             raise ValueError(f"at most {MAX_DRIVERS} drivers (2^{p} subsets is too many), got {p}")
         rxx, rxy = cor[1:, 1:], cor[1:, 0]
         if np.linalg.matrix_rank(rxx) < p:
-            raise ValueError("the drivers are linearly dependent: drop one of the collinear drivers")
+            raise ValueError(
+                "the drivers are linearly dependent: drop one of the collinear drivers"
+            )
         r2 = _subset_r2(rxx, rxy)
         general, conditional, complete = _dominance_from_r2(r2, p)
         self.r2_ = float(r2[-1])
         self.general_ = pd.Series(general, index=drivers, name="general_dominance")
-        self.conditional_ = pd.DataFrame(conditional, index=drivers, columns=pd.RangeIndex(p, name="k"))
+        self.conditional_ = pd.DataFrame(
+            conditional, index=drivers, columns=pd.RangeIndex(p, name="k")
+        )
         self.complete_ = pd.DataFrame(complete, index=drivers, columns=drivers)
         names = ["+".join(d for j, d in enumerate(drivers) if m >> j & 1) for m in range(1 << p)]
         self.subsets_ = pd.Series(r2, index=names, name="r2")
@@ -184,22 +190,12 @@ def relative_weights(cor: np.ndarray) -> np.ndarray:
 def _complete(
     df: pd.DataFrame, outcome: str, drivers: list[str], extra: list[str] | None = None
 ) -> pd.DataFrame:
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"data must be a DataFrame, got {type(df).__name__}")
     if len(drivers) < 2:
         raise ValueError(f"need at least 2 drivers, got {drivers}")
     if outcome in drivers or len(set(drivers)) != len(drivers):
         raise ValueError("the outcome and the drivers must be distinct columns")
-    cols = [outcome, *drivers, *(extra or [])]
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise ValueError(f"columns not in the data: {missing}")
-    x = df[cols].dropna()
-    num = x[[outcome, *drivers]]
-    try:
-        num = num.astype("float64")
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"outcome and drivers must be numeric: {exc}") from None
+    x = check_frame(df, [outcome, *drivers, *(extra or [])], numeric=False).dropna()
+    num = check_frame(x, [outcome, *drivers], what="outcome and drivers")
     if len(x) < len(drivers) + 3:
         raise ValueError(f"only {len(x)} complete cases for {len(drivers)} drivers")
     constant = [c for c in num.columns if num[c].nunique() < 2]
@@ -332,8 +328,10 @@ def key_drivers(
             if not np.isfinite(c).all() or np.linalg.matrix_rank(c[1:, 1:]) < len(drivers):
                 redrawn += 1
                 if redrawn > max(10, n_boot // 2):
-                    raise ValueError(f"{redrawn} bootstrap resamples were degenerate: too few companies "
-                                     f"({len(np.unique(groups))}) to resample; use resample='respondents'")  # fmt: skip
+                    raise ValueError(
+                        f"{redrawn} bootstrap resamples were degenerate: too few companies "
+                        f"({len(np.unique(groups))}) to resample; use resample='respondents'"
+                    )
                 continue
             gd[b] = DominanceAnalysis(outcome, drivers).fit_cor(c).general_.to_numpy()
             rws[b] = relative_weights(c)
@@ -345,9 +343,15 @@ def key_drivers(
             table[f"{name}_low"] = np.quantile(arr, lo, axis=0)
             table[f"{name}_high"] = np.quantile(arr, hi, axis=0)
     table = table.sort_values("general_dominance", ascending=False)
-    table.attrs.update(r2=da.r2_, n=len(x), n_companies=int(x[company].nunique()) if company else None,
-                       outcome=outcome, n_boot=n_boot, resample=resample,
-                       n_redrawn=redrawn if n_boot else 0)  # fmt: skip
+    table.attrs.update(
+        r2=da.r2_,
+        n=len(x),
+        n_companies=int(x[company].nunique()) if company else None,
+        outcome=outcome,
+        n_boot=n_boot,
+        resample=resample,
+        n_redrawn=redrawn if n_boot else 0,
+    )
     return table
 
 
@@ -437,6 +441,9 @@ def priority_matrix(importance: pd.Series, performance: pd.Series) -> pd.DataFra
     )
     hi_i = t["importance"] > t["importance"].median()
     hi_p = t["performance"] > t["performance"].median()
-    t["quadrant"] = np.select([hi_i & ~hi_p, hi_i & hi_p, ~hi_i & ~hi_p], ["improve", "maintain", "monitor"],
-                              "lower priority")  # fmt: skip
+    t["quadrant"] = np.select(
+        [hi_i & ~hi_p, hi_i & hi_p, ~hi_i & ~hi_p],
+        ["improve", "maintain", "monitor"],
+        "lower priority",
+    )
     return t.rename_axis("driver")

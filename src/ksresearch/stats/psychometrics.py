@@ -7,11 +7,14 @@ Numbers follow R's psych package (``alpha``, ``KMO``, ``cortest.bartlett``, ``fa
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import optimize, stats
+
+from .diagnostics import check_frame, rmsea_ci, warn_heywood, warn_not_converged
 
 __all__ = [
     "alpha",
@@ -31,18 +34,9 @@ def _items(
     items: pd.DataFrame, *, min_items: int = 2, min_rows: int = 3, name: str = "items"
 ) -> pd.DataFrame:
     """Numeric float copy of ``items``; clear errors for what no statistic can use."""
-    if not isinstance(items, pd.DataFrame):
-        raise ValueError(
-            f"{name} must be a DataFrame with one column per item, got {type(items).__name__}"
-        )
-    if items.shape[1] < min_items:
-        raise ValueError(
-            f"need at least {min_items} items, got {items.shape[1]}: {list(items.columns)}"
-        )
-    try:
-        x = items.astype("float64")
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric: {exc}") from None
+    x = check_frame(items, getattr(items, "columns", []), what=name)
+    if x.shape[1] < min_items:
+        raise ValueError(f"need at least {min_items} items, got {x.shape[1]}: {list(x.columns)}")
     empty = [c for c in x.columns if x[c].notna().sum() == 0]
     if empty:
         raise ValueError(f"items with no answers: {empty}")
@@ -84,6 +78,22 @@ def _cov_cor(x: pd.DataFrame, missing: str) -> tuple[np.ndarray, np.ndarray, np.
     return cov, cor, counts, len(x)
 
 
+def _warn_reversed(cor: np.ndarray, columns, what: str) -> None:
+    """Warn, naming the items, when an item correlates negatively with the sum of the others
+    (a reverse key forgotten?), as psych's ``alpha`` and ``omega`` do."""
+    totals = cor.sum(axis=1) - 1  # sum of each item's correlations with the others
+    rest = np.array([cor.sum() - 2 * cor[i].sum() + cor[i, i] for i in range(len(cor))])
+    item_rest = totals / np.sqrt(np.clip(rest, 1e-12, None))
+    negative = [c for c, r in zip(columns, item_rest, strict=True) if r < 0]
+    if negative:
+        warnings.warn(
+            f"{what}: items {negative} correlate negatively with the rest of the scale; "
+            "should they be reverse-keyed?",
+            UserWarning,
+            stacklevel=3,
+        )
+
+
 def _alpha_from(c: np.ndarray) -> float:
     k = c.shape[0]
     return k / (k - 1) * (1 - np.trace(c) / c.sum())
@@ -122,6 +132,7 @@ def alpha(items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise") -
         raise ValueError(f"ci must lie between 0 and 1, got {ci}")
     x = _items(items)
     cov, cor, _, n = _cov_cor(x, missing)
+    _warn_reversed(cor, x.columns, "alpha")
     k = x.shape[1]
     a = _alpha_from(cov)
     a_std = _alpha_from(cor)
@@ -214,20 +225,37 @@ def omega(items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise")
     if n_factors < 1 or n_factors >= x.shape[1]:
         raise ValueError(f"n_factors must be between 1 and {x.shape[1] - 1}, got {n_factors}")
     _, cor, _, _ = _cov_cor(x, missing)
+    _warn_reversed(cor, x.columns, "omega")
     vt = cor.sum()
     model = EFA(n_factors, rotation="oblimin" if n_factors > 1 else "none", missing=missing).fit(x)
     if n_factors == 1:
         h2 = model.communalities_.to_numpy()
-        return pd.DataFrame([{"n_items": x.shape[1], "n_factors": 1, "omega_total": 1 - (1 - h2).sum() / vt,
-                              "omega_h": np.nan}])  # fmt: skip
+        return pd.DataFrame(
+            [
+                {
+                    "n_items": x.shape[1],
+                    "n_factors": 1,
+                    "omega_total": 1 - (1 - h2).sum() / vt,
+                    "omega_h": np.nan,
+                }
+            ]
+        )
     loadings, phi = model.loadings_.to_numpy(), model.phi_.to_numpy()
     g_f = _minres(phi, 1)[0][:, 0]  # general factor loadings of the group factors
     g_f = g_f * np.sign(g_f.sum() or 1.0)
     general = loadings @ g_f
     group = loadings * np.sqrt(np.clip(1 - g_f**2, 0, None))
     h2 = general**2 + (group**2).sum(axis=1)
-    return pd.DataFrame([{"n_items": x.shape[1], "n_factors": n_factors, "omega_total": 1 - (1 - h2).sum() / vt,
-                          "omega_h": general.sum() ** 2 / vt}])  # fmt: skip
+    return pd.DataFrame(
+        [
+            {
+                "n_items": x.shape[1],
+                "n_factors": n_factors,
+                "omega_total": 1 - (1 - h2).sum() / vt,
+                "omega_h": general.sum() ** 2 / vt,
+            }
+        ]
+    )
 
 
 # ----------------------------------------------------------------------------- factorability
@@ -323,8 +351,16 @@ def _minres(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
         return f, g
 
     start = np.clip(1 - _smc(cor), 0.005, 1)
-    res = optimize.minimize(fun, start, jac=True, method="L-BFGS-B", bounds=[(0.005, 1.0)] * p,
-                            options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-8})  # fmt: skip
+    res = optimize.minimize(
+        fun,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * p,
+        options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-8},
+    )
+    if not res.success:
+        warn_not_converged("minres factoring", str(res.message))
     _, _, load = parts(res.x)
     return load, res.x
 
@@ -386,6 +422,8 @@ def _oblimin(
             al /= 2
         t, f = tt, ft
         g = -(loadings.T @ gqt @ np.linalg.inv(t)).T
+    else:
+        warn_not_converged("oblimin rotation", f"{max_iter} iterations")
     return t
 
 
@@ -457,8 +495,14 @@ def _leading(above: np.ndarray) -> int:
     return int(below[0]) if below.size else int(above.size)
 
 
-def parallel_analysis(items: pd.DataFrame, *, n_iter: int = 20, quantile: float | None = None, seed: int = 0,
-                      missing: str = "pairwise") -> ParallelAnalysis:  # fmt: skip
+def parallel_analysis(
+    items: pd.DataFrame,
+    *,
+    n_iter: int = 20,
+    quantile: float | None = None,
+    seed: int = 0,
+    missing: str = "pairwise",
+) -> ParallelAnalysis:
     """Suggested numbers of factors and components (:class:`ParallelAnalysis`, fitted).
 
     Examples
@@ -541,8 +585,12 @@ class EFA:
         h2 = np.einsum("ij,jk,ik->i", loadings, phi, loadings)
         self.communalities_ = pd.Series(h2, index=items_, name="h2")
         self.uniquenesses_ = pd.Series(1 - h2, index=items_, name="u2")
-        self.complexity_ = pd.Series((loadings**2).sum(axis=1) ** 2 / (loadings**4).sum(axis=1), index=items_,
-                                     name="complexity")  # fmt: skip
+        warn_heywood("EFA", [i for i, h in zip(items_, h2, strict=True) if h >= 1])
+        self.complexity_ = pd.Series(
+            (loadings**2).sum(axis=1) ** 2 / (loadings**4).sum(axis=1),
+            index=items_,
+            name="complexity",
+        )
         ss = np.diag(phi @ loadings.T @ loadings)
         self.variance_ = pd.DataFrame(
             {
@@ -594,8 +642,9 @@ class EFA:
         return shown
 
 
-def _fa_stats(cor: np.ndarray, loadings: np.ndarray, phi: np.ndarray, n_obs: int,
-              np_obs: np.ndarray | None) -> pd.Series:  # fmt: skip
+def _fa_stats(
+    cor: np.ndarray, loadings: np.ndarray, phi: np.ndarray, n_obs: int, np_obs: np.ndarray | None
+) -> pd.Series:
     """Goodness of fit as psych's ``fa.stats`` (alpha = .1 for the RMSEA interval)."""
     p, m = loadings.shape
     model = loadings @ phi @ loadings.T
@@ -628,7 +677,7 @@ def _fa_stats(cor: np.ndarray, loadings: np.ndarray, phi: np.ndarray, n_obs: int
     mm = objective / dof if dof > 0 else np.nan
     m0 = f0 * 2 / (p * (p - 1))
     rmsea = np.sqrt(max(objective / dof - 1 / (n_obs - 1), 0)) if dof > 0 else np.nan
-    low, high = _rmsea_ci(chi2, dof, n_obs - 1, 0.05)
+    low, high = rmsea_ci(chi2, dof, n_obs - 1)
     return pd.Series(
         {
             "objective": objective,
@@ -653,25 +702,14 @@ def _fa_stats(cor: np.ndarray, loadings: np.ndarray, phi: np.ndarray, n_obs: int
     )
 
 
-def _rmsea_ci(chi2: float, dof: float, scale_n: float, tail: float) -> tuple[float, float]:
-    """Noncentral chi-square interval for RMSEA: sqrt(lambda / (scale_n * df))."""
-    if dof <= 0:
-        return np.nan, np.nan
-
-    def bound(target: float) -> float:
-        if stats.chi2.cdf(chi2, dof) <= target:
-            return 0.0
-        f = lambda lam: stats.ncx2.cdf(chi2, dof, lam) - target  # noqa: E731
-        hi = max(chi2, 1.0)
-        while f(hi) > 0:
-            hi *= 2
-        return float(np.sqrt(optimize.brentq(f, 1e-10, hi, xtol=1e-10) / scale_n / dof))
-
-    return bound(1 - tail), bound(tail)
-
-
-def efa(items: pd.DataFrame, n_factors: int, *, rotation: str = "oblimin", method: str = "minres",
-        missing: str = "pairwise") -> EFA:  # fmt: skip
+def efa(
+    items: pd.DataFrame,
+    n_factors: int,
+    *,
+    rotation: str = "oblimin",
+    method: str = "minres",
+    missing: str = "pairwise",
+) -> EFA:
     """Fit an exploratory factor analysis (:class:`EFA`) and return the fitted model.
 
     Examples

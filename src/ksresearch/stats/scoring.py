@@ -10,14 +10,9 @@ import numpy as np
 import pandas as pd
 
 from ..data.codebook import Codebook
+from .diagnostics import check_frame
 
 __all__ = ["reverse_items", "score_scales", "to_index", "top_box", "enps", "item_stats"]
-
-
-def _check_columns(df: pd.DataFrame, columns: list[str], what: str = "items") -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{what} not in the data: {missing}")
 
 
 def reverse_items(
@@ -49,7 +44,7 @@ def reverse_items(
     0    5.0    1.0
     """
     items = items if items is not None else codebook.items_of_type("likert", "nps")
-    _check_columns(df, items)
+    check_frame(df, items, what="items", numeric=False)
     out = df[items].astype("float64")
     for item_id in items:
         item = codebook.item(item_id)
@@ -104,7 +99,7 @@ def score_scales(
     scores = {}
     for construct in constructs:
         items = codebook.construct_items(construct)
-        _check_columns(df, items, f"items of construct {construct!r}")
+        check_frame(df, items, what=f"items of construct {construct!r}", numeric=False)
         values = reverse_items(df, codebook, items)
         answered = values.notna().sum(axis=1)
         score = values.mean(axis=1).where(answered >= codebook.constructs[construct].min_items)
@@ -209,7 +204,7 @@ def item_stats(
     """
     if items is None:
         items = [i for i in codebook.items_of_type("likert", "nps", "single") if i in df.columns]
-    _check_columns(df, items)
+    check_frame(df, items, what="items", numeric=False)
     rows = []
     for item_id in items:
         scale = codebook.scale_of(item_id)

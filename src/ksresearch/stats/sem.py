@@ -21,6 +21,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ..data.codebook import Codebook
+from .diagnostics import check_frame, rmsea_ci, warn_heywood, warn_not_converged
 
 __all__ = [
     "MeasurementModel",
@@ -155,8 +156,9 @@ class _Group:
     f_h1: float = 0.0  # discrepancy of the saturated model: the chi-square's zero point
 
 
-def _discrepancy(patterns: list[_Pattern], n: int, sigma: np.ndarray, mu: np.ndarray,
-                 gradient: bool = False) -> tuple[float, np.ndarray, np.ndarray]:  # fmt: skip
+def _discrepancy(
+    patterns: list[_Pattern], n: int, sigma: np.ndarray, mu: np.ndarray, gradient: bool = False
+) -> tuple[float, np.ndarray, np.ndarray]:
     """-2 log L / n (up to a constant) summed over missingness patterns, with its gradient
     with respect to Sigma and mu. With complete data there is one pattern and this is the
     usual ML discrepancy log|Sigma| + tr(Sigma^-1 (S + d d'))."""
@@ -178,15 +180,8 @@ def _discrepancy(patterns: list[_Pattern], n: int, sigma: np.ndarray, mu: np.nda
 
 def _em(patterns: list[_Pattern], p: int, n: int, max_iter: int = 2000, tol: float = 1e-10):
     """Saturated-model ML estimates (mean, covariance) under missing data, by EM."""
-    counts, mu = np.zeros(p), np.zeros(p)
-    for pt in patterns:
-        counts[pt.observed] += pt.n
-        mu[pt.observed] += pt.n * pt.mean
-    mu /= counts
-    var = np.zeros(p)
-    for pt in patterns:
-        var[pt.observed] += pt.n * (np.diag(pt.cov) + (pt.mean - mu[pt.observed]) ** 2)
-    sigma = np.diag(var / counts)
+    mu, var = _available_case_moments(patterns, p)
+    sigma = np.diag(var)
     everything = np.arange(p)
     for _ in range(max_iter):
         t1, t2 = np.zeros(p), np.zeros((p, p))
@@ -220,6 +215,8 @@ def _em(patterns: list[_Pattern], p: int, n: int, max_iter: int = 2000, tol: flo
         mu, sigma = new_mu, new_sigma
         if change < tol:
             break
+    else:
+        warn_not_converged("EM for the saturated model", f"{max_iter} iterations")
     return mu, sigma
 
 
@@ -358,30 +355,30 @@ class _Fitter:
         return theta
 
     def fit(self) -> np.ndarray:
-        res = optimize.minimize(self.objective, self.start(), jac=True, method="L-BFGS-B",
-                                options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 30})  # fmt: skip
+        res = optimize.minimize(
+            self.objective,
+            self.start(),
+            jac=True,
+            method="L-BFGS-B",
+            options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 30},
+        )
         self.converged = bool(res.success) or np.linalg.norm(res.jac, np.inf) < 1e-5
+        if not self.converged:
+            warn_not_converged(f"the {self.level} model", str(res.message))
         self.fmin = float(res.fun)
         return res.x
 
 
-def _groups(df: pd.DataFrame, items: list[str], group: str | None,
-            missing: str = "listwise") -> tuple[list[_Group], int]:  # fmt: skip
-    if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"data must be a DataFrame, got {type(df).__name__}")
+def _groups(
+    df: pd.DataFrame, items: list[str], group: str | None, missing: str = "listwise"
+) -> tuple[list[_Group], int]:
     if missing not in ("listwise", "fiml"):
         raise ValueError(f"missing must be 'listwise' or 'fiml', got {missing!r}")
-    absent = [i for i in items if i not in df.columns]
-    if absent:
-        raise ValueError(f"the model names items that are not in the data: {absent}")
-    cols = items + ([group] if group else [])
-    if group and group not in df.columns:
-        raise ValueError(f"group column {group!r} is not in the data")
-    try:
-        x = df[cols].copy()
-        x[items] = x[items].astype("float64")
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"items must be numeric: {exc}") from None
+    x = check_frame(df, items, what="the model's items").copy()
+    if group:
+        if group not in df.columns:
+            raise ValueError(f"group column {group!r} is not in the data")
+        x[group] = df[group]
     if group:
         x = x.dropna(subset=[group])
     used = x.dropna() if missing == "listwise" else x.dropna(subset=items, how="all")
@@ -411,8 +408,14 @@ def _groups(df: pd.DataFrame, items: list[str], group: str | None,
         patterns = []
         for k, mask in enumerate(masks):
             rows = values[which.ravel() == k][:, mask]
-            patterns.append(_Pattern(np.flatnonzero(mask), len(rows), rows.mean(axis=0),
-                                     np.cov(rows, rowvar=False, bias=True).reshape(mask.sum(), mask.sum())))  # fmt: skip
+            patterns.append(
+                _Pattern(
+                    np.flatnonzero(mask),
+                    len(rows),
+                    rows.mean(axis=0),
+                    np.cov(rows, rowvar=False, bias=True).reshape(mask.sum(), mask.sum()),
+                )
+            )
         if len(patterns) == 1 and answered.all():
             mean, cov = patterns[0].mean, patterns[0].cov
         else:
@@ -428,34 +431,20 @@ def _groups(df: pd.DataFrame, items: list[str], group: str | None,
 def _independence(grp: _Group) -> tuple[np.ndarray, np.ndarray]:
     """ML estimates of the baseline model (free means and variances, no covariances): each item's
     available-case mean and variance."""
-    p = len(grp.mean)
+    mu, var = _available_case_moments(grp.patterns, len(grp.mean))
+    return np.diag(var), mu
+
+
+def _available_case_moments(patterns: list[_Pattern], p: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each item's mean and (ML) variance over the respondents who answered it."""
     counts, mu, var = np.zeros(p), np.zeros(p), np.zeros(p)
-    for pt in grp.patterns:
+    for pt in patterns:
         counts[pt.observed] += pt.n
         mu[pt.observed] += pt.n * pt.mean
     mu /= counts
-    for pt in grp.patterns:
+    for pt in patterns:
         var[pt.observed] += pt.n * (np.diag(pt.cov) + (pt.mean - mu[pt.observed]) ** 2)
-    return np.diag(var / counts), mu
-
-
-def _rmsea_ci(
-    chi2: float, dof: float, n: float, n_groups: int, level: float = 0.90
-) -> tuple[float, float]:
-    """lavaan's interval: noncentrality lambda with pchisq(X2, df, lambda) = .95 / .05."""
-    tail = (1 - level) / 2
-
-    def bound(target: float) -> float:
-        if dof <= 0 or stats.chi2.cdf(chi2, dof) < target:
-            return 0.0
-        f = lambda lam: stats.ncx2.cdf(chi2, dof, lam) - target  # noqa: E731
-        hi = max(chi2, 1.0)
-        while f(hi) > 0:
-            hi *= 2
-        lam = optimize.brentq(f, 1e-10, hi, xtol=1e-12)
-        return float(np.sqrt(lam / (n * dof)) * np.sqrt(n_groups))
-
-    return bound(1 - tail), bound(tail)
+    return mu, var / counts
 
 
 def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series:
@@ -473,7 +462,7 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
     tli = ((chi2_b / df_b) - (chi2 / dof)) / ((chi2_b / df_b) - 1) if dof > 0 else np.nan
     # RMSEA is undefined for a just-identified model (df = 0): missing, not a perfect 0
     rmsea = np.sqrt(max(chi2 - dof, 0) / (n * dof)) * np.sqrt(n_groups) if dof > 0 else np.nan
-    low, high = _rmsea_ci(chi2, dof, n, n_groups)
+    low, high = rmsea_ci(chi2, dof, n / n_groups)
     srmr_g = []
     for g, grp in enumerate(groups):
         lam, phi, th, nu, al = fitter.matrices(theta, g)
@@ -564,25 +553,42 @@ class CFA:
             sigma = lam @ phi @ lam.T + th
             # a negative variance (Heywood case) makes the solution improper: standardised
             # values are then undefined and reported missing, as lavaan warns
-            improper |= bool((np.diag(phi) <= 0).any() or (np.diag(th) < 0).any())
+            negative = [model.items[j] for j in np.flatnonzero(np.diag(th) < 0)]
+            negative += [factors[k] for k in np.flatnonzero(np.diag(phi) <= 0)]
+            warn_heywood(f"CFA ({self.level}, group {grp.name})", negative)
+            improper |= bool(negative)
             sd_lat = np.sqrt(np.where(np.diag(phi) > 0, np.diag(phi), np.nan))
             sd_obs = np.sqrt(np.where(np.diag(sigma) > 0, np.diag(sigma), np.nan))
             for k, f in enumerate(factors):
                 for item in model.factors[f]:
                     j = model.items.index(item)
-                    rows.append({"group": grp.name, "factor": f, "item": item, "estimate": lam[j, k],
-                                 "std_all": lam[j, k] * sd_lat[k] / sd_obs[j]})  # fmt: skip
+                    rows.append(
+                        {
+                            "group": grp.name,
+                            "factor": f,
+                            "item": item,
+                            "estimate": lam[j, k],
+                            "std_all": lam[j, k] * sd_lat[k] / sd_obs[j],
+                        }
+                    )
             if g == 0:
-                self.factor_correlations_ = pd.DataFrame(phi / np.outer(sd_lat, sd_lat), index=factors,
-                                                         columns=factors)  # fmt: skip
+                self.factor_correlations_ = pd.DataFrame(
+                    phi / np.outer(sd_lat, sd_lat), index=factors, columns=factors
+                )
         self.fit_["improper"] = improper
         self.loadings_ = pd.DataFrame(rows)
         self.params_ = pd.Series(theta, index=fitter.spec.names)
         return self
 
 
-def cfa(df: pd.DataFrame, model: str | MeasurementModel, *, group: str | None = None,
-        level: str = "configural", missing: str = "listwise") -> CFA:  # fmt: skip
+def cfa(
+    df: pd.DataFrame,
+    model: str | MeasurementModel,
+    *,
+    group: str | None = None,
+    level: str = "configural",
+    missing: str = "listwise",
+) -> CFA:
     """Fit a confirmatory factor model (:class:`CFA`) and return it.
 
     Examples
@@ -639,14 +645,25 @@ class MeasurementInvariance:
                 **{k: f[k] for k in ("chi2", "df", "p", "cfi", "tli", "rmsea", "srmr")},
             }
             if prev is None:
-                row.update(delta_chi2=np.nan, delta_df=np.nan, p_delta=np.nan, delta_cfi=np.nan,
-                           delta_rmsea=np.nan, holds=bool(f["converged"]))  # fmt: skip
+                row.update(
+                    delta_chi2=np.nan,
+                    delta_df=np.nan,
+                    p_delta=np.nan,
+                    delta_cfi=np.nan,
+                    delta_rmsea=np.nan,
+                    holds=bool(f["converged"]),
+                )
             else:
                 dchi, ddf = f["chi2"] - prev["chi2"], f["df"] - prev["df"]
                 dcfi, drmsea = prev["cfi"] - f["cfi"], f["rmsea"] - prev["rmsea"]
-                row.update(delta_chi2=dchi, delta_df=ddf, p_delta=stats.chi2.sf(dchi, ddf), delta_cfi=dcfi,
-                           delta_rmsea=drmsea,
-                           holds=bool(dcfi <= self.max_delta_cfi and not drmsea > self.max_delta_rmsea))  # fmt: skip
+                row.update(
+                    delta_chi2=dchi,
+                    delta_df=ddf,
+                    p_delta=stats.chi2.sf(dchi, ddf),
+                    delta_cfi=dcfi,
+                    delta_rmsea=drmsea,
+                    holds=bool(dcfi <= self.max_delta_cfi and not drmsea > self.max_delta_rmsea),
+                )
             rows.append(row)
             prev = f
         self.table_ = pd.DataFrame(rows).set_index("level")
@@ -659,8 +676,15 @@ class MeasurementInvariance:
         return self
 
 
-def invariance(df: pd.DataFrame, model: str | MeasurementModel, group: str, *, max_delta_cfi: float = 0.010,
-               max_delta_rmsea: float = 0.015, missing: str = "listwise") -> MeasurementInvariance:  # fmt: skip
+def invariance(
+    df: pd.DataFrame,
+    model: str | MeasurementModel,
+    group: str,
+    *,
+    max_delta_cfi: float = 0.010,
+    max_delta_rmsea: float = 0.015,
+    missing: str = "listwise",
+) -> MeasurementInvariance:
     """Test measurement invariance of ``model`` across ``group`` (:class:`MeasurementInvariance`).
 
     Examples

@@ -53,7 +53,9 @@ def _measures(survey: Survey, df: pd.DataFrame) -> dict[str, tuple[str, str]]:
 def _worse_if_higher(survey: Survey) -> set[str]:
     cb = survey.codebook
     flags = set(cb.roles.flags())
-    return {role if role in flags else cb.role(role) for role in WORSE_IF_HIGHER if cb.has_roles(role)}
+    return {
+        role if role in flags else cb.role(role) for role in WORSE_IF_HIGHER if cb.has_roles(role)
+    }
 
 
 def _value(x: np.ndarray, kind: str) -> float:
@@ -67,16 +69,22 @@ def _se(x: np.ndarray, kind: str) -> float:
     if kind == "enps":
         promoters, detractors = np.mean(x >= 9), np.mean(x <= 6)
         return float(100 * np.sqrt((promoters + detractors - (promoters - detractors) ** 2) / n))
-    if kind == "share":  # Agresti-Caffo: one success and one failure added, so 0 % or 100 % keep a width
+    if (
+        kind == "share"
+    ):  # Agresti-Caffo: one success and one failure added, so 0 % or 100 % keep a width
         adjusted = (np.sum(x) + 1) / (n + 2)
         return float(100 * np.sqrt(adjusted * (1 - adjusted) / (n + 2)))
     return float(np.std(x, ddof=1) / np.sqrt(n))
 
 
-def _pool(others: pd.DataFrame, col: str, kind: str, company: str, reportable, weighting: str, m: int):
+def _pool(
+    others: pd.DataFrame, col: str, kind: str, company: str, reportable, weighting: str, m: int
+):
     """The pool's value, its standard error and n, and the values of the reportable companies."""
     by_company = {c: g.dropna().to_numpy(dtype=float) for c, g in others.groupby(company)[col]}
-    values = np.array([_value(v, kind) for c, v in by_company.items() if c in reportable and len(v) >= m])
+    values = np.array(
+        [_value(v, kind) for c, v in by_company.items() if c in reportable and len(v) >= m]
+    )
     if weighting == "respondent":
         y = others[col].dropna().to_numpy(dtype=float)
         return _value(y, kind), _se(y, kind), len(y), values
@@ -159,23 +167,35 @@ def benchmark(
             row.update(company=np.nan, pool=np.nan, assessment="not reported (too few answers)")
             rows.append(row)
             continue
-        pool, se_pool, n_pool, company_values = _pool(others, col, kind, key, reportable, weighting, m)
+        pool, se_pool, n_pool, company_values = _pool(
+            others, col, kind, key, reportable, weighting, m
+        )
         value = _value(x, kind)
         se = np.hypot(_se(x, kind), se_pool)
         diff = value - pool
         low, high = diff - z * se, diff + z * se
-        row.update(company=value, pool=pool, diff=diff, diff_low=low, diff_high=high,
-                   p=float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else np.nan, n_pool=n_pool,
-                   percentile=_percentile(value, company_values),
-                   assessment=_assess(diff, low, high, -1 if measure in worse else 1))  # fmt: skip
+        row.update(
+            company=value,
+            pool=pool,
+            diff=diff,
+            diff_low=low,
+            diff_high=high,
+            p=float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else np.nan,
+            n_pool=n_pool,
+            percentile=_percentile(value, company_values),
+            assessment=_assess(diff, low, high, -1 if measure in worse else 1),
+        )
         rows.append(row)
     out = pd.DataFrame(rows).set_index("measure")
-    out.attrs.update(weighting=weighting, n_companies_pool=int(len(reportable)), min_n=m, year=survey.year)
+    out.attrs.update(
+        weighting=weighting, n_companies_pool=int(len(reportable)), min_n=m, year=survey.year
+    )
     return out
 
 
-def company_drivers(survey: Survey, company: str, *, per_driver: int = 10, n_boot: int = 0,
-                    seed: int = 0) -> pd.DataFrame:  # fmt: skip
+def company_drivers(
+    survey: Survey, company: str, *, per_driver: int = 10, n_boot: int = 0, seed: int = 0
+) -> pd.DataFrame:
     """The company's own key drivers of turnover intention, when its size allows: at least
     ``per_driver`` complete answers per driver (respondent bootstrap within the company).
 

@@ -95,8 +95,14 @@ def turnover_drivers(survey: Survey, *, n_boot: int = 200, seed: int = 0) -> pd.
     (:func:`ksresearch.key_drivers`)."""
     cb = survey.codebook
     drivers = driver_columns(survey)
-    return key_drivers(prepare(survey), cb.role("turnover_intention"), drivers,
-                       company=cb.role("company"), n_boot=n_boot, seed=seed)  # fmt: skip
+    return key_drivers(
+        prepare(survey),
+        cb.role("turnover_intention"),
+        drivers,
+        company=cb.role("company"),
+        n_boot=n_boot,
+        seed=seed,
+    )
 
 
 def turnover_priorities(survey: Survey, drivers: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -109,7 +115,9 @@ def turnover_priorities(survey: Survey, drivers: pd.DataFrame | None = None) -> 
     scale = survey.codebook.scale_of(edu)
     performance = pd.Series(
         {
-            d: to_index(df[edu], scale.min, scale.max).mean() if d == edu else df[f"{d}_index"].mean()
+            d: to_index(df[edu], scale.min, scale.max).mean()
+            if d == edu
+            else df[f"{d}_index"].mean()
             for d in drivers.index
         }
     )
@@ -136,8 +144,9 @@ def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd
     toi, att = cb.role("turnover_intention"), cb.role("attractiveness")
     parts = []
     for factor in ("education_relevance", "involvement"):
-        level = pd.cut(df[cb.role(factor)], [1, 2.5, 3.5, 5.01], right=False,
-                       labels=["low", "neutral", "high"])  # fmt: skip
+        level = pd.cut(
+            df[cb.role(factor)], [1, 2.5, 3.5, 5.01], right=False, labels=["low", "neutral", "high"]
+        )
         grouped = df.assign(level=level).dropna(subset=["level"]).groupby("level", observed=False)
         table = pd.DataFrame(
             {
@@ -148,7 +157,9 @@ def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd
             }
         )
         table = protect(table, min_n=_min(survey, min_n))
-        table.index = pd.MultiIndex.from_product([[cb.role(factor)], table.index], names=["factor", "level"])
+        table.index = pd.MultiIndex.from_product(
+            [[cb.role(factor)], table.index], names=["factor", "level"]
+        )
         parts.append(table)
     return pd.concat(parts)
 
@@ -207,8 +218,14 @@ def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
     require_roles(survey, "ai_user", *constructs)
     cb = survey.codebook
     outcomes = [f"{cb.role(c)}_index" for c in constructs]
-    return compare_groups(prepare(survey), outcomes, "ai_user", company=cb.role("company"),
-                          min_n=_min(survey, min_n), labels={0.0: "non-users", 1.0: "users"})  # fmt: skip
+    return compare_groups(
+        prepare(survey),
+        outcomes,
+        "ai_user",
+        company=cb.role("company"),
+        min_n=_min(survey, min_n),
+        labels={0.0: "non-users", 1.0: "users"},
+    )
 
 
 # ----------------------------------------------------------------------------- competence
@@ -226,7 +243,9 @@ def education_relevance(
     if by is not None:
         return segment_summary(df, by, cols, min_n=m)
     d = df.dropna(subset=[edu])
-    table = pd.DataFrame({"n": [len(d)], **{k: [d[v].mean()] for k, v in cols.items()}}, index=["all"])
+    table = pd.DataFrame(
+        {"n": [len(d)], **{k: [d[v].mean()] for k, v in cols.items()}}, index=["all"]
+    )
     return protect(table, min_n=m, partition=False)
 
 
@@ -245,8 +264,17 @@ def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
             r, p = stats.pearsonr(d[source], d[target])
             half = z / np.sqrt(len(d) - 3)
             low, high = np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)
-            rows.append({"source": source, "target": target, "n": len(d), "r": r,
-                         "ci_low": low, "ci_high": high, "p": p})  # fmt: skip
+            rows.append(
+                {
+                    "source": source,
+                    "target": target,
+                    "n": len(d),
+                    "r": r,
+                    "ci_low": low,
+                    "ci_high": high,
+                    "p": p,
+                }
+            )
     return pd.DataFrame(rows).set_index(["source", "target"])
 
 
@@ -267,8 +295,15 @@ def shift_work(
         noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"]]}
     outcomes = [f"{c}_index" for c in constructs]
     labels = {0.0: "no shift work", 1.0: "shift work"}
-    return compare_groups(df, outcomes, "shift_worker", company=survey.codebook.role("company"),
-                          min_n=_min(survey, min_n), noninvariant=noninvariant, labels=labels)  # fmt: skip
+    return compare_groups(
+        df,
+        outcomes,
+        "shift_worker",
+        company=survey.codebook.role("company"),
+        min_n=_min(survey, min_n),
+        noninvariant=noninvariant,
+        labels=labels,
+    )
 
 
 def selfservice_by_industry(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
@@ -276,7 +311,10 @@ def selfservice_by_industry(survey: Survey, *, min_n: int | None = None) -> pd.D
     who agree that cases got more complex) by industry."""
     require_roles(survey, "selfservice", "more_complex", "industry")
     cb = survey.codebook
-    columns = {"selfservice_index": f"{cb.role('selfservice')}_index", "more_complex_share": "more_complex"}
+    columns = {
+        "selfservice_index": f"{cb.role('selfservice')}_index",
+        "more_complex_share": "more_complex",
+    }
     return segment_summary(prepare(survey), cb.role("industry"), columns, min_n=_min(survey, min_n))
 
 

@@ -79,7 +79,9 @@ def measurement_check(
     for construct in constructs:
         items = cb.construct_items(construct)
         if len(items) < 3:
-            rows.append({"construct": construct, "verdict": "not testable", "comparable_means": True})
+            rows.append(
+                {"construct": construct, "verdict": "not testable", "comparable_means": True}
+            )
             continue
         data = _group_data(surveys, items, group).dropna(subset=["_group"])
         mi = invariance(data, model_from_codebook(cb, [construct]), "_group", missing="fiml")
@@ -94,18 +96,28 @@ def measurement_check(
                 "comparable_means": mi.verdict_ == "scalar",
             }
         )
-    columns = ["construct", "verdict", "delta_cfi_metric", "delta_cfi_scalar", "delta_rmsea_scalar", "comparable_means"]
+    columns = [
+        "construct",
+        "verdict",
+        "delta_cfi_metric",
+        "delta_cfi_scalar",
+        "delta_rmsea_scalar",
+        "comparable_means",
+    ]
     return pd.DataFrame(rows, columns=columns).set_index("construct")
 
 
 def shared_constructs(current: Codebook, previous: Codebook) -> dict[str, str]:
     """``{construct id this year: its id last year}`` for the constructs tracked in both years.
     A construct is the same one when its items carry the same trend ids; its id may differ."""
+
     def key(cb: Codebook, c: str) -> frozenset:
         return frozenset(cb.item(i).trend_id for i in cb.construct_items(c))
 
     before = {key(previous, c): c for c in tracked_constructs(previous)}
-    return {c: before[key(current, c)] for c in tracked_constructs(current) if key(current, c) in before}
+    return {
+        c: before[key(current, c)] for c in tracked_constructs(current) if key(current, c) in before
+    }
 
 
 def construct_trends(
@@ -119,15 +131,23 @@ def construct_trends(
     noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"].astype(bool)]}
     m = min_size(min_n if min_n is not None else current.min_group_size)
     outcomes = [f"{c}_index" for c in shared]
-    before = prepare(previous).rename(columns={f"{p}_index": f"{c}_index" for c, p in shared.items()})
-    return trend(prepare(current), before, outcomes, segment=segment, min_n=m, noninvariant=noninvariant)
+    before = prepare(previous).rename(
+        columns={f"{p}_index": f"{c}_index" for c, p in shared.items()}
+    )
+    return trend(
+        prepare(current), before, outcomes, segment=segment, min_n=m, noninvariant=noninvariant
+    )
 
 
 def item_trends(current: Survey, previous: Survey, *, min_n: int | None = None) -> pd.DataFrame:
     """Year-on-year change of every likert/nps item asked both years (matched by trend id; the
     codebooks keep the wording), on its own scale; ``item`` gives this year's item id."""
     cur_ids, prev_ids = current.codebook.by_trend_id(), previous.codebook.by_trend_id()
-    shared = [t for t in cur_ids if t in prev_ids and current.codebook.item(cur_ids[t]).type in ("likert", "nps")]
+    shared = [
+        t
+        for t in cur_ids
+        if t in prev_ids and current.codebook.item(cur_ids[t]).type in ("likert", "nps")
+    ]
     cur = kept(current)[[cur_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
     prev = kept(previous)[[prev_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
     m = min_size(min_n if min_n is not None else current.min_group_size)

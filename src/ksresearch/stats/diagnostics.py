@@ -1,0 +1,114 @@
+"""What every estimator of ``stats/`` shares: checking its input frame, warning when an
+optimiser stops early or an estimate is improper, and the RMSEA confidence interval."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+__all__ = [
+    "ConvergenceWarning",
+    "HeywoodWarning",
+    "check_frame",
+    "warn_not_converged",
+    "warn_heywood",
+    "rmsea_ci",
+]
+
+
+class ConvergenceWarning(UserWarning):
+    """An optimiser stopped before it converged: the estimates may be off (as scikit-learn's)."""
+
+
+class HeywoodWarning(UserWarning):
+    """An improper solution: a communality of 1 or more, or a negative residual variance."""
+
+
+def check_frame(
+    df: object, columns: Iterable[str], *, what: str = "columns", numeric: bool = True
+) -> pd.DataFrame:
+    """``df[columns]``, after checking that ``df`` is a DataFrame holding them (and, with
+    ``numeric``, that they convert to float). Raises ``ValueError`` naming what is wrong.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_frame(pd.DataFrame({"a": [1, 2]}), ["a"]).dtypes.tolist()
+    [dtype('float64')]
+    >>> check_frame(pd.DataFrame({"a": [1]}), ["a", "b"], what="items")
+    Traceback (most recent call last):
+    ValueError: items not in the data: ['b']
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"data must be a DataFrame, got {type(df).__name__}")
+    columns = list(columns)
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"{what} not in the data: {missing}")
+    out = df[columns]
+    if not numeric:
+        return out
+    try:
+        return out.astype("float64")
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{what} must be numeric: {exc}") from None
+
+
+def warn_not_converged(what: str, detail: str = "") -> None:
+    """Warn that ``what`` stopped before converging."""
+    message = (
+        f"{what} did not converge"
+        + (f": {detail}" if detail else "")
+        + "; the estimates may be off"
+    )
+    warnings.warn(message, ConvergenceWarning, stacklevel=3)
+
+
+def warn_heywood(what: str, items: list[str]) -> None:
+    """Warn of an improper solution (a Heywood case) in ``items``."""
+    if items:
+        warnings.warn(
+            f"{what}: improper solution (Heywood case) for {items}: a communality of 1 or more "
+            "or a negative residual variance; consider fewer factors or check these items",
+            HeywoodWarning,
+            stacklevel=3,
+        )
+
+
+def rmsea_ci(chi2: float, dof: float, n: float, *, level: float = 0.90) -> tuple[float, float]:
+    """Confidence interval of the RMSEA from the noncentral chi-square distribution.
+
+    The bounds are sqrt(lambda / (n df)) for the noncentrality lambda at which the model's
+    chi-square sits at the (1 + level) / 2 and (1 - level) / 2 quantiles (a bound is 0 when even
+    lambda = 0 leaves the chi-square below that quantile). ``n`` is N - 1 in psych's ``fa``
+    and N / G (G groups) in lavaan. With df = 0 the RMSEA is undefined and so is its interval.
+
+    R: ``lavaan::fitMeasures(fit, c("rmsea.ci.lower", "rmsea.ci.upper"))``;
+    ``psych::fa(...)$RMSEA``.
+
+    Examples
+    --------
+    >>> low, high = rmsea_ci(85.306, 24, 301)
+    >>> round(low, 3), round(high, 3)
+    (0.071, 0.114)
+    >>> rmsea_ci(0.0, 0, 100)
+    (nan, nan)
+    """
+    if dof <= 0:
+        return np.nan, np.nan
+    tail = (1 - level) / 2
+
+    def bound(target: float) -> float:
+        if stats.chi2.cdf(chi2, dof) < target:
+            return 0.0
+        f = lambda lam: stats.ncx2.cdf(chi2, dof, lam) - target  # noqa: E731
+        hi = max(chi2, 1.0)
+        while f(hi) > 0:
+            hi *= 2
+        return float(np.sqrt(optimize.brentq(f, 1e-10, hi, xtol=1e-12) / (n * dof)))
+
+    return bound(1 - tail), bound(tail)
