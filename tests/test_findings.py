@@ -11,6 +11,7 @@ from scipy import stats
 
 import ksresearch as ks
 from ksresearch.data.synth import write_export
+from ksresearch.stats.diagnostics import EstimationWarning
 
 
 @pytest.fixture(scope="module")
@@ -180,11 +181,21 @@ def test_measurement_check_and_trends_respect_invariance(demo_data, tmp_path):
     )
     ks.ingest(2025, tmp_path)
     biased = ks.load(2025, tmp_path)
-    check = ks.measurement_check([prev, biased], None, ["involvement", "stress"])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", EstimationWarning)  # recorded, not printed
+        check = ks.measurement_check([prev, biased], None, ["involvement", "stress"])
     assert (
         check.loc["involvement", "verdict"] == "metric"
         and check.loc["stress", "verdict"] == "scalar"
     )
+    # the scalar model of the biased construct is improper: the table says so, naming the item
+    assert (
+        "Heywood" in check.loc["involvement", "note"]
+        and "inv_1" in check.loc["involvement", "note"]
+    )
+    assert check.loc["stress", "note"] == ""
     withheld = ks.construct_trends(biased, prev)
     assert not withheld.loc["involvement_index", "comparable"]
     assert np.isnan(withheld.loc["involvement_index", "change"])

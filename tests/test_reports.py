@@ -378,3 +378,19 @@ def _survey_stub():
         {"company": ["A AS"], "respondent_id": ["R-000001"], "comment": [None]}
     )
     return ks.Survey(responses, cb)
+
+
+def test_text_catalogues_have_the_same_keys_and_cover_every_key_the_notebooks_use():
+    nb, en = catalogue("nb"), catalogue("en")
+    assert nb.keys() == en.keys() == {"columns", "texts", "measures"}
+    for part in nb:
+        assert nb[part].keys() == en[part].keys(), part
+    used = set()
+    for path in [*nbexec.general_notebooks(), nbexec.BENCHMARK_NOTEBOOK]:
+        source = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'S\.(?:text|say|heading)\(\s*"([^"]+)"', source))
+        used |= set(re.findall(r"^#     title: (\S+)$", source, re.M))
+    assert len(used) > 40
+    assert not used - set(nb["texts"]) - set(nb["columns"]), (
+        used - set(nb["texts"]) - set(nb["columns"])
+    )

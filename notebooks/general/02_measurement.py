@@ -27,14 +27,19 @@ survey = S.survey
 display(S.heading("measurement.title"))
 display(S.say("measurement.intro"))
 display(S.heading("measurement.reliability", 3))
+reliability = ks.reliability_by_construct(survey)
 display(
     S.table(
-        ks.reliability_by_construct(survey),
+        reliability,
+        columns=["n_items", "n", "alpha", "ci_low", "ci_high", "omega_total"],
         labels=S.names,
         index_name="",
         decimals={"alpha": 2, "ci_low": 2, "ci_high": 2, "omega_total": 2},
     )
 )
+caveats = reliability.index[reliability["note"] != ""]
+if len(caveats):
+    display(S.say("measurement.caveat", themes=", ".join(S.names[c] for c in caveats)))
 
 # %%
 structure = ks.structure_summary(survey).iloc[0]
@@ -49,9 +54,14 @@ display(
         srmr=S.number(structure["srmr"], 3),
     )
 )
+if structure["note"]:
+    display(S.say("measurement.structure_caveat"))
 
 # %%
 if survey.codebook.has_roles("shift_worker"):
     display(S.heading("measurement.invariance", 3))
     check = ks.measurement_check(survey, S.role("shift_worker"))
     display(S.table(check, columns=["verdict"], labels=S.names, index_name=""))
+    caveats = check.index[check["note"] != ""]
+    if len(caveats):
+        display(S.say("measurement.caveat", themes=", ".join(S.names[c] for c in caveats)))

@@ -257,6 +257,26 @@ def generate(
     >>> s.responses["company"].nunique()
     8
     """
+    cb = _check_generate(year, n_companies, codebook, item_bias)
+    rng = np.random.default_rng([seed, year])
+    comp = _companies(n_companies, seed)
+    n_per = _respondents_per_company(comp, rng)
+    c = comp.iloc[np.repeat(np.arange(n_companies), n_per)].reset_index(drop=True)
+    seg = _background(c, rng)
+    r = _corr()
+    latent_of, z, explained = _latents(c, seg, r, year, rng)
+    ai_user = _ai_users(c, seg, latent_of, z, rng)
+    out, loadings = _answers(cb, latent_of, ai_user, item_bias or {}, rng)
+    df, ids = _export_frame(cb, seg, out, year, rng)
+    df, mess = _mess(df, cb, ids, year, rng)
+    truth = _truth(
+        cb, comp, n_per, r, explained, ai_user, loadings, mess, seed, n_companies, item_bias
+    )
+    truth["n_rows"] = int(len(df))
+    return SynthSurvey(df, cb, truth)
+
+
+def _check_generate(year: int, n_companies: int, codebook: Codebook | None, item_bias) -> Codebook:
     if n_companies < 1:
         raise ValueError(f"n_companies must be at least 1, got {n_companies}")
     cb = codebook if codebook is not None else load_codebook(config.codebook_path(year))
@@ -265,49 +285,70 @@ def generate(
     unknown = sorted(set(item_bias or {}) - set(cb.items_of_type("likert")))
     if unknown:
         raise ValueError(f"item_bias names items that are not likert items of {year}: {unknown}")
-    rng = np.random.default_rng([seed, year])
-    comp = _companies(n_companies, seed)
-    n_per = _respondents_per_company(comp, rng)
-    ci = np.repeat(np.arange(n_companies), n_per)
-    n = len(ci)
-    c = comp.iloc[ci].reset_index(drop=True)
+    return cb
 
-    # ---- background
+
+def _background(c: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """The segments of every respondent (codes), from their company and at random."""
+    n = len(c)
     role = rng.choice([1, 2, 3, 4], size=n, p=[0.8, 0.1, 0.04, 0.06])
     tenure = rng.choice([1, 2, 3, 4, 5], size=n, p=[0.22, 0.28, 0.25, 0.15, 0.10])
     age = rng.choice([1, 2, 3, 4, 5], size=n, p=[0.25, 0.35, 0.18, 0.13, 0.09])
     education = rng.choice([1, 2, 3, 4], size=n, p=[0.35, 0.15, 0.35, 0.15])
     location = rng.choice([1, 2, 3], size=n, p=[0.45, 0.15, 0.40])
     shift = rng.uniform(size=n) < c["shift_share"].to_numpy()
+    return {
+        "company": c["company"].to_numpy(),
+        "industry": c["industry"].to_numpy(),
+        "centre_size": c["centre_size"].to_numpy(),
+        "role": role,
+        "tenure": tenure,
+        "age_band": age,
+        "education": education,
+        "work_location": location,
+        "shift_work": np.where(shift, 1, 2),
+    }
 
-    # ---- latents: individual part ~ N(0, R), plus company effect, year change and shift effect
-    r = _corr()
+
+def _latents(c: pd.DataFrame, seg: dict, r: np.ndarray, year: int, rng: np.random.Generator):
+    """Latent scores: individual part ~ N(0, R), plus company effect, year change and shift
+    effect; turnover intention from the set weights. Returns ({latent: scores}, z, R² part)."""
+    n = len(c)
     z = rng.multivariate_normal(np.zeros(len(LATENTS)), r, size=n)
     lat = z + np.vstack(c["effects"].to_numpy())
     for name, delta in _YEAR_SHIFT.get(year, {}).items():
         lat[:, LATENTS.index(name)] += delta
-    lat[:, LATENTS.index("stress")] += _SHIFT_STRESS * shift
-    lat[:, LATENTS.index("edu_rel")] += -0.25 * (education - 2.5)
+    lat[:, LATENTS.index("stress")] += _SHIFT_STRESS * (seg["shift_work"] == 1)
+    lat[:, LATENTS.index("edu_rel")] += -0.25 * (seg["education"] - 2.5)
     beta = np.array([TURNOVER_WEIGHTS[k] for k in LATENTS])
     explained = beta @ r @ beta
     toi = lat @ beta + np.sqrt(1 - explained) * rng.standard_normal(n)
-
-    # ---- AI use: logistic in industry and centre size
-    ai_logit = np.array([_INDUSTRY_AI[i] for i in c["industry"]]) + _SIZE_AI * (
-        c["centre_size"] - 3.5
-    )
-    ai_logit = ai_logit + 0.3 * (role == 4)
-    ai_user = rng.uniform(size=n) < 1 / (1 + np.exp(-ai_logit))
-    ai_useful_lat = 0.4 * z[:, LATENTS.index("technology")] + np.sqrt(
-        1 - 0.16
-    ) * rng.standard_normal(n)
-    ss_lat = np.array([_INDUSTRY_SS[i] for i in c["industry"]]) + rng.standard_normal(n)
-
     latent_of = {k: lat[:, j] for j, k in enumerate(LATENTS)}
     latent_of["turnover_intention"] = toi
-    latent_of["ai_usefulness"] = ai_useful_lat
-    latent_of["selfservice"] = ss_lat
+    return latent_of, z, explained
 
+
+def _ai_users(
+    c: pd.DataFrame, seg: dict, latent_of: dict, z: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """AI use: logistic in industry and centre size; usefulness and self-service latents."""
+    n = len(c)
+    industry = np.array([_INDUSTRY_AI[i] for i in c["industry"]])
+    ai_logit = industry + _SIZE_AI * (c["centre_size"] - 3.5) + 0.3 * (seg["role"] == 4)
+    ai_user = rng.uniform(size=n) < 1 / (1 + np.exp(-ai_logit))
+    noise = np.sqrt(1 - 0.16) * rng.standard_normal(n)
+    latent_of["ai_usefulness"] = 0.4 * z[:, LATENTS.index("technology")] + noise
+    latent_of["selfservice"] = np.array(
+        [_INDUSTRY_SS[i] for i in c["industry"]]
+    ) + rng.standard_normal(n)
+    return np.asarray(ai_user)
+
+
+def _answers(
+    cb: Codebook, latent_of: dict, ai_user: np.ndarray, item_bias: dict, rng: np.random.Generator
+):
+    """Every item's answers (export columns) and the loadings of the likert items."""
+    n = len(ai_user)
     out: dict[str, object] = {}
     loadings: dict[str, float] = {}
     for item in cb.items:
@@ -316,7 +357,7 @@ def generate(
             pos = cb.construct_items(key).index(item.id) if item.construct else 0
             lam = 0.85 if item.id == "edu_rel" else _LOADINGS[pos % len(_LOADINGS)]
             loadings[item.id] = lam
-            centre = _ITEM_MEAN[key] + (item_bias or {}).get(item.id, 0.0)
+            centre = _ITEM_MEAN[key] + item_bias.get(item.id, 0.0)
             out[item.id] = _likert(latent_of[key], lam, centre, rng, item.reverse)
         elif item.type == "nps":
             drive = 0.55 * latent_of["satisfaction"] + 0.35 * latent_of["attractiveness"]
@@ -328,47 +369,46 @@ def generate(
                 rng.uniform(size=n) < 0.8, 37.5, rng.choice([20.0, 22.5, 30.0, 40.0], n)
             )
         elif item.type == "text":
-            out[item.id] = np.where(
-                rng.uniform(size=n) < 0.1, 'Fin arbeidsplass; travle dager, "alltid" noe nytt.', ""
-            )
+            comment = 'Fin arbeidsplass; travle dager, "alltid" noe nytt.'
+            out[item.id] = np.where(rng.uniform(size=n) < 0.1, comment, "")
         elif item.id == "ai_freq":
             out[item.id] = np.where(
                 ai_user, rng.choice([2, 3, 4, 5], size=n, p=[0.2, 0.25, 0.3, 0.25]), 1
             )
         elif item.type == "multi":
-            for code in item.options:
-                if item.id == "ai_use":
-                    p = [0.55, 0.6, 0.5, 0.2, 0.3, 0.1][code - 1]
-                    out[f"{item.id}_{code}"] = np.where(
-                        ai_user, (rng.uniform(size=n) < p).astype(float), np.nan
-                    )
-                else:
-                    p = 0.25 if code < 5 else 0.35
-                    out[f"{item.id}_{code}"] = (rng.uniform(size=n) < p).astype(float)
+            out.update(_multi_answers(item, ai_user, rng))
         else:
             raise ValueError(f"synth does not know how to generate item {item.id!r} ({item.type})")
     for item_id in cb.construct_items("ai_usefulness") if "ai_usefulness" in cb.constructs else []:
         out[item_id] = np.where(ai_user, out[item_id], np.nan)  # asked of users only
+    return out, loadings
 
-    seg = {
-        "company": c["company"].to_numpy(),
-        "industry": c["industry"].to_numpy(),
-        "centre_size": c["centre_size"].to_numpy(),
-        "role": role,
-        "tenure": tenure,
-        "age_band": age,
-        "education": education,
-        "work_location": location,
-        "shift_work": np.where(shift, 1, 2),
-    }
+
+def _multi_answers(item, ai_user: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    n = len(ai_user)
+    out = {}
+    for code in item.options:
+        if item.id == "ai_use":
+            p = [0.55, 0.6, 0.5, 0.2, 0.3, 0.1][code - 1]
+            out[f"{item.id}_{code}"] = np.where(
+                ai_user, (rng.uniform(size=n) < p).astype(float), np.nan
+            )
+        else:
+            p = 0.25 if code < 5 else 0.35
+            out[f"{item.id}_{code}"] = (rng.uniform(size=n) < p).astype(float)
+    return out
+
+
+def _export_frame(cb: Codebook, seg: dict, out: dict, year: int, rng: np.random.Generator):
+    """The export's columns in codebook order: ids, submission times, durations, segments, items."""
+    n = len(seg["company"])
     ids = rng.permutation(n) + 1
     m = cb.meta
     start = pd.Timestamp(f"{year}-09-01 08:00:00")
+    submitted = start + pd.to_timedelta(rng.uniform(0, 40 * 86400, n).round(), unit="s")
     frame = {
         m.respondent_id: [f"R{year}{i:06d}" for i in ids],
-        m.submitted_at: (
-            start + pd.to_timedelta(rng.uniform(0, 40 * 86400, n).round(), unit="s")
-        ).strftime("%Y-%m-%d %H:%M:%S"),
+        m.submitted_at: submitted.strftime("%Y-%m-%d %H:%M:%S"),
         m.duration: np.round(np.exp(rng.normal(np.log(540), 0.35, n)), 1),
     }
     for s in cb.segments:
@@ -376,8 +416,13 @@ def generate(
     df = pd.DataFrame(frame)
     for col in cb.columns[3 + len(cb.segments) :]:
         df[col.name] = out[col.name]
+    return df, ids
 
-    # ---- the mess of a real export
+
+def _mess(df: pd.DataFrame, cb: Codebook, ids: np.ndarray, year: int, rng: np.random.Generator):
+    """The mess of a real export: item non-response, "don't know", straight-liners, speeders
+    and duplicate submissions. Returns the export and what was planted."""
+    n, m = len(df), cb.meta
     likert = [i.id for i in cb.items if i.type == "likert"]
     dk_items = [i for i in likert if i.startswith(("led_", "tec_", "ai_useful", "ss_", "edu_rel"))]
     vals = df[likert].to_numpy(dtype=float)
@@ -403,49 +448,61 @@ def generate(
     df.loc[speed, likert] = rng.integers(1, 6, size=(n_speed, len(likert)))
     df[likert] = df[likert].where(asked)
     dups = df.loc[dup].copy()
-    dups[m.submitted_at] = (
-        pd.to_datetime(dups[m.submitted_at]) + pd.Timedelta(minutes=7)
-    ).dt.strftime("%Y-%m-%d %H:%M:%S")
+    resubmitted = pd.to_datetime(dups[m.submitted_at]) + pd.Timedelta(minutes=7)
+    dups[m.submitted_at] = resubmitted.dt.strftime("%Y-%m-%d %H:%M:%S")
     df = pd.concat([df, dups]).sort_values(m.submitted_at, kind="stable").reset_index(drop=True)
     for col in cb.columns:
         if col.dtype == "int":
             df[col.name] = df[col.name].astype("Int64")
+    mess = {
+        "item_nonresponse_rate": 0.02,
+        "dont_know_rate": 0.04,
+        "dont_know_items": dk_items,
+        "straightliners": sorted(f"R{year}{ids[i]:06d}" for i in straight),
+        "speeders": sorted(f"R{year}{ids[i]:06d}" for i in speed),
+        "duplicate_submissions": sorted(f"R{year}{ids[i]:06d}" for i in dup),
+    }
+    return df, mess
 
-    # ---- the truth
+
+def _truth(
+    cb, comp, n_per, r, explained, ai_user, loadings, mess, seed, n_companies, item_bias
+) -> dict:
+    """What the analyses must recover (``truth.json``)."""
+    beta = np.array([TURNOVER_WEIGHTS[k] for k in LATENTS])
     cov = r + _COMPANY_SD**2 * np.eye(len(LATENTS))
     shares, r2_pop = _lmg(cov, beta, 1 - explained)
-    order_lmg = [LATENTS[k] for k in np.argsort(-shares)]
-    industry_rate = {
-        int(k): float(1 / (1 + np.exp(-v))) for k, v in _INDUSTRY_AI.items()
-    }  # at the mean centre size, agents
-    truth = {
-        "year": year,
+    # at the mean centre size, agents
+    industry_rate = {int(k): float(1 / (1 + np.exp(-v))) for k, v in _INDUSTRY_AI.items()}
+    companies = {
+        row.company: {
+            "industry": int(row.industry),
+            "centre_size": int(row.centre_size),
+            "n_respondents": int(k),
+            "shift_share": round(float(row.shift_share), 4),
+        }
+        for row, k in zip(comp.itertuples(), n_per, strict=True)
+    }
+    return {
+        "year": cb.year,
         "seed": seed,
         "n_companies": n_companies,
-        "n_respondents": int(n),
-        "n_rows": int(len(df)),
-        "companies": {
-            row.company: {
-                "industry": int(row.industry),
-                "centre_size": int(row.centre_size),
-                "n_respondents": int(k),
-                "shift_share": round(float(row.shift_share), 4),
-            }
-            for row, k in zip(comp.itertuples(), n_per, strict=True)
-        },
+        "n_respondents": int(len(ai_user)),
+        "n_rows": None,
+        "companies": companies,
         "latents": LATENTS,
         "latent_correlation": np.round(r, 6).tolist(),
         "company_sd": _COMPANY_SD,
         "item_loadings": loadings,
-        "item_means": {k: _ITEM_MEAN[k] for k in _ITEM_MEAN},
-        "year_change_vs_2024": _YEAR_SHIFT.get(year, {}),
+        "item_means": dict(_ITEM_MEAN),
+        "year_change_vs_2024": _YEAR_SHIFT.get(cb.year, {}),
         "measurement_invariant_across_years": not item_bias,
         "item_bias": dict(item_bias or {}),
         "turnover": {
             "weights": TURNOVER_WEIGHTS,
             "r2": round(r2_pop, 6),
             "lmg": {k: round(float(v), 6) for k, v in zip(LATENTS, shares, strict=True)},
-            "order": order_lmg,
+            "order": [LATENTS[k] for k in np.argsort(-shares)],
         },
         "shift_work": {
             "stress_effect_within_company": _SHIFT_STRESS,
@@ -459,16 +516,8 @@ def generate(
         },
         "selfservice_by_industry": {int(k): v for k, v in _INDUSTRY_SS.items()},
         "education_relevance_mean": _ITEM_MEAN["edu_rel"],
-        "mess": {
-            "item_nonresponse_rate": 0.02,
-            "dont_know_rate": 0.04,
-            "dont_know_items": dk_items,
-            "straightliners": sorted(f"R{year}{ids[i]:06d}" for i in straight),
-            "speeders": sorted(f"R{year}{ids[i]:06d}" for i in speed),
-            "duplicate_submissions": sorted(f"R{year}{ids[i]:06d}" for i in dup),
-        },
+        "mess": mess,
     }
-    return SynthSurvey(df, cb, truth)
 
 
 def write_export(df: pd.DataFrame, path: str | Path, codebook: Codebook, fmt: str = "csv") -> Path:

@@ -124,69 +124,14 @@ def batch(
         Called with the number of companies finished so far (e.g. a tqdm ``update``).
     """
     from ..data.survey import load
-    from ..study.benchmarking import eligible_companies
 
-    if workers < 1:
-        raise ValueError(f"workers must be at least 1, got {workers}")
-    if executor not in ("local", "dask"):
-        raise ValueError(f"executor must be 'local' or 'dask', got {executor!r}")
-    if executor == "dask" and scheduler is None:
-        raise ValueError("the dask executor needs --scheduler ADDRESS")
+    _check_options(workers, executor, scheduler)
     start = time.perf_counter()
     m = min_size(min_n)
     survey = load(year, data_dir, min_group_size=m)
-    eligible = eligible_companies(survey, min_n=m)
-    wanted = list(companies) if companies is not None else list(eligible.index)
-    unknown = [c for c in wanted if c not in eligible.index]
-    if unknown:
-        raise ValueError(f"companies not in the {year} data: {unknown}")
     folder = out_dir(year, out) / "companies"
-    manifest_path = folder / "manifest.json"
-    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
-    result = BatchResult()
-    jobs = []
-    for company in wanted:
-        if not eligible.loc[company, "eligible"]:
-            result.not_eligible[company] = str(eligible.loc[company, "reason"])
-            continue
-        params = report_parameters(year, lang, m, data_dir, company=company)
-        key = _key(survey, params)
-        path = folder / company_file(company)
-        if not force and path.exists() and manifest.get(company, {}).get("key") == key:
-            result.up_to_date[company] = path
-            continue
-        jobs.append((company, params, key, path))
-    lock = threading.Lock()
-    done = 0
-
-    def finish(company: str, params: dict, key: str, path: Path, outcome: tuple) -> None:
-        nonlocal done
-        status, payload, executed = outcome
-        failed = folder / "failed" / company_file(company).replace(".html", ".ipynb")
-        if status == "ok":
-            problems = audit_html(payload, survey, company=company, min_n=m)
-            if problems:
-                status, payload = "failed", "audit: " + "; ".join(problems)
-        with lock:
-            if status == "ok":
-                write_atomic(path, payload)
-                result.written[company] = path
-                manifest[company] = {"key": key, "file": path.name}
-                if failed.exists():
-                    failed.unlink()
-            else:
-                result.failed[company] = payload
-                manifest.pop(company, None)
-                if executed is not None:
-                    failed.parent.mkdir(parents=True, exist_ok=True)
-                    nbformat.write(nbformat.from_dict(executed), failed)
-            write_atomic(
-                manifest_path, json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False)
-            )
-            done += 1
-            if progress:
-                progress(done)
-
+    release = _Release(survey, folder, m, progress)
+    jobs = _plan(survey, companies, release, lang, data_dir, force)
     if jobs and executor == "local":
         with KernelServer(), ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
@@ -194,11 +139,97 @@ def batch(
                 for c, params, k, p in jobs
             }
             for future in as_completed(futures):
-                finish(*futures[future], future.result())
+                release.finish(*futures[future], future.result())
     elif jobs:
-        _run_dask(jobs, scheduler, timeout, finish)
-    result.seconds = time.perf_counter() - start
-    return result
+        _run_dask(jobs, scheduler, timeout, release.finish)
+    release.result.seconds = time.perf_counter() - start
+    return release.result
+
+
+def _check_options(workers: int, executor: str, scheduler) -> None:
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    if executor not in ("local", "dask"):
+        raise ValueError(f"executor must be 'local' or 'dask', got {executor!r}")
+    if executor == "dask" and scheduler is None:
+        raise ValueError("the dask executor needs --scheduler ADDRESS")
+
+
+def _plan(survey, companies, release: _Release, lang: str, data_dir, force: bool) -> list[tuple]:
+    """The reports to make: (company, parameters, key, path) of every eligible company whose
+    report is missing or out of date; the others are recorded in the release's result."""
+    from ..study.benchmarking import eligible_companies
+
+    m = release.min_n
+    eligible = eligible_companies(survey, min_n=m)
+    wanted = list(companies) if companies is not None else list(eligible.index)
+    unknown = [c for c in wanted if c not in eligible.index]
+    if unknown:
+        raise ValueError(f"companies not in the {survey.year} data: {unknown}")
+    jobs = []
+    for company in wanted:
+        if not eligible.loc[company, "eligible"]:
+            release.result.not_eligible[company] = str(eligible.loc[company, "reason"])
+            continue
+        params = report_parameters(survey.year, lang, m, data_dir, company=company)
+        key = _key(survey, params)
+        path = release.folder / company_file(company)
+        if not force and path.exists() and release.manifest.get(company, {}).get("key") == key:
+            release.result.up_to_date[company] = path
+            continue
+        jobs.append((company, params, key, path))
+    return jobs
+
+
+class _Release:
+    """Audits each finished report and writes it, its manifest entry or its failure (one
+    company at a time, from any thread)."""
+
+    def __init__(
+        self, survey, folder: Path, min_n: int, progress: Callable[[int], None] | None
+    ) -> None:
+        self.survey, self.folder, self.min_n, self.progress = survey, folder, min_n, progress
+        self.manifest_path = folder / "manifest.json"
+        self.manifest = (
+            json.loads(self.manifest_path.read_text()) if self.manifest_path.exists() else {}
+        )
+        self.result = BatchResult()
+        self.lock = threading.Lock()
+        self.done = 0
+
+    def finish(self, company: str, params: dict, key: str, path: Path, outcome: tuple) -> None:
+        status, payload, executed = outcome
+        if status == "ok":
+            problems = audit_html(payload, self.survey, company=company, min_n=self.min_n)
+            if problems:
+                status, payload = "failed", "audit: " + "; ".join(problems)
+        with self.lock:
+            if status == "ok":
+                self._keep(company, key, path, payload)
+            else:
+                self._fail(company, payload, executed)
+            text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
+            write_atomic(self.manifest_path, text)
+            self.done += 1
+            if self.progress:
+                self.progress(self.done)
+
+    def _failed_path(self, company: str) -> Path:
+        return self.folder / "failed" / company_file(company).replace(".html", ".ipynb")
+
+    def _keep(self, company: str, key: str, path: Path, page: str) -> None:
+        write_atomic(path, page)
+        self.result.written[company] = path
+        self.manifest[company] = {"key": key, "file": path.name}
+        self._failed_path(company).unlink(missing_ok=True)
+
+    def _fail(self, company: str, message: str, executed: dict | None) -> None:
+        self.result.failed[company] = message
+        self.manifest.pop(company, None)
+        if executed is not None:
+            failed = self._failed_path(company)
+            failed.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nbformat.from_dict(executed), failed)
 
 
 def _run_dask(jobs: list, scheduler, timeout: int, finish: Callable) -> None:

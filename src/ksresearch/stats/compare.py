@@ -84,6 +84,39 @@ def _company_adjusted(
     return float(fit.params["g"]), float(lo), float(hi), float(fit.pvalues["g"])
 
 
+def _two_groups(a: np.ndarray, b: np.ndarray, ci: float) -> dict[str, float]:
+    """Welch t (b - a) with its CI, Hedges' g with its CI, Mann-Whitney with rank-biserial r."""
+    t = stats.ttest_ind(b, a, equal_var=False)
+    diff_ci = t.confidence_interval(confidence_level=ci)
+    g, g_lo, g_hi = hedges_g(b, a, ci)
+    u = stats.mannwhitneyu(b, a, alternative="two-sided")
+    return {
+        "diff": b.mean() - a.mean(),
+        "diff_low": diff_ci.low,
+        "diff_high": diff_ci.high,
+        "t": t.statistic,
+        "p": t.pvalue,
+        "hedges_g": g,
+        "g_low": g_lo,
+        "g_high": g_hi,
+        "mw_p": u.pvalue,
+        "rank_biserial": 2 * u.statistic / (len(a) * len(b)) - 1,
+    }
+
+
+def _more_groups(samples: list[np.ndarray], y: pd.Series) -> dict[str, float]:
+    """One-way ANOVA, Kruskal-Wallis and eta squared across three or more groups."""
+    f = stats.f_oneway(*samples)
+    grand = y.mean()
+    ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
+    return {
+        "f": f.statistic,
+        "p": f.pvalue,
+        "kw_p": stats.kruskal(*samples).pvalue,
+        "eta2": ss_between / ((y - grand) ** 2).sum(),
+    }
+
+
 def compare_groups(
     df: pd.DataFrame,
     outcomes: list[str],
@@ -183,44 +216,19 @@ def compare_groups(
             row[f"mean_{lv}"] = cells.loc[lv, "mean"]
         hidden = cells["suppressed"] != ""
         row["suppressed"] = f"a group has fewer than {m} respondents" if hidden.any() else ""
-        if not hidden.any():
-            if len(levels) == 2:
-                a, b = samples
-                t = stats.ttest_ind(b, a, equal_var=False)
-                diff_ci = t.confidence_interval(confidence_level=ci)
-                g, g_lo, g_hi = hedges_g(b, a, ci)
-                u = stats.mannwhitneyu(b, a, alternative="two-sided")
+        if not hidden.any() and len(levels) == 2:
+            row.update(_two_groups(*samples, ci))
+            if company:
+                est = _company_adjusted(d, outcome, group, company, levels[0], ci)
                 row.update(
-                    diff=b.mean() - a.mean(),
-                    diff_low=diff_ci.low,
-                    diff_high=diff_ci.high,
-                    t=t.statistic,
-                    p=t.pvalue,
-                    hedges_g=g,
-                    g_low=g_lo,
-                    g_high=g_hi,
-                    mw_p=u.pvalue,
-                    rank_biserial=2 * u.statistic / (len(a) * len(b)) - 1,
-                )
-                if company:
-                    est = _company_adjusted(d, outcome, group, company, levels[0], ci)
-                    row.update(
-                        zip(
-                            ("adjusted_diff", "adjusted_low", "adjusted_high", "adjusted_p"),
-                            est,
-                            strict=True,
-                        )
+                    zip(
+                        ("adjusted_diff", "adjusted_low", "adjusted_high", "adjusted_p"),
+                        est,
+                        strict=True,
                     )
-            else:
-                f = stats.f_oneway(*samples)
-                grand = y.mean()
-                ss_between = sum(len(s) * (s.mean() - grand) ** 2 for s in samples)
-                row.update(
-                    f=f.statistic,
-                    p=f.pvalue,
-                    kw_p=stats.kruskal(*samples).pvalue,
-                    eta2=ss_between / ((y - grand) ** 2).sum(),
                 )
+        elif not hidden.any():
+            row.update(_more_groups(samples, y))
         row["comparable"] = outcome not in noninvariant
         rows.append(row)
     out = pd.DataFrame(rows).set_index("outcome")

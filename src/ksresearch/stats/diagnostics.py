@@ -11,8 +11,11 @@ import pandas as pd
 from scipy import optimize, stats
 
 __all__ = [
+    "EstimationWarning",
     "ConvergenceWarning",
     "HeywoodWarning",
+    "ReverseKeyWarning",
+    "recorded",
     "check_frame",
     "warn_not_converged",
     "warn_heywood",
@@ -20,12 +23,36 @@ __all__ = [
 ]
 
 
-class ConvergenceWarning(UserWarning):
+class EstimationWarning(UserWarning):
+    """Something about an estimate a reader of the result should know (the base class)."""
+
+
+class ConvergenceWarning(EstimationWarning):
     """An optimiser stopped before it converged: the estimates may be off (as scikit-learn's)."""
 
 
-class HeywoodWarning(UserWarning):
+class HeywoodWarning(EstimationWarning):
     """An improper solution: a communality of 1 or more, or a negative residual variance."""
+
+
+class ReverseKeyWarning(EstimationWarning):
+    """An item correlates negatively with the rest of its scale: a reverse key forgotten?"""
+
+
+def recorded(fn, *args, **kwargs) -> tuple[object, str]:
+    """Call ``fn`` and return its result with the messages of the :class:`EstimationWarning`
+    it gave, joined ("" when none); other warnings pass through as usual. For callers that
+    report the caveat beside the result instead of printing it."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = fn(*args, **kwargs)
+    notes = []
+    for w in caught:
+        if issubclass(w.category, EstimationWarning):
+            notes.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return result, "; ".join(dict.fromkeys(notes))
 
 
 def check_frame(

@@ -227,6 +227,43 @@ def _bootstrap_weights(groups: np.ndarray, rng: np.random.Generator, resample: s
     return weights
 
 
+def _bootstrap(
+    values: np.ndarray,
+    groups: np.ndarray,
+    outcome: str,
+    drivers: list[str],
+    n_boot: int,
+    resample: str,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """General dominance, relative weights and ranks of ``n_boot`` cluster-bootstrap resamples,
+    and how many degenerate resamples were drawn again."""
+    rng = np.random.default_rng(seed)
+    gd, rws, ranks = (np.empty((n_boot, len(drivers))) for _ in range(3))
+    redrawn, b = 0, 0
+    while b < n_boot:
+        w = _bootstrap_weights(groups, rng, resample)
+        keep = w > 0
+        # a resample of few companies can leave a column constant or the drivers collinear
+        if (np.ptp(values[keep], axis=0) == 0).any():
+            c = np.full((len(drivers) + 1,) * 2, np.nan)
+        else:
+            c = _cor(values[keep], w[keep])
+        if not np.isfinite(c).all() or np.linalg.matrix_rank(c[1:, 1:]) < len(drivers):
+            redrawn += 1
+            if redrawn > max(10, n_boot // 2):
+                raise ValueError(
+                    f"{redrawn} bootstrap resamples were degenerate: too few companies "
+                    f"({len(np.unique(groups))}) to resample; use resample='respondents'"
+                )
+            continue
+        gd[b] = DominanceAnalysis(outcome, drivers).fit_cor(c).general_.to_numpy()
+        rws[b] = relative_weights(c)
+        ranks[b] = stats.rankdata(-gd[b], method="min")
+        b += 1
+    return gd, rws, ranks, redrawn
+
+
 def key_drivers(
     df: pd.DataFrame,
     outcome: str,
@@ -304,39 +341,16 @@ def key_drivers(
         index=pd.Index(drivers, name="driver"),
     )
     table["rank"] = table["general_dominance"].rank(ascending=False, method="min").astype(int)
+    redrawn = 0
     if n_boot:
         if company is None and resample != "respondents":
             raise ValueError(
                 "a company column is needed to resample companies; use resample='respondents'"
             )
         groups = x[company].to_numpy() if company else np.zeros(len(x))
-        rng = np.random.default_rng(seed)
-        gd, rws, ranks = (
-            np.empty((n_boot, len(drivers))),
-            np.empty((n_boot, len(drivers))),
-            np.empty((n_boot, len(drivers))),
+        gd, rws, ranks, redrawn = _bootstrap(
+            values, groups, outcome, drivers, n_boot, resample, seed
         )
-        redrawn, b = 0, 0
-        while b < n_boot:
-            w = _bootstrap_weights(groups, rng, resample)
-            keep = w > 0
-            # a resample of few companies can leave a column constant or the drivers collinear
-            if (np.ptp(values[keep], axis=0) == 0).any():
-                c = np.full((len(drivers) + 1,) * 2, np.nan)
-            else:
-                c = _cor(values[keep], w[keep])
-            if not np.isfinite(c).all() or np.linalg.matrix_rank(c[1:, 1:]) < len(drivers):
-                redrawn += 1
-                if redrawn > max(10, n_boot // 2):
-                    raise ValueError(
-                        f"{redrawn} bootstrap resamples were degenerate: too few companies "
-                        f"({len(np.unique(groups))}) to resample; use resample='respondents'"
-                    )
-                continue
-            gd[b] = DominanceAnalysis(outcome, drivers).fit_cor(c).general_.to_numpy()
-            rws[b] = relative_weights(c)
-            ranks[b] = stats.rankdata(-gd[b], method="min")
-            b += 1
         lo, hi = (1 - ci) / 2, 1 - (1 - ci) / 2
         share = gd / gd.sum(axis=1, keepdims=True)
         for name, arr in (("gd", gd), ("share", share), ("rw", rws), ("rank", ranks)):
@@ -350,7 +364,7 @@ def key_drivers(
         outcome=outcome,
         n_boot=n_boot,
         resample=resample,
-        n_redrawn=redrawn if n_boot else 0,
+        n_redrawn=redrawn,
     )
     return table
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .diagnostics import check_frame, rmsea_ci, warn_heywood, warn_not_converged
+from .diagnostics import ReverseKeyWarning, check_frame, rmsea_ci, warn_heywood, warn_not_converged
 
 __all__ = [
     "alpha",
@@ -89,7 +89,7 @@ def _warn_reversed(cor: np.ndarray, columns, what: str) -> None:
         warnings.warn(
             f"{what}: items {negative} correlate negatively with the rest of the scale; "
             "should they be reverse-keyed?",
-            UserWarning,
+            ReverseKeyWarning,
             stacklevel=3,
         )
 

@@ -8,6 +8,7 @@ import pandas as pd
 from ..data.codebook import Codebook
 from ..data.survey import Survey
 from ..stats.compare import trend
+from ..stats.diagnostics import recorded
 from ..stats.disclosure import min_size
 from ..stats.psychometrics import alpha, omega, parallel_analysis
 from ..stats.scoring import reverse_items
@@ -70,7 +71,8 @@ def measurement_check(
     DataFrame
         Per construct: ``verdict`` ("scalar", "metric", "configural", "none" or "not testable"
         for fewer than three items), ``delta_cfi_metric``, ``delta_cfi_scalar``,
-        ``delta_rmsea_scalar`` and ``comparable_means`` (scalar invariance holds).
+        ``delta_rmsea_scalar``, ``comparable_means`` (scalar invariance holds) and ``note``
+        (what the estimation warned of, e.g. a Heywood case; "" when nothing).
     """
     surveys = survey if isinstance(survey, list) else [survey]
     cb = surveys[-1].codebook
@@ -80,11 +82,17 @@ def measurement_check(
         items = cb.construct_items(construct)
         if len(items) < 3:
             rows.append(
-                {"construct": construct, "verdict": "not testable", "comparable_means": True}
+                {
+                    "construct": construct,
+                    "verdict": "not testable",
+                    "comparable_means": True,
+                    "note": "",
+                }
             )
             continue
         data = _group_data(surveys, items, group).dropna(subset=["_group"])
-        mi = invariance(data, model_from_codebook(cb, [construct]), "_group", missing="fiml")
+        model = model_from_codebook(cb, [construct])
+        mi, note = recorded(invariance, data, model, "_group", missing="fiml")
         t = mi.table_
         rows.append(
             {
@@ -94,6 +102,7 @@ def measurement_check(
                 "delta_cfi_scalar": t.loc["scalar", "delta_cfi"],
                 "delta_rmsea_scalar": t.loc["scalar", "delta_rmsea"],
                 "comparable_means": mi.verdict_ == "scalar",
+                "note": note,
             }
         )
     columns = [
@@ -103,6 +112,7 @@ def measurement_check(
         "delta_cfi_scalar",
         "delta_rmsea_scalar",
         "comparable_means",
+        "note",
     ]
     return pd.DataFrame(rows, columns=columns).set_index("construct")
 
@@ -180,7 +190,8 @@ def reliability_by_construct(survey: Survey, constructs: list[str] | None = None
     Returns
     -------
     DataFrame
-        Per construct: ``n_items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``omega_total``.
+        Per construct: ``n_items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``omega_total``
+        and ``note`` (an estimation warning, e.g. an item correlating negatively with the rest).
     """
     cb = survey.codebook
     rows = []
@@ -189,7 +200,7 @@ def reliability_by_construct(survey: Survey, constructs: list[str] | None = None
         if len(items) < 3:
             continue
         x = _item_frame(survey, items)
-        a = alpha(x).iloc[0]
+        (a, om), note = recorded(lambda x=x: (alpha(x).iloc[0], omega(x)["omega_total"].iloc[0]))
         rows.append(
             {
                 "construct": c,
@@ -198,7 +209,8 @@ def reliability_by_construct(survey: Survey, constructs: list[str] | None = None
                 "alpha": a["alpha"],
                 "ci_low": a["ci_low"],
                 "ci_high": a["ci_high"],
-                "omega_total": omega(x)["omega_total"].iloc[0],
+                "omega_total": om,
+                "note": note,
             }
         )
     return pd.DataFrame(rows).set_index("construct")
@@ -214,8 +226,9 @@ def structure_summary(
     constructs = constructs if constructs is not None else tracked_constructs(cb)
     items = [i for c in constructs for i in cb.construct_items(c)]
     x = _item_frame(survey, items)
-    pa = parallel_analysis(x, seed=seed)
-    fit = cfa(x, model_from_codebook(cb, constructs), missing="fiml").fit_
+    pa, note_pa = recorded(parallel_analysis, x, seed=seed)
+    model, note_cfa = recorded(cfa, x, model_from_codebook(cb, constructs), missing="fiml")
+    fit = model.fit_
     return pd.DataFrame(
         [
             {
@@ -226,6 +239,7 @@ def structure_summary(
                 "rmsea": fit["rmsea"],
                 "srmr": fit["srmr"],
                 "n": int(fit["n"]),
+                "note": "; ".join(n for n in (note_pa, note_cfa) if n),
             }
         ]
     )
