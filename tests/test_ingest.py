@@ -25,9 +25,10 @@ def _sha(path):
 
 
 def _expected(survey) -> pd.DataFrame:
-    """The generated export as ingest should keep it: first submissions, missing codes as NA."""
+    """The generated export as ingest should keep it: the last submission of each respondent
+    (a re-submission supersedes the earlier one), missing codes as NA."""
     cb = survey.codebook
-    df = survey.responses.drop_duplicates(cb.meta.respondent_id, keep="first").reset_index(
+    df = survey.responses.drop_duplicates(cb.meta.respondent_id.id, keep="last").reset_index(
         drop=True
     )
     for col in cb.columns:
@@ -38,8 +39,8 @@ def _expected(survey) -> pd.DataFrame:
 
 def _assert_same_answers(kept: pd.DataFrame, survey) -> None:
     cb = survey.codebook
-    exp = _expected(survey).set_index(cb.meta.respondent_id)
-    got = kept.set_index(cb.meta.respondent_id)
+    exp = _expected(survey).set_index(cb.meta.respondent_id.id)
+    got = kept.set_index(cb.meta.respondent_id.id)
     assert sorted(got.index) == sorted(exp.index)
     got = got.loc[exp.index]
     for col in cb.columns[1:]:
@@ -228,9 +229,14 @@ def test_undecodable_encoding(raw_2025):
     assert err.row == 4
 
 
-def test_utf16_is_refused(raw_2025):
+def test_utf16_with_its_mark_is_read_and_without_it_refused(raw_2025):
     p = _export(raw_2025)
-    p.write_bytes(p.read_text(encoding="utf-8-sig").encode("utf-16"))
+    text = p.read_text(encoding="utf-8-sig")
+    before = ingest(2025, raw_2025).responses
+    p.write_bytes(text.encode("utf-16"))  # with a byte-order mark, as Qualtrics writes its TSV
+    pd.testing.assert_frame_equal(ingest(2025, raw_2025).responses, before)
+    p.write_bytes(text.encode("utf-16-le"))  # no mark: unreadable as text
+    shutil.rmtree(raw_2025 / "processed")
     _ingest_fails(raw_2025, r"NUL bytes: looks like UTF-16")
 
 
@@ -239,7 +245,8 @@ def test_missing_required_column(raw_2025):
     df = pd.read_csv(p, sep=";", dtype=str, keep_default_na=False).drop(columns=["inv_2"])
     df.to_csv(p, sep=";", index=False)
     err = _ingest_fails(
-        raw_2025, r"row 1, column 'inv_2': 1 required column\(s\) missing.*\['inv_2'\]"
+        raw_2025,
+        r"row 1, column 'inv_2': 1 column\(s\) of the codebook missing from the export.*\['inv_2'\]",
     )
     assert err.column == "inv_2"
 
@@ -249,7 +256,11 @@ def test_column_not_in_codebook(raw_2025):
     df = pd.read_csv(p, sep=";", dtype=str, keep_default_na=False)
     df["favourite_colour"] = "blue"
     df.to_csv(p, sep=";", index=False)
-    _ingest_fails(raw_2025, r"column 'favourite_colour': 1 column\(s\) not in the codebook")
+    err = _ingest_fails(
+        raw_2025,
+        r"column 'favourite_colour': 1 column\(s\) of the export are neither in the codebook nor ignored",
+    )
+    assert 'ignore: ["favourite_colour"]' in str(err)  # the line that would accept it
 
 
 def test_codebook_for_another_year(raw_2025):
@@ -268,7 +279,10 @@ def test_codebook_that_does_not_match_the_export(raw_2025):
         config.codebook_path(2024).read_text(encoding="utf-8").replace("year: 2024", "year: 2025"),
         encoding="utf-8",
     )
-    _ingest_fails(raw_2025, r"column 'shift_work': 18 column\(s\) not in the codebook")
+    _ingest_fails(
+        raw_2025,
+        r"column 'shift_work': 18 column\(s\) of the export are neither in the codebook nor ignored",
+    )
 
 
 def test_malformed_codebook(raw_2025):
@@ -282,14 +296,18 @@ def test_malformed_codebook(raw_2025):
     _ingest_fails(raw_2025, r"codebook.yaml: item 'mot_1' uses unknown scale 'agree6'")
 
 
-def test_most_rows_bad_is_refused_as_a_whole(raw_2025):
+def test_a_repeated_unexplained_value_stops_with_the_codebook_line_to_add(raw_2025):
     p = _export(raw_2025)
     df = pd.read_csv(p, sep=";", dtype=str, keep_default_na=False)
-    df["mot_1"] = "7"  # e.g. a 1-7 scale exported against a 1-5 codebook
+    rows = df.index[df["mot_1"] != ""][:205]
+    df.loc[rows, "mot_1"] = "6"  # "don't know" left at the tool's next code
     df.to_csv(p, sep=";", index=False)
-    _ingest_fails(
-        raw_2025, r"row 2: \d+ of \d+ rows \(100%\) would be quarantined.*right codebook.*'mot_1'"
-    )
+    err = _ingest_fails(raw_2025, r"the value '6' appears 20\d times in \['mot_1'\]")
+    assert "is 6 'Vet ikke'" in str(err) and "add 6 to `scales.agree5.dont_know`" in str(err)
+    df.loc[rows, "mot_1"] = "Vet ikke helt"  # a text no label explains
+    df.to_csv(p, sep=";", index=False)
+    err = _ingest_fails(raw_2025, r"the value 'Vet ikke helt' appears 20\d times")
+    assert "`scales.agree5.labels`" in str(err)
 
 
 def test_two_exports_in_one_year(raw_2025):
@@ -308,37 +326,50 @@ def test_failed_ingest_keeps_previous_output(raw_2025):
 
 
 # ----------------------------------------------------------------------------- row-level problems
-def test_row_problems_are_quarantined_with_reasons(raw_2025):
+def test_a_bad_cell_costs_the_cell_and_row_problems_the_row(raw_2025):
     p = _export(raw_2025)
     df = pd.read_csv(p, sep=";", dtype=str, keep_default_na=False)
+    ids = df["respondent_id"]
     df.loc[4, "mot_1"] = "6"
     df.loc[5, "enps"] = "elleve"
     df.loc[6, "hours_week"] = "120"
     df.loc[7, "respondent_id"] = ""
     df.loc[8, "industry"] = "3,5"
+    df.loc[11, "mot_2"] = " Helt enig "  # an answer as its label: read as its code (5)
+    df.loc[12, "mot_3"] = "vet ikke"  # "don't know" typed in: missing, and remembered
     df.loc[9, "respondent_id"] = df.loc[10, "respondent_id"]
     df.to_csv(p, sep=";", index=False)
     raw_before = _sha(p)
     res = ingest(2025, raw_2025)
+    kept = res.responses.set_index("respondent_id")
+    issues = res.cell_issues.set_index(["respondent_id", "column"])
+    for row, column, value in (
+        (4, "mot_1", "6"),
+        (5, "enps", "elleve"),
+        (6, "hours_week", "120"),
+        (8, "industry", "3,5"),
+    ):
+        assert ids[row] in kept.index and pd.isna(
+            kept.loc[ids[row], column]
+        )  # the respondent stays
+        assert issues.loc[(ids[row], column), "value"] == value
+    assert issues.loc[(ids[6], "hours_week"), "reason"] == "out_of_range"
+    assert issues.loc[(ids[5], "enps"), "reason"] == "unexplained"
+    assert kept.loc[ids[11], "mot_2"] == 5
+    assert pd.isna(kept.loc[ids[12], "mot_3"])
+    assert ((res.dont_know["respondent_id"] == ids[12]) & (res.dont_know["item"] == "mot_3")).any()
     q = res.quarantine.set_index("row")
-    assert "out-of-range code '6' in column 'mot_1'" in q.loc[6, "reason"]
-    assert "unparseable value 'elleve' in column 'enps'" in q.loc[7, "reason"]
-    assert (
-        "out-of-range value '120' in column 'hours_week' (allowed: 0.0..80.0)" in q.loc[8, "reason"]
-    )
+    assert set(q["reason_code"]) == {"duplicate_id", "missing_required"}  # row problems only
     assert q.loc[9, "reason_code"] == "missing_required"
-    assert "out-of-range code '3,5' in column 'industry'" in q.loc[10, "reason"]
-    later = max(9, 10) + 2
-    assert (
-        f"duplicate respondent id {df.loc[10, 'respondent_id']!r} (first at row 11)"
-        in q.loc[later, "reason"]
-    )
-    assert q.loc[6, "mot_1"] == "6"  # the raw value is kept verbatim
+    # the earlier of two submissions with one id is superseded by the later one
+    assert q.loc[11, "reason"] == f"respondent id {ids[10]!r} submitted again later (row 12)"
+    assert kept.loc[ids[10], "mot_1"] == float(df.loc[10, "mot_1"]) if df.loc[10, "mot_1"] else True
     assert (
         res.quality["rows_raw"]
         == res.quality["rows_kept"] + res.quality["rows_quarantined"]
         == len(df)
     )
+    assert res.quality["cell_issues"] == {"out_of_range": 1, "unexplained": 3}
     assert _sha(p) == raw_before
 
 
@@ -353,6 +384,7 @@ def test_rerun_gives_identical_output(raw_2025):
         "quarantine.parquet",
         "dont_know.parquet",
         "quality.json",
+        "cell_issues.parquet",
     }
 
 
@@ -390,8 +422,8 @@ def test_kept_plus_quarantined_equals_raw(data):
         df.loc[r, c] = data.draw(_GARBAGE)
     try:
         res = process(df, cb)
-    except IngestError as exc:
-        assert "would be quarantined" in str(exc)
+    except IngestError as exc:  # garbage repeated in many cells asks the codebook a question
+        assert "appears" in str(exc) and "times in" in str(exc)
         return
     assert len(res.responses) + len(res.quarantine) == len(df)
     ids_kept = set(res.responses["respondent_id"].dropna())

@@ -25,6 +25,9 @@ __all__ = [
     "Segment",
     "Construct",
     "Meta",
+    "MetaColumn",
+    "Responses",
+    "Option",
     "Flag",
     "Roles",
     "ROLE_KINDS",
@@ -54,6 +57,13 @@ class Text(_Strict):
         if lang not in ("nb", "en"):
             raise ValueError(f"language must be 'nb' or 'en', got {lang!r}")
         return getattr(self, lang)
+
+
+class Option(Text):
+    """One option of a multi item; ``source`` is its export column when the options come as
+    one 0/1 column each and the column's name does not end in the option's code."""
+
+    source: str | None = None
 
 
 class Scale(_Strict):
@@ -102,14 +112,18 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message='Field name "construct"', category=UserWarning)
 
     class Item(_Strict):
-        """One question. ``multi`` items are exported as one 0/1 column per option: ``<id>_<code>``."""
+        """One question. ``source`` is its column in the export (default: the id). ``multi``
+        items are exported as one 0/1 column per option (``<source>_<code>``, or each option's
+        ``source``), or in one cell listing the chosen codes or labels split by ``delimiter``."""
 
         id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
         type: ItemType
         text: Text
         construct: str | None = None
         scale: str | None = None
-        options: dict[int, Text] = Field(default_factory=dict)
+        options: dict[int, Option] = Field(default_factory=dict)
+        source: str | None = None
+        delimiter: str | None = None
         reverse: bool = False
         trend_id: str | None = None
         min: float | None = None
@@ -132,6 +146,14 @@ with warnings.catch_warnings():
                 raise ValueError(
                     f"item {self.id!r}: only likert or nps items can belong to a construct"
                 )
+            if self.delimiter is not None and self.type != "multi":
+                raise ValueError(
+                    f"item {self.id!r}: 'delimiter' is for multi items held in one cell"
+                )
+            if self.delimiter is not None and any(o.source for o in self.options.values()):
+                raise ValueError(
+                    f"item {self.id!r}: options held in one cell (delimiter) have no column of their own"
+                )
             if (self.min is not None or self.max is not None) and self.type != "numeric":
                 raise ValueError(
                     f"item {self.id!r}: 'min'/'max' are for numeric items; coded items use a scale"
@@ -147,6 +169,7 @@ class Segment(_Strict):
     type: Literal["id", "category"] = "category"
     values: dict[int, Text] = Field(default_factory=dict)
     required: bool = False
+    source: str | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Segment:
@@ -260,21 +283,82 @@ class Roles(_Strict):
         return {k: v for k, v in self.declared().items() if isinstance(v, Flag)}
 
 
-class Meta(_Strict):
-    """Names of the export's technical columns."""
+class MetaColumn(_Strict):
+    """A technical column: its id in the processed data and its ``source`` in the export
+    (default: the id). A duration may be ``computed`` from ``started_at`` and ``submitted_at``."""
 
-    respondent_id: str = "respondent_id"
-    submitted_at: str = "submitted_at"
-    duration: str = "duration_sec"
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    source: str | None = None
+    computed: bool = False
+
+    @property
+    def export(self) -> str:
+        return self.source if self.source is not None else self.id
+
+
+class Meta(_Strict):
+    """The export's technical columns. Each is an id (``respondent_id: respondent_id``) or an id
+    with its export column (``{id: respondent_id, source: ResponseId}``); ``submitted_at``,
+    ``started_at`` and ``duration`` may be left out (``null``)."""
+
+    respondent_id: MetaColumn = MetaColumn(id="respondent_id")
+    submitted_at: MetaColumn | None = MetaColumn(id="submitted_at")
+    started_at: MetaColumn | None = None
+    duration: MetaColumn | None = MetaColumn(id="duration_sec")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _ids_as_columns(cls, data: object) -> object:
+        if isinstance(data, dict):
+            return {k: {"id": v} if isinstance(v, str) else v for k, v in data.items()}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Meta:
+        for name in ("respondent_id", "submitted_at", "started_at"):
+            column = getattr(self, name)
+            if column is not None and column.computed:
+                raise ValueError(f"{name}: only the duration can be computed")
+        if self.duration is not None and self.duration.computed:
+            if self.started_at is None or self.submitted_at is None:
+                raise ValueError("duration: computed needs started_at and submitted_at")
+            if self.duration.source is not None:
+                raise ValueError("duration: computed takes no source")
+        return self
+
+    def columns(self) -> dict[str, MetaColumn]:
+        """``{kind: column}`` of the technical columns this codebook has."""
+        names = ("respondent_id", "submitted_at", "started_at", "duration")
+        return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
+
+
+class Responses(_Strict):
+    """Which rows of the export are responses: ``column`` (as exported, e.g. Qualtrics'
+    ``Status`` or ``Finished``) must hold one of ``values``, and at least ``min_answered`` of
+    the questions must be answered. Other rows (previews, invited people who never started,
+    empty rows) are set aside as ``not_a_response``."""
+
+    column: str | None = None
+    values: list[str | int | float] = Field(default_factory=list)
+    min_answered: float = Field(0.0, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _check(self) -> Responses:
+        if (self.column is None) != (not self.values):
+            raise ValueError("responses: 'column' and 'values' go together")
+        return self
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the export as the codebook defines it.
+    """One column of the processed data as the codebook defines it.
 
-    ``kind`` is one of ``respondent_id``, ``submitted_at``, ``duration``, ``segment``,
-    ``item`` or ``option`` (one option of a multi item); ``valid`` is the set of allowed
-    codes (``None``: any value within ``min``/``max``); ``missing`` the codes that mean missing.
+    ``kind`` is one of ``respondent_id``, ``submitted_at``, ``started_at``, ``duration``,
+    ``segment``, ``item`` or ``option`` (one option of a multi item); ``source`` is the item or
+    segment it belongs to; ``export`` the export's column it is read from (None for an option
+    held in its item's one cell, or a computed duration); ``valid`` is the set of allowed codes
+    (``None``: any value within ``min``/``max``); ``missing`` the codes that mean missing;
+    ``labels`` the answer texts (nb and en) of each code, as they may stand in an export.
     """
 
     name: str
@@ -286,6 +370,8 @@ class Column:
     min: float | None = None
     max: float | None = None
     required: bool = False
+    export: str | None = None
+    labels: tuple[tuple[int, str], ...] = ()
 
 
 class Codebook(_Strict):
@@ -295,6 +381,8 @@ class Codebook(_Strict):
     year: int = Field(ge=2000, le=2100)
     version: str
     meta: Meta = Field(default_factory=Meta)
+    ignore: list[str] = Field(default_factory=list)
+    responses: Responses = Field(default_factory=Responses)
     scales: dict[str, Scale]
     segments: list[Segment]
     items: list[Item]
@@ -324,12 +412,16 @@ class Codebook(_Strict):
                 raise ValueError(
                     f"item {item.id!r} names unknown construct {item.construct!r}; constructs: {sorted(self.constructs)}"
                 )
-        names = [self.meta.respondent_id, self.meta.submitted_at, self.meta.duration]
-        names += [s.id for s in self.segments] + [c.name for c in self._item_columns()]
+        names = [c.name for c in self.columns]
         seen: set[str] = set()
         dupes = sorted({n for n in names if n in seen or seen.add(n)})
         if dupes:
             raise ValueError(f"column names used twice: {dupes}")
+        exports = [c.export for c in self.columns if c.export is not None]
+        seen = set()
+        dupes = sorted({n for n in exports if n in seen or seen.add(n)})
+        if dupes:
+            raise ValueError(f"export columns (source) used twice: {dupes}")
         self._check_roles()
         trend = [i.trend_id for i in self.items if i.trend_id]
         if len(trend) != len(set(trend)):
@@ -485,51 +577,59 @@ class Codebook(_Strict):
     # ------------------------------------------------------------------ export layout
     def _item_columns(self) -> Iterator[Column]:
         for item in self.items:
+            export = item.source if item.source is not None else item.id
             if item.type == "multi":
-                for code in item.options:
-                    yield Column(f"{item.id}_{code}", "option", item.id, "int", frozenset({0, 1}))
+                for code, option in item.options.items():
+                    own = option.source if option.source is not None else f"{export}_{code}"
+                    yield Column(f"{item.id}_{code}", "option", item.id, "int", frozenset({0, 1}),
+                                 export=None if item.delimiter else own)  # fmt: skip
             elif item.type == "numeric":
                 yield Column(
-                    item.id, "item", item.id, "float", None, frozenset(), item.min, item.max
+                    item.id, "item", item.id, "float", min=item.min, max=item.max, export=export
                 )
             elif item.type == "text":
-                yield Column(item.id, "item", item.id, "string")
+                yield Column(item.id, "item", item.id, "string", export=export)
             else:
                 scale = self.scales[item.scale]  # type: ignore[index]
-                yield Column(
-                    item.id,
-                    "item",
-                    item.id,
-                    "int",
-                    frozenset(scale.valid_codes),
-                    frozenset(scale.missing_codes),
-                )
+                yield Column(item.id, "item", item.id, "int", frozenset(scale.valid_codes),
+                             frozenset(scale.missing_codes), export=export, labels=_labels_of(scale.labels))  # fmt: skip
+
+    def _meta_columns(self) -> Iterator[Column]:
+        dtypes = {
+            "respondent_id": "string",
+            "submitted_at": "datetime",
+            "started_at": "datetime",
+            "duration": "float",
+        }
+        for kind, column in self.meta.columns().items():
+            export = None if column.computed else column.export
+            yield Column(column.id, kind, column.id, dtypes[kind], min=0.0 if kind == "duration" else None,
+                         required=kind == "respondent_id", export=export)  # fmt: skip
 
     @property
     def columns(self) -> list[Column]:
-        """Every column an export of this questionnaire holds, in order."""
-        m = self.meta
-        cols = [
-            Column(m.respondent_id, "respondent_id", m.respondent_id, "string", required=True),
-            Column(m.submitted_at, "submitted_at", m.submitted_at, "datetime"),
-            Column(m.duration, "duration", m.duration, "float", min=0.0),
-        ]
+        """Every column of the processed data, in order (meta, segments, items)."""
+        cols = list(self._meta_columns())
         for seg in self.segments:
+            export = seg.source if seg.source is not None else seg.id
             if seg.type == "id":
-                cols.append(Column(seg.id, "segment", seg.id, "string", required=seg.required))
-            else:
                 cols.append(
                     Column(
-                        seg.id,
-                        "segment",
-                        seg.id,
-                        "int",
-                        frozenset(seg.values),
-                        required=seg.required,
+                        seg.id, "segment", seg.id, "string", required=seg.required, export=export
                     )
                 )
+            else:
+                cols.append(Column(seg.id, "segment", seg.id, "int", frozenset(seg.values), required=seg.required,
+                                   export=export, labels=_labels_of(seg.values)))  # fmt: skip
         cols.extend(self._item_columns())
         return cols
+
+    @property
+    def export_columns(self) -> list[str]:
+        """The export's columns this codebook reads (a delimited multi item's one cell once)."""
+        out = [c.export for c in self.columns if c.export is not None]
+        out += [i.source or i.id for i in self.items if i.type == "multi" and i.delimiter]
+        return out
 
     @property
     def column_names(self) -> list[str]:
@@ -538,6 +638,11 @@ class Codebook(_Strict):
     def items_of_type(self, *types: str) -> list[str]:
         """Ids of the items of the given types, e.g. ``items_of_type("likert")``."""
         return [i.id for i in self.items if i.type in types]
+
+
+def _labels_of(labels: dict[int, Text]) -> tuple[tuple[int, str], ...]:
+    """(code, text) for each code's Norwegian and English label."""
+    return tuple((code, text) for code, t in labels.items() for text in (t.nb, t.en))
 
 
 def load_codebook(path: str | Path) -> Codebook:

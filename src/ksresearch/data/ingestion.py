@@ -18,10 +18,12 @@ kept plus quarantined rows, the raw file is only read, and re-running gives iden
 from __future__ import annotations
 
 import csv
+import fnmatch
 import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -48,9 +50,9 @@ __all__ = [
     "ingest",
 ]
 
-EXPORT_SUFFIXES = (".csv", ".xlsx", ".sav")
-#: A file where more than this share of rows would be quarantined is refused as a whole.
-MAX_QUARANTINE_SHARE = 0.5
+EXPORT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".sav")
+#: An unexplained value in at least this many cells stops the ingest (a codebook question).
+REPEATED_VALUE = 5
 _UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -83,6 +85,8 @@ class ReadInfo:
     separator: str | None = None
     decimal: str | None = None
     sha256: str = ""
+    first_row: int = 2  # the file row of the first data row
+    tool: str = "table"  # "qualtrics" when its three header rows were found
 
 
 @dataclass
@@ -94,6 +98,7 @@ class IngestResult:
     dont_know: pd.DataFrame
     quality: dict
     out_dir: Path | None = None
+    cell_issues: pd.DataFrame | None = None
 
 
 # ----------------------------------------------------------------------------- reading
@@ -120,7 +125,12 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
             return data[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise _undecodable(path, data, exc.start + len(_UTF8_BOM)) from None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4096]:
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Qualtrics TSV)
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise _undecodable(path, data, exc.start) from None
+    if b"\x00" in data[:4096]:
         raise IngestError(
             path,
             "contains NUL bytes: looks like UTF-16 or a binary file; "
@@ -173,10 +183,11 @@ def read_export(
     if not data.strip():
         raise IngestError(path, "the file is empty")
     suffix = path.suffix.lower()
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv"):
         text, enc = _decode(path, data)
-        header = text.lstrip("\ufeff").splitlines()[0] if text.strip() else ""
-        sep = _sniff_separator(header)
+        lines = text.lstrip("\ufeff").splitlines()
+        sep = "\t" if suffix == ".tsv" else _sniff_separator(lines[0] if lines else "")
+        qualtrics = len(lines) >= 3 and '"ImportId"' in lines[2].replace('""', '"')
         try:
             df = pd.read_csv(
                 io.StringIO(text),
@@ -187,10 +198,12 @@ def read_export(
                 quotechar='"',
                 doublequote=True,
                 skip_blank_lines=True,
+                skiprows=[1, 2] if qualtrics else None,
             )
         except pd.errors.ParserError as exc:
             raise IngestError(path, f"not a readable CSV: {exc}") from None
-        info = ReadInfo(path, "csv", enc, sep, "," if sep == ";" else ".", digest)
+        info = ReadInfo(path, "csv", enc, sep, "," if sep == ";" else ".", digest,
+                        first_row=4 if qualtrics else 2, tool="qualtrics" if qualtrics else "table")  # fmt: skip
     elif suffix == ".xlsx":
         str_cols = _string_columns(codebook)
         try:
@@ -207,6 +220,7 @@ def read_export(
             raise IngestError(path, f"not a readable SPSS file: {exc}") from None
         if codebook is not None:
             _check_sav_labels(path, meta.variable_value_labels, codebook)
+            df = _names_from_labels(df, meta.variable_value_labels, codebook)
         for col in df.columns:  # pyreadstat gives "" for missing strings
             if df[col].dtype == object:
                 df[col] = df[col].replace("", None)
@@ -224,17 +238,31 @@ def read_export(
 def _string_columns(codebook: Codebook | None) -> list[str]:
     if codebook is None:
         return []
-    return [c.name for c in codebook.columns if c.dtype in ("string", "datetime")]
+    return [c.export for c in codebook.columns if c.dtype in ("string", "datetime") and c.export]
 
 
 def _norm(label: str) -> str:
     return " ".join(str(label).split()).casefold()
 
 
+def _names_from_labels(
+    df: pd.DataFrame, labels: dict[str, dict], codebook: Codebook
+) -> pd.DataFrame:
+    """Segments of free identifiers (the company) coded with SPSS value labels: the labels are
+    the names (a company is never published as a code)."""
+    for col in codebook.columns:
+        if col.kind == "segment" and col.dtype == "string" and col.export in labels:
+            names = {float(k): v for k, v in labels[col.export].items()}
+            df[col.export] = df[col.export].map(
+                lambda v, names=names: names.get(float(v), v) if pd.notna(v) else None
+            )
+    return df
+
+
 def _check_sav_labels(path: Path, labels: dict[str, dict], codebook: Codebook) -> None:
     """SPSS value labels must agree with the codebook's (nb or en) labels for the same code."""
     for col in codebook.columns:
-        if col.name not in labels or col.kind == "option":
+        if col.export not in labels or col.kind == "option" or col.dtype == "string":
             continue
         try:
             expected = {
@@ -243,7 +271,7 @@ def _check_sav_labels(path: Path, labels: dict[str, dict], codebook: Codebook) -
             }
         except KeyError:
             continue
-        for code, label in labels[col.name].items():
+        for code, label in labels[col.export].items():
             if code != code or float(code) != int(code):
                 continue
             want = expected.get(int(code))
@@ -343,30 +371,272 @@ def _as_text(raw: pd.Series) -> pd.Series:
     return raw.map(one).astype(object)
 
 
-def _check_columns(path: Path, df: pd.DataFrame, codebook: Codebook) -> None:
-    expected = codebook.column_names
-    dupes = sorted({c for c in df.columns if list(df.columns).count(c) > 1})
+def _is_blank_column(name: str, values: pd.Series) -> bool:
+    """A column an Excel re-save adds: no header (or pandas' ``Unnamed: N``) and no values."""
+    unnamed = not name.strip() or re.fullmatch(r"Unnamed: \d+", name) is not None
+    return unnamed and values.map(lambda v: pd.isna(v) or not str(v).strip()).all()
+
+
+def _map_columns(
+    path: Path, raw: pd.DataFrame, codebook: Codebook
+) -> tuple[pd.DataFrame, list[str]]:
+    """The export's columns the codebook reads (by ``source``), and the ignored ones.
+
+    Columns matching an ``ignore:`` name or glob pattern are dropped; a blank column of an
+    Excel re-save is dropped; any other column neither mapped nor ignored stops the ingest."""
+    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
     if dupes:
         raise IngestError(
             path, f"column names appear twice in the header: {dupes}", row=1, column=dupes[0]
         )
-    missing = [c for c in expected if c not in df.columns]
+    wanted = codebook.export_columns
+    used = set(wanted) | ({codebook.responses.column} if codebook.responses.column else set())
+    ignored = [
+        c
+        for c in raw.columns
+        if c not in used and any(fnmatch.fnmatchcase(c, p) for p in codebook.ignore)
+    ]
+    blank = [c for c in raw.columns if c not in used and _is_blank_column(c, raw[c])]
+    missing = [c for c in used if c not in raw.columns]
     if missing:
+        missing = [c for c in [*wanted, codebook.responses.column] if c in missing]
         raise IngestError(
             path,
-            f"{len(missing)} required column(s) missing from the export: {missing} "
-            f"(codebook {codebook.year} v{codebook.version})",
+            f"{len(missing)} column(s) of the codebook missing from the export: {missing} "
+            f"(codebook {codebook.year} v{codebook.version}; a column is found by its 'source')",
             row=1,
             column=missing[0],
         )
-    extra = [c for c in df.columns if c not in expected]
-    if extra:
+    unmapped = [c for c in raw.columns if c not in used and c not in ignored and c not in blank]
+    if unmapped:
+        line = "ignore: [" + ", ".join(json.dumps(c, ensure_ascii=False) for c in unmapped) + "]"
         raise IngestError(
             path,
-            f"{len(extra)} column(s) not in the codebook: {extra}; add them to "
-            "codebook.yaml or remove them from the export",
+            f"{len(unmapped)} column(s) of the export are neither in the codebook nor ignored: "
+            f"{unmapped}; map each to an item or segment with 'source:', or drop them with\n  {line}",
             row=1,
-            column=extra[0],
+            column=unmapped[0],
+        )
+    return raw, ignored
+
+
+def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> np.ndarray:
+    """Rows that are not responses: a status outside ``responses.values``, fewer questions
+    answered than ``responses.min_answered``, or nothing answered at all."""
+    rules = codebook.responses
+    n = len(raw)
+    bad = np.zeros(n, dtype=bool)
+    if rules.column:
+        allowed = {_token(v) for v in rules.values}
+        bad |= ~raw[rules.column].map(_token).isin(allowed).to_numpy()
+    answers = [c for c in codebook.export_columns if c in _answer_exports(codebook)]
+    if answers:
+        values = raw[answers]
+        given = (values.notna() & (values.astype("string").fillna("") != "")).to_numpy()
+        share = given.mean(axis=1)
+        bad |= share == 0
+        bad |= share < rules.min_answered
+    return bad
+
+
+def _answer_exports(codebook: Codebook) -> set[str]:
+    out = {c.export for c in codebook.columns if c.kind in ("item", "option") and c.export}
+    return out | {i.source or i.id for i in codebook.items if i.type == "multi" and i.delimiter}
+
+
+def _token(value: object) -> str:
+    """A value as text for comparing: 1, 1.0 and "1" alike; spaces trimmed."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _fold(text: str) -> str:
+    """A label as compared: case, spacing and dashes ignored."""
+    text = str(text).replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
+    return " ".join(text.split()).casefold()
+
+
+@dataclass
+class _Cells:
+    """Cell problems found while typing: (row position, column, raw value, reason code, text)."""
+
+    issues: list[tuple[int, str, str, str, str]]
+    unexplained: dict[tuple[str, str], list[int]]  # (column, raw value) -> rows
+
+    def add(self, rows, column: str, values, reason: str, text: str) -> None:
+        for i, v in zip(rows, values, strict=True):
+            self.issues.append((int(i), column, _token(v), reason, text))
+
+
+def _codes(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
+    """A coded column: numbers, or answer texts of the scale (nb or en), as codes; a value that
+    neither explains is missing and remembered (it may repeat: then the ingest stops)."""
+    num, bad = _parse_numeric(raw)
+    if bad.any() and col.labels:
+        lookup = {_fold(text): code for code, text in col.labels}
+        texts = raw[bad].map(lambda v: lookup.get(_fold(v)))
+        found = texts.notna()
+        num[texts.index[found]] = texts[found].astype(float)
+        bad = bad.copy()
+        bad[texts.index[found]] = False
+    outside = num.notna() & ~num.isin(sorted(col.valid or ()))
+    for mask in (bad, outside):
+        for i in np.flatnonzero(mask.to_numpy()):
+            cells.unexplained.setdefault((col.name, _token(raw.iloc[i])), []).append(int(i))
+    return num.mask(outside)
+
+
+def _numbers(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
+    num, bad = _parse_numeric(raw)
+    rows = np.flatnonzero(bad.to_numpy())
+    cells.add(rows, col.name, raw.iloc[rows], "unparseable", "not a number")
+    lo = -np.inf if col.min is None else col.min
+    hi = np.inf if col.max is None else col.max
+    outside = num.notna() & ((num < lo) | (num > hi))
+    rows = np.flatnonzero(outside.to_numpy())
+    cells.add(rows, col.name, raw.iloc[rows], "out_of_range", f"outside {col.min}..{col.max}")
+    return num.mask(outside)
+
+
+def _dates(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
+    out, bad = _parse_datetime(raw)
+    rows = np.flatnonzero(bad.to_numpy())
+    cells.add(rows, col.name, raw.iloc[rows], "unparseable", "not a date and time")
+    return out
+
+
+def _options(raw: pd.Series, item, cells: _Cells) -> dict[str, pd.Series]:
+    """A multi item held in one cell (``"1,3,4"``, ``"Chat;E-post;"``): one 0/1 column per
+    option; an empty cell is missing for every option."""
+    lookup = {_fold(t): code for code, o in item.options.items() for t in (o.nb, o.en, str(code))}
+    chosen = {code: np.zeros(len(raw)) for code in item.options}
+    answered = np.zeros(len(raw), dtype=bool)
+    for i, cell in enumerate(raw):
+        tokens = [t for t in _token(cell).split(item.delimiter) if t.strip()]
+        answered[i] = bool(tokens)
+        for token in tokens:
+            code = lookup.get(_fold(token))
+            if code is None:
+                cells.unexplained.setdefault((item.id, token.strip()), []).append(i)
+            else:
+                chosen[code][i] = 1.0
+    return {
+        f"{item.id}_{code}": pd.Series(np.where(answered, v, np.nan)).astype("Float64")
+        for code, v in chosen.items()
+    }
+
+
+def _typed(raw: pd.DataFrame, codebook: Codebook, cells: _Cells) -> pd.DataFrame:
+    """Every codebook column typed: codes, numbers, dates and text."""
+    raw = raw.reset_index(drop=True)
+    typed: dict[str, pd.Series] = {}
+    for item in codebook.items:
+        if item.type == "multi" and item.delimiter:
+            typed.update(_options(raw[item.source or item.id], item, cells))
+    for col in codebook.columns:
+        if col.name in typed:
+            continue
+        if col.export is None and col.kind == "duration":
+            continue  # computed below
+        s = raw[col.export]
+        if col.dtype == "int":
+            typed[col.name] = _codes(s, col, cells)
+        elif col.dtype == "float":
+            typed[col.name] = _numbers(s, col, cells)
+        elif col.dtype == "datetime":
+            typed[col.name] = _dates(s, col, cells)
+        else:
+            typed[col.name] = _as_text(s)
+    meta = codebook.meta
+    if meta.duration is not None and meta.duration.computed:
+        seconds = (typed[meta.submitted_at.id] - typed[meta.started_at.id]).dt.total_seconds()
+        typed[meta.duration.id] = seconds.where(seconds >= 0).astype("Float64")
+    return pd.DataFrame({c.name: typed[c.name] for c in codebook.columns})
+
+
+def _stop_on_repeated_values(path: Path, cells: _Cells, codebook: Codebook, n_rows: int) -> None:
+    """A value no code or label explains, repeated in many cells, is a codebook question (is 6
+    "Vet ikke"?), not noise: stop and say which line would declare it. Isolated ones become
+    cell issues."""
+    by_value: dict[str, dict[str, list[int]]] = {}
+    for (column, value), rows in cells.unexplained.items():
+        by_value.setdefault(value, {})[column] = rows
+    for value, columns in sorted(by_value.items(), key=lambda kv: -sum(map(len, kv[1].values()))):
+        count = sum(len(r) for r in columns.values())
+        if count >= REPEATED_VALUE:
+            raise IngestError(path, _repeated_hint(value, count, list(columns), codebook), column=list(columns)[0],
+                              value=value)  # fmt: skip
+    for (column, value), rows in cells.unexplained.items():
+        cells.add(
+            rows, column, [value] * len(rows), "unexplained", "no code or label of the question"
+        )
+
+
+def _repeated_hint(value: str, count: int, columns: list[str], codebook: Codebook) -> str:
+    shown = columns[:6] + (["..."] if len(columns) > 6 else [])
+    scales = sorted({i.scale for i in codebook.items if i.id in columns and i.scale})
+    head = f"the value {value!r} appears {count} times in {shown} and no code or label of the codebook explains it"
+    if not scales:
+        return head + "; add it to the codebook, or correct the export"
+    scale = scales[0]
+    if re.fullmatch(r"-?\d+", value):
+        return (
+            f"{head}: is {value} 'Vet ikke' / \"don't know\"? add {value} to `scales.{scale}.dont_know` "
+            f"(or to `scales.{scale}.missing`), with a label under `scales.{scale}.labels`"
+        )
+    return (
+        f"{head}: if it is an answer, add it as a label of its code under `scales.{scale}.labels` "
+        f"(e.g. `9: {{nb: {json.dumps(value, ensure_ascii=False)}, en: ...}}` with 9 in "
+        f'`scales.{scale}.dont_know` for "don\'t know")'
+    )
+
+
+def _row_problems(
+    frame: pd.DataFrame, codebook: Codebook, not_response: np.ndarray
+) -> list[list[tuple[str, str]]]:
+    """Why each row is not kept: not a response, a required value missing, or a submission
+    superseded by a later one with the same respondent id."""
+    n = len(frame)
+    reasons: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    for i in np.flatnonzero(not_response):
+        reasons[i].append(
+            ("not_a_response", "not a response (status, or too few questions answered)")
+        )
+    for col in codebook.columns:
+        if col.required:
+            for i in np.flatnonzero(frame[col.name].isna().to_numpy()):
+                reasons[i].append(
+                    ("missing_required", f"missing required value in column {col.name!r}")
+                )
+    rid = codebook.meta.respondent_id.id
+    last: dict[str, int] = {}
+    for i, value in enumerate(frame[rid]):
+        if value is not None and not reasons[i]:
+            last[value] = i
+    for i, value in enumerate(frame[rid]):
+        if value is not None and not reasons[i] and last[value] != i:
+            reasons[i].append(
+                ("duplicate_id", f"respondent id {value!r} submitted again later (row {{row}})")
+            )
+    return reasons
+
+
+def _check_company_names(
+    path: Path, frame: pd.DataFrame, codebook: Codebook, keep: np.ndarray
+) -> None:
+    """Companies are names: a company column of bare codes ('1', '2', ...) stops the ingest."""
+    column = codebook.role("company")
+    names = frame.loc[keep, column].dropna().astype(str)
+    if len(names) and names.str.fullmatch(r"\s*\d+\s*").mean() > 0.5:
+        raise IngestError(
+            path,
+            f"the company column {column!r} holds codes ({', '.join(sorted(set(names))[:5])}, ...), not names: "
+            "a company is published by its name; export value labels (SPSS) or put the names in the export",
+            column=column,
+            value=names.iloc[0],
         )
 
 
@@ -377,8 +647,16 @@ def process(
     source: str | Path = "<export>",
     speeder_ratio: float = 0.3,
     min_straightline_items: int = 10,
+    first_row: int = 2,
 ) -> IngestResult:
     """Validate and clean an export already read into ``raw`` (nothing is written).
+
+    The steps: map the export's columns to the codebook (``source``, ``ignore``); set aside
+    rows that are not responses (``responses``); type every cell (answer texts become codes;
+    a multi item in one cell becomes its option columns); a bad cell becomes missing and is
+    recorded as a cell issue, unless the same unexplained value repeats (then the ingest stops
+    with the codebook line that would declare it); quarantine rows with a row problem (not a
+    response, no id, no company, a submission superseded by a later one with the same id).
 
     Parameters
     ----------
@@ -392,82 +670,87 @@ def process(
         A respondent is flagged as a speeder below this share of the median completion time.
     min_straightline_items : int
         Straight-lining is flagged when at least this many likert items are answered, all alike.
+    first_row : int
+        The file row of the first data row (2 after one header row; 4 in a Qualtrics export).
 
     Returns
     -------
     IngestResult
         ``responses`` (kept, typed, missing codes as NA, with ``qc_*`` flags), ``quarantine``
         (``row``, ``reason_code``, ``reason`` and the raw values as text), ``dont_know``
-        (``respondent_id``, ``item``, ``code``) and ``quality``.
+        (``respondent_id``, ``item``, ``code``), ``cell_issues`` (``respondent_id``,
+        ``column``, ``value``, ``reason``) and ``quality``.
 
     Raises
     ------
     IngestError
-        Missing or unknown columns, or when most rows would be quarantined.
+        Missing or unmapped columns, company codes instead of names, or an unexplained value
+        that repeats.
     """
     path = Path(source)
-    _check_columns(path, raw, codebook)
-    raw = raw[codebook.column_names]
+    raw, ignored = _map_columns(path, raw, codebook)
+    raw = raw.reset_index(drop=True)
     n = len(raw)
-    file_row = np.arange(n) + 2  # spreadsheet row: the header is row 1
-    reasons: list[list[tuple[str, str]]] = [[] for _ in range(n)]
-    typed: dict[str, pd.Series] = {}
-    for col in codebook.columns:
-        s = raw[col.name].reset_index(drop=True)
-        if col.dtype in ("int", "float"):
-            typed[col.name], bad = _parse_numeric(s)
-        elif col.dtype == "datetime":
-            typed[col.name], bad = _parse_datetime(s)
-        else:
-            typed[col.name], bad = _as_text(s), pd.Series(False, index=s.index)
-        for i in np.flatnonzero(bad.to_numpy()):
-            reasons[i].append(
-                ("unparseable", f"unparseable value {_show(s.iloc[i])} in column {col.name!r}")
-            )
-    frame = pd.DataFrame(typed)
-    schema = codebook_schema(codebook)
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as exc:
-        fc = exc.failure_cases
-        fc = fc[fc["index"].notna()]
-        kinds = {c.name: c for c in codebook.columns}
-        for col_name, idx, value in zip(fc["column"], fc["index"], fc["failure_case"], strict=True):
-            reasons[int(idx)].append(
-                _reason_for(kinds[col_name], raw[col_name].iloc[int(idx)], value)
-            )
-    rid = codebook.meta.respondent_id
-    seen: dict[str, int] = {}
-    for i, value in enumerate(frame[rid]):
-        if value is None:
-            continue
-        if value in seen:
-            reasons[i].append(
-                ("duplicate_id", f"duplicate respondent id {value!r} (first at row {seen[value]})")
-            )
-        else:
-            seen[value] = int(file_row[i])
-    bad_rows = np.array([bool(r) for r in reasons])
-    n_bad = int(bad_rows.sum())
-    if n and n_bad / n > MAX_QUARANTINE_SHARE:
-        common = pd.Series([r[0][0] for r in reasons if r]).value_counts()
-        first = next(i for i in range(n) if reasons[i])
-        raise IngestError(
-            path,
-            f"{n_bad} of {n} rows ({n_bad / n:.0%}) would be quarantined (most often: "
-            f"{common.index[0]}); refusing the whole file: is this the right codebook "
-            f"for this export? First problem: {reasons[first][0][1]}",
-            row=int(file_row[first]),
-        )
-
-    quarantine = raw.reset_index(drop=True).loc[bad_rows].astype("string")
-    quarantine.insert(0, "reason", ["; ".join(t for _, t in r) for r in reasons if r])
-    quarantine.insert(0, "reason_code", [r[0][0] for r in reasons if r])
-    quarantine.insert(0, "row", file_row[bad_rows])
-    quarantine = quarantine.reset_index(drop=True)
-
-    kept = frame.loc[~bad_rows].reset_index(drop=True)
+    file_row = np.arange(n) + first_row
+    not_response = _not_responses(raw, codebook)
+    cells = _Cells([], {})
+    frame = _typed(raw, codebook, cells)
+    reasons = _row_problems(frame, codebook, not_response)
+    bad_rows = np.array([bool(r) for r in reasons], dtype=bool)
+    _check_company_names(path, frame, codebook, ~bad_rows)
+    kept_cells = _Cells(
+        [], {k: [i for i in v if not bad_rows[i]] for k, v in cells.unexplained.items()}
+    )
+    kept_cells.unexplained = {k: v for k, v in kept_cells.unexplained.items() if v}
+    kept_cells.issues = [c for c in cells.issues if not bad_rows[c[0]]]
+    _stop_on_repeated_values(path, kept_cells, codebook, n)
+    quarantine = _quarantine(raw, reasons, bad_rows, file_row, frame, codebook)
+    kept = frame.loc[~bad_rows]
+    codebook_schema(codebook).validate(kept.drop(columns=[]), lazy=False)
+    issues = _cell_issues(kept_cells.issues, frame, codebook)
+    kept = kept.reset_index(drop=True)
     dont_know = _split_missing_codes(kept, codebook)
+    kept = _final_types(kept, codebook)
+    kept = _flag(kept, codebook, speeder_ratio, min_straightline_items)
+    quality = _quality(raw, kept, quarantine, dont_know, codebook)
+    quality["ignored_columns"] = ignored
+    quality["cell_issues"] = {
+        str(k): int(v) for k, v in issues["reason"].value_counts().sort_index().items()
+    }
+    return IngestResult(kept, quarantine, dont_know, quality, cell_issues=issues)
+
+
+def _quarantine(raw, reasons, bad_rows, file_row, frame, codebook) -> pd.DataFrame:
+    rid = codebook.meta.respondent_id.id
+    last = {v: i for i, v in enumerate(frame[rid]) if v is not None and not bad_rows[i]}
+    texts = []
+    for i in np.flatnonzero(bad_rows):
+        parts = [
+            t.replace("{row}", str(file_row[last.get(frame[rid].iloc[i], i)]))
+            for _, t in reasons[i]
+        ]
+        texts.append("; ".join(parts))
+    quarantine = raw.loc[bad_rows].astype("string")
+    quarantine.insert(0, "reason", texts)
+    quarantine.insert(0, "reason_code", [reasons[i][0][0] for i in np.flatnonzero(bad_rows)])
+    quarantine.insert(0, "row", file_row[bad_rows])
+    return quarantine.reset_index(drop=True)
+
+
+def _cell_issues(issues: list, frame: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    rid = frame[codebook.meta.respondent_id.id]
+    rows = sorted(set(issues), key=lambda t: (t[0], t[1]))
+    return pd.DataFrame(
+        {
+            "respondent_id": pd.Series([rid.iloc[i] for i, *_ in rows], dtype="string"),
+            "column": pd.Series([c for _, c, *_ in rows], dtype="string"),
+            "value": pd.Series([v for _, _, v, *_ in rows], dtype="string"),
+            "reason": pd.Series([r for *_, r, _ in rows], dtype="string"),
+        }
+    )
+
+
+def _final_types(kept: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for col in codebook.columns:
         if col.dtype == "int":
             kept[col.name] = kept[col.name].astype("Int64")
@@ -475,34 +758,12 @@ def process(
             kept[col.name] = kept[col.name].astype("float64")
         elif col.dtype == "string":
             kept[col.name] = kept[col.name].astype("string")
-    kept = _flag(kept, codebook, speeder_ratio, min_straightline_items)
-    quality = _quality(raw, kept, quarantine, dont_know, codebook)
-    return IngestResult(kept, quarantine, dont_know, quality)
-
-
-def _show(value: object) -> str:
-    return repr(value if not isinstance(value, float) or not value.is_integer() else int(value))
-
-
-def _reason_for(col: Column, raw_value: object, value: object) -> tuple[str, str]:
-    if pd.isna(raw_value) or pd.isna(value):
-        return "missing_required", f"missing required value in column {col.name!r}"
-    if col.valid is not None:
-        return (
-            "out_of_range",
-            f"out-of-range code {_show(raw_value)} in column {col.name!r} (allowed: {sorted(col.valid)})",
-        )
-    if col.min is not None or col.max is not None:
-        return (
-            "out_of_range",
-            f"out-of-range value {_show(raw_value)} in column {col.name!r} (allowed: {col.min}..{col.max})",
-        )
-    return "invalid", f"invalid value {_show(raw_value)} in column {col.name!r}"
+    return kept
 
 
 def _split_missing_codes(kept: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Replace "don't know" and other missing codes by NA (in place); return them as a long table."""
-    rid = codebook.meta.respondent_id
+    rid = codebook.meta.respondent_id.id
     parts = []
     for col in codebook.columns:
         if not col.missing:
@@ -541,7 +802,11 @@ def _flag(
         np.where(np.isnan(values), np.inf, values), axis=1
     )
     kept["qc_straightliner"] = (answered >= min_items) & (spread == 0)
-    duration = kept[codebook.meta.duration]
+    duration = (
+        kept[codebook.meta.duration.id]
+        if codebook.meta.duration
+        else pd.Series(np.nan, index=kept.index)
+    )
     median = duration.median()
     kept["qc_speeder"] = (
         (duration < speeder_ratio * median).fillna(False).astype(bool)
@@ -629,10 +894,11 @@ def ingest(
         )
     path = Path(export) if export is not None else find_export(raw_dir)
     raw, info = read_export(path, codebook)
-    result = process(raw, codebook, source=path)
+    result = process(raw, codebook, source=path, first_row=info.first_row)
     result.quality["source"] = {
         "file": path.name,
         "format": info.format,
+        "tool": info.tool,
         "encoding": info.encoding,
         "separator": info.separator,
         "decimal": info.decimal,
@@ -650,6 +916,8 @@ def _write_atomically(out: Path, result: IngestResult) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
         result.responses.to_parquet(tmp / "responses.parquet", index=False)
+        if result.cell_issues is not None:
+            result.cell_issues.to_parquet(tmp / "cell_issues.parquet", index=False)
         result.quarantine.to_parquet(tmp / "quarantine.parquet", index=False)
         result.dont_know.to_parquet(tmp / "dont_know.parquet", index=False)
         text = json.dumps(result.quality, indent=2, ensure_ascii=False, sort_keys=True)

@@ -407,14 +407,14 @@ def _export_frame(cb: Codebook, seg: dict, out: dict, year: int, rng: np.random.
     start = pd.Timestamp(f"{year}-09-01 08:00:00")
     submitted = start + pd.to_timedelta(rng.uniform(0, 40 * 86400, n).round(), unit="s")
     frame = {
-        m.respondent_id: [f"R{year}{i:06d}" for i in ids],
-        m.submitted_at: submitted.strftime("%Y-%m-%d %H:%M:%S"),
-        m.duration: np.round(np.exp(rng.normal(np.log(540), 0.35, n)), 1),
+        m.respondent_id.export: [f"R{year}{i:06d}" for i in ids],
+        m.submitted_at.export: submitted.strftime("%Y-%m-%d %H:%M:%S"),
+        m.duration.export: np.round(np.exp(rng.normal(np.log(540), 0.35, n)), 1),
     }
     for s in cb.segments:
         frame[s.id] = seg[s.id]
     df = pd.DataFrame(frame)
-    for col in cb.columns[3 + len(cb.segments) :]:
+    for col in [c for c in cb.columns if c.kind in ("item", "option")]:
         df[col.name] = out[col.name]
     return df, ids
 
@@ -444,13 +444,17 @@ def _mess(df: pd.DataFrame, cb: Codebook, ids: np.ndarray, year: int, rng: np.ra
     df.loc[straight, likert] = np.repeat(
         rng.choice([3, 4, 5], size=(n_straight, 1)), len(likert), axis=1
     )
-    df.loc[speed, m.duration] = np.round(rng.uniform(45, 110, n_speed), 1)
+    df.loc[speed, m.duration.export] = np.round(rng.uniform(45, 110, n_speed), 1)
     df.loc[speed, likert] = rng.integers(1, 6, size=(n_speed, len(likert)))
     df[likert] = df[likert].where(asked)
     dups = df.loc[dup].copy()
-    resubmitted = pd.to_datetime(dups[m.submitted_at]) + pd.Timedelta(minutes=7)
-    dups[m.submitted_at] = resubmitted.dt.strftime("%Y-%m-%d %H:%M:%S")
-    df = pd.concat([df, dups]).sort_values(m.submitted_at, kind="stable").reset_index(drop=True)
+    resubmitted = pd.to_datetime(dups[m.submitted_at.export]) + pd.Timedelta(minutes=7)
+    dups[m.submitted_at.export] = resubmitted.dt.strftime("%Y-%m-%d %H:%M:%S")
+    df = (
+        pd.concat([df, dups])
+        .sort_values(m.submitted_at.export, kind="stable")
+        .reset_index(drop=True)
+    )
     for col in cb.columns:
         if col.dtype == "int":
             df[col.name] = df[col.name].astype("Int64")

@@ -62,7 +62,7 @@ def _other_companies(page: str, survey, company: str | None) -> list[str]:
 
 
 def _respondent_ids(text: str, survey) -> list[str]:
-    ids = set(survey.responses[survey.codebook.meta.respondent_id].astype(str))
+    ids = set(survey.responses[survey.codebook.meta.respondent_id.id].astype(str))
     shown = ids & set(re.findall(r"[A-Za-z0-9_\-]{4,}", text))
     return [f"the report shows {len(shown)} respondent id(s)"] if shown else []
 

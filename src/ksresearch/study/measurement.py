@@ -170,13 +170,15 @@ def response_summary(survey: Survey) -> pd.DataFrame:
     """How the raw export became the analysed data: one row per step with ``rows``.
 
     Steps: ``raw`` (rows in the export), ``quarantined`` (and one ``quarantined: <reason>`` row
-    per reason), ``kept``, ``flagged: straightliner/speeder/duplicate_answers`` (kept but left
+    per reason), ``kept``, ``cells: <reason>`` (single answers set aside as missing: an
+    out-of-range or unreadable value), ``flagged: straightliner/speeder/duplicate_answers`` (kept but left
     out of the analyses), ``analysed`` and ``companies`` (how many, never which).
     """
     q = survey.quality
     rows = {"raw": q["rows_raw"], "quarantined": q["rows_quarantined"]}
     rows.update({f"quarantined: {k}": v for k, v in q["quarantine_reasons"].items()})
     rows["kept"] = q["rows_kept"]
+    rows.update({f"cells: {k}": v for k, v in q.get("cell_issues", {}).items()})
     rows.update({f"flagged: {k}": v for k, v in q["flags"].items()})
     analysed = prepare(survey)
     rows["analysed"] = len(analysed)
