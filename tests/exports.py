@@ -137,7 +137,7 @@ def write_qualtrics(t: pd.DataFrame, path: Path) -> Path:
 
 
 def codebook(year: int, *, sources: dict | None = None, meta: dict | None = None, dont_know=(9,),
-             delimiter: str | None = None, company_labels: bool = False, **top) -> dict:  # fmt: skip
+             delimiter: str | None = None, **top) -> dict:  # fmt: skip
     """The small questionnaire as a codebook (a dict to dump as YAML)."""
     sources = sources or {}
     agree = {c: {"nb": AGREE[c], "en": AGREE_EN[c]} for c in AGREE}

@@ -557,7 +557,7 @@ def _typed(raw: pd.DataFrame, codebook: Codebook, cells: _Cells) -> pd.DataFrame
     return pd.DataFrame({c.name: typed[c.name] for c in codebook.columns})
 
 
-def _stop_on_repeated_values(path: Path, cells: _Cells, codebook: Codebook, n_rows: int) -> None:
+def _stop_on_repeated_values(path: Path, cells: _Cells, codebook: Codebook) -> None:
     """A value no code or label explains, repeated in many cells, is a codebook question (is 6
     "Vet ikke"?), not noise: stop and say which line would declare it. Isolated ones become
     cell issues."""
@@ -703,10 +703,10 @@ def process(
     )
     kept_cells.unexplained = {k: v for k, v in kept_cells.unexplained.items() if v}
     kept_cells.issues = [c for c in cells.issues if not bad_rows[c[0]]]
-    _stop_on_repeated_values(path, kept_cells, codebook, n)
+    _stop_on_repeated_values(path, kept_cells, codebook)
     quarantine = _quarantine(raw, reasons, bad_rows, file_row, frame, codebook)
     kept = frame.loc[~bad_rows]
-    codebook_schema(codebook).validate(kept.drop(columns=[]), lazy=False)
+    codebook_schema(codebook).validate(kept, lazy=False)  # a failure here is a bug
     issues = _cell_issues(kept_cells.issues, frame, codebook)
     kept = kept.reset_index(drop=True)
     dont_know = _split_missing_codes(kept, codebook)
