@@ -144,6 +144,27 @@ def good():
             r"roles\.nonsense: Extra inputs are not permitted",
         ),
         (
+            lambda d: d.update(
+                meta={
+                    "respondent_id": "respondent_id",
+                    "duration": {"id": "duration_sec", "computed": True},
+                }
+            ),
+            r"meta: .*duration: computed needs started_at and submitted_at",
+        ),
+        (
+            lambda d: d.update(responses={"column": "Status"}),
+            r"responses: 'column' and 'values' go together",
+        ),
+        (
+            lambda d: d["items"][0].update(delimiter=","),
+            r"items\[0\] \(id 'mot_1'\): .*'delimiter' is for multi items",
+        ),
+        (
+            lambda d: d["items"][1].update(source="mot_1"),
+            r"export columns \(source\) used twice: \['mot_1'\]",
+        ),
+        (
             lambda d: d["items"][2].update(trend_id="KS.MOT.1"),
             r"trend_id is used by more than one item",
         ),
