@@ -4,7 +4,8 @@
 Each writer takes the truth (one row per real respondent, answers as codes) and writes the
 file a tool would: Qualtrics CSV (three header rows, previews and unfinished responses, "don't
 know" left at code 6), SurveyXact SPSS (generic names, labels, user-missing 9, the company
-coded with labels, invited people who never started), Microsoft Forms XLSX (question texts as
+coded with labels, invited people who never started; also its XLSX with Dataset(n), Structure
+and Labels sheets and its three-file CSV), Microsoft Forms XLSX (question texts as
 headers, answers as text, multi answers joined with ";", Norwegian dates) and a Norwegian
 Excel re-save of a plain CSV (cp1252, ";", padded cells, a trailing empty column, "Vet ikke"
 typed in).
@@ -242,13 +243,10 @@ def write_forms(t: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-# ----------------------------------------------------------------------------- SurveyXact SPSS
-def write_surveyxact_sav(t: pd.DataFrame, path: Path, never_started: int = 6) -> Path:
-    """SurveyXact-style SPSS: s_1 ... names, question texts as variable labels, Norwegian value
-    labels, 9 as user-missing "Vet ikke", the company coded 1-4 with labels, e-mail, start and
-    close time, a status; invited people who never started are rows too."""
-    import pyreadstat
-
+# ----------------------------------------------------------------------------- SurveyXact
+def _surveyxact_frame(t: pd.DataFrame, never_started: int) -> pd.DataFrame:
+    """SurveyXact's dataset: respondent, e-mail, start and close time, a status, s_1 ... (the
+    company coded 1-4, 9 for "Vet ikke"); invited people who never started are rows too."""
     n = len(t)
     df = pd.DataFrame({
         "respondent": t["id"],
@@ -268,18 +266,87 @@ def write_surveyxact_sav(t: pd.DataFrame, path: Path, never_started: int = 6) ->
                            "statoverall_4": 0.0, "s_1": 1.0})  # fmt: skip
     df = pd.concat([df.iloc[:7], ghosts, df.iloc[7:]], ignore_index=True)
     df["s_8"] = df["s_8"].fillna("")
+    return df
+
+
+def _surveyxact_labels() -> dict[str, dict[float, str]]:
     labels = {
         f"s_{k}": {float(c): v for c, v in AGREE.items()} | {9.0: "Vet ikke"} for k in (3, 4, 5)
     }
     labels["s_1"] = {float(c): v for c, v in COMPANIES.items()}
     labels["s_2"] = {float(c): v[0] for c, v in TEAMS.items()}
     labels["statoverall_4"] = {0.0: "Ikke startet", 1.0: "Gjennomført"}
+    return labels
+
+
+#: SurveyXact numbers the choices of the channels question 11-14 in columns s_7_1 ... s_7_4:
+#: a column's suffix is not its choice value.
+SX_CHOICE = {c: c + 10 for c in CHANNELS}
+
+
+def _surveyxact_structure() -> pd.DataFrame:
+    """SurveyXact's Structure: one row per question variable, one per choice of a multi."""
+    rows = [("company", "s_1", "single", QUESTIONS["company"], None, None),
+            ("team", "s_2", "single", QUESTIONS["team"], None, None),
+            *[(f"q{k - 2}", f"s_{k}", "single", QUESTIONS[f"q{k - 2}"], None, None) for k in (3, 4, 5)],
+            ("nps", "s_6", "single", QUESTIONS["nps"], None, None),
+            *[("channels", f"s_7_{c}", "multiple", QUESTIONS["channels"], SX_CHOICE[c], CHANNELS[c][0]) for c in CHANNELS],
+            ("comment", "s_8", "open", QUESTIONS["comment"], None, None)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["questionName", "variableName", "questionType", "questionText",
+                                       "choiceValue", "choiceText"])  # fmt: skip
+
+
+def _labels_rows() -> pd.DataFrame:
+    return pd.DataFrame(
+        [(var, int(code), label) for var, codes in _surveyxact_labels().items() for code, label in codes.items()]
+    )  # fmt: skip
+
+
+def write_surveyxact_sav(t: pd.DataFrame, path: Path, never_started: int = 6) -> Path:
+    """SurveyXact-style SPSS: s_1 ... names, question texts as variable labels, Norwegian value
+    labels, 9 as user-missing "Vet ikke", the company coded 1-4 with labels, e-mail, start and
+    close time, a status; invited people who never started are rows too."""
+    import pyreadstat
+
+    df = _surveyxact_frame(t, never_started)
     column_labels = [None, "E-post", "Starttid", "Sluttid", "Status", QUESTIONS["company"], QUESTIONS["team"],
                      QUESTIONS["q1"], QUESTIONS["q2"], QUESTIONS["q3"], QUESTIONS["nps"],
                      *[f"{QUESTIONS['channels']} - {CHANNELS[c][0]}" for c in range(1, 5)], QUESTIONS["comment"]]  # fmt: skip
-    pyreadstat.write_sav(df, str(path), column_labels=column_labels, variable_value_labels=labels,
+    pyreadstat.write_sav(df, str(path), column_labels=column_labels, variable_value_labels=_surveyxact_labels(),
                          missing_ranges={f"s_{k}": [9.0] for k in (3, 4, 5)})  # fmt: skip
     return path
+
+
+def write_surveyxact_xlsx(t: pd.DataFrame, path: Path, never_started: int = 6) -> Path:
+    """SurveyXact's XLSX: the dataset split over sheets ``Dataset(1)`` and ``Dataset(2)``
+    (joined column-wise), ``Structure`` and ``Labels`` (no header); the channels question's
+    choices are 11-14 in columns s_7_1 ... s_7_4."""
+    df = _surveyxact_frame(t, never_started)
+    cut = df.columns.get_loc("s_3")
+    with pd.ExcelWriter(path, engine="openpyxl") as xl:
+        df.iloc[:, :cut].to_excel(xl, sheet_name="Dataset(1)", index=False)
+        df.iloc[:, cut:].to_excel(xl, sheet_name="Dataset(2)", index=False)
+        _surveyxact_structure().to_excel(xl, sheet_name="Structure", index=False)
+        _labels_rows().to_excel(xl, sheet_name="Labels", index=False, header=False)
+    return path
+
+
+def write_surveyxact_csv(t: pd.DataFrame, folder: Path, never_started: int = 6) -> Path:
+    """SurveyXact's CSV: the same as three files, dataset.csv, structure.csv and labels.csv
+    (";"-separated, UTF-8 with BOM, dates dd.mm.yyyy hh:mm:ss)."""
+    df = _surveyxact_frame(t, never_started)
+    for c in ("starttime", "closetime"):
+        df[c] = pd.to_datetime(df[c]).dt.strftime("%d.%m.%Y %H:%M:%S")
+    num = [c for c in df.columns if c.startswith("s_") and c != "s_8"] + ["statoverall_4"]
+    df[num] = df[num].astype("Int64")
+    df.to_csv(folder / "dataset.csv", sep=";", index=False, encoding="utf-8-sig")
+    _surveyxact_structure().astype({"choiceValue": "Int64"}).to_csv(
+        folder / "structure.csv", sep=";", index=False, encoding="utf-8-sig"
+    )
+    _labels_rows().to_csv(
+        folder / "labels.csv", sep=";", index=False, header=False, encoding="utf-8-sig"
+    )
+    return folder / "dataset.csv"
 
 
 # ----------------------------------------------------------------------------- Excel re-save

@@ -224,7 +224,7 @@ def test_undecodable_encoding(raw_2025):
     lines[3] = lines[3].replace(b";", b";\x81", 1)  # 0x81: invalid in UTF-8 and undefined in cp1252
     p.write_bytes(b"\n".join(lines))
     err = _ingest_fails(
-        raw_2025, r"row 4, value .*cannot decode byte 0x81 at byte offset \d+ \(line 4\)"
+        raw_2025, r"line 4, value .*cannot decode byte 0x81 at byte offset \d+ as UTF-8"
     )
     assert err.row == 4
 
@@ -246,7 +246,7 @@ def test_missing_required_column(raw_2025):
     df.to_csv(p, sep=";", index=False)
     err = _ingest_fails(
         raw_2025,
-        r"row 1, column 'inv_2': 1 column\(s\) of the codebook missing from the export.*\['inv_2'\]",
+        r"line 1, column 'inv_2': 1 column\(s\) of the codebook missing from the export.*\['inv_2'\]",
     )
     assert err.column == "inv_2"
 
@@ -436,3 +436,69 @@ def test_kept_plus_quarantined_equals_raw(data):
         if col.valid is not None:
             vals = res.responses[col.name].dropna()
             assert vals.isin(sorted(col.valid - col.missing)).all(), col.name
+
+
+# ----------------------------------------------------------------------------- CSV structure
+def _lines(data_dir) -> list[str]:
+    return _export(data_dir).read_text(encoding="utf-8-sig").split("\n")
+
+
+def _write_lines(data_dir, lines: list[str]) -> None:
+    _export(data_dir).write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.mark.parametrize("blank_lines", [0, 3])
+def test_a_short_row_is_refused_with_its_file_line(raw_2025, blank_lines):
+    lines = _lines(raw_2025)
+    lines[1:1] = [""] * blank_lines  # blank lines before the defect shift its file line
+    k = 5 + blank_lines  # 0-based index of the line to cut: file line k + 1
+    lines[k] = ";".join(lines[k].split(";")[:10])
+    _write_lines(raw_2025, lines)
+    err = _ingest_fails(raw_2025, rf"line {k + 1}: 10 fields where the header has \d+")
+    assert err.row == k + 1
+
+
+def test_an_unmatched_quote_is_refused_at_the_line_that_opens_it(raw_2025):
+    lines = _lines(raw_2025)
+    lines[1:1] = ["", ""]
+    fields = lines[6].split(";")
+    fields[3] = '"' + fields[3]
+    lines[6] = ";".join(fields)
+    _write_lines(raw_2025, lines)
+    err = _ingest_fails(raw_2025, r"line 7: .*(never closed|swallows lines 7-)")
+    assert err.row == 7
+
+
+def test_a_nul_byte_anywhere_is_refused_with_its_line(raw_2025):
+    lines = _lines(raw_2025)
+    lines[40] = lines[40].replace(";", ";\x00", 1)
+    _write_lines(raw_2025, lines)
+    err = _ingest_fails(raw_2025, r"line 41: a NUL byte")
+    assert err.row == 41
+
+
+def test_a_field_over_the_csv_limit_is_refused_with_its_line(raw_2025):
+    import csv
+
+    lines = _lines(raw_2025)
+    fields = lines[8].split(";")
+    fields[-1] = '"' + "x" * (csv.field_size_limit() + 10) + '"'
+    lines[8] = ";".join(fields)
+    _write_lines(raw_2025, lines)
+    err = _ingest_fails(raw_2025, r"line 9: a field longer than the csv module's limit")
+    assert err.row == 9
+
+
+def test_a_row_with_extra_fields_is_quarantined_with_its_line_and_the_rest_kept(raw_2025):
+    lines = _lines(raw_2025)
+    lines[1:1] = [""]
+    rid = lines[12].split(";")[0]
+    lines[12] = lines[12] + ";overflow;more"
+    _write_lines(raw_2025, lines)
+    res = ingest(2025, raw_2025)
+    q = res.quarantine.set_index("row")
+    assert q.loc[13, "reason_code"] == "wrong_field_count"
+    assert "(line 13)" in q.loc[13, "reason"] and "'overflow', 'more'" in q.loc[13, "reason"]
+    assert q.loc[13, "respondent_id"] == rid
+    assert res.quality["rows_raw"] == len(res.responses) + len(res.quarantine)
+    assert res.quality["quarantine_reasons"]["wrong_field_count"] == 1

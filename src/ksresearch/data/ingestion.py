@@ -1,7 +1,7 @@
-"""Reading survey exports, validating them against the codebook, quarantining bad rows.
+"""Validating an export against its codebook, quarantining what is not a response.
 
-``raw/<year>/`` holds one export (``.csv``, ``.xlsx`` or ``.sav``) and its ``codebook.yaml``.
-:func:`ingest` reads it, checks it and writes ``processed/<year>/``:
+``raw/<year>/`` holds one export (see :mod:`~ksresearch.data.readers`) and its
+``codebook.yaml``. :func:`ingest` reads it, checks it and writes ``processed/<year>/``:
 
 - ``responses.parquet``: the kept rows, typed, "don't know" and other missing codes as missing,
   plus quality flags ``qc_straightliner``, ``qc_speeder``, ``qc_duplicate_answers``;
@@ -17,10 +17,7 @@ kept plus quarantined rows, the raw file is only read, and re-running gives iden
 
 from __future__ import annotations
 
-import csv
 import fnmatch
-import hashlib
-import io
 import json
 import os
 import re
@@ -37,6 +34,7 @@ import pyarrow.compute as pc
 
 from .. import config
 from .codebook import Codebook, CodebookError, Column, load_codebook
+from .readers import EXPORT_SUFFIXES, IngestError, ReadInfo, find_export, fold_label, read_export
 
 __all__ = [
     "IngestError",
@@ -48,45 +46,13 @@ __all__ = [
     "codebook_schema",
     "process",
     "ingest",
+    "check_export",
+    "CheckResult",
+    "write_text_atomically",
 ]
 
-EXPORT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".sav")
 #: An unexplained value in at least this many cells stops the ingest (a codebook question).
 REPEATED_VALUE = 5
-_UTF8_BOM = b"\xef\xbb\xbf"
-
-
-class IngestError(ValueError):
-    """A problem with a whole export: nothing is written. Names file, row, column and value."""
-
-    def __init__(
-        self,
-        file: str | Path,
-        message: str,
-        *,
-        row: int | None = None,
-        column: str | None = None,
-        value: object = None,
-    ) -> None:
-        self.file, self.row, self.column, self.value = str(file), row, column, value
-        where = [f"row {row}"] if row is not None else []
-        where += [f"column {column!r}"] if column is not None else []
-        where += [f"value {value!r}"] if value is not None else []
-        super().__init__(f"{file}: " + (", ".join(where) + ": " if where else "") + message)
-
-
-@dataclass(frozen=True)
-class ReadInfo:
-    """How an export was read."""
-
-    path: Path
-    format: str
-    encoding: str | None = None
-    separator: str | None = None
-    decimal: str | None = None
-    sha256: str = ""
-    first_row: int = 2  # the file row of the first data row
-    tool: str = "table"  # "qualtrics" when its three header rows were found
 
 
 @dataclass
@@ -99,191 +65,6 @@ class IngestResult:
     quality: dict
     out_dir: Path | None = None
     cell_issues: pd.DataFrame | None = None
-
-
-# ----------------------------------------------------------------------------- reading
-def find_export(raw_dir: str | Path) -> Path:
-    """The one export file (``.csv``, ``.xlsx`` or ``.sav``) in ``raw_dir``."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise IngestError(raw_dir, "folder not found")
-    found = sorted(
-        p for p in raw_dir.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and p.is_file()
-    )
-    if not found:
-        raise IngestError(raw_dir, f"no survey export ({', '.join(EXPORT_SUFFIXES)}) in the folder")
-    if len(found) > 1:
-        raise IngestError(
-            raw_dir, f"more than one export: {[p.name for p in found]}; keep one per year"
-        )
-    return found[0]
-
-
-def _decode(path: Path, data: bytes) -> tuple[str, str]:
-    if data.startswith(_UTF8_BOM):
-        try:
-            return data[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            raise _undecodable(path, data, exc.start + len(_UTF8_BOM)) from None
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Qualtrics TSV)
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise _undecodable(path, data, exc.start) from None
-    if b"\x00" in data[:4096]:
-        raise IngestError(
-            path,
-            "contains NUL bytes: looks like UTF-16 or a binary file; "
-            "export the CSV as UTF-8 or Windows-1252 (cp1252)",
-            row=1,
-        )
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        raise _undecodable(path, data, exc.start) from None
-
-
-def _undecodable(path: Path, data: bytes, offset: int) -> IngestError:
-    line = data[:offset].count(b"\n") + 1
-    start = data.rfind(b"\n", 0, offset) + 1
-    return IngestError(
-        path,
-        f"cannot decode byte 0x{data[offset]:02x} at byte offset {offset} (line {line}) as "
-        "UTF-8 or Windows-1252 (cp1252); re-export the file as UTF-8",
-        row=line,
-        value=data[max(start, offset - 20) : offset + 1].decode("utf-8", errors="replace"),
-    )
-
-
-def _sniff_separator(header: str) -> str:
-    counts = {sep: next(csv.reader([header], delimiter=sep)).__len__() for sep in (";", ",", "\t")}
-    return max(counts, key=lambda s: (counts[s], s == ";"))
-
-
-def read_export(
-    path: str | Path, codebook: Codebook | None = None
-) -> tuple[pd.DataFrame, ReadInfo]:
-    """Read an export as the survey tool wrote it, without interpreting any value.
-
-    CSV: UTF-8, UTF-8 with BOM or Windows-1252; ``;``, ``,`` or tab separated (sniffed from
-    the header); Excel's quoting. Every CSV value is returned as text (empty -> missing) so that
-    nothing is lost before validation. XLSX and SPSS ``.sav`` come back with their own types.
-
-    Returns the frame and a :class:`ReadInfo` describing the dialect.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise IngestError(path, "file not found")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if not data.strip():
-        raise IngestError(path, "the file is empty")
-    suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv"):
-        text, enc = _decode(path, data)
-        lines = text.lstrip("\ufeff").splitlines()
-        sep = "\t" if suffix == ".tsv" else _sniff_separator(lines[0] if lines else "")
-        qualtrics = len(lines) >= 3 and '"ImportId"' in lines[2].replace('""', '"')
-        try:
-            df = pd.read_csv(
-                io.StringIO(text),
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[""],
-                quotechar='"',
-                doublequote=True,
-                skip_blank_lines=True,
-                skiprows=[1, 2] if qualtrics else None,
-            )
-        except pd.errors.ParserError as exc:
-            raise IngestError(path, f"not a readable CSV: {exc}") from None
-        info = ReadInfo(path, "csv", enc, sep, "," if sep == ";" else ".", digest,
-                        first_row=4 if qualtrics else 2, tool="qualtrics" if qualtrics else "table")  # fmt: skip
-    elif suffix == ".xlsx":
-        str_cols = _string_columns(codebook)
-        try:
-            df = pd.read_excel(path, engine="openpyxl", dtype=dict.fromkeys(str_cols, str))
-        except Exception as exc:  # openpyxl raises many types for broken files
-            raise IngestError(path, f"not a readable XLSX workbook: {exc}") from None
-        info = ReadInfo(path, "xlsx", sha256=digest)
-    elif suffix == ".sav":
-        import pyreadstat
-
-        try:
-            df, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True)
-        except Exception as exc:  # pyreadstat.ReadstatError and friends
-            raise IngestError(path, f"not a readable SPSS file: {exc}") from None
-        if codebook is not None:
-            _check_sav_labels(path, meta.variable_value_labels, codebook)
-            df = _names_from_labels(df, meta.variable_value_labels, codebook)
-        for col in df.columns:  # pyreadstat gives "" for missing strings
-            if df[col].dtype == object:
-                df[col] = df[col].replace("", None)
-        info = ReadInfo(path, "sav", sha256=digest)
-    else:
-        raise IngestError(
-            path, f"unsupported file type {suffix!r}; use {', '.join(EXPORT_SUFFIXES)}"
-        )
-    if len(df.columns) == 0 or len(df) == 0:
-        raise IngestError(path, "no data rows: the export holds a header at most")
-    df.columns = [str(c).strip() for c in df.columns]
-    return df, info
-
-
-def _string_columns(codebook: Codebook | None) -> list[str]:
-    if codebook is None:
-        return []
-    return [c.export for c in codebook.columns if c.dtype in ("string", "datetime") and c.export]
-
-
-def _norm(label: str) -> str:
-    return " ".join(str(label).split()).casefold()
-
-
-def _names_from_labels(
-    df: pd.DataFrame, labels: dict[str, dict], codebook: Codebook
-) -> pd.DataFrame:
-    """Segments of free identifiers (the company) coded with SPSS value labels: the labels are
-    the names (a company is never published as a code)."""
-    for col in codebook.columns:
-        if col.kind == "segment" and col.dtype == "string" and col.export in labels:
-            names = {float(k): v for k, v in labels[col.export].items()}
-            df[col.export] = df[col.export].map(
-                lambda v, names=names: names.get(float(v), v) if pd.notna(v) else None
-            )
-    return df
-
-
-def _check_sav_labels(path: Path, labels: dict[str, dict], codebook: Codebook) -> None:
-    """SPSS value labels must agree with the codebook's (nb or en) labels for the same code."""
-    for col in codebook.columns:
-        if col.export not in labels or col.kind == "option" or col.dtype == "string":
-            continue
-        try:
-            expected = {
-                k: (_norm(v), _norm(codebook.labels(col.source, "en")[k]))
-                for k, v in codebook.labels(col.source, "nb").items()
-            }
-        except KeyError:
-            continue
-        for code, label in labels[col.export].items():
-            if code != code or float(code) != int(code):
-                continue
-            want = expected.get(int(code))
-            if want is not None and _norm(label) not in want:
-                raise IngestError(
-                    path,
-                    f"the export labels code {int(code)} {label!r}, the codebook says "
-                    f"{codebook.labels(col.source, 'nb')[int(code)]!r}: the codebook does not "
-                    "match the export",
-                    column=col.name,
-                    value=int(code),
-                )
 
 
 # ----------------------------------------------------------------------------- validation
@@ -322,7 +103,10 @@ def _parse_numeric(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers (decimal comma or point) -> Float64; returns values and a mask of unparseable cells."""
     if pd.api.types.is_numeric_dtype(raw.dtype):
         return raw.astype("Float64"), pd.Series(False, index=raw.index)
-    arr = pa_arrow.array(raw.to_numpy(dtype=object), type=pa_arrow.string(), from_pandas=True)
+    values = raw.to_numpy(dtype=object)
+    if raw.dtype == object and not all(isinstance(v, str) or v is None for v in values):
+        values = np.array([_token(v) or None for v in values], dtype=object)  # mixed cells
+    arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
     if pc.any(pc.match_substring(arr, ",")).as_py():
         arr = pc.replace_substring(arr, ",", ".")
     try:  # fast path: a clean column casts in one go
@@ -377,6 +161,37 @@ def _is_blank_column(name: str, values: pd.Series) -> bool:
     return unnamed and values.map(lambda v: pd.isna(v) or not str(v).strip()).all()
 
 
+def _column_map(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Every export column and what the codebook makes of it, then every codebook column
+    the export lacks: ``column``, ``status`` (mapped, responses, ignored, blank, unmapped,
+    missing) and ``maps_to`` (the processed columns it becomes)."""
+    targets: dict[str, list[str]] = {}
+    for col in codebook.columns:
+        if col.export is not None:
+            targets.setdefault(col.export, []).append(col.name)
+    for item in codebook.items:
+        if item.type == "multi" and item.delimiter:
+            targets[item.source or item.id] = [f"{item.id}_{c}" for c in item.options]
+    status_col = codebook.responses.column
+    rows = []
+    for c in raw.columns:
+        if c in targets:
+            rows.append((c, "mapped", ", ".join(targets[c])))
+        elif c == status_col:
+            rows.append((c, "responses", f"responses: {codebook.responses.values}"))
+        elif any(fnmatch.fnmatchcase(c, p) for p in codebook.ignore):
+            rows.append((c, "ignored", ""))
+        elif _is_blank_column(c, raw[c]):
+            rows.append((c, "blank", ""))
+        else:
+            rows.append((c, "unmapped", ""))
+    present = set(raw.columns)
+    for c in [*targets, *([status_col] if status_col else [])]:
+        if c not in present:
+            rows.append((c, "missing", ", ".join(targets.get(c, ["responses"]))))
+    return pd.DataFrame(rows, columns=["column", "status", "maps_to"])
+
+
 def _map_columns(
     path: Path, raw: pd.DataFrame, codebook: Codebook
 ) -> tuple[pd.DataFrame, list[str]]:
@@ -389,17 +204,9 @@ def _map_columns(
         raise IngestError(
             path, f"column names appear twice in the header: {dupes}", row=1, column=dupes[0]
         )
-    wanted = codebook.export_columns
-    used = set(wanted) | ({codebook.responses.column} if codebook.responses.column else set())
-    ignored = [
-        c
-        for c in raw.columns
-        if c not in used and any(fnmatch.fnmatchcase(c, p) for p in codebook.ignore)
-    ]
-    blank = [c for c in raw.columns if c not in used and _is_blank_column(c, raw[c])]
-    missing = [c for c in used if c not in raw.columns]
+    table = _column_map(raw, codebook)
+    missing = list(table.loc[table["status"] == "missing", "column"])
     if missing:
-        missing = [c for c in [*wanted, codebook.responses.column] if c in missing]
         raise IngestError(
             path,
             f"{len(missing)} column(s) of the codebook missing from the export: {missing} "
@@ -407,17 +214,21 @@ def _map_columns(
             row=1,
             column=missing[0],
         )
-    unmapped = [c for c in raw.columns if c not in used and c not in ignored and c not in blank]
+    unmapped = list(table.loc[table["status"] == "unmapped", "column"])
     if unmapped:
-        line = "ignore: [" + ", ".join(json.dumps(c, ensure_ascii=False) for c in unmapped) + "]"
         raise IngestError(
             path,
             f"{len(unmapped)} column(s) of the export are neither in the codebook nor ignored: "
-            f"{unmapped}; map each to an item or segment with 'source:', or drop them with\n  {line}",
+            f"{unmapped}; map each to an item or segment with 'source:', or drop them with\n  "
+            f"{_ignore_line(unmapped)}",
             row=1,
             column=unmapped[0],
         )
-    return raw, ignored
+    return raw, list(table.loc[table["status"] == "ignored", "column"])
+
+
+def _ignore_line(columns: list[str]) -> str:
+    return "ignore: [" + ", ".join(json.dumps(c, ensure_ascii=False) for c in columns) + "]"
 
 
 def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> np.ndarray:
@@ -453,12 +264,6 @@ def _token(value: object) -> str:
     return str(value).strip()
 
 
-def _fold(text: str) -> str:
-    """A label as compared: case, spacing and dashes ignored."""
-    text = str(text).replace("\u2013", "-").replace("\u2014", "-").replace("\u2212", "-")
-    return " ".join(text.split()).casefold()
-
-
 @dataclass
 class _Cells:
     """Cell problems found while typing: (row position, column, raw value, reason code, text)."""
@@ -476,8 +281,8 @@ def _codes(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
     neither explains is missing and remembered (it may repeat: then the ingest stops)."""
     num, bad = _parse_numeric(raw)
     if bad.any() and col.labels:
-        lookup = {_fold(text): code for code, text in col.labels}
-        texts = raw[bad].map(lambda v: lookup.get(_fold(v)))
+        lookup = {fold_label(text): code for code, text in col.labels}
+        texts = raw[bad].map(lambda v: lookup.get(fold_label(v)))
         found = texts.notna()
         num[texts.index[found]] = texts[found].astype(float)
         bad = bad.copy()
@@ -511,14 +316,16 @@ def _dates(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
 def _options(raw: pd.Series, item, cells: _Cells) -> dict[str, pd.Series]:
     """A multi item held in one cell (``"1,3,4"``, ``"Chat;E-post;"``): one 0/1 column per
     option; an empty cell is missing for every option."""
-    lookup = {_fold(t): code for code, o in item.options.items() for t in (o.nb, o.en, str(code))}
+    lookup = {
+        fold_label(t): code for code, o in item.options.items() for t in (o.nb, o.en, str(code))
+    }
     chosen = {code: np.zeros(len(raw)) for code in item.options}
     answered = np.zeros(len(raw), dtype=bool)
     for i, cell in enumerate(raw):
         tokens = [t for t in _token(cell).split(item.delimiter) if t.strip()]
         answered[i] = bool(tokens)
         for token in tokens:
-            code = lookup.get(_fold(token))
+            code = lookup.get(fold_label(token))
             if code is None:
                 cells.unexplained.setdefault((item.id, token.strip()), []).append(i)
             else:
@@ -595,12 +402,18 @@ def _repeated_hint(value: str, count: int, columns: list[str], codebook: Codeboo
 
 
 def _row_problems(
-    frame: pd.DataFrame, codebook: Codebook, not_response: np.ndarray
+    frame: pd.DataFrame,
+    codebook: Codebook,
+    not_response: np.ndarray,
+    structural: dict[int, tuple[str, str]],
 ) -> list[list[tuple[str, str]]]:
-    """Why each row is not kept: not a response, a required value missing, or a submission
-    superseded by a later one with the same respondent id."""
+    """Why each row is not kept: a structural problem found while reading (more fields than
+    the header), not a response, a required value missing, or a submission superseded by a
+    later one with the same respondent id."""
     n = len(frame)
     reasons: list[list[tuple[str, str]]] = [[] for _ in range(n)]
+    for i, problem in structural.items():
+        reasons[i].append(problem)
     for i in np.flatnonzero(not_response):
         reasons[i].append(
             ("not_a_response", "not a response (status, or too few questions answered)")
@@ -648,6 +461,7 @@ def process(
     speeder_ratio: float = 0.3,
     min_straightline_items: int = 10,
     first_row: int = 2,
+    info: ReadInfo | None = None,
 ) -> IngestResult:
     """Validate and clean an export already read into ``raw`` (nothing is written).
 
@@ -672,6 +486,9 @@ def process(
         Straight-lining is flagged when at least this many likert items are answered, all alike.
     first_row : int
         The file row of the first data row (2 after one header row; 4 in a Qualtrics export).
+    info : ReadInfo, optional
+        How :func:`read_export` read the file: the file line of each row and the rows with a
+        structural problem (quarantined as ``wrong_field_count``).
 
     Returns
     -------
@@ -689,30 +506,18 @@ def process(
     """
     path = Path(source)
     raw, ignored = _map_columns(path, raw, codebook)
-    raw = raw.reset_index(drop=True)
-    n = len(raw)
-    file_row = np.arange(n) + first_row
-    not_response = _not_responses(raw, codebook)
-    cells = _Cells([], {})
-    frame = _typed(raw, codebook, cells)
-    reasons = _row_problems(frame, codebook, not_response)
-    bad_rows = np.array([bool(r) for r in reasons], dtype=bool)
-    _check_company_names(path, frame, codebook, ~bad_rows)
-    kept_cells = _Cells(
-        [], {k: [i for i in v if not bad_rows[i]] for k, v in cells.unexplained.items()}
-    )
-    kept_cells.unexplained = {k: v for k, v in kept_cells.unexplained.items() if v}
-    kept_cells.issues = [c for c in cells.issues if not bad_rows[c[0]]]
-    _stop_on_repeated_values(path, kept_cells, codebook)
-    quarantine = _quarantine(raw, reasons, bad_rows, file_row, frame, codebook)
-    kept = frame.loc[~bad_rows]
+    ex = _examine(raw, codebook, info, first_row)
+    _check_company_names(path, ex.frame, codebook, ~ex.bad_rows)
+    _stop_on_repeated_values(path, ex.kept_cells, codebook)
+    quarantine = _quarantine(ex, codebook)
+    kept = ex.frame.loc[~ex.bad_rows]
     codebook_schema(codebook).validate(kept, lazy=False)  # a failure here is a bug
-    issues = _cell_issues(kept_cells.issues, frame, codebook)
+    issues = _cell_issues(ex.kept_cells.issues, ex.frame, codebook)
     kept = kept.reset_index(drop=True)
     dont_know = _split_missing_codes(kept, codebook)
     kept = _final_types(kept, codebook)
     kept = _flag(kept, codebook, speeder_ratio, min_straightline_items)
-    quality = _quality(raw, kept, quarantine, dont_know, codebook)
+    quality = _quality(ex.raw, kept, quarantine, dont_know, codebook)
     quality["ignored_columns"] = ignored
     quality["cell_issues"] = {
         str(k): int(v) for k, v in issues["reason"].value_counts().sort_index().items()
@@ -720,8 +525,45 @@ def process(
     return IngestResult(kept, quarantine, dont_know, quality, cell_issues=issues)
 
 
-def _quarantine(raw, reasons, bad_rows, file_row, frame, codebook) -> pd.DataFrame:
+@dataclass
+class _Examined:
+    """An export read against its codebook, before anything is decided: the raw rows, the
+    typed frame, each row's problems, and the cell problems of the rows that would be kept."""
+
+    raw: pd.DataFrame
+    frame: pd.DataFrame
+    reasons: list[list[tuple[str, str]]]
+    bad_rows: np.ndarray
+    file_row: np.ndarray
+    kept_cells: _Cells
+
+
+def _examine(
+    raw: pd.DataFrame, codebook: Codebook, info: ReadInfo | None, first_row: int = 2
+) -> _Examined:
+    """Type every cell and find every row problem (the columns already mapped)."""
+    raw = raw.reset_index(drop=True)
+    file_row = np.arange(len(raw)) + (info.first_row if info is not None else first_row)
+    if info is not None and info.lines is not None:
+        file_row = np.asarray(info.lines, dtype=np.int64)
+    not_response = _not_responses(raw, codebook)
+    cells = _Cells([], {})
+    frame = _typed(raw, codebook, cells)
+    reasons = _row_problems(frame, codebook, not_response, info.row_problems if info else {})
+    bad_rows = np.array([bool(r) for r in reasons], dtype=bool)
+    kept = _Cells([], {})
+    for key, rows in cells.unexplained.items():
+        rows = [i for i in rows if not bad_rows[i]]
+        if rows:
+            kept.unexplained[key] = rows
+    kept.issues = [c for c in cells.issues if not bad_rows[c[0]]]
+    return _Examined(raw, frame, reasons, bad_rows, file_row, kept)
+
+
+def _quarantine(ex: _Examined, codebook: Codebook) -> pd.DataFrame:
+    """The rows not kept, verbatim as text, with their file line and reasons."""
     rid = codebook.meta.respondent_id.id
+    frame, reasons, bad_rows, file_row = ex.frame, ex.reasons, ex.bad_rows, ex.file_row
     last = {v: i for i, v in enumerate(frame[rid]) if v is not None and not bad_rows[i]}
     texts = []
     for i in np.flatnonzero(bad_rows):
@@ -730,7 +572,7 @@ def _quarantine(raw, reasons, bad_rows, file_row, frame, codebook) -> pd.DataFra
             for _, t in reasons[i]
         ]
         texts.append("; ".join(parts))
-    quarantine = raw.loc[bad_rows].astype("string")
+    quarantine = ex.raw.loc[bad_rows].astype("string")
     quarantine.insert(0, "reason", texts)
     quarantine.insert(0, "reason_code", [reasons[i][0][0] for i in np.flatnonzero(bad_rows)])
     quarantine.insert(0, "row", file_row[bad_rows])
@@ -879,22 +721,9 @@ def ingest(
     IngestError
         For any problem with the file as a whole (nothing is written then).
     """
-    raw_dir = config.raw_dir(year, data_dir)
-    cb_path = raw_dir / "codebook.yaml"
-    try:
-        codebook = load_codebook(cb_path)
-    except CodebookError as exc:
-        raise IngestError(cb_path, str(exc).removeprefix(f"codebook {cb_path}: ")) from None
-    if codebook.year != year:
-        raise IngestError(
-            cb_path,
-            f"the codebook is for {codebook.year}, not {year}",
-            column="year",
-            value=codebook.year,
-        )
-    path = Path(export) if export is not None else find_export(raw_dir)
+    codebook, path = _year_files(year, data_dir, export)
     raw, info = read_export(path, codebook)
-    result = process(raw, codebook, source=path, first_row=info.first_row)
+    result = process(raw, codebook, source=path, info=info)
     result.quality["source"] = {
         "file": path.name,
         "format": info.format,
@@ -908,6 +737,129 @@ def ingest(
     _write_atomically(out, result)
     result.out_dir = out
     return result
+
+
+def _year_files(
+    year: int, data_dir: str | Path | None, export: str | Path | None = None
+) -> tuple[Codebook, Path]:
+    """The year's codebook (loaded, for the right year) and its export file."""
+    raw_dir = config.raw_dir(year, data_dir)
+    cb_path = raw_dir / "codebook.yaml"
+    try:
+        codebook = load_codebook(cb_path)
+    except CodebookError as exc:
+        raise IngestError(cb_path, str(exc).removeprefix(f"codebook {cb_path}: ")) from None
+    if codebook.year != year:
+        raise IngestError(
+            cb_path,
+            f"the codebook is for {codebook.year}, not {year}",
+            column="year",
+            value=codebook.year,
+        )
+    return codebook, Path(export) if export is not None else find_export(raw_dir)
+
+
+@dataclass
+class CheckResult:
+    """What :func:`check_export` found; nothing was written.
+
+    Attributes
+    ----------
+    file : Path
+        The export.
+    columns : DataFrame
+        ``column``, ``status`` (mapped, responses, ignored, blank, unmapped, missing) and
+        ``maps_to``: every export column, then every codebook column the export lacks.
+    values : DataFrame
+        ``column``, ``value``, ``count``, ``reason``: values of the rows that would be kept that
+        no code or label explains (``unexplained``), that are not numbers or dates
+        (``unparseable``), or lie outside a numeric item's range (``out_of_range``).
+    rows : dict
+        ``raw``, ``kept``, ``quarantined`` and the count of each quarantine reason
+        (``not_a_response`` among them).
+    problems : list of str
+        What would stop the ingest; empty when it would go through.
+    """
+
+    file: Path
+    columns: pd.DataFrame
+    values: pd.DataFrame
+    rows: dict[str, int]
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_export(year: int, data_dir: str | Path | None = None) -> CheckResult:
+    """Read ``raw/<year>/`` against its codebook as :func:`ingest` would, and write nothing.
+
+    Says what every export column maps to, which values no code or label explains (with
+    counts), how many rows would be kept, quarantined and set aside as non-responses, and
+    what would stop the ingest. File-level problems (unreadable export or codebook) raise
+    :class:`IngestError` as in :func:`ingest`.
+
+    The command line's ``ksresearch codebook check --year YEAR`` prints this result.
+    """
+    codebook, path = _year_files(year, data_dir)
+    raw, info = read_export(path, codebook)
+    columns = _column_map(raw, codebook)
+    problems = []
+    try:
+        _map_columns(path, raw, codebook)
+    except IngestError as exc:
+        problems.append(str(exc))
+    empty = pd.DataFrame({"column": [], "value": [], "count": [], "reason": []})
+    if (columns["status"] == "missing").any():
+        return CheckResult(path, columns, empty, {"raw": len(raw)}, problems)
+    ex = _examine(raw, codebook, info)
+    values = _value_table(ex.kept_cells)
+    steps = [
+        lambda: _check_company_names(path, ex.frame, codebook, ~ex.bad_rows),
+        lambda: _stop_on_repeated_values(path, ex.kept_cells, codebook),
+    ]
+    for step in steps:
+        try:
+            step()
+        except IngestError as exc:
+            problems.append(str(exc))
+    first = pd.Series([r[0][0] for r in ex.reasons if r], dtype="string")
+    rows = {
+        "raw": len(raw),
+        "kept": int((~ex.bad_rows).sum()),
+        "quarantined": int(ex.bad_rows.sum()),
+    }
+    rows |= {str(k): int(v) for k, v in first.value_counts().sort_index().items()}
+    return CheckResult(path, columns, values, rows, problems)
+
+
+def _value_table(cells: _Cells) -> pd.DataFrame:
+    """Unexplained, unparseable and out-of-range values with their counts."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for (column, value), rows in cells.unexplained.items():
+        counts[(column, value, "unexplained")] = len(rows)
+    for _, column, value, reason, _ in cells.issues:
+        counts[(column, value, reason)] = counts.get((column, value, reason), 0) + 1
+    out = pd.DataFrame(
+        [(c, v, n, r) for (c, v, r), n in counts.items()],
+        columns=["column", "value", "count", "reason"],
+    )
+    return out.sort_values(["count", "column"], ascending=[False, True]).reset_index(drop=True)
+
+
+def write_text_atomically(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary sibling: never a partial file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def _write_atomically(out: Path, result: IngestResult) -> None:
