@@ -25,7 +25,8 @@ except _PackageNotFoundError:  # pragma: no cover - running from a source tree w
 #: module -> the public names it defines
 _BY_MODULE = {
     "data.codebook": ["Codebook", "CodebookError", "load_codebook"],
-    "data.ingestion": ["IngestError", "ingest", "read_export"],
+    "data.ingestion": ["CheckResult", "IngestError", "check_export", "ingest", "read_export"],
+    "data.draft": ["Draft", "DraftError", "draft_codebook"],
     "data.survey": ["Survey", "load", "try_load"],
     "data.synth": ["generate", "write_synth"],
     "stats.disclosure": ["AnonymityError", "InsufficientDataError", "protect"],

@@ -81,6 +81,79 @@ def ingest(year: Year, data_dir: DataDir = None) -> None:
     typer.echo(f"wrote {result.out_dir}")
 
 
+codebook_app = typer.Typer(
+    help="Draft a codebook from an export, and check an export against its codebook.",
+    no_args_is_help=True,
+)
+app.add_typer(codebook_app, name="codebook")
+
+
+@codebook_app.command("draft")
+def codebook_draft(
+    export: Annotated[
+        Path, typer.Argument(help="The survey tool's export (.csv, .tsv, .xlsx, .sav).")
+    ],
+    year: Year,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the codebook here (default: print it).")
+    ] = None,
+    company: Annotated[
+        str | None, typer.Option("--company", help="The export column holding the company.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing --out file.")
+    ] = False,
+) -> None:
+    """Draft a codebook for EXPORT from its own metadata; `# TODO` marks what to decide."""
+    from .data.draft import DraftError, draft_codebook
+    from .data.ingestion import write_text_atomically
+
+    if out is not None and out.exists() and not force:
+        _fail(FileExistsError(f"{out} exists; use --force to overwrite it"))
+    try:
+        draft = draft_codebook(export, year, company=company)
+    except (IngestError, DraftError) as exc:
+        _fail(exc)
+    if out is None:
+        typer.echo(draft.text, nl=False)
+        return
+    try:
+        write_text_atomically(out, draft.text)
+    except OSError as exc:
+        _fail(exc)
+    counts = draft.columns["became"].str.split(r"[ .]", regex=True).str[0].value_counts()
+    typer.echo(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+    for todo in draft.todo:
+        typer.echo(f"  TODO {todo}")
+    typer.echo(f"next: edit it, then `ksresearch codebook check --year {year}`")
+
+
+@codebook_app.command("check")
+def codebook_check(year: Year, data_dir: DataDir = None) -> None:
+    """Check DATA_DIR/raw/YEAR against its codebook as ingest would; writes nothing."""
+    from .data.ingestion import check_export as check
+
+    try:
+        result = check(year, data_dir)
+    except (IngestError, CodebookError) as exc:
+        _fail(exc)
+    typer.echo(f"{result.file}: columns")
+    typer.echo(_table(result.columns))
+    if len(result.values):
+        typer.echo("\nvalues no code or label explains (rows that would be kept):")
+        typer.echo(_table(result.values))
+    typer.echo("\nrows: " + ", ".join(f"{k} {v}" for k, v in result.rows.items()))
+    for problem in result.problems:
+        typer.secho(f"\nwould stop the ingest: {problem}", fg=typer.colors.RED)
+    if not result.ok:
+        raise typer.Exit(code=1)
+    typer.echo(f"\nok: `ksresearch ingest --year {year}` would go through")
+
+
+def _table(frame) -> str:
+    return frame.to_string(index=False, max_colwidth=60)
+
+
 class Lang(StrEnum):
     nb = "nb"
     en = "en"

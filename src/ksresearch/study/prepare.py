@@ -18,7 +18,12 @@ ITEM_ROLES = ("education_relevance", "enps", "ai_frequency")
 
 
 def tracked_constructs(codebook: Codebook) -> list[str]:
-    """Constructs all of whose items carry a trend id (asked every year), in codebook order."""
+    """Constructs all of whose items carry a trend id (asked every year), in codebook order.
+
+    A questionnaire that gives no trend ids at all (a drafted codebook, a one-off survey)
+    marks none as new: all its constructs are analysed."""
+    if not any(i.trend_id for i in codebook.items):
+        return list(codebook.constructs)
     return [
         c
         for c in codebook.constructs
