@@ -219,3 +219,19 @@ def test_check_lists_unexplained_values_and_what_would_stop_the_ingest(tmp_path)
     assert status["IPAddress"] == "ignored" and status["Status"] == "responses"
     cli = RUN.invoke(app, ["codebook", "check", "--year", str(YEAR), "--data-dir", str(tmp_path)])
     assert cli.exit_code == 1 and "would stop the ingest" in cli.output
+
+
+@pytest.mark.slow
+def test_an_unedited_draft_already_gives_a_report(tmp_path):
+    raw = tmp_path / "raw" / str(YEAR)
+    raw.mkdir(parents=True)
+    export = X.write_surveyxact_sav(X.truth(), raw / "data.sav")
+    (raw / "codebook.yaml").write_text(ks.draft_codebook(export, YEAR).text, encoding="utf-8")
+    ks.ingest(YEAR, tmp_path)
+    page = ks.general_report(YEAR, lang="en", data_dir=tmp_path, out=tmp_path / "out").read_text(
+        encoding="utf-8"
+    )
+    texts = ks.report.present.catalogue("en")["texts"]
+    for key in ("measurement.title", "trends.title"):  # sections that need constructs say so
+        line = texts["report.left_out"].format(section=texts[key], year=YEAR, roles="constructs")
+        assert line in page

@@ -6,6 +6,9 @@
 #     display_name: Python (ksresearch)
 #     language: python
 #     name: ksresearch
+#   ksresearch:
+#     title: trends.title
+#     constructs: true
 # ---
 
 # %% tags=["parameters"]

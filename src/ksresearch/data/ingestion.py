@@ -104,9 +104,11 @@ def _parse_numeric(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_numeric_dtype(raw.dtype):
         return raw.astype("Float64"), pd.Series(False, index=raw.index)
     values = raw.to_numpy(dtype=object)
-    if raw.dtype == object and not all(isinstance(v, str) or v is None for v in values):
-        values = np.array([_token(v) or None for v in values], dtype=object)  # mixed cells
-    arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
+    try:
+        arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
+    except (pa_arrow.ArrowTypeError, pa_arrow.ArrowInvalid):  # numbers and texts mixed (XLSX)
+        values = np.array([_token(v) or None for v in values], dtype=object)
+        arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
     if pc.any(pc.match_substring(arr, ",")).as_py():
         arr = pc.replace_substring(arr, ",", ".")
     try:  # fast path: a clean column casts in one go
@@ -242,8 +244,7 @@ def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> np.ndarray:
         bad |= ~raw[rules.column].map(_token).isin(allowed).to_numpy()
     answers = [c for c in codebook.export_columns if c in _answer_exports(codebook)]
     if answers:
-        values = raw[answers]
-        given = (values.notna() & (values.astype("string").fillna("") != "")).to_numpy()
+        given = raw[answers].notna().to_numpy()  # readers give blank cells as missing
         share = given.mean(axis=1)
         bad |= share == 0
         bad |= share < rules.min_answered
@@ -287,7 +288,10 @@ def _codes(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
         num[texts.index[found]] = texts[found].astype(float)
         bad = bad.copy()
         bad[texts.index[found]] = False
-    outside = num.notna() & ~num.isin(sorted(col.valid or ()))
+    values = num.to_numpy(dtype=float, na_value=np.nan)
+    outside = pd.Series(
+        ~np.isnan(values) & ~np.isin(values, sorted(col.valid or ())), index=num.index
+    )
     for mask in (bad, outside):
         for i in np.flatnonzero(mask.to_numpy()):
             cells.unexplained.setdefault((col.name, _token(raw.iloc[i])), []).append(int(i))

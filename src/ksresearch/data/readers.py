@@ -26,6 +26,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .codebook import Codebook
 
@@ -365,12 +367,16 @@ def _import_id(cell: str) -> str:
 
 def _frame_of_text(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
     """Text cells as object columns, empty (or blank) cells as missing."""
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    for col in frame.columns:
-        values = frame[col]
-        blank = values.str.strip() == ""
+    cells = np.empty((len(rows), len(header)), dtype=object)
+    if rows:
+        cells[:] = rows
+    for k in range(cells.shape[1]):
+        text = pa.array(cells[:, k], type=pa.string())
+        blank = pc.equal(pc.utf8_trim_whitespace(text), "").to_numpy(zero_copy_only=False)
         if blank.any():
-            frame[col] = values.mask(blank, None)
+            cells[blank, k] = None
+    frame = pd.DataFrame(cells, dtype=object)
+    frame.columns = header
     return frame
 
 

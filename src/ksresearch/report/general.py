@@ -14,7 +14,14 @@ from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, r
 from .export import to_html, write_atomic
 from .kernel import KernelServer
 
-__all__ = ["out_dir", "report_parameters", "section_roles", "left_out_note", "general_report"]
+__all__ = [
+    "out_dir",
+    "report_parameters",
+    "section_roles",
+    "missing_needs",
+    "left_out_note",
+    "general_report",
+]
 
 
 def out_dir(year: int, out: str | Path | None) -> Path:
@@ -34,10 +41,19 @@ def report_parameters(
 
 
 def section_roles(notebook: nbformat.NotebookNode) -> tuple[str | None, list[str]]:
-    """The title key and the roles a section notebook declares in its header
-    (``ksresearch: {title: ai.title, roles: [ai_frequency, ...]}``)."""
+    """The title key and what a section notebook needs, as its header declares it
+    (``ksresearch: {title: ai.title, roles: [ai_frequency, ...], constructs: true}``): its
+    roles, and ``constructs`` when it needs the questionnaire to have constructs."""
     meta = notebook.metadata.get("ksresearch", {})
-    return meta.get("title"), list(meta.get("roles", []))
+    needs = list(meta.get("roles", [])) + (["constructs"] if meta.get("constructs") else [])
+    return meta.get("title"), needs
+
+
+def missing_needs(codebook, needs: list[str]) -> list[str]:
+    """What of ``needs`` (roles, or ``constructs``) a codebook lacks."""
+    roles = [n for n in needs if n != "constructs"]
+    missing = codebook.missing_roles(roles)
+    return missing + (["constructs"] if "constructs" in needs and not codebook.constructs else [])
 
 
 def left_out_note(
@@ -102,7 +118,7 @@ def general_report(
         for path in general_notebooks():
             notebook = read_notebook(path)
             title_key, roles = section_roles(notebook)
-            missing = survey.codebook.missing_roles(roles)
+            missing = missing_needs(survey.codebook, roles)
             if missing:
                 cells.append(left_out_note(title_key, missing, year, lang))
                 continue
