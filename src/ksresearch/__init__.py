@@ -29,7 +29,13 @@ _BY_MODULE = {
     "data.draft": ["Draft", "DraftError", "draft_codebook"],
     "data.survey": ["Survey", "load", "try_load"],
     "data.synth": ["generate", "write_synth"],
-    "stats.disclosure": ["AnonymityError", "InsufficientDataError", "protect"],
+    "stats.disclosure": [
+        "AnonymityError",
+        "InsufficientDataError",
+        "Members",
+        "owners_rule",
+        "protect",
+    ],
     "stats.scoring": ["enps", "item_stats", "reverse_items", "score_scales", "to_index", "top_box"],
     "stats.psychometrics": [
         "EFA",
@@ -91,6 +97,7 @@ _BY_MODULE = {
     "report.general": ["general_report"],
     "report.batch": ["BatchResult", "batch"],
     "report.audit": ["audit", "audit_html"],
+    "report.release": ["audit_release", "check_release", "ReleaseResult"],
     "report.export": ["company_file"],
 }
 _EXPORTS = {name: module for module, names in _BY_MODULE.items() for name in names}

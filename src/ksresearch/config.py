@@ -11,6 +11,8 @@ __all__ = [
     "PROCESSED_DIR",
     "REPORTS_DIR",
     "MIN_GROUP_SIZE",
+    "MIN_COMPANIES",
+    "MAX_COMPANY_SHARE",
     "raw_dir",
     "processed_dir",
     "codebook_path",
@@ -25,6 +27,11 @@ REPORTS_DIR = PROJ_ROOT / "reports"
 
 #: No aggregate of fewer respondents than this is ever shown.
 MIN_GROUP_SIZE = 5
+#: A published cell that pools companies (a segment of the general report, a company's "all
+#: others") needs respondents from at least this many companies ...
+MIN_COMPANIES = 3
+#: ... and no single company may hold more than this share of its respondents.
+MAX_COMPANY_SHARE = 0.8
 
 
 def _data_dir(data_dir: str | Path | None) -> Path:

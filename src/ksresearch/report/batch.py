@@ -18,8 +18,9 @@ from ..stats.disclosure import min_size
 from .audit import audit_html
 from .execute import BENCHMARK_NOTEBOOK, DEFAULT_TIMEOUT, ReportError, execute
 from .export import company_file, to_html, write_atomic
-from .general import out_dir, report_parameters
+from .general import finish_release, ledger_path, out_dir, report_parameters
 from .kernel import KernelServer
+from .ledger import take_records, write_ledger
 
 __all__ = ["BatchResult", "batch"]
 
@@ -84,11 +85,11 @@ def _render_in_thread(params: dict, timeout: int) -> tuple[str, str | None, dict
     except Exception as exc:  # the kernel could not start, and the like
         return "failed", f"{type(exc).__name__}: {exc}", None
     title = text("benchmark.title", params["lang"], company=params["company"])
-    return (
-        "ok",
-        to_html(nb, lang=params["lang"], title=title, toc_title=text("report.toc", params["lang"])),
-        None,
+    records = take_records(nb)
+    page = to_html(
+        nb, lang=params["lang"], title=title, toc_title=text("report.toc", params["lang"])
     )
+    return "ok", (page, records), None
 
 
 def batch(
@@ -105,6 +106,7 @@ def batch(
     scheduler: str | None = None,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
+    release: bool = True,
 ) -> BatchResult:
     """One benchmark report per company into ``<out>/<year>/companies/<company>.html``.
 
@@ -122,10 +124,15 @@ def batch(
         written here.
     progress : callable, optional
         Called with the number of companies finished so far (e.g. a tqdm ``update``).
+    release : bool
+        Run the release audit when the batch is done (:func:`ksresearch.audit_release`):
+        every report of the year set against every other, leaking cells hidden and the
+        reports concerned rebuilt; :class:`ReportError` if the release stays unsafe.
     """
     from ..data.survey import load
 
     _check_options(workers, executor, scheduler)
+    run_release = release
     start = time.perf_counter()
     m = min_size(min_n)
     survey = load(year, data_dir, min_group_size=m)
@@ -142,6 +149,8 @@ def batch(
                 release.finish(*futures[future], future.result())
     elif jobs:
         _run_dask(jobs, scheduler, timeout, release.finish)
+    if run_release:
+        finish_release(year, folder.parent.parent, data_dir, m)
     release.result.seconds = time.perf_counter() - start
     return release.result
 
@@ -170,6 +179,7 @@ def _plan(survey, companies, release: _Release, lang: str, data_dir, force: bool
     for company in wanted:
         if not eligible.loc[company, "eligible"]:
             release.result.not_eligible[company] = str(eligible.loc[company, "reason"])
+            release.withdraw(company)
             continue
         params = report_parameters(survey.year, lang, m, data_dir, company=company)
         key = _key(survey, params)
@@ -199,13 +209,22 @@ class _Release:
 
     def finish(self, company: str, params: dict, key: str, path: Path, outcome: tuple) -> None:
         status, payload, executed = outcome
+        records = None
         if status == "ok":
+            payload, records = payload
             problems = audit_html(payload, self.survey, company=company, min_n=self.min_n)
             if problems:
                 status, payload = "failed", "audit: " + "; ".join(problems)
         with self.lock:
             if status == "ok":
                 self._keep(company, key, path, payload)
+                meta = {
+                    "report": f"companies/{path.name}",
+                    "kind": "company",
+                    "parameters": params,
+                    "out": str(self.folder.parent.parent),
+                }
+                write_ledger(ledger_path(path, self.folder.parent), records, meta)
             else:
                 self._fail(company, payload, executed)
             text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
@@ -222,6 +241,19 @@ class _Release:
         self.result.written[company] = path
         self.manifest[company] = {"key": key, "file": path.name}
         self._failed_path(company).unlink(missing_ok=True)
+
+    def withdraw(self, company: str) -> None:
+        """A company with no report (no longer eligible, or failed): its file, ledger and
+        manifest entry go."""
+        entry = self.manifest.pop(company, None)
+        path = self.folder / (entry["file"] if entry else company_file(company))
+        path.unlink(missing_ok=True)
+        ledger_path(path, self.folder.parent).unlink(missing_ok=True)
+        if entry:
+            write_atomic(
+                self.manifest_path,
+                json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False),
+            )
 
     def _fail(self, company: str, message: str, executed: dict | None) -> None:
         self.result.failed[company] = message

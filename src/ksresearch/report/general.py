@@ -13,6 +13,7 @@ from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
 from .export import to_html, write_atomic
 from .kernel import KernelServer
+from .ledger import take_records, write_ledger
 
 __all__ = [
     "out_dir",
@@ -21,7 +22,14 @@ __all__ = [
     "missing_needs",
     "left_out_note",
     "general_report",
+    "ledger_path",
 ]
+
+
+def ledger_path(report: Path, out_year: Path) -> Path:
+    """Where the ledger of a report in ``out_year`` (``<out>/<year>``) lives:
+    ``<out>/<year>/ledger/<the report's path there>.json``."""
+    return out_year / "ledger" / report.relative_to(out_year).with_suffix(".json")
 
 
 def out_dir(year: int, out: str | Path | None) -> Path:
@@ -93,8 +101,14 @@ def general_report(
     out: str | Path | None = None,
     min_n: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
+    release: bool = True,
 ) -> Path:
     """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``.
+
+    Its ledger goes to ``<out>/<year>/ledger/``; with ``release``, the release audit then sets
+    it against every other report of the year (:func:`ksresearch.audit_release`), hides what
+    would leak, rebuilds the reports concerned, and raises :class:`ReportError` if the
+    release is still unsafe.
 
     A section notebook declares in its header the roles it needs (``ksresearch: roles:
     [...]``); a section whose roles the year's codebook lacks (e.g. AI and shift work before
@@ -127,6 +141,7 @@ def general_report(
         cells=cells, metadata=read_notebook(general_notebooks()[0]).metadata
     )
     title = text("report.title", lang, year=year)
+    records = take_records(merged)
     page = to_html(merged, lang=lang, title=title, toc_title=text("report.toc", lang))
     problems = audit_html(page, survey, company=None, min_n=m)
     if problems:
@@ -134,5 +149,22 @@ def general_report(
             "the general report failed the audit and was not kept: " + "; ".join(problems)
         )
     path = target / f"general_report.{lang}.html"
+    meta = {"report": path.name, "kind": "general", "parameters": params, "out": str(target.parent)}
+    write_ledger(ledger_path(path, target), records, meta)
     write_atomic(path, page)
+    if release:
+        finish_release(year, target.parent, data_dir, m)
     return path
+
+
+def finish_release(year: int, out: Path, data_dir, m: int):
+    """Run the release audit after a report or batch; raise if the release stays unsafe."""
+    from .release import audit_release
+
+    result = audit_release(year, out=out, data_dir=data_dir, min_n=m)
+    if not result.ok:
+        raise ReportError(
+            f"the {year} release is not safe to publish after {result.rounds} round(s) of "
+            "suppression: " + "; ".join(leak.where for leak in result.leaks[:5])
+        )
+    return result

@@ -13,7 +13,7 @@ import seaborn as sns
 
 from .present import fmt_number, text
 
-__all__ = ["style", "bar_ci", "benchmark_diffs", "compare_diffs", "trend_dumbbell"]
+__all__ = ["style", "shown_rows", "bar_ci", "benchmark_diffs", "compare_diffs", "trend_dumbbell"]
 
 _BLUE, _ORANGE, _GREY, _GREEN, _RED = "#1f5f8b", "#e07b39", "#9aa5b1", "#2e8b57", "#c0392b"
 
@@ -25,7 +25,8 @@ def style() -> None:
     )
 
 
-def _shown(df: pd.DataFrame) -> pd.DataFrame:
+def shown_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows a figure draws: those the minimum-group rule did not suppress."""
     return df[df["suppressed"] == ""] if "suppressed" in df.columns else df
 
 
@@ -43,7 +44,7 @@ def bar_ci(
     sort: bool = True,
 ) -> plt.Figure:
     """Horizontal bars of ``value`` per row with optional confidence intervals."""
-    d = _shown(df).dropna(subset=[value])
+    d = shown_rows(df).dropna(subset=[value])
     if sort:
         d = d.sort_values(value)
     names = [str((labels or {}).get(i, i)) for i in d.index]

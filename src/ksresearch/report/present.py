@@ -32,6 +32,7 @@ __all__ = [
     "say",
     "fmt_number",
     "table",
+    "shown_columns",
     "provenance",
     "names",
 ]
@@ -203,8 +204,7 @@ def table(
     d = df.copy()
     if "n_shown" in d.columns and "n" in d.columns:  # "< 5" where hidden, the count elsewhere
         d["n"] = d["n"].astype(object).where(d["n"].notna(), d["n_shown"])
-    if columns is None:
-        columns = [c for c in d.columns if c not in ("n_shown", "suppressed")]
+    columns = columns if columns is not None else shown_columns(d, None)
     headers = columns if isinstance(columns, dict) else {c: column(c, lang) for c in columns}
     missing = [c for c in headers if c not in d.columns]
     if missing:
@@ -240,6 +240,13 @@ def table(
         styler = styler.set_caption(html.escape(" ".join(notes)))
     hide = index_name is None and isinstance(shown.index, pd.RangeIndex)
     return styler.hide(axis="index") if hide else styler
+
+
+def shown_columns(df: pd.DataFrame, columns: dict | list | None) -> list:
+    """The columns :func:`table` shows, in order (``columns`` as :func:`table` takes it)."""
+    if columns is None:
+        return [c for c in df.columns if c not in ("n_shown", "suppressed")]
+    return list(columns)
 
 
 def _formatters(d: pd.DataFrame, headers: dict, lang: str, percent, decimals, m: int) -> dict:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..data.survey import Survey, load, try_load
+from ..study.prepare import prepare
 from . import plots, present
+from .ledger import LEDGER_MIME, encode_members, fingerprint, table_record
+from .release import read_suppressed
 
 __all__ = ["Section"]
 
@@ -60,6 +64,9 @@ class Section:
         self.survey: Survey = load(year, data_dir, min_group_size=min_group_size)
         self.codebook = self.survey.codebook
         self.names = present.names(self.codebook, lang)
+        self._everyone = prepare(self.survey).index.to_numpy()
+        self._hidden = read_suppressed(self.survey.path)
+        self._tables = 0
         plots.style()
 
     # ------------------------------------------------------------------ the study's questions
@@ -105,8 +112,13 @@ class Section:
         **kwargs,
     ):
         """:func:`present.table` in the section's language and minimum; row labels from
-        ``labels`` or, for an index of segment or answer codes, the codebook's labels."""
-        return present.table(
+        ``labels`` or, for an index of segment or answer codes, the codebook's labels.
+
+        Every number shown is registered in the disclosure ledger with the respondents it
+        rests on (the result's ``attrs["members"]``; the whole survey for a table without
+        them), and a cell whose respondents the release audit chose to hide shows "–"."""
+        df = self._release_hidden(df)
+        styler = present.table(
             df,
             self.lang,
             index_labels=self._labels(df, labels),
@@ -114,21 +126,64 @@ class Section:
             min_n=self.survey.min_group_size,
             **kwargs,
         )
+        keys = present.shown_columns(df, kwargs.get("columns"))
+        shown = pd.DataFrame(styler.data.to_numpy(), index=df.index, columns=keys)
+        self._register(shown, df.attrs.get("members"))
+        return styler
+
+    def _release_hidden(self, df: pd.DataFrame) -> pd.DataFrame:
+        """``df`` with the cells resting on a set the release audit hides set to missing."""
+        members = df.attrs.get("members")
+        if not self._hidden or members is None:
+            return df
+        out = df.copy()
+        for (row, column), labels in members.items():
+            if column in out.columns and row in out.index:
+                if fingerprint(encode_members(labels)) in self._hidden:
+                    out[column] = out[column].astype(object)
+                    out.at[row, column] = np.nan
+                    if column == "n" and "n_shown" in out.columns:
+                        out.at[row, "n_shown"] = "–"
+        if "suppressed" in out.columns:
+            out["suppressed"] = out["suppressed"].astype(object)
+        return out
+
+    def _register(self, shown: pd.DataFrame, members) -> None:
+        """Display the ledger record of a table or figure (an output the HTML leaves out)."""
+        from IPython.display import display
+
+        self._tables += 1
+        record = table_record(f"t{self._tables}", shown, members, self._everyone)
+        display({LEDGER_MIME: record, "text/plain": ""}, raw=True)
+
+    def _register_figure(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+        """Hide released-suppressed cells of a figure's data and register what it plots."""
+        df = self._release_hidden(df)
+        d = plots.shown_rows(df)
+        cols = [c for c in columns if c in d.columns]
+        shown = d[cols].map(lambda v: present.fmt_number(v, self.lang, 3))
+        self._register(shown, df.attrs.get("members"))
+        return df
 
     def bar_ci(self, df: pd.DataFrame, value: str, *, labels: dict | None = None, **kwargs):
         """:func:`plots.bar_ci` with the section's language and row labels as :meth:`table`."""
+        cols = [value, kwargs.get("low"), kwargs.get("high")]
+        df = self._register_figure(df, [c for c in cols if c])
         return plots.bar_ci(df, value, labels=self._labels(df, labels), lang=self.lang, **kwargs)
 
     def compare_diffs(self, table: pd.DataFrame, **kwargs):
         """:func:`plots.compare_diffs` labelled with the section's names."""
+        table = self._register_figure(table, list(table.columns))
         return plots.compare_diffs(table, labels=self.names, lang=self.lang, **kwargs)
 
     def trend_dumbbell(self, trends: pd.DataFrame, **kwargs):
         """:func:`plots.trend_dumbbell` labelled with the section's names."""
+        trends = self._register_figure(trends, list(trends.columns))
         return plots.trend_dumbbell(trends, labels=self.names, lang=self.lang, **kwargs)
 
     def benchmark_diffs(self, bench: pd.DataFrame):
         """:func:`plots.benchmark_diffs` labelled with the section's names."""
+        bench = self._register_figure(bench, ["company", "pool", "diff", "diff_low", "diff_high"])
         return plots.benchmark_diffs(bench, labels=self.names, lang=self.lang)
 
     def provenance(self, parameters: dict):

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .disclosure import min_size, protect
+from .disclosure import Members, min_size, owners_rule, protect
 
 __all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend"]
 
@@ -123,6 +123,7 @@ def compare_groups(
     group: str,
     *,
     company: str | None = None,
+    owners: str | None = None,
     adjust: str = "holm",
     ci: float = 0.95,
     min_n: int | None = None,
@@ -145,6 +146,9 @@ def compare_groups(
         The grouping column; missing values are left out.
     company : str or None
         Company column for the company-adjusted estimate (None: skip it).
+    owners : str or None
+        Column for the companies-per-cell rule (:func:`owners_rule`): a level whose
+        respondents come from too few owners, or mostly from one, is hidden like a small group.
     adjust : {"holm", "bh", "bonferroni", "none"}
         Multiple-testing correction across outcomes (applied to ``p`` into ``p_adj``).
     ci : float
@@ -165,6 +169,8 @@ def compare_groups(
         ``p``, ``p_adj``, ``hedges_g``, ``g_low``, ``g_high``, ``mw_p``, ``rank_biserial``,
         ``adjusted_diff``, ``adjusted_low``, ``adjusted_high``, ``adjusted_p``; for more groups
         ``f``, ``p``, ``p_adj``, ``kw_p``, ``eta2``; always ``comparable`` and ``suppressed``.
+        ``attrs["members"]`` holds the respondents (index labels of ``df``) behind each
+        count and mean, and behind each row's tests.
 
     Examples
     --------
@@ -181,15 +187,18 @@ def compare_groups(
     missing = [o for o in outcomes if o not in df.columns]
     if missing:
         raise ValueError(f"outcomes not in the data: {missing}")
-    if company is not None and company not in df.columns:
-        raise ValueError(f"company column {company!r} is not in the data")
+    for name in (company, owners):
+        if name is not None and name not in df.columns:
+            raise ValueError(f"company column {name!r} is not in the data")
     levels = sorted(df[group].dropna().unique())
     if len(levels) < 2:
         raise ValueError(f"group {group!r} has {len(levels)} level(s); need at least 2")
     names = {lv: (labels or {}).get(lv, lv) for lv in levels}
     rows = []
+    members = Members()
     for outcome in outcomes:
-        d = df[[outcome, group, *([company] if company else [])]].dropna(subset=[outcome, group])
+        keep = list(dict.fromkeys([outcome, group, *(c for c in (company, owners) if c)]))
+        d = df[keep].dropna(subset=[outcome, group])
         try:
             y = d[outcome].astype(float)
         except (TypeError, ValueError):
@@ -210,12 +219,17 @@ def compare_groups(
                 index=levels,
             ),
             min_n=m,
+            hide=owners_rule(d[group], d[owners]) if owners else None,
         )
+        members.add(outcome, None, d.index)
         for lv in levels:
             row[f"n_{lv}"] = cells.loc[lv, "n"]
             row[f"mean_{lv}"] = cells.loc[lv, "mean"]
+            in_level = d.index[(d[group] == lv).to_numpy()].to_numpy()
+            members.add(outcome, f"n_{lv}", in_level, outcome)
+            members.add(outcome, f"mean_{lv}", in_level, outcome)
         hidden = cells["suppressed"] != ""
-        row["suppressed"] = f"a group has fewer than {m} respondents" if hidden.any() else ""
+        row["suppressed"] = next((r for r in cells["suppressed"] if r), "")
         if not hidden.any() and len(levels) == 2:
             row.update(_two_groups(*samples, ci))
             if company:
@@ -234,7 +248,7 @@ def compare_groups(
     out = pd.DataFrame(rows).set_index("outcome")
     if "p" in out:
         out["p_adj"] = _adjust(out["p"], adjust)
-    out.attrs.update(group=group, levels=levels, adjust=adjust, min_n=m)
+    out.attrs.update(group=group, levels=levels, adjust=adjust, min_n=m, members=members)
     return out
 
 

@@ -20,8 +20,13 @@ from .. import config
 __all__ = [
     "SMALL_GROUP",
     "COMPLEMENTARY",
+    "OWNERS",
+    "DOMINANT",
+    "Members",
     "min_size",
     "protect",
+    "owners_rule",
+    "group_members",
     "require_min_n",
     "InsufficientDataError",
     "AnonymityError",
@@ -29,6 +34,54 @@ __all__ = [
 
 SMALL_GROUP = "fewer than {m} respondents"
 COMPLEMENTARY = "suppressed so that a small group cannot be derived by subtraction"
+OWNERS = "respondents from fewer than {k} companies"
+DOMINANT = "one company holds more than {share} % of the respondents"
+
+
+class Members(dict):
+    """The respondents each published number rests on: ``{(row, column): index labels}`` of
+    the respondent frame an analysis was given.
+
+    An entry added with :meth:`add` and a ``variable`` marks an additive statistic of that
+    variable (a count, mean or share: a sum over exactly these respondents, so two nested
+    cells of the same variable give the difference away by subtraction); headcounts of a
+    group use the variable ``"respondents"``. A ``(row, None)`` entry holds the respondents of
+    the row's model statistics (differences, tests, intervals, ranks), which subtraction
+    cannot isolate. It is shared, not copied, when pandas copies a frame's ``attrs``.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.variables: dict[tuple, str] = {}
+
+    def __deepcopy__(self, memo: dict) -> Members:
+        return self
+
+    def add(self, row: object, column: object, labels, variable: str | None = None) -> None:
+        """Record the respondents of a cell (``column`` None: of the row's model statistics)."""
+        self[(row, column)] = np.asarray(labels)
+        if variable is not None and column is not None:
+            self.variables[(row, column)] = variable
+
+    def relabel(self, rename) -> Members:
+        """The same entries with each row label replaced by ``rename(row)``."""
+        out = Members()
+        for (row, column), labels in self.items():
+            out.add(rename(row), column, labels, self.variables.get((row, column)))
+        return out
+
+    def merge(self, other: Members) -> Members:
+        """Both sets of entries in one."""
+        out = Members(self)
+        out.variables = {**self.variables}
+        for (row, column), labels in other.items():
+            out.add(row, column, labels, other.variables.get((row, column)))
+        return out
+
+    def get_cell(self, row: object, column: object):
+        """The labels of a cell, or of its row, or None."""
+        got = self.get((row, column))
+        return got if got is not None else self.get((row, None))
 
 
 class InsufficientDataError(ValueError):
@@ -64,6 +117,7 @@ def protect(
     values: Iterable[str] | None = None,
     min_n: int | None = None,
     partition: bool = True,
+    hide: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Apply the minimum-group rule to a table with one row per group.
 
@@ -80,6 +134,9 @@ def protect(
     partition : bool
         The rows partition a population whose total is shown elsewhere, so complementary
         suppression applies.
+    hide : Series, optional
+        Rows to hide for another reason (the reason, by row label; "" keeps the row), such
+        as :func:`owners_rule`; complementary suppression protects them like small groups.
 
     Returns
     -------
@@ -104,8 +161,11 @@ def protect(
     out = table.copy()
     counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy(dtype=float)
     reason = np.where(counts < m, SMALL_GROUP.format(m=m), "").astype(object)
+    if hide is not None:
+        other = hide.reindex(out.index).fillna("").astype(str).to_numpy()
+        reason = np.where((reason == "") & (other != ""), other, reason).astype(object)
     if partition:
-        small = counts < m
+        small = reason != ""
         while small.any() and (small.sum() < 2 or counts[small].sum() < m) and not small.all():
             candidates = np.where(~small, counts, np.inf)
             nxt = int(np.argmin(candidates))
@@ -118,4 +178,72 @@ def protect(
     out[n] = pd.Series(np.where(hidden, np.nan, counts), index=out.index)
     out["n_shown"] = [f"< {m}" if h else str(int(c)) for h, c in zip(hidden, counts, strict=True)]
     out["suppressed"] = reason
+    return out
+
+
+def owners_rule(
+    groups: pd.Series,
+    owners: pd.Series,
+    *,
+    min_owners: int | None = None,
+    max_share: float | None = None,
+) -> pd.Series:
+    """The (n, k) dominance rule of business statistics, per group.
+
+    A group's respondents must come from at least ``min_owners`` owners (companies) and no
+    single owner may hold more than ``max_share`` of them; otherwise the group's figures reveal
+    that owner. The rule is the one statistics offices apply to business cells (at least
+    *n* contributors, the largest not more than *k* % of the total; Hundepool et al. 2012,
+    *Statistical Disclosure Control*, §4.2.2).
+
+    Parameters
+    ----------
+    groups : Series
+        The group of each respondent (missing: in no group).
+    owners : Series
+        The owner (company) of each respondent, aligned with ``groups``.
+    min_owners : int, optional
+        Default :data:`ksresearch.config.MIN_COMPANIES` (3).
+    max_share : float, optional
+        Default :data:`ksresearch.config.MAX_COMPANY_SHARE` (0.8).
+
+    Returns
+    -------
+    Series
+        Indexed by group level: the reason the group may not be shown, or "".
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = pd.Series(["a"] * 10 + ["b"] * 10)
+    >>> c = pd.Series(["x", "y", "z"] * 3 + ["x"] + ["x"] * 9 + ["y"])
+    >>> owners_rule(g, c).to_dict()
+    {'a': '', 'b': 'respondents from fewer than 3 companies'}
+    """
+    k = config.MIN_COMPANIES if min_owners is None else int(min_owners)
+    share = config.MAX_COMPANY_SHARE if max_share is None else float(max_share)
+    d = pd.DataFrame({"g": groups.to_numpy(), "o": owners.to_numpy()}).dropna()
+    counts = d.groupby(["g", "o"]).size()
+    out = {}
+    for level, per_owner in counts.groupby(level="g"):
+        if len(per_owner) < k:
+            out[level] = OWNERS.format(k=k)
+        elif per_owner.max() > share * per_owner.sum():
+            out[level] = DOMINANT.format(share=round(share * 100))
+        else:
+            out[level] = ""
+    return pd.Series(out, dtype=object)
+
+
+def group_members(df: pd.DataFrame, group: str, columns: dict[str, str]) -> Members:
+    """``{(level, "n"): members of the level, (level, name): those of them who answered
+    column}`` for a table of ``group`` levels with one ``name`` per ``columns`` entry
+    (``{name: column}``); members are index labels of ``df``."""
+    out = Members()
+    d = df[df[group].notna()]
+    for level, rows in d.groupby(group).groups.items():
+        out.add(level, "n", rows, "respondents")
+        part = d.loc[rows]
+        for name, col in columns.items():
+            out.add(level, name, part.index[part[col].notna()], col)
     return out

@@ -12,7 +12,13 @@ import pandas as pd
 from scipy import stats
 
 from ..data.survey import Survey
-from ..stats.disclosure import InsufficientDataError, min_size, require_min_n
+from ..stats.disclosure import (
+    InsufficientDataError,
+    Members,
+    min_size,
+    owners_rule,
+    require_min_n,
+)
 from ..stats.drivers import key_drivers
 from ..stats.scoring import enps
 from .findings import driver_columns
@@ -24,6 +30,8 @@ __all__ = ["benchmark", "company_drivers", "eligible_companies", "MIN_COMPANIES_
 MIN_COMPANIES_FOR_RANK = 5
 #: Roles of the measures where a higher value is worse for the company.
 WORSE_IF_HIGHER = ("stress", "turnover_intention", "quit_intent")
+#: The assessment of a measure whose "all others" are too few companies (or mostly one).
+NO_POOL = "not reported (too few other companies)"
 #: Flag roles shown as shares (%) in the benchmark, when the codebook declares them.
 SHARE_MEASURES = ("quit_intent", "edu_relevant", "ai_user")
 
@@ -138,7 +146,11 @@ def benchmark(
         ``percentile`` (share of other reportable companies below it, or missing when fewer
         than five qualify) and ``assessment`` ("strength", "weakness" or "on par": the CI of
         the difference excludes zero in the favourable or unfavourable direction). ``attrs``
-        holds ``weighting``, ``n_companies_pool`` and ``min_n``; no other company is named.
+        holds ``weighting``, ``n_companies_pool``, ``min_n`` and ``members`` (the respondents
+        behind each number); no other company is named. A measure whose other answers come
+        from fewer than :data:`ksresearch.config.MIN_COMPANIES` companies, or mostly from one
+        (:func:`ksresearch.owners_rule`), has no pool value: "all others" would be one
+        company.
 
     Raises
     ------
@@ -160,13 +172,26 @@ def benchmark(
     z = stats.norm.ppf(1 - (1 - ci) / 2)
     worse = _worse_if_higher(survey)
     rows = []
+    members = Members()
     for measure, (col, kind) in _measures(survey, df).items():
         x = own[col].dropna().to_numpy(dtype=float)
         row: dict[str, object] = {"measure": measure, "n_company": len(x)}
-        if len(x) < m or others[col].notna().sum() < m:
+        answered = others[others[col].notna()]
+        pooled = owners_rule(pd.Series(0, index=answered.index), answered[key]).get(0, "")
+        if len(x) < m:
             row.update(company=np.nan, pool=np.nan, assessment="not reported (too few answers)")
             rows.append(row)
             continue
+        mine = own.index[own[col].notna()].to_numpy()
+        members.add(measure, "n_company", mine, col)
+        members.add(measure, "company", mine, col)
+        if len(answered) < m or pooled:  # "all others" would be one company, or nobody
+            row.update(company=_value(x, kind), pool=np.nan, assessment=NO_POOL)
+            rows.append(row)
+            continue
+        members.add(measure, "pool", answered.index, col)
+        members.add(measure, "n_pool", answered.index, col)
+        members.add(measure, None, np.concatenate([mine, answered.index.to_numpy()]))
         pool, se_pool, n_pool, company_values = _pool(
             others, col, kind, key, reportable, weighting, m
         )
@@ -188,7 +213,11 @@ def benchmark(
         rows.append(row)
     out = pd.DataFrame(rows).set_index("measure")
     out.attrs.update(
-        weighting=weighting, n_companies_pool=int(len(reportable)), min_n=m, year=survey.year
+        weighting=weighting,
+        n_companies_pool=int(len(reportable)),
+        min_n=m,
+        year=survey.year,
+        members=members,
     )
     return out
 

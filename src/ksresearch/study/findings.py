@@ -15,7 +15,7 @@ from scipy import stats
 
 from ..data.survey import Survey
 from ..stats.compare import compare_groups
-from ..stats.disclosure import min_size, protect
+from ..stats.disclosure import group_members, min_size, owners_rule, protect
 from ..stats.drivers import key_drivers, logistic_drivers, priority_matrix
 from ..stats.scoring import enps, to_index
 from .measurement import measurement_check
@@ -46,12 +46,22 @@ def _min(survey: Survey, min_n: int | None) -> int:
 
 
 def segment_summary(
-    df: pd.DataFrame, segment: str, columns: dict[str, str], *, min_n: int | None = None
+    df: pd.DataFrame,
+    segment: str,
+    columns: dict[str, str],
+    *,
+    min_n: int | None = None,
+    company: str | None = None,
 ) -> pd.DataFrame:
     """Means of ``columns`` (``{output name: column}``) per level of ``segment``, protected.
 
     Rows are the segment's levels (codes, the index named after the segment) with an ``n``
-    (respondents with the segment known), ``n_shown`` and ``suppressed``.
+    (respondents with the segment known), ``n_shown`` and ``suppressed``. The minimum applies
+    to each statistic: a mean or share is shown only where at least ``min_n`` of the level
+    answered its column. With ``company`` (the company column), a level whose respondents
+    come from too few companies, or mostly from one, is hidden too (:func:`owners_rule`), and
+    complementary suppression covers it. ``attrs["members"]`` holds the respondents (index
+    labels of ``df``) behind every cell.
 
     Examples
     --------
@@ -62,12 +72,20 @@ def segment_summary(
     """
     if segment not in df.columns:
         raise ValueError(f"segment {segment!r} is not in the data")
-    grouped = df.dropna(subset=[segment]).groupby(segment)
+    m = min_size(min_n)
+    d = df.dropna(subset=[segment])
+    grouped = d.groupby(segment)
     table = pd.DataFrame({"n": grouped.size()})
     for name, col in columns.items():
         table[name] = grouped[col].mean()
     table.index.name = segment
-    return protect(table, min_n=min_n)
+    hide = owners_rule(d[segment], d[company]) if company is not None else None
+    out = protect(table, min_n=m, hide=hide)
+    for name, col in columns.items():
+        answered = grouped[col].count().reindex(out.index)
+        out[name] = out[name].where(answered >= m)
+    out.attrs["members"] = group_members(d, segment, columns)
+    return out
 
 
 # ----------------------------------------------------------------------------- turnover
@@ -77,7 +95,15 @@ def turnover_by(survey: Survey, segment: str, *, min_n: int | None = None) -> pd
     require_roles(survey, "turnover_intention", "quit_intent")
     toi = survey.codebook.role("turnover_intention")
     columns = {"turnover_index": f"{toi}_index", "quit_share": "quit_intent"}
-    return segment_summary(prepare(survey), segment, columns, min_n=_min(survey, min_n))
+    return _by_segment(survey, prepare(survey), segment, columns, min_n)
+
+
+def _by_segment(
+    survey: Survey, df: pd.DataFrame, segment: str, columns: dict, min_n
+) -> pd.DataFrame:
+    """:func:`segment_summary` with the survey's minimum and its company rule."""
+    company = survey.codebook.role("company")
+    return segment_summary(df, segment, columns, min_n=_min(survey, min_n), company=company)
 
 
 def driver_columns(survey: Survey) -> list[str]:
@@ -143,25 +169,34 @@ def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd
     df = prepare(survey)
     toi, att = cb.role("turnover_intention"), cb.role("attractiveness")
     parts = []
+    company = cb.role("company")
     for factor in ("education_relevance", "involvement"):
         level = pd.cut(
             df[cb.role(factor)], [1, 2.5, 3.5, 5.01], right=False, labels=["low", "neutral", "high"]
         )
-        grouped = df.assign(level=level).dropna(subset=["level"]).groupby("level", observed=False)
-        table = pd.DataFrame(
-            {
-                "n": grouped.size(),
-                "turnover_index": grouped[f"{toi}_index"].mean(),
-                "quit_share": grouped["quit_intent"].mean(),
-                "attractiveness_index": grouped[f"{att}_index"].mean(),
-            }
+        columns = {
+            "turnover_index": f"{toi}_index",
+            "quit_share": "quit_intent",
+            "attractiveness_index": f"{att}_index",
+        }
+        table = segment_summary(
+            df.assign(level=level.astype(object)),
+            "level",
+            columns,
+            min_n=_min(survey, min_n),
+            company=company,
         )
-        table = protect(table, min_n=_min(survey, min_n))
+        table = table.reindex([lv for lv in ("low", "neutral", "high") if lv in table.index])
+        members = table.attrs["members"]
         table.index = pd.MultiIndex.from_product(
             [[cb.role(factor)], table.index], names=["factor", "level"]
         )
+        factor_id = cb.role(factor)
+        table.attrs["members"] = members.relabel(lambda lv, f=factor_id: (f, lv))
         parts.append(table)
-    return pd.concat(parts)
+    out = pd.concat(parts)
+    out.attrs["members"] = parts[0].attrs["members"].merge(parts[1].attrs["members"])
+    return out
 
 
 # ----------------------------------------------------------------------------- AI
@@ -173,7 +208,7 @@ def ai_adoption_by(survey: Survey, segment: str, *, min_n: int | None = None) ->
     (weekly or daily), ``daily_share``, protected."""
     require_roles(survey, *AI_ROLES)
     columns = {"user_share": "ai_user", "weekly_share": "ai_weekly", "daily_share": "ai_daily"}
-    return segment_summary(prepare(survey), segment, columns, min_n=_min(survey, min_n))
+    return _by_segment(survey, prepare(survey), segment, columns, min_n)
 
 
 def ai_use_cases(survey: Survey, *, ci: float = 0.95, min_n: int | None = None) -> pd.DataFrame:
@@ -207,7 +242,7 @@ def ai_usefulness_by(survey: Survey, segment: str, *, min_n: int | None = None) 
     df = prepare(survey)
     users = df[df["ai_user"] == 1]
     column = f"{survey.codebook.role('ai_usefulness')}_index"
-    return segment_summary(users, segment, {"usefulness_index": column}, min_n=_min(survey, min_n))
+    return _by_segment(survey, users, segment, {"usefulness_index": column}, min_n)
 
 
 def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
@@ -223,6 +258,7 @@ def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
         outcomes,
         "ai_user",
         company=cb.role("company"),
+        owners=cb.role("company"),
         min_n=_min(survey, min_n),
         labels={0.0: "non-users", 1.0: "users"},
     )
@@ -241,7 +277,7 @@ def education_relevance(
     cols = {"mean": edu, "agree_share": "edu_relevant", "disagree_share": "edu_irrelevant"}
     m = _min(survey, min_n)
     if by is not None:
-        return segment_summary(df, by, cols, min_n=m)
+        return _by_segment(survey, df, by, cols, min_n)
     d = df.dropna(subset=[edu])
     table = pd.DataFrame(
         {"n": [len(d)], **{k: [d[v].mean()] for k, v in cols.items()}}, index=["all"]
@@ -300,6 +336,7 @@ def shift_work(
         outcomes,
         "shift_worker",
         company=survey.codebook.role("company"),
+        owners=survey.codebook.role("company"),
         min_n=_min(survey, min_n),
         noninvariant=noninvariant,
         labels=labels,
@@ -315,7 +352,7 @@ def selfservice_by_industry(survey: Survey, *, min_n: int | None = None) -> pd.D
         "selfservice_index": f"{cb.role('selfservice')}_index",
         "more_complex_share": "more_complex",
     }
-    return segment_summary(prepare(survey), cb.role("industry"), columns, min_n=_min(survey, min_n))
+    return _by_segment(survey, prepare(survey), cb.role("industry"), columns, min_n)
 
 
 def by_centre_size(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
@@ -325,7 +362,7 @@ def by_centre_size(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
     df = prepare(survey)
     size = cb.role("centre_size")
     cols = {c: f"{c}_index" for c in tracked_constructs(cb)}
-    table = segment_summary(df, size, cols, min_n=_min(survey, min_n))
+    table = _by_segment(survey, df, size, {**cols, "enps": cb.role("enps")}, min_n)
     enps_by = df.dropna(subset=[size]).groupby(size)[cb.role("enps")].apply(enps)
-    table["enps"] = enps_by.reindex(table.index).where(table["suppressed"] == "")
+    table["enps"] = enps_by.reindex(table.index).where(table["enps"].notna())
     return table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..data.codebook import Codebook
@@ -9,12 +10,24 @@ from ..data.survey import Survey
 from ..stats.disclosure import InsufficientDataError
 from ..stats.scoring import score_scales, to_index
 
-__all__ = ["prepare", "tracked_constructs", "kept", "require_roles", "QUALITY_FLAGS"]
+__all__ = [
+    "prepare",
+    "tracked_constructs",
+    "kept",
+    "require_roles",
+    "respondent_key",
+    "QUALITY_FLAGS",
+    "KEY_BASE",
+]
 
 #: Quality flags set by ingest; flagged respondents are left out of the analyses by default.
 QUALITY_FLAGS = ("qc_straightliner", "qc_speeder", "qc_duplicate_answers")
 #: Item roles whose answers the respondent table carries on their own scale.
 ITEM_ROLES = ("education_relevance", "enps", "ai_frequency")
+#: :func:`prepare` indexes respondents by ``year * KEY_BASE + row`` (their row in the year's
+#: ``responses.parquet``): one key per respondent across years, which every analysis passes
+#: on in its results' ``attrs["members"]`` for the disclosure ledger.
+KEY_BASE = 1_000_000
 
 
 def tracked_constructs(codebook: Codebook) -> list[str]:
@@ -41,14 +54,28 @@ def require_roles(survey: Survey, *roles: str) -> None:
         )
 
 
+def _kept_rows(survey: Survey, exclude_flagged: bool) -> np.ndarray:
+    df = survey.responses
+    flags = [c for c in QUALITY_FLAGS if c in df.columns] if exclude_flagged else []
+    if not flags:
+        return np.arange(len(df))
+    return np.flatnonzero(~df[flags].any(axis=1).to_numpy())
+
+
 def kept(survey: Survey, exclude_flagged: bool = True) -> pd.DataFrame:
     """The ingested responses, without the respondents flagged by the quality checks."""
-    df = survey.responses
-    if exclude_flagged:
-        flags = [c for c in QUALITY_FLAGS if c in df.columns]
-        if flags:
-            df = df[~df[flags].any(axis=1)]
-    return df.reset_index(drop=True)
+    return survey.responses.iloc[_kept_rows(survey, exclude_flagged)].reset_index(drop=True)
+
+
+def respondent_key(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(year, row)`` of respondent keys from :func:`prepare`'s index.
+
+    Examples
+    --------
+    >>> respondent_key(np.array([2025_000_007]))
+    (array([2025]), array([7]))
+    """
+    return np.divmod(np.asarray(key, dtype=np.int64), KEY_BASE)
 
 
 def _flag(values: pd.Series, codes: list[int]) -> pd.Series:
@@ -94,4 +121,5 @@ def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
     for role, flag in cb.roles.flags().items():
         out[role] = _flag(df[flag.source].astype("float64"), flag.codes)
     out.attrs.update(year=cb.year)
-    return out.reset_index(drop=True)
+    rows = _kept_rows(survey, exclude_flagged)
+    return out.set_axis(pd.Index(cb.year * KEY_BASE + rows, name="respondent"), axis=0)

@@ -1,0 +1,144 @@
+"""The disclosure ledger: every published number with the respondents it rests on.
+
+The table and figure helpers (never notebook code) register each number they show: its table,
+row, column, the text shown, and its respondents, as an output of a MIME type of its own
+(:data:`LEDGER_MIME`) that the HTML export leaves out. The orchestrator takes these outputs
+from the executed notebook and writes them beside the report, as
+``<out>/<year>/ledger/<report>.json`` (``reports/`` is never in git).
+
+Respondents are the keys of :func:`ksresearch.prepare` (``year * KEY_BASE + row``), kept per
+year as a bitmap (base64 of ``numpy.packbits``, little bit order: row r is bit r), so that the release audit
+(:mod:`ksresearch.report.release`) can set every published cell against every other one.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..study.prepare import respondent_key
+
+__all__ = [
+    "LEDGER_MIME",
+    "encode_members",
+    "decode_members",
+    "fingerprint",
+    "table_record",
+    "take_records",
+    "write_ledger",
+    "read_ledgers",
+]
+
+LEDGER_MIME = "application/vnd.ksresearch.ledger+json"
+
+
+def encode_members(keys: np.ndarray) -> dict[str, str]:
+    """``{year: base64 bitmap of rows}`` of respondent keys."""
+    years, rows = respondent_key(np.asarray(keys, dtype=np.int64))
+    out = {}
+    for year in np.unique(years):
+        mask = np.zeros(int(rows[years == year].max()) + 1, dtype=bool)
+        mask[rows[years == year]] = True
+        out[str(int(year))] = base64.b64encode(
+            np.packbits(mask, bitorder="little").tobytes()
+        ).decode("ascii")
+    return out
+
+
+def decode_members(encoded: dict[str, str]) -> dict[int, int]:
+    """``{year: rows as the bits of one integer}``: set operations and counts are then
+    ``&``, ``|`` and ``int.bit_count``."""
+    return {int(y): int.from_bytes(base64.b64decode(t), "little") for y, t in encoded.items()}
+
+
+def fingerprint(encoded: dict[str, str]) -> str:
+    """A short, stable name of a set of respondents."""
+    text = json.dumps(encoded, sort_keys=True).encode()
+    return hashlib.sha256(text).hexdigest()[:16]
+
+
+def table_record(
+    table: str,
+    shown: pd.DataFrame,
+    members,
+    everyone: np.ndarray,
+) -> dict:
+    """The ledger record of one displayed table.
+
+    Parameters
+    ----------
+    table : str
+        The table's stable id.
+    shown : DataFrame
+        The text of each published cell, by the result's row labels and column names; an
+        empty string, "–" or "< m" is no number and is not registered.
+    members : Members or None
+        The result's ``attrs["members"]``; a cell without an entry rests on ``everyone``.
+    everyone : ndarray
+        The respondents of the whole analysis (the survey's prepared respondents).
+    """
+    sets: dict[str, dict[str, str]] = {}
+    cells = []
+    for row in shown.index:
+        for column in shown.columns:
+            value = str(shown.at[row, column])
+            if value in ("", "–") or value.startswith("<"):
+                continue
+            labels = members.get((row, column)) if members is not None else None
+            variable = members.variables.get((row, column)) if labels is not None else None
+            if labels is None and members is not None:
+                labels = members.get((row, None))
+            encoded = encode_members(everyone if labels is None else labels)
+            fp = fingerprint(encoded)
+            sets[fp] = encoded
+            cells.append(
+                {
+                    "row": str(row),
+                    "column": str(column),
+                    "value": value,
+                    "set": fp,
+                    "additive": variable is not None,
+                    "variable": variable,
+                }
+            )
+    return {"table": table, "cells": cells, "sets": sets}
+
+
+def take_records(nb) -> list[dict]:
+    """Remove the ledger outputs from an executed notebook (in place) and return them."""
+    records = []
+    for cell in nb.cells:
+        kept = []
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if LEDGER_MIME in data:
+                record = data[LEDGER_MIME]
+                records.append(json.loads(record) if isinstance(record, str) else dict(record))
+            else:
+                kept.append(out)
+        if "outputs" in cell:
+            cell["outputs"] = kept
+    return records
+
+
+def write_ledger(path: Path, records: list[dict], meta: dict) -> None:
+    """Write a report's ledger (atomically): ``meta`` says how the report was made."""
+    from .export import write_atomic
+
+    sets: dict[str, dict] = {}
+    tables = []
+    for i, record in enumerate(records):
+        sets.update(record["sets"])
+        tables.append({"table": f"{i}:{record['table']}", "cells": record["cells"]})
+    text = json.dumps({"meta": meta, "tables": tables, "sets": sets}, sort_keys=True)
+    write_atomic(path, text)
+
+
+def read_ledgers(folder: Path) -> list[dict]:
+    """Every ledger of a release folder (``<out>/<year>/ledger``), in file order."""
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).rglob("*.json"))]

@@ -1,0 +1,317 @@
+"""The release audit: all reports of a year set against each other before any is published.
+
+One table can be safe and two together not: a general report's industry cell of 11 next to a
+company report's own 9 gives away the other 2 by subtraction. The audit reads the ledgers of
+the whole release (both languages of the general report, every company report) and finds
+
+- **nested cells**: a published count, mean or share whose respondents A lie inside those of
+  another published one, B, with 1 to ``min_n - 1`` respondents between them (|B \\ A|);
+- **a table's total less its other cells**: the disjoint cells of one table column together
+  (their union) set against any published cell that contains them, in the same way;
+- **cells under the minimum**: an additive number resting on 1 to ``min_n - 1`` respondents.
+
+Model statistics (differences, tests, intervals, ranks, fit) are registered too but are not
+additive: subtraction cannot isolate a respondent's answer from them.
+
+Where the release is unsafe, :func:`choose_suppressions` picks the sets of respondents whose
+cells to hide (as few as possible: those that settle the most problems, the smallest first),
+they are written to ``<data>/processed/<year>/release_suppressed.json`` (the report helpers
+hide every cell resting on them), the reports concerned are rebuilt, and the audit runs again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import config
+from ..stats.disclosure import min_size
+from .ledger import decode_members, read_ledgers
+
+__all__ = [
+    "Leak",
+    "ReleaseResult",
+    "SUPPRESSED_FILE",
+    "check_release",
+    "choose_suppressions",
+    "audit_release",
+    "read_suppressed",
+]
+
+#: In the processed data folder of a year: the respondent sets whose cells are hidden.
+SUPPRESSED_FILE = "release_suppressed.json"
+
+
+@dataclass(frozen=True)
+class Leak:
+    """Two published cells that differ by too few respondents (``large`` None: one cell under
+    the minimum). ``small``/``large`` are set fingerprints; ``where`` says which cells."""
+
+    small: str
+    large: str | None
+    difference: int
+    where: str
+    parts: tuple[str, ...] = ()
+
+    def candidates(self) -> tuple[str, ...]:
+        """The sets whose hiding settles this leak."""
+        if self.large is None:
+            return (self.small,)
+        if self.parts:  # a derived union: hide the containing cell or the table's smallest cell
+            return (self.large, self.parts[0])
+        return (self.small, self.large)
+
+
+@dataclass
+class ReleaseResult:
+    """What the release step found and did."""
+
+    leaks: list[Leak] = field(default_factory=list)
+    suppressed: list[str] = field(default_factory=list)
+    rebuilt: list[str] = field(default_factory=list)
+    rounds: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.leaks
+
+
+def _size(members: dict[int, int]) -> int:
+    return sum(v.bit_count() for v in members.values())
+
+
+def _within(a: dict[int, int], b: dict[int, int]) -> bool:
+    return all(y in b and (bits & b[y]) == bits for y, bits in a.items())
+
+
+def _union(sets: list[dict[int, int]]) -> dict[int, int]:
+    out: dict[int, int] = defaultdict(int)
+    for s in sets:
+        for y, bits in s.items():
+            out[y] |= bits
+    return dict(out)
+
+
+class _Release:
+    """The ledgers of a release, indexed for the checks: additive cells by (set, variable)."""
+
+    def __init__(self, ledgers: list[dict]) -> None:
+        self.members: dict[str, dict[int, int]] = {}
+        self.where: dict[tuple[str, str], str] = {}
+        self.columns: list[tuple[str, str, list[str]]] = []  # (where, variable, sets)
+        for ledger in ledgers:
+            report = ledger["meta"].get("report", "?")
+            for fp, encoded in ledger["sets"].items():
+                if fp not in self.members:
+                    self.members[fp] = decode_members(encoded)
+            for table in ledger["tables"]:
+                self._add_table(report, table)
+        self.size = {fp: _size(m) for fp, m in self.members.items()}
+
+    def _add_table(self, report: str, table: dict) -> None:
+        by_column = defaultdict(list)
+        for cell in table["cells"]:
+            if not cell["additive"]:
+                continue
+            key = (cell["set"], cell["variable"])
+            self.where.setdefault(
+                key,
+                f"{report}, table {table['table']}, row {cell['row']!r}, "
+                f"column {cell['column']!r} ({cell['value']})",
+            )
+            by_column[(cell["column"], cell["variable"])].append(cell["set"])
+        for (column, variable), fps in by_column.items():
+            where = f"{report}, table {table['table']}, column {column!r}"
+            self.columns.append((where, variable, fps))
+
+    def derived(self) -> list[tuple[str, str, dict[int, int], tuple[str, ...]]]:
+        """The union of each table column's disjoint cells of one variable (a total less
+        the other cells)."""
+        out = []
+        for where, variable, fps in self.columns:
+            distinct = list(dict.fromkeys(fps))
+            if len(distinct) < 2:
+                continue
+            union = _union([self.members[fp] for fp in distinct])
+            if _size(union) != sum(self.size[fp] for fp in distinct):
+                continue  # overlapping cells are no partition
+            parts = tuple(sorted(distinct, key=lambda fp: self.size[fp]))
+            out.append((where, variable, union, parts))
+        return out
+
+
+def check_release(ledgers: list[dict], *, min_n: int | None = None) -> list[Leak]:
+    """Every pair of published cells of a release that gives away 1 to ``min_n - 1``
+    respondents by subtraction, and every additive cell under the minimum.
+
+    Two cells are set against each other when they hold the same variable (the mean of one
+    question over nested groups, or two headcounts); a count of those who answered one
+    question beside a count of those who answered another says only who skipped one.
+
+    Parameters
+    ----------
+    ledgers : list of dict
+        The release's ledgers (:func:`ksresearch.report.ledger.read_ledgers`).
+    min_n : int, optional
+        The minimum group size (default: the configured 5).
+
+    Returns
+    -------
+    list of Leak
+        Empty when the release is safe.
+    """
+    m = min_size(min_n)
+    rel = _Release(ledgers)
+    leaks = [
+        Leak(fp, None, rel.size[fp], f"{where} rests on {rel.size[fp]} respondents")
+        for (fp, _), where in sorted(rel.where.items())
+        if 0 < rel.size[fp] < m
+    ]
+    by_variable: dict[str, list[str]] = defaultdict(list)
+    for fp, variable in sorted(rel.where):
+        by_variable[variable].append(fp)
+    candidates = [(fp, v, rel.members[fp], rel.where[(fp, v)], ()) for fp, v in sorted(rel.where)]
+    candidates += [
+        ("+".join(parts), v, union, f"the other cells of {where}", parts)
+        for where, v, union, parts in rel.derived()
+    ]
+    for variable in by_variable:
+        by_variable[variable].sort(key=lambda fp: rel.size[fp])
+    seen = set()
+    for fp, variable, members, where, parts in candidates:
+        targets = by_variable[variable]
+        sizes = [rel.size[t] for t in targets]
+        n = _size(members)
+        for big in targets[bisect.bisect_right(sizes, n) : bisect.bisect_left(sizes, n + m)]:
+            if big in parts or (fp, big) in seen or not _within(members, rel.members[big]):
+                continue
+            seen.add((fp, big))
+            diff = rel.size[big] - n
+            text = f"{rel.where[(big, variable)]} less {where} leaves {diff} respondent(s)"
+            leaks.append(Leak(fp, big, diff, text, parts))
+    return leaks
+
+
+def choose_suppressions(leaks: list[Leak], sizes: dict[str, int] | None = None) -> list[str]:
+    """The respondent sets whose cells to hide so that no leak is left: greedily the set that
+    settles the most leaks, the smallest first among equals."""
+    sizes = sizes or {}
+    open_ = list(leaks)
+    chosen: list[str] = []
+    while open_:
+        count: dict[str, int] = defaultdict(int)
+        for leak in open_:
+            for fp in leak.candidates():
+                count[fp] += 1
+        best = min(count, key=lambda fp: (-count[fp], sizes.get(fp, 0), fp))
+        chosen.append(best)
+        open_ = [leak for leak in open_ if best not in leak.candidates()]
+    return chosen
+
+
+def read_suppressed(processed: Path | None) -> set[str]:
+    """The respondent sets hidden across the release of a year's data."""
+    if processed is None:
+        return set()
+    path = Path(processed) / SUPPRESSED_FILE
+    if not path.exists():
+        return set()
+    return set(json.loads(path.read_text(encoding="utf-8"))["sets"])
+
+
+def _write_suppressed(processed: Path, fps: set[str], reasons: dict[str, str]) -> None:
+    from .export import write_atomic
+
+    path = Path(processed) / SUPPRESSED_FILE
+    old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"sets": []}
+    old_reasons = old.get("reasons", {})
+    text = json.dumps(
+        {"sets": sorted(fps), "reasons": {**old_reasons, **reasons}}, indent=1, sort_keys=True
+    )
+    write_atomic(path, text)
+
+
+def _affected(ledgers: list[dict], fps: set[str]) -> list[dict]:
+    """The metadata of the reports that show a cell resting on one of ``fps``."""
+    out = []
+    for ledger in ledgers:
+        used = {c["set"] for t in ledger["tables"] for c in t["cells"]}
+        if used & fps:
+            out.append(ledger["meta"])
+    return out
+
+
+def _rebuild(meta: dict) -> None:
+    from .batch import batch
+    from .general import general_report
+
+    params = meta["parameters"]
+    common = {
+        "data_dir": params.get("data_dir"),
+        "out": meta["out"],
+        "min_n": params["min_group_size"],
+        "release": False,
+    }
+    if meta["kind"] == "general":
+        general_report(params["year"], lang=params["lang"], **common)
+    else:
+        batch(
+            params["year"],
+            companies=[params["company"]],
+            lang=params["lang"],
+            force=True,
+            workers=1,
+            **common,
+        )
+
+
+def audit_release(
+    year: int,
+    *,
+    out: str | Path | None = None,
+    data_dir: str | Path | None = None,
+    min_n: int | None = None,
+    fix: bool = True,
+    rounds: int = 3,
+) -> ReleaseResult:
+    """Check the whole release of ``year`` (every report with a ledger under
+    ``<out>/<year>/ledger``); with ``fix``, hide the cells that leak, rebuild the reports
+    concerned and check again, up to ``rounds`` times.
+
+    Returns
+    -------
+    ReleaseResult
+        ``leaks`` left (empty: the release is safe), the sets ``suppressed`` and the reports
+        ``rebuilt``.
+    """
+    start = time.perf_counter()
+    m = min_size(min_n)
+    base = (Path(out) if out is not None else config.REPORTS_DIR) / str(year)
+    processed = config.processed_dir(year, data_dir)
+    result = ReleaseResult()
+    hidden = read_suppressed(processed)
+    for _ in range(rounds + 1):
+        ledgers = read_ledgers(base / "ledger")
+        result.leaks = check_release(ledgers, min_n=m)
+        if not result.leaks or not fix or result.rounds == rounds:
+            break
+        sizes = _Release(ledgers).size
+        chosen = choose_suppressions(result.leaks, sizes)
+        reasons = {
+            fp: next(leak.where for leak in result.leaks if fp in leak.candidates())
+            for fp in chosen
+        }
+        hidden |= set(chosen)
+        _write_suppressed(processed, hidden, reasons)
+        result.suppressed += chosen
+        for meta in _affected(ledgers, set(chosen)):
+            _rebuild(meta)
+            result.rebuilt.append(meta["report"])
+        result.rounds += 1
+    result.seconds = time.perf_counter() - start
+    return result

@@ -1,0 +1,139 @@
+"""The release audit, attacked: cells of two reports set against each other, a table's total
+less its other cells, the companies-per-cell rule, and suppression that settles every leak."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import ksresearch as ks
+from ksresearch.report.ledger import (
+    decode_members,
+    encode_members,
+    fingerprint,
+    table_record,
+)
+from ksresearch.report.release import check_release, choose_suppressions
+from ksresearch.stats.disclosure import Members, owners_rule
+from ksresearch.study.prepare import KEY_BASE
+
+YEAR = 2025
+
+
+def _frame() -> pd.DataFrame:
+    """Industry 1 holds two companies, A (9 respondents) and B (2); industry 2 holds C, D, E
+    (20 each). Indexed by respondent key as :func:`ksresearch.prepare` does."""
+    companies = ["A"] * 9 + ["B"] * 2 + ["C"] * 20 + ["D"] * 20 + ["E"] * 20
+    industry = [1] * 11 + [2] * 60
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame(
+        {"company": companies, "industry": industry, "y": rng.integers(1, 6, 71).astype(float)}
+    )
+    return df.set_axis(YEAR * KEY_BASE + np.arange(len(df)), axis=0)
+
+
+def _ledger(report: str, *records: dict) -> dict:
+    sets = {fp: enc for r in records for fp, enc in r["sets"].items()}
+    tables = [{"table": f"{i}:{r['table']}", "cells": r["cells"]} for i, r in enumerate(records)]
+    return {"meta": {"report": report}, "tables": tables, "sets": sets}
+
+
+def _record(name: str, table: pd.DataFrame, columns: list[str], df: pd.DataFrame) -> dict:
+    shown = table[columns].map(lambda v: "–" if pd.isna(v) else f"{v:.2f}")
+    return table_record(name, shown, table.attrs.get("members"), df.index.to_numpy())
+
+
+def _company_table(df: pd.DataFrame, company: str) -> pd.DataFrame:
+    own = df[df["company"] == company]
+    members = Members()
+    members.add("y", "company", own.index, "y")
+    members.add("y", "n_company", own.index, "respondents")
+    out = pd.DataFrame({"company": [own["y"].mean()], "n_company": [len(own)]}, index=["y"])
+    out.attrs["members"] = members
+    return out
+
+
+def test_members_round_trip_through_the_ledger_encoding():
+    keys = np.array([YEAR * KEY_BASE + 3, YEAR * KEY_BASE + 700, 2024 * KEY_BASE])
+    decoded = decode_members(encode_members(keys))
+    assert decoded == {YEAR: (1 << 3) | (1 << 700), 2024: 1}
+    assert fingerprint(encode_members(keys)) == fingerprint(encode_members(keys[::-1]))
+
+
+def test_two_reports_that_difference_to_two_respondents_are_caught_and_settled():
+    df = _frame()
+    by_industry = ks.segment_summary(df, "industry", {"mean_y": "y"})  # no company rule
+    general = _ledger("general", _record("industry", by_industry, ["n", "mean_y"], df))
+    own = _ledger("companies/A.html", _record("bench", _company_table(df, "A"), ["company"], df))
+    leaks = check_release([general, own])
+    assert [leak.difference for leak in leaks] == [2]  # 11 in industry 1 less A's 9 = B
+    assert "leaves 2 respondent(s)" in leaks[0].where
+    chosen = set(choose_suppressions(leaks))
+    assert chosen & set(leaks[0].candidates())
+
+    def without(ledger):
+        tables = [
+            {**t, "cells": [c for c in t["cells"] if c["set"] not in chosen]}
+            for t in ledger["tables"]
+        ]
+        return {**ledger, "tables": tables}
+
+    assert check_release([without(general), without(own)]) == []
+
+
+def test_the_companies_per_cell_rule_hides_the_industry_of_two_companies():
+    df = _frame()
+    table = ks.segment_summary(df, "industry", {"mean_y": "y"}, company="company")
+    assert table.loc[1, "suppressed"] == "respondents from fewer than 3 companies"
+    assert np.isnan(table.loc[1, "mean_y"]) and table.loc[1, "n_shown"] == "< 5"
+    general = _ledger("general", _record("industry", table, ["n", "mean_y"], df))
+    own = _ledger("companies/A.html", _record("bench", _company_table(df, "A"), ["company"], df))
+    assert check_release([general, own]) == []
+    # B's mean is no published cell and no difference of two
+    b = df.loc[df["company"] == "B", "y"].mean()
+    shown = {c["value"] for t in general["tables"] + own["tables"] for c in t["cells"]}
+    assert f"{b:.2f}" not in shown or b == df.loc[df["company"] != "B", "y"].mean()
+
+
+def test_one_company_dominating_a_cell_is_hidden():
+    groups = pd.Series([1] * 20 + [2] * 20)
+    owners = pd.Series(["a"] * 17 + ["b", "c", "d"] + ["a", "b", "c", "d"] * 5)
+    rule = owners_rule(groups, owners)
+    assert rule[1] == "one company holds more than 80 % of the respondents" and rule[2] == ""
+
+
+def test_a_total_less_the_other_cells_of_a_table_is_caught():
+    df = _frame().iloc[:63]  # industry 1: 11, industry 2: 52
+    df = df.assign(band=np.r_[[1] * 40, [2] * 3, [3] * 20])
+    # the small band hidden alone, as a table without complementary suppression would
+    table = ks.segment_summary(df, "band", {"mean_y": "y"}, min_n=1)
+    table = table.assign(mean_y=table["mean_y"].where(table.index != 2))
+    members = table.attrs["members"]
+    total = pd.DataFrame({"mean_y": [df["y"].mean()]}, index=["all"])
+    total.attrs["members"] = Members()
+    total.attrs["members"].add("all", "mean_y", df.index, "y")
+    leaks = check_release(
+        [
+            _ledger("a", _record("bands", table, ["mean_y"], df)),
+            _ledger("b", _record("total", total, ["mean_y"], df)),
+        ]
+    )
+    assert [leak.difference for leak in leaks] == [3]
+    assert "the other cells of" in leaks[0].where
+    assert members  # the table carried its members into the ledger
+
+
+def test_a_cell_under_the_minimum_and_different_variables():
+    df = _frame()
+    small = pd.DataFrame({"mean_y": [1.0], "other": [2.0]}, index=["b"])
+    b = df.index[df["company"] == "B"]
+    small.attrs["members"] = Members()
+    small.attrs["members"].add("b", "mean_y", b, "y")
+    leaks = check_release([_ledger("r", _record("t", small, ["mean_y"], df))])
+    assert len(leaks) == 1 and "rests on 2 respondents" in leaks[0].where
+    # those who answered one question beside those who answered another: no leak
+    two = pd.DataFrame({"x": [1.0], "z": [2.0]}, index=["all"])
+    two.attrs["members"] = Members()
+    two.attrs["members"].add("all", "x", df.index, "x")
+    two.attrs["members"].add("all", "z", df.index[:-1], "z")
+    assert check_release([_ledger("r", _record("t", two, ["x", "z"], df))]) == []
