@@ -1,17 +1,22 @@
 """Company reports: `ksresearch batch` against the naive loop, measured in the same run.
 
-- ksresearch: a 20-company batch with --workers 2 (fork-server kernels, one exporter per worker).
+- ksresearch: a 20-company batch with --workers 2 (fork-server kernels, one exporter per worker),
+  the release audit included (every report's ledger set against every other).
 - Baseline: the naive loop a researcher would write, per company the papermill CLI
   (`papermill ... -p company ...`) and then the nbconvert CLI (`jupyter nbconvert --to html
   --no-input`); timed on 5 of the companies, reported per company.
 
-Target: at least 5x faster than the naive loop, under 1.5 s per company.
+Target: at least 5x faster than the naive loop, under 1 s per company.
+
+Then the release audit alone, on a release of 30 companies in two languages plus the general
+report in both (target: under 5 s).
 
     python benchmarks/bench_batch.py
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,6 +26,9 @@ from pathlib import Path
 import jupytext
 
 import ksresearch as ks
+from ksresearch.report.execute import BENCHMARK_NOTEBOOK, NOTEBOOK_DIR, read_notebook
+from ksresearch.report.ledger import read_ledgers
+from ksresearch.report.release import check_release
 
 BIN = Path(sys.executable).parent
 
@@ -36,14 +44,14 @@ def main() -> None:
         assert len(companies) == 20
 
         t0 = time.perf_counter()
-        result = ks.reports.batch(
+        result = ks.batch(
             2025, companies=companies, data_dir=data, out=Path(tmp) / "fast", workers=2
         )
         fast = time.perf_counter() - t0
         assert len(result.written) == 20, result.failed
 
         notebook = Path(tmp) / "company_benchmark.ipynb"
-        jupytext.write(ks.reports.read_notebook(ks.reports.BENCHMARK_NOTEBOOK), notebook)
+        jupytext.write(read_notebook(BENCHMARK_NOTEBOOK), notebook)
         naive_dir = Path(tmp) / "naive"
         naive_dir.mkdir()
         t0 = time.perf_counter()
@@ -66,7 +74,7 @@ def main() -> None:
                 ],
                 check=True,
                 capture_output=True,
-                cwd=ks.reports.NOTEBOOK_DIR,
+                cwd=NOTEBOOK_DIR,
             )
             subprocess.run(
                 [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", executed],
@@ -74,6 +82,7 @@ def main() -> None:
                 capture_output=True,
             )
         naive = (time.perf_counter() - t0) / 5
+        audit_seconds, n_ledgers, leaks = release_audit(Path(tmp))
     per_company = fast / 20
     print(
         f"ksresearch batch, 20 companies, --workers 2: {fast:.1f} s = {per_company:.2f} s per company "
@@ -81,6 +90,30 @@ def main() -> None:
     )
     print(f"naive loop (papermill CLI + nbconvert CLI), 5 companies: {naive:.2f} s per company")
     print(f"ratio naive / batch: {naive / per_company:.1f}x (target >= 5x)")
+    print(
+        f"release audit, {n_ledgers} reports (30 companies x 2 languages + general nb, en): "
+        f"{audit_seconds:.2f} s, {leaks} leak(s) (target < 5 s)"
+    )
+
+
+def release_audit(tmp: Path) -> tuple[float, int, int]:
+    """The release audit of 30 companies in nb and en and the general report in both."""
+    data = tmp / "release"
+    ks.write_synth(2025, seed=2025, data_dir=data, n_companies=34)
+    ks.ingest(2025, data)
+    eligible = ks.eligible_companies(ks.load(2025, data))
+    companies = list(eligible[eligible["eligible"]].index[:30])
+    out = tmp / "release_out"
+    for lang in ("nb", "en"):
+        ks.general_report(2025, lang=lang, data_dir=data, out=out, release=False)
+        ks.batch(2025, companies=companies, lang=lang, data_dir=data, out=out / lang,
+                 workers=2, release=False)  # fmt: skip
+        shutil.copytree(out / lang / "2025" / "ledger" / "companies",
+                        out / "2025" / "ledger" / f"companies_{lang}")  # fmt: skip
+    ledgers = read_ledgers(out / "2025" / "ledger")
+    t0 = time.perf_counter()
+    leaks = check_release(ledgers)
+    return time.perf_counter() - t0, len(ledgers), len(leaks)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import ksresearch as ks
 from ksresearch.report.ledger import (
@@ -137,3 +138,27 @@ def test_a_cell_under_the_minimum_and_different_variables():
     two.attrs["members"].add("all", "x", df.index, "x")
     two.attrs["members"].add("all", "z", df.index[:-1], "z")
     assert check_release([_ledger("r", _record("t", two, ["x", "z"], df))]) == []
+
+
+def test_the_minimum_applies_to_each_statistic_counted_on_those_who_answered():
+    df = _frame()
+    df.loc[df["industry"] == 2, "y"] = np.nan
+    df.loc[df.index[df["industry"] == 2][:1], "y"] = 10.0  # 1 of 60 answered
+    table = ks.segment_summary(df, "industry", {"mean_y": "y"})
+    assert table.loc[2, "n"] == 60 and np.isnan(table.loc[2, "mean_y"])
+    assert table.loc[1, "mean_y"] == pytest.approx(df.loc[df["industry"] == 1, "y"].mean())
+
+
+def test_all_others_of_too_few_companies_get_no_pool(tmp_path):
+    ks.write_synth(YEAR, seed=3, data_dir=tmp_path, n_companies=3)
+    ks.ingest(YEAR, tmp_path)
+    survey = ks.load(YEAR, tmp_path)
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].index[0]
+    bench = ks.benchmark(survey, company)  # the other two companies are "all others"
+    assert bench["pool"].isna().all() and bench["company"].notna().any()
+    assert set(bench["assessment"]) <= {
+        "not reported (too few other companies)",
+        "not reported (too few answers)",
+    }
+    assert "pool" not in {c for (_, c) in bench.attrs["members"]}

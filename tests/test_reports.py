@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from pathlib import Path
 
@@ -193,6 +194,8 @@ def test_audit_command(company_report, report_data, tmp_path):
     bad.parent.mkdir()
     other = sorted(set(survey.responses["company"]) - {company})[0]
     bad.write_text(_plant(_page(path), f"<p>{other}</p>"), encoding="utf-8")
+    # the audit takes the report's company from the manifest beside it, as a batch writes it
+    (bad.parent / "manifest.json").write_text(json.dumps({company: {"file": bad.name}}))
     res = runner.invoke(app, ["audit", str(bad), "--year", "2025", "--data-dir", str(report_data)])
     assert res.exit_code == 1 and "names 1 other company" in res.output
 
@@ -319,9 +322,15 @@ def test_batch_and_report_commands(report_data, tmp_path):
     assert res.exit_code == 2 and "--scheduler" in res.output
 
 
-def test_company_file_names():
+def test_company_file_names_are_readable_bounded_and_never_shared():
     assert ks.company_file("Nordkraft AS") == "Nordkraft_AS.html"
-    assert ks.company_file("Bølge/data AS") == "Bølge_data_AS.html"
+    assert ks.company_file("Bølgedata AS") == "Bølgedata_AS.html"
+    names = ["A/S Nord", "A S Nord", "A S\u200bNord", "A_S Nord", "A S Nord ", "N" * 300,
+             "N" * 301, "Bølge/data AS", "Bølge data AS", "..", "/", "a\x00b"]  # fmt: skip
+    files = [ks.company_file(n) for n in names]
+    assert len({f.casefold() for f in files}) == len(names)  # two names never share a file
+    assert all(len(f.encode()) < 100 and "/" not in f and "\x00" not in f for f in files)
+    assert ks.company_file("A/S Nord") == ks.company_file("A/S Nord")  # stable
 
 
 @pytest.mark.parametrize("lang", ["nb", "en"])

@@ -190,15 +190,32 @@ def report(
 ) -> None:
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
     from .report.execute import ReportError
-    from .report.general import general_report
+    from .report.general import finish_release, general_report
 
     try:
         path = general_report(
-            year, lang=lang.value, data_dir=data_dir, out=out, min_n=min_group_size, timeout=timeout
+            year,
+            lang=lang.value,
+            data_dir=data_dir,
+            out=out,
+            min_n=min_group_size,
+            timeout=timeout,
+            release=False,
         )
-    except (ReportError, FileNotFoundError, ValueError) as exc:
+        typer.echo(f"wrote {path}")
+        _say_release(finish_release(year, path.parent.parent, data_dir, min_group_size))
+    except (ReportError, OSError, ValueError) as exc:
         _fail(exc)
-    typer.echo(f"wrote {path}")
+
+
+def _say_release(result) -> None:
+    """What the release audit found and did, in a line or a few."""
+    typer.echo(
+        f"release audit: {len(result.suppressed)} set(s) of respondents hidden, "
+        f"{len(result.rebuilt)} report(s) rebuilt, safe ({result.seconds:.1f} s)"
+    )
+    for fp, reason in result.reasons.items():
+        typer.echo(f"  hidden {fp}: {reason}")
 
 
 @app.command()
@@ -230,6 +247,7 @@ def batch(
     from tqdm import tqdm
 
     from .report.batch import batch as run
+    from .report.execute import ReportError
 
     bar = tqdm(desc="company reports", unit="report", disable=None)
     try:
@@ -246,8 +264,14 @@ def batch(
             scheduler=scheduler,
             force=force,
             progress=lambda done: bar.update(done - bar.n),
+            release=False,
         )
-    except (FileNotFoundError, ValueError) as exc:
+        bar.close()
+        if result.written or result.up_to_date:
+            from .report.general import finish_release, out_dir
+
+            _say_release(finish_release(year, out_dir(year, out).parent, data_dir, min_group_size))
+    except (ReportError, OSError, ValueError) as exc:
         bar.close()
         _fail(exc)
     bar.close()
@@ -268,17 +292,37 @@ def batch(
 
 @app.command()
 def audit(
-    path: Annotated[Path, typer.Argument(help="A report HTML file, or a folder of them.")],
-    year: Year,
+    path: Annotated[
+        Path | None, typer.Argument(help="A report HTML file, or a folder of them.")
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="Survey year (default: the release folder's name).")
+    ] = None,
+    release: Annotated[
+        Path | None,
+        typer.Option(
+            "--release",
+            help="A year's release folder (reports/<year>): every report, set against every other.",
+        ),
+    ] = None,
     data_dir: DataDir = None,
     min_group_size: MinN = 5,
 ) -> None:
-    """Check reports before publishing: no small groups, no other company, no respondent data, no code."""
+    """Check reports before publishing: no small groups, no other company, no respondent data,
+    no code; with --release, also no number derivable by subtracting two reports' cells."""
     from .report.audit import audit as check
+    from .report.release import audit_release
 
-    files = sorted(path.rglob("*.html")) if path.is_dir() else [path]
-    if not files:
-        _fail(FileNotFoundError(f"{path}: no HTML reports"))
+    if path is None and release is None:
+        _fail(ValueError("give a report file or folder, or --release reports/<year>"))
+    folder = release if release is not None else path
+    if year is None:
+        if release is None or not release.name.isdigit():
+            _fail(ValueError("--year is needed (the folder is not named after a year)"))
+        year = int(release.name)
+    files = sorted(folder.rglob("*.html")) if folder.is_dir() else [folder]
+    if not files or not files[0].exists():
+        _fail(FileNotFoundError(f"{folder}: no HTML reports"))
     bad = 0
     for file in files:
         try:
@@ -290,6 +334,17 @@ def audit(
             typer.secho(f"FAIL {file}: " + "; ".join(problems), fg=typer.colors.RED)
         else:
             typer.echo(f"ok   {file}")
+    if release is not None:
+        result = audit_release(
+            year, out=release.parent, data_dir=data_dir, min_n=min_group_size, fix=False
+        )
+        for leak in result.leaks:
+            typer.secho(f"LEAK {leak.where}", fg=typer.colors.RED)
+        typer.echo(
+            f"release {year}: {len(result.leaks)} leak(s) across the reports "
+            f"({result.seconds:.2f} s)"
+        )
+        bad += len(result.leaks)
     if bad:
         raise typer.Exit(code=1)
 

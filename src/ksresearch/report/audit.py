@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import html as html_lib
+import json
 import re
+import unicodedata
 from pathlib import Path
 
 from ..stats.disclosure import min_size
-from .export import company_file
 from .present import COUNT_ATTRIBUTE
 
-__all__ = ["audit_html", "audit"]
+__all__ = ["audit_html", "audit", "normalise", "page_text", "text_problems", "manifest_company"]
 
 
 def _count(cell: str) -> int | None:
@@ -53,28 +53,85 @@ def _small_counts(soup, m: int) -> list[str]:
     return problems
 
 
-def _other_companies(page: str, survey, company: str | None) -> list[str]:
+#: Characters that hide inside a word without showing: zero-width spaces and joiners, the word
+#: joiner, the byte-order mark, the soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+#: Elements that separate words; any other tag may sit inside a word.
+_BLOCKS = ["p", "div", "td", "th", "tr", "li", "ul", "ol", "table", "caption", "title", "br",
+           "h1", "h2", "h3", "h4", "h5", "h6", "section", "nav", "header", "footer", "pre"]  # fmt: skip
+#: Attributes whose text a reader can see or a script can reach (not image data).
+_TEXT_ATTRIBUTES = ("title", "alt", "aria-label", "href", "data-title", "value", "placeholder")
+
+
+def normalise(text: str) -> str:
+    """Text as the checks compare it: NFKC, invisible characters removed, every kind of space
+    as one space, case folded. Entities must already be decoded.
+
+    Examples
+    --------
+    >>> normalise("Sol\u200bbank\u00a0AS") == normalise("SOLBANK AS") == "solbank as"
+    True
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    return re.sub(r"\s+", " ", text).casefold().strip()
+
+
+def page_text(soup) -> str:
+    """What a reader of an HTML report can read: the text with entities decoded and tags
+    removed, plus the readable attributes; scripts, styles and figure data left out."""
+    for tag in soup(["style", "script", "svg", "img", "math"]):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCKS):  # blocks and cells read apart; inline tags do not
+        tag.insert_after(" ")  # split a word (Nord<b>bank</b> reads as Nordbank)
+        tag.insert_before(" ")
+    parts = [soup.get_text("")]
+    for tag in soup.find_all(True):
+        for attribute in _TEXT_ATTRIBUTES:
+            value = tag.get(attribute)
+            if isinstance(value, str) and not value.startswith("data:"):
+                parts.append(value)
+    return normalise(" ".join(parts))
+
+
+def _named(text: str, names) -> list[str]:
+    """The names (normalised, as whole words) that occur in a normalised text."""
+    return [n for n in names if re.search(rf"(?<!\w){re.escape(normalise(n))}(?!\w)", text)]
+
+
+def _other_companies(text: str, survey, company: str | None) -> list[str]:
     names = set(survey.responses[survey.codebook.role("company")].dropna().astype(str))
-    leaked = [n for n in sorted(names) if n != company and n in page]
+    others = [n for n in sorted(names) if company is None or normalise(n) != normalise(company)]
+    leaked = _named(text, others)
     if not leaked:
         return []
     return [f"the report names {len(leaked)} other compan{'y' if len(leaked) == 1 else 'ies'}"]
 
 
 def _respondent_ids(text: str, survey) -> list[str]:
-    ids = set(survey.responses[survey.codebook.meta.respondent_id.id].astype(str))
-    shown = ids & set(re.findall(r"[A-Za-z0-9_\-]{4,}", text))
+    ids = {normalise(str(i)) for i in survey.responses[survey.codebook.meta.respondent_id.id]}
+    shown = ids & set(re.findall(r"[\w\-]{4,}", text))
     return [f"the report shows {len(shown)} respondent id(s)"] if shown else []
 
 
-def _free_text(page: str, text: str, survey) -> list[str]:
+def _free_text(text: str, survey) -> list[str]:
     df = survey.responses
     columns = [i.id for i in survey.codebook.items if i.type == "text"]
     answers = {
-        str(a).strip() for col in columns for a in df[col].dropna() if len(str(a).strip()) >= 15
+        normalise(str(a)) for col in columns for a in df[col].dropna() if len(str(a).strip()) >= 15
     }
-    shown = [a for a in answers if a in text or html_lib.escape(a) in page]
+    shown = [a for a in answers if a in text]
     return [f"the report shows {len(shown)} free-text answer(s)"] if shown else []
+
+
+def text_problems(text: str, survey, *, company: str | None = None) -> list[str]:
+    """The checks on a report's readable text, whatever its format (HTML, PDF, PPTX):
+    ``text`` as :func:`normalise` gives it. No company named but ``company``, no respondent
+    id, no free-text answer."""
+    return [
+        *_other_companies(text, survey, company),
+        *_respondent_ids(text, survey),
+        *_free_text(text, survey),
+    ]
 
 
 def audit_html(
@@ -83,23 +140,26 @@ def audit_html(
     """Problems that keep a report from being published (an empty list: it may be kept).
 
     Checks: no code cells and no error tracebacks; no count of respondents below the minimum
-    group size (cells marked as counts by the table helper); no company named other than
-    ``company`` (the general report names none); no respondent id; no free-text answer.
+    group size (cells marked as counts by the table helper); then, on the readable text
+    (:func:`page_text`: entities decoded, tags, invisible characters and figure data removed)
+    :func:`text_problems`: no company named other than ``company`` (the general report names
+    none; names match as whole words, in any case), no respondent id, no free-text answer.
     """
     from bs4 import BeautifulSoup
 
     m = min_size(min_n)
     soup = BeautifulSoup(page, "html.parser")
-    for tag in soup(["style", "script"]):
-        tag.decompose()  # the stylesheet names every class: look at elements only
-    text = soup.get_text(" ")
-    return [
-        *_code_and_errors(soup),
-        *_small_counts(soup, m),
-        *_other_companies(page, survey, company),
-        *_respondent_ids(text, survey),
-        *_free_text(page, text, survey),
-    ]
+    structure = [*_code_and_errors(soup), *_small_counts(soup, m)]
+    return structure + text_problems(page_text(soup), survey, company=company)
+
+
+def manifest_company(path: Path) -> str | None:
+    """The company whose report ``path`` is, by the manifest of its folder (None: none)."""
+    manifest = path.parent / "manifest.json"
+    if not manifest.exists():
+        return None
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    return next((c for c, e in entries.items() if e.get("file") == path.name), None)
 
 
 def audit(
@@ -111,15 +171,11 @@ def audit(
     min_n: int | None = None,
 ) -> list[str]:
     """Audit a report file (see :func:`audit_html`); the company of a company report is read
-    from its file name when not given."""
+    from the ``manifest.json`` beside it when not given."""
     from ..data.survey import load
 
-    path = Path(path)
+    path = Path(path).resolve()
     survey = load(year, data_dir)
-    if company is None and path.parent.name == "companies":
-        by_file = {
-            company_file(c): c
-            for c in survey.responses[survey.codebook.role("company")].dropna().unique()
-        }
-        company = by_file.get(path.name)
+    if company is None:
+        company = manifest_company(path)
     return audit_html(path.read_text(encoding="utf-8"), survey, company=company, min_n=min_n)

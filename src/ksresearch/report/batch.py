@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -17,7 +18,7 @@ import nbformat
 from ..stats.disclosure import min_size
 from .audit import audit_html
 from .execute import BENCHMARK_NOTEBOOK, DEFAULT_TIMEOUT, ReportError, execute
-from .export import company_file, to_html, write_atomic
+from .export import check_writable, company_file, company_files, to_html, write_atomic
 from .general import finish_release, ledger_path, out_dir, report_parameters
 from .kernel import KernelServer
 from .ledger import take_records, write_ledger
@@ -75,15 +76,22 @@ def _render_company(params: dict, timeout: int) -> tuple[str, str | None, dict |
     return box.get("result", ("failed", "the report thread ended without a result", None))
 
 
-def _render_in_thread(params: dict, timeout: int) -> tuple[str, str | None, dict | None]:
+#: How often a company's notebook is tried when its kernel dies or cannot start.
+KERNEL_TRIES = 2
+
+
+def _render_in_thread(params: dict, timeout: int) -> tuple[str, object, dict | None]:
     from .present import text
 
-    try:
-        nb = execute(BENCHMARK_NOTEBOOK, params, timeout=timeout)
-    except ReportError as exc:
-        return "failed", str(exc), dict(exc.notebook) if exc.notebook is not None else None
-    except Exception as exc:  # the kernel could not start, and the like
-        return "failed", f"{type(exc).__name__}: {exc}", None
+    for attempt in range(1, KERNEL_TRIES + 1):
+        try:
+            nb = execute(BENCHMARK_NOTEBOOK, params, timeout=timeout)
+            break
+        except ReportError as exc:  # the notebook itself failed: no second try
+            return "failed", str(exc), dict(exc.notebook) if exc.notebook is not None else None
+        except Exception as exc:  # the kernel died while starting, and the like
+            if attempt == KERNEL_TRIES:
+                return "failed", f"{type(exc).__name__}: {exc} (tried {attempt} times)", None
     title = text("benchmark.title", params["lang"], company=params["company"])
     records = take_records(nb)
     page = to_html(
@@ -137,6 +145,7 @@ def batch(
     m = min_size(min_n)
     survey = load(year, data_dir, min_group_size=m)
     folder = out_dir(year, out) / "companies"
+    check_writable(folder)
     release = _Release(survey, folder, m, progress)
     jobs = _plan(survey, companies, release, lang, data_dir, force)
     if jobs and executor == "local":
@@ -175,6 +184,7 @@ def _plan(survey, companies, release: _Release, lang: str, data_dir, force: bool
     unknown = [c for c in wanted if c not in eligible.index]
     if unknown:
         raise ValueError(f"companies not in the {survey.year} data: {unknown}")
+    release.files = company_files(eligible.index)
     jobs = []
     for company in wanted:
         if not eligible.loc[company, "eligible"]:
@@ -183,7 +193,7 @@ def _plan(survey, companies, release: _Release, lang: str, data_dir, force: bool
             continue
         params = report_parameters(survey.year, lang, m, data_dir, company=company)
         key = _key(survey, params)
-        path = release.folder / company_file(company)
+        path = release.folder / release.files[company]
         if not force and path.exists() and release.manifest.get(company, {}).get("key") == key:
             release.result.up_to_date[company] = path
             continue
@@ -204,6 +214,7 @@ class _Release:
             json.loads(self.manifest_path.read_text()) if self.manifest_path.exists() else {}
         )
         self.result = BatchResult()
+        self.files: dict[str, str] = {}
         self.lock = threading.Lock()
         self.done = 0
 
@@ -217,26 +228,34 @@ class _Release:
                 status, payload = "failed", "audit: " + "; ".join(problems)
         with self.lock:
             if status == "ok":
-                self._keep(company, key, path, payload)
-                meta = {
-                    "report": f"companies/{path.name}",
-                    "kind": "company",
-                    "parameters": params,
-                    "out": str(self.folder.parent.parent),
-                }
-                write_ledger(ledger_path(path, self.folder.parent), records, meta)
-            else:
+                try:
+                    self._keep(company, key, path, payload, params, records)
+                except OSError as exc:  # name too long, disk full, ...
+                    status, payload = "failed", f"its report could not be written: {exc}"
+            if status != "ok":
                 self._fail(company, payload, executed)
             text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
-            write_atomic(self.manifest_path, text)
+            with contextlib.suppress(OSError):  # a full disk fails the companies, not the batch
+                write_atomic(self.manifest_path, text)
             self.done += 1
             if self.progress:
                 self.progress(self.done)
 
     def _failed_path(self, company: str) -> Path:
-        return self.folder / "failed" / company_file(company).replace(".html", ".ipynb")
+        name = self.files.get(company) or company_file(company)
+        return self.folder / "failed" / name.replace(".html", ".ipynb")
 
-    def _keep(self, company: str, key: str, path: Path, page: str) -> None:
+    def _keep(
+        self, company: str, key: str, path: Path, page: str, params: dict, records: list
+    ) -> None:
+        """Write the report and its ledger (the ledger first: a report is never without it)."""
+        meta = {
+            "report": f"companies/{path.name}",
+            "kind": "company",
+            "parameters": params,
+            "out": str(self.folder.parent.parent),
+        }
+        write_ledger(ledger_path(path, self.folder.parent), records, meta)
         write_atomic(path, page)
         self.result.written[company] = path
         self.manifest[company] = {"key": key, "file": path.name}
@@ -246,7 +265,7 @@ class _Release:
         """A company with no report (no longer eligible, or failed): its file, ledger and
         manifest entry go."""
         entry = self.manifest.pop(company, None)
-        path = self.folder / (entry["file"] if entry else company_file(company))
+        path = self.folder / (entry["file"] if entry else self.files[company])
         path.unlink(missing_ok=True)
         ledger_path(path, self.folder.parent).unlink(missing_ok=True)
         if entry:

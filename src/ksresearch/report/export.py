@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import html as html_lib
 import os
 import re
 import tempfile
 import threading
+import unicodedata
 from pathlib import Path
 
 import nbformat
 
-__all__ = ["TEMPLATES", "to_html", "write_atomic", "company_file"]
+__all__ = [
+    "TEMPLATES",
+    "MAX_SLUG",
+    "to_html",
+    "write_atomic",
+    "check_writable",
+    "company_file",
+    "company_files",
+]
 
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -83,6 +93,57 @@ def write_atomic(path: Path, text: str) -> None:
             os.unlink(tmp)
 
 
-def company_file(company: str) -> str:
-    """The report file name of a company: ``Nordkraft AS`` -> ``Nordkraft_AS.html``."""
-    return re.sub(r"[^\w.-]+", "_", str(company)).strip("_") + ".html"
+#: The longest readable part of a report's file name.
+MAX_SLUG = 60
+_SAFE = re.compile(r"[^\W_]+(?:[ .-][^\W_]+)*")
+
+
+def check_writable(folder: Path) -> None:
+    """Fail before any work when reports cannot be written to ``folder`` (created if missing)."""
+    from .execute import ReportError
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".ks-write-check-"):
+            pass
+    except OSError as exc:
+        raise ReportError(f"cannot write reports to {folder}: {exc.strerror or exc}") from None
+
+
+def company_file(company: str, *, hashed: bool = False) -> str:
+    """The report file name of a company: stable, readable, and never shared by two names.
+
+    A name of letters, digits and single spaces, dots or hyphens (``Nordkraft AS``) becomes
+    itself with spaces as ``_`` (``Nordkraft_AS.html``: the name can be read back from it).
+    Any other name (``A/S Nord``, a zero-width space, 300 characters) becomes a readable
+    slug of at most :data:`MAX_SLUG` characters, ``~`` and the first 10 hex digits of the
+    SHA-256 of its exact text; ``~`` never occurs in the first kind, so the two kinds never
+    meet, and two names of the second kind would need a hash collision to meet. ``hashed``
+    gives the second kind for any name (:func:`company_files` uses it where two names differ
+    only in case, which some file systems do not tell apart).
+
+    Examples
+    --------
+    >>> company_file("Nordkraft AS"), company_file("A S Nord")
+    ('Nordkraft_AS.html', 'A_S_Nord.html')
+    >>> company_file("A/S Nord")
+    'A_S_Nord~31c65e10f6.html'
+    """
+    name = str(company)
+    if not hashed and len(name) <= MAX_SLUG and _SAFE.fullmatch(name):
+        return name.replace(" ", "_") + ".html"
+    readable = unicodedata.normalize("NFKC", name)
+    readable = re.sub(r"[^\w.-]+", "_", readable, flags=re.UNICODE).strip("_.")[:MAX_SLUG]
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+    return f"{readable or 'company'}~{digest}.html"
+
+
+def company_files(companies) -> dict[str, str]:
+    """``{company: report file}`` for every company of a release: :func:`company_file`, with
+    the hashed form for names whose files would differ only in case."""
+    plain = {c: company_file(c) for c in companies}
+    folded: dict[str, list[str]] = {}
+    for c, f in plain.items():
+        folded.setdefault(f.casefold(), []).append(c)
+    clash = {c for names in folded.values() if len(names) > 1 for c in names}
+    return {c: company_file(c, hashed=True) if c in clash else f for c, f in plain.items()}

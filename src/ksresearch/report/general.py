@@ -11,7 +11,7 @@ from .. import config
 from ..stats.disclosure import min_size
 from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
-from .export import to_html, write_atomic
+from .export import check_writable, to_html, write_atomic
 from .kernel import KernelServer
 from .ledger import take_records, write_ledger
 
@@ -127,6 +127,7 @@ def general_report(
     survey = load(year, data_dir, min_group_size=m)
     params = report_parameters(year, lang, m, data_dir)
     target = out_dir(year, out)
+    check_writable(target)
     cells = []
     with KernelServer():
         for path in general_notebooks():

@@ -68,6 +68,21 @@ def install_kernelspec(prefix: str | None = None) -> Path:
     return Path(where)
 
 
+def _die_with_parent(sig: int = signal.SIGTERM) -> None:
+    """Ask Linux to send ``sig`` to this process when its parent dies, SIGKILL included
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere the parent-pid checks below stand alone."""
+    import ctypes
+    import ctypes.util
+
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, int(sig), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+
+
 # ----------------------------------------------------------------------------- launcher (client)
 def _pid_alive(pid: int) -> bool:
     try:
@@ -80,6 +95,10 @@ def _pid_alive(pid: int) -> bool:
 
 
 def _launch_via_server(path: str, argv: list[str]) -> int:
+    parent = os.getppid()
+    _die_with_parent()  # a killed batch takes its kernel launchers, and so the kernels, along
+    if os.getppid() != parent:
+        return 0  # the parent died before the request was set
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(30)
         conn.connect(path)
@@ -102,6 +121,8 @@ def _launch_via_server(path: str, argv: list[str]) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, relay)
     while _pid_alive(pid):
+        if os.getppid() != parent:  # the batch is gone: end the kernel with it
+            relay(signal.SIGTERM, None)
         time.sleep(0.1)
     return 0
 
@@ -133,6 +154,7 @@ def _serve(path: str) -> None:
     for module in _PRELOAD:
         importlib.import_module(module)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel children are reaped automatically
+    _die_with_parent()
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

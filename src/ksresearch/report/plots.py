@@ -13,7 +13,15 @@ import seaborn as sns
 
 from .present import fmt_number, text
 
-__all__ = ["style", "shown_rows", "bar_ci", "benchmark_diffs", "compare_diffs", "trend_dumbbell"]
+__all__ = [
+    "style",
+    "plain",
+    "shown_rows",
+    "bar_ci",
+    "benchmark_diffs",
+    "compare_diffs",
+    "trend_dumbbell",
+]
 
 _BLUE, _ORANGE, _GREY, _GREEN, _RED = "#1f5f8b", "#e07b39", "#9aa5b1", "#2e8b57", "#c0392b"
 
@@ -23,6 +31,18 @@ def style() -> None:
     sns.set_theme(
         style="whitegrid", context="notebook", rc={"figure.dpi": 100, "axes.titleweight": "bold"}
     )
+
+
+def plain(label: object) -> str:
+    """A label drawn as the very text it is: matplotlib would read ``$...$`` as mathematics
+    (a codebook label could break the figure or draw something else).
+
+    Examples
+    --------
+    >>> print(plain("$x$ AS"))
+    \\$x\\$ AS
+    """
+    return str(label).replace("$", r"\$")
 
 
 def shown_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -47,7 +67,7 @@ def bar_ci(
     d = shown_rows(df).dropna(subset=[value])
     if sort:
         d = d.sort_values(value)
-    names = [str((labels or {}).get(i, i)) for i in d.index]
+    names = [plain((labels or {}).get(i, i)) for i in d.index]
     scale = 100 if percent else 1
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
     err = None
@@ -58,8 +78,8 @@ def bar_ci(
     for y, (v, end) in enumerate(zip(d[value], ends, strict=True)):
         label = "  " + fmt_number(v, lang, 1 if not percent else 0, percent)
         ax.text(max(v, end) * scale, y, label, va="center", fontsize=9)
-    ax.set_xlabel(xlabel + (" (%)" if percent else ""))
-    ax.set_title(title, loc="left")
+    ax.set_xlabel(plain(xlabel) + (" (%)" if percent else ""))
+    ax.set_title(plain(title), loc="left")
     ax.margins(x=0.15)
     fig.tight_layout()
     return fig
@@ -70,7 +90,7 @@ def benchmark_diffs(
 ) -> plt.Figure:
     """The company's difference from all others per measure, coloured by assessment."""
     d = bench.dropna(subset=["diff"]).iloc[::-1]
-    names = [str((labels or {}).get(i, i)) for i in d.index]
+    names = [plain((labels or {}).get(i, i)) for i in d.index]
     colours = d["assessment"].map({"strength": _GREEN, "weakness": _RED}).fillna(_GREY)
     fig, ax = plt.subplots(figsize=(8, 0.42 * len(d) + 1.4))
     err = np.vstack([d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]])
@@ -86,7 +106,7 @@ def compare_diffs(
 ) -> plt.Figure:
     """Raw and company-adjusted differences (with CIs) per outcome of a two-group comparison."""
     d = table.dropna(subset=["diff"]).iloc[::-1]
-    names = [str((labels or {}).get(i, i)) for i in d.index]
+    names = [plain((labels or {}).get(i, i)) for i in d.index]
     y = np.arange(len(d))
     fig, ax = plt.subplots(figsize=(8, 0.5 * len(d) + 1.6))
     ax.errorbar(
@@ -109,7 +129,7 @@ def compare_diffs(
     ax.axvline(0, color="#333333", lw=1)
     ax.set_yticks(y, names)
     ax.legend(loc="lower right", fontsize=9)
-    ax.set_title(title, loc="left")
+    ax.set_title(plain(title), loc="left")
     fig.tight_layout()
     return fig
 
@@ -122,7 +142,7 @@ def trend_dumbbell(
 ) -> plt.Figure:
     """Previous and current year per outcome; outcomes not comparable are drawn hollow."""
     d = trends.dropna(subset=["mean_previous", "mean_current"]).iloc[::-1]
-    names = [str((labels or {}).get(i, i)) for i in d.index]
+    names = [plain((labels or {}).get(i, i)) for i in d.index]
     y = np.arange(len(d))
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
     ax.hlines(y, d["mean_previous"], d["mean_current"], color=_GREY)

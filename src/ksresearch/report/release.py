@@ -72,6 +72,7 @@ class ReleaseResult:
 
     leaks: list[Leak] = field(default_factory=list)
     suppressed: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)
     rebuilt: list[str] = field(default_factory=list)
     rounds: int = 0
     seconds: float = 0.0
@@ -309,6 +310,7 @@ def audit_release(
         hidden |= set(chosen)
         _write_suppressed(processed, hidden, reasons)
         result.suppressed += chosen
+        result.reasons.update(reasons)
         for meta in _affected(ledgers, set(chosen)):
             _rebuild(meta)
             result.rebuilt.append(meta["report"])

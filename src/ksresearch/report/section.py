@@ -3,6 +3,7 @@ group size every table, figure and analysis of the section uses."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import numpy as np
@@ -127,7 +128,8 @@ class Section:
             **kwargs,
         )
         keys = present.shown_columns(df, kwargs.get("columns"))
-        shown = pd.DataFrame(styler.data.to_numpy(), index=df.index, columns=keys)
+        text = np.vectorize(html.unescape, otypes=[object])(styler.data.to_numpy(dtype=str))
+        shown = pd.DataFrame(text, index=df.index, columns=keys)
         self._register(shown, df.attrs.get("members"))
         return styler
 
