@@ -162,3 +162,12 @@ def test_all_others_of_too_few_companies_get_no_pool(tmp_path):
         "not reported (too few answers)",
     }
     assert "pool" not in {c for (_, c) in bench.attrs["members"]}
+
+
+def test_last_years_published_cells_are_never_chosen_for_hiding():
+    from ksresearch.report.release import Leak
+
+    leaks = [Leak("old", "new", 2, "x"), Leak("old", "newer", 3, "y")]
+    assert choose_suppressions(leaks) == ["old"]  # settles both
+    assert choose_suppressions(leaks, allowed={"new", "newer"}) == ["new", "newer"]
+    assert choose_suppressions([Leak("old", "older", 1, "z")], allowed={"new"}) == []

@@ -198,16 +198,21 @@ def check_release(ledgers: list[dict], *, min_n: int | None = None) -> list[Leak
     return leaks
 
 
-def choose_suppressions(leaks: list[Leak], sizes: dict[str, int] | None = None) -> list[str]:
+def choose_suppressions(
+    leaks: list[Leak], sizes: dict[str, int] | None = None, allowed: set[str] | None = None
+) -> list[str]:
     """The respondent sets whose cells to hide so that no leak is left: greedily the set that
-    settles the most leaks, the smallest first among equals."""
+    settles the most leaks, the smallest first among equals. Only sets in ``allowed`` may be
+    chosen (None: any), so that a published release (last year's) is never asked to change;
+    a leak none of whose sets is allowed is left."""
     sizes = sizes or {}
-    open_ = list(leaks)
+    ok = (lambda fp: True) if allowed is None else allowed.__contains__
+    open_ = [leak for leak in leaks if any(ok(fp) for fp in leak.candidates())]
     chosen: list[str] = []
     while open_:
         count: dict[str, int] = defaultdict(int)
         for leak in open_:
-            for fp in leak.candidates():
+            for fp in filter(ok, leak.candidates()):
                 count[fp] += 1
         best = min(count, key=lambda fp: (-count[fp], sizes.get(fp, 0), fp))
         chosen.append(best)
@@ -281,8 +286,10 @@ def audit_release(
     rounds: int = 3,
 ) -> ReleaseResult:
     """Check the whole release of ``year`` (every report with a ledger under
-    ``<out>/<year>/ledger``); with ``fix``, hide the cells that leak, rebuild the reports
-    concerned and check again, up to ``rounds`` times.
+    ``<out>/<year>/ledger``, set against last year's release under ``<out>/<year - 1>/ledger``
+    too, since trends show last year's respondents); with ``fix``, hide the cells of this
+    year's reports that leak, rebuild them and check again, up to ``rounds`` times. Last
+    year's reports are published: they are read, never changed.
 
     Returns
     -------
@@ -296,13 +303,21 @@ def audit_release(
     processed = config.processed_dir(year, data_dir)
     result = ReleaseResult()
     hidden = read_suppressed(processed)
+    published = read_ledgers(base.parent / str(year - 1) / "ledger")
     for _ in range(rounds + 1):
         ledgers = read_ledgers(base / "ledger")
-        result.leaks = check_release(ledgers, min_n=m)
+        current = {fp for ledger in ledgers for fp in ledger["sets"]}
+        result.leaks = [
+            leak
+            for leak in check_release(ledgers + published, min_n=m)
+            if {leak.small, leak.large, *leak.parts} & current
+        ]
         if not result.leaks or not fix or result.rounds == rounds:
             break
-        sizes = _Release(ledgers).size
-        chosen = choose_suppressions(result.leaks, sizes)
+        sizes = _Release(ledgers + published).size
+        chosen = choose_suppressions(result.leaks, sizes, allowed=current)
+        if not chosen:
+            break
         reasons = {
             fp: next(leak.where for leak in result.leaks if fp in leak.candidates())
             for fp in chosen
