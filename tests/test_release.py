@@ -171,3 +171,17 @@ def test_last_years_published_cells_are_never_chosen_for_hiding():
     assert choose_suppressions(leaks) == ["old"]  # settles both
     assert choose_suppressions(leaks, allowed={"new", "newer"}) == ["new", "newer"]
     assert choose_suppressions([Leak("old", "older", 1, "z")], allowed={"new"}) == []
+
+
+def test_about_this_report_states_the_confidentiality_rules(monkeypatch):
+    from ksresearch import config, load_codebook
+    from ksresearch.report.present import provenance
+
+    monkeypatch.setattr(config, "MIN_COMPANIES", 4)
+    survey = ks.Survey(
+        pd.DataFrame({"company": ["A AS"]}), load_codebook(config.codebook_path(2025))
+    )
+    for lang, row in (("en", "Confidentiality"), ("nb", "Anonymitet")):
+        about = provenance(survey, {"year": YEAR}, lang)
+        rule = about.loc[row].iloc[0]
+        assert "5" in rule and "4" in rule and "80 %" in rule

@@ -128,12 +128,16 @@ def test_the_planted_company_cannot_be_read_off_the_html(planted):
 
 
 # ----------------------------------------------------------------------------- escaping
-PAYLOADS = {
-    "company": "<script>document.documentElement.setAttribute('data-ks-pwned','company')</script> AS",
-    "segment": "<img src=x onerror=\"document.documentElement.setAttribute('data-ks-pwned','seg')\">",
-    "construct": "<svg onload=\"document.documentElement.setAttribute('data-ks-pwned','con')\">",
-    "item": "[klikk](javascript:document.documentElement.setAttribute('data-ks-pwned','item')) $\\frac{1}{0}$ **fet**",
-}
+def _payload(path: str) -> str:
+    """Every kind of markup, each marking ``path`` if it ever runs."""
+    mark = f"document.documentElement.setAttribute('data-ks-pwned','{path}')"
+    return (
+        f'<script>{mark}</script> <img src=x onerror="{mark}"> <svg onload="{mark}"> '
+        f"[klikk](javascript:{mark}) $\\frac{{1}}{{0}}$ **fet** {path}"
+    )
+
+
+PAYLOADS = {path: _payload(path) for path in ("company", "segment", "construct", "item")}
 
 
 @pytest.fixture(scope="module")
@@ -182,8 +186,8 @@ def test_markup_from_data_and_codebook_is_shown_as_text(injected, report):
     text = BeautifulSoup(page, "html.parser").get_text(" ")
     if report == "company":
         assert PAYLOADS["company"] in text  # its own name, literally
-    assert PAYLOADS["construct"] in text or report == "general"
-    assert "$\\frac{1}{0}$" in text or report == "general" or "fet" not in text
+    assert PAYLOADS["construct"] in text  # construct labels name the benchmark's rows
+    assert PAYLOADS["segment"] in text or report == "company"  # roles: the general report
 
 
 @pytest.mark.slow

@@ -6,6 +6,9 @@ Each function draws one figure from a library result table and returns the matpl
 
 from __future__ import annotations
 
+import textwrap
+import warnings
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -33,16 +36,31 @@ def style() -> None:
     )
 
 
+#: Labels longer than this wrap onto further lines (a long question text stays in the figure).
+LABEL_WIDTH = 48
+
+
 def plain(label: object) -> str:
     """A label drawn as the very text it is: matplotlib would read ``$...$`` as mathematics
-    (a codebook label could break the figure or draw something else).
+    (a codebook label could break the figure or draw something else); long labels wrap.
 
     Examples
     --------
     >>> print(plain("$x$ AS"))
     \\$x\\$ AS
     """
-    return str(label).replace("$", r"\$")
+    text = textwrap.fill(str(label), LABEL_WIDTH, break_long_words=True) or str(label)
+    return text.replace("$", r"\$")
+
+
+def _layout(fig: plt.Figure) -> None:
+    """Tight layout, or a wide left margin where labels leave no room for it (never a warning
+    on stderr, which the audit would take for an error)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.tight_layout()
+    if caught:
+        fig.subplots_adjust(left=0.45, right=0.95)
 
 
 def shown_rows(df: pd.DataFrame) -> pd.DataFrame:
@@ -81,7 +99,7 @@ def bar_ci(
     ax.set_xlabel(plain(xlabel) + (" (%)" if percent else ""))
     ax.set_title(plain(title), loc="left")
     ax.margins(x=0.15)
-    fig.tight_layout()
+    _layout(fig)
     return fig
 
 
@@ -97,7 +115,7 @@ def benchmark_diffs(
     ax.barh(names, d["diff"], xerr=err, color=colours, ecolor="#333333", capsize=3)
     ax.axvline(0, color="#333333", lw=1)
     ax.set_title(text("benchmark.figure", lang), loc="left")
-    fig.tight_layout()
+    _layout(fig)
     return fig
 
 
@@ -130,7 +148,7 @@ def compare_diffs(
     ax.set_yticks(y, names)
     ax.legend(loc="lower right", fontsize=9)
     ax.set_title(plain(title), loc="left")
-    fig.tight_layout()
+    _layout(fig)
     return fig
 
 
@@ -159,5 +177,5 @@ def trend_dumbbell(
     )
     ax.set_yticks(y, names)
     ax.legend(loc="lower right", fontsize=9)
-    fig.tight_layout()
+    _layout(fig)
     return fig

@@ -289,8 +289,10 @@ def _sha256(path: Path) -> str:
 
 
 def provenance(survey, parameters: dict, lang: str = "nb") -> pd.DataFrame:
-    """Where a report's numbers come from: year, codebook version and checksum, checksum of the
-    processed data, package version, the notebook parameters and the time of the run (UTC)."""
+    """Where a report's numbers come from and the rules it keeps: year, codebook version and
+    checksum, checksum of the processed data, package version, the notebook parameters, the
+    confidentiality rules (minimum group, companies per cell, the release audit) and the time
+    of the run (UTC)."""
     from .. import __version__
 
     data = getattr(survey, "path", None)
@@ -302,6 +304,13 @@ def provenance(survey, parameters: dict, lang: str = "nb") -> pd.DataFrame:
         ("Data (sha256)", "Data (sha256)"): data_sha[:16],
         ("ksresearch", "ksresearch"): __version__,
         ("Parametere", "Parameters"): ", ".join(f"{k}={v!r}" for k, v in parameters.items()),
+        ("Anonymitet", "Confidentiality"): text(
+            "about.rules",
+            lang,
+            m=getattr(survey, "min_group_size", None) or config.MIN_GROUP_SIZE,
+            k=config.MIN_COMPANIES,
+            share=round(config.MAX_COMPANY_SHARE * 100),
+        ),
         ("Kjørt (UTC)", "Run (UTC)"): datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S"),
     }
     i = LANGS.index(_lang(lang))
