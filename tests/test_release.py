@@ -86,7 +86,7 @@ def test_the_companies_per_cell_rule_hides_the_industry_of_two_companies():
     df = _frame()
     table = ks.segment_summary(df, "industry", {"mean_y": "y"}, company="company")
     assert table.loc[1, "suppressed"] == "respondents from fewer than 3 companies"
-    assert np.isnan(table.loc[1, "mean_y"]) and table.loc[1, "n_shown"] == "< 5"
+    assert np.isnan(table.loc[1, "mean_y"]) and table.loc[1, "n_shown"] == "–"
     general = _ledger("general", _record("industry", table, ["n", "mean_y"], df))
     own = _ledger("companies/A.html", _record("bench", _company_table(df, "A"), ["company"], df))
     assert check_release([general, own]) == []

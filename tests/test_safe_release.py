@@ -375,3 +375,18 @@ def test_a_leaking_release_is_settled_by_hiding_cells_and_rebuilding(tmp_path):
     (rebuilt,) = [x for x in read_ledgers(folder) if x["meta"]["report"] != "planted"]
     assert cell["set"] not in {c["set"] for t in rebuilt["tables"] for c in t["cells"]}
     assert page.exists() and ks.audit(page, YEAR, tmp_path) == []
+
+
+@pytest.mark.slow
+def test_the_audit_command_checks_a_whole_release(planted):
+    from typer.testing import CliRunner
+
+    from ksresearch.cli import app
+
+    release = planted["out"] / str(YEAR)
+    args = ["audit", "--release", str(release), "--data-dir", str(planted["data"])]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    assert f"release {YEAR}: 0 leak(s)" in res.output and "FAIL" not in res.output
+    res = CliRunner().invoke(app, ["audit", "--data-dir", str(planted["data"])])
+    assert res.exit_code == 2 and "error: give a report file or folder" in res.output

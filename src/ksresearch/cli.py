@@ -266,15 +266,23 @@ def batch(
             progress=lambda done: bar.update(done - bar.n),
             release=False,
         )
-        bar.close()
-        if result.written or result.up_to_date:
-            from .report.general import finish_release, out_dir
-
-            _say_release(finish_release(year, out_dir(year, out).parent, data_dir, min_group_size))
     except (ReportError, OSError, ValueError) as exc:
         bar.close()
         _fail(exc)
     bar.close()
+    _say_batch(result)
+    if result.written or result.up_to_date:
+        from .report.general import finish_release, out_dir
+
+        try:
+            _say_release(finish_release(year, out_dir(year, out).parent, data_dir, min_group_size))
+        except (ReportError, OSError, ValueError) as exc:
+            _fail(exc)
+    if result.failed:
+        raise typer.Exit(code=1)
+
+
+def _say_batch(result) -> None:
     typer.echo(
         f"{len(result.written)} written, {len(result.up_to_date)} up to date, "
         f"{len(result.not_eligible)} skipped, {len(result.failed)} failed in {result.seconds:.1f} s"
@@ -286,8 +294,6 @@ def batch(
     if result.written or result.up_to_date:
         folder = next(iter({**result.written, **result.up_to_date}.values())).parent
         typer.echo(f"reports in {folder}")
-    if result.failed:
-        raise typer.Exit(code=1)
 
 
 @app.command()

@@ -142,7 +142,8 @@ def protect(
     -------
     DataFrame
         The table with suppressed rows' ``values`` and ``n`` set to missing, a column
-        ``n_shown`` (the count, or "< 5") and a column ``suppressed`` (the reason, or "").
+        ``n_shown`` (the count; "< 5" for a small group, "–" for one hidden for another
+        reason) and a column ``suppressed`` (the reason, or "").
 
     Examples
     --------
@@ -152,7 +153,7 @@ def protect(
       n_shown  mean
     a      40   3.1
     b     < 5   NaN
-    c     < 5   NaN
+    c       –   NaN
     d      25   3.3
     """
     if n not in table.columns:
@@ -176,9 +177,17 @@ def protect(
     for col in value_cols:
         out[col] = out[col].where(~hidden)
     out[n] = pd.Series(np.where(hidden, np.nan, counts), index=out.index)
-    out["n_shown"] = [f"< {m}" if h else str(int(c)) for h, c in zip(hidden, counts, strict=True)]
+    out["n_shown"] = [_shown_count(h, c, m) for h, c in zip(hidden, counts, strict=True)]
     out["suppressed"] = reason
     return out
+
+
+def _shown_count(hidden: bool, count: float, m: int) -> str:
+    """A group's count as published: the count, "< m" for a small group, "–" for a group
+    hidden for another reason (saying "< 5" of a group of 145 would be untrue)."""
+    if not hidden:
+        return str(int(count))
+    return f"< {m}" if count < m else "–"
 
 
 def owners_rule(
