@@ -390,3 +390,15 @@ def test_the_audit_command_checks_a_whole_release(planted):
     assert f"release {YEAR}: 0 leak(s)" in res.output and "FAIL" not in res.output
     res = CliRunner().invoke(app, ["audit", "--data-dir", str(planted["data"])])
     assert res.exit_code == 2 and "error: give a report file or folder" in res.output
+
+
+def test_ingest_into_a_folder_it_cannot_write_is_an_error_not_a_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from ksresearch.cli import app
+
+    ks.write_synth(YEAR, seed=SEED, data_dir=tmp_path, n_companies=3)
+    (tmp_path / "processed").write_text("a file where the folder should be")
+    res = CliRunner().invoke(app, ["ingest", "--year", str(YEAR), "--data-dir", str(tmp_path)])
+    assert res.exit_code == 2 and res.output.startswith("error: ") and "processed" in res.output
+    assert "Traceback" not in res.output

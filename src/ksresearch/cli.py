@@ -67,7 +67,7 @@ def ingest(year: Year, data_dir: DataDir = None) -> None:
 
     try:
         result = run(year, data_dir)
-    except (IngestError, CodebookError) as exc:
+    except (IngestError, CodebookError, OSError) as exc:  # OSError: a folder it cannot write
         _fail(exc)
     q = result.quality
     typer.echo(
