@@ -676,7 +676,8 @@ def load_codebook(path: str | Path) -> Codebook:
         raise CodebookError(f"codebook {path}: file not found")
     raw = path.read_bytes()
     try:
-        data = yaml.safe_load(raw.decode("utf-8"))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where built in
+        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
     except UnicodeDecodeError as exc:
         raise CodebookError(f"codebook {path}: not UTF-8 text (byte {exc.start})") from exc
     except yaml.YAMLError as exc:

@@ -26,6 +26,8 @@ class Survey:
     path: Path | None = None  # the processed folder it was loaded from
     #: the minimum group size every analysis of this survey applies (None: the configured 5)
     min_group_size: int | None = None
+    #: results derived from the responses alone (such as ``prepare``'s), kept for reuse
+    cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def year(self) -> int:

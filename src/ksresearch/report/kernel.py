@@ -41,8 +41,32 @@ _PRELOAD = (
     "IPython.display",
     "ipykernel.kernelapp",
     "matplotlib_inline.backend_inline",
+    "pyarrow.parquet",
+    "yaml",
+    "statsmodels.stats.proportion",
+    "statsmodels.stats.multitest",
     "ksresearch",
+    # the library is imported lazily: the modules every report uses, imported once here
+    "ksresearch.data.survey",
+    "ksresearch.report.section",
+    "ksresearch.study.benchmarking",
+    "ksresearch.study.findings",
+    "ksresearch.study.measurement",
 )
+
+
+def _warm_up() -> None:
+    """Draw and encode one small figure, so that the fonts and the PNG writer are loaded
+    before the fork and no kernel pays for them."""
+    import io
+
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(2, 1))
+    ax.barh(["æøå"], [1.0])
+    ax.set_title("Aa", loc="left", fontweight="bold")
+    fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
 
 
 #: How Jupyter starts the ksresearch kernel: this Python, this module.
@@ -153,6 +177,7 @@ def _serve(path: str) -> None:
 
     for module in _PRELOAD:
         importlib.import_module(module)
+    _warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel children are reaped automatically
     _die_with_parent()
     with contextlib.suppress(FileNotFoundError):

@@ -103,6 +103,15 @@ def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
     >>> {"turnover_intention", "turnover_intention_index", "quit_intent", "ai_user"} <= set(df.columns)
     True
     """
+    key = ("prepare", exclude_flagged, id(survey.responses))  # a new responses frame: anew
+    if key not in survey.cache:  # the same survey, the same table: made once, copied out
+        survey.cache[key] = _prepare(survey, exclude_flagged)
+    out = survey.cache[key].copy()
+    out.attrs = dict(survey.cache[key].attrs)
+    return out
+
+
+def _prepare(survey: Survey, exclude_flagged: bool) -> pd.DataFrame:
     cb = survey.codebook
     df = kept(survey, exclude_flagged)
     out = df[[s.id for s in cb.segments]].copy()
