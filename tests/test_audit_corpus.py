@@ -38,6 +38,13 @@ def _page(body: str) -> str:
 COUNTS = '<table class="ks-table" data-ks-counts="1"><tr><th>x</th><th>Svar</th></tr>{rows}</table>'
 PIXEL = "data:image/png;base64,iVBORw0KGgoCONCONAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJ"
 
+TWO_ROW_HEADER = (
+    '<table class="ks-table" data-ks-counts="1"><thead>'
+    '<tr><th></th><th colspan="2">Virksomheten</th></tr><tr><th></th><th>Svar</th><th>Snitt</th></tr>'
+    '</thead><tbody><tr><th>Kveld</th><td class="data row0 col0">3,1</td>'
+    '<td class="data row0 col1">2</td></tr></tbody></table>'
+)
+
 #: (page body, the problem it must raise)
 LEAKS = [
     ("<p>Nordbank&#32;AS</p>", "other company"),
@@ -66,6 +73,7 @@ LEAKS = [
         "group of 4",
     ),  # fmt: skip
     ('<div data-mime-type="application/vnd.jupyter.stderr">oops</div>', "error message"),
+    (TWO_ROW_HEADER, "group of 2"),  # the mark, not the header rows, says which cells count
 ]
 
 INNOCENT = [
