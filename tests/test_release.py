@@ -3,6 +3,8 @@ less its other cells, the companies-per-cell rule, and suppression that settles 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -185,3 +187,14 @@ def test_about_this_report_states_the_confidentiality_rules(monkeypatch):
         about = provenance(survey, {"year": YEAR}, lang)
         rule = about.loc[row].iloc[0]
         assert "5" in rule and "4" in rule and "80 %" in rule
+
+
+def test_a_release_still_unsafe_after_suppression_stops_with_its_cells(monkeypatch):
+    from ksresearch.report import release
+    from ksresearch.report.execute import ReportError
+
+    leak = release.Leak("a", "b", 2, "general, table 1, row 'x' less companies/A.html leaves 2")
+    unsafe = release.ReleaseResult(leaks=[leak], rounds=3)
+    monkeypatch.setattr(release, "audit_release", lambda *a, **k: unsafe)
+    with pytest.raises(ReportError, match=r"not safe to publish after 3 round\(s\).*leaves 2"):
+        release.finish_release(YEAR, Path("out"), None, 5)

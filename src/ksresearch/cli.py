@@ -190,7 +190,8 @@ def report(
 ) -> None:
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
     from .report.execute import ReportError
-    from .report.general import finish_release, general_report
+    from .report.general import general_report
+    from .report.release import finish_release
 
     try:
         path = general_report(
@@ -272,7 +273,8 @@ def batch(
     bar.close()
     _say_batch(result)
     if result.written or result.up_to_date:
-        from .report.general import finish_release, out_dir
+        from .report.general import out_dir
+        from .report.release import finish_release
 
         try:
             _say_release(finish_release(year, out_dir(year, out).parent, data_dir, min_group_size))

@@ -19,9 +19,10 @@ from ..stats.disclosure import min_size
 from .audit import audit_html
 from .execute import BENCHMARK_NOTEBOOK, DEFAULT_TIMEOUT, ReportError, execute
 from .export import check_writable, company_file, company_files, to_html, write_atomic
-from .general import finish_release, ledger_path, out_dir, report_parameters
+from .general import out_dir, report_parameters
 from .kernel import KernelServer
-from .ledger import take_records, write_ledger
+from .ledger import ledger_path, take_records, write_ledger
+from .release import finish_release
 
 __all__ = ["BatchResult", "batch"]
 
@@ -140,14 +141,13 @@ def batch(
     from ..data.survey import load
 
     _check_options(workers, executor, scheduler)
-    run_release = release
     start = time.perf_counter()
     m = min_size(min_n)
     survey = load(year, data_dir, min_group_size=m)
     folder = out_dir(year, out) / "companies"
     check_writable(folder)
-    release = _Release(survey, folder, m, progress)
-    jobs = _plan(survey, companies, release, lang, data_dir, force)
+    books = _Books(survey, folder, m, progress)
+    jobs = _plan(survey, companies, books, lang, data_dir, force)
     if jobs and executor == "local":
         with KernelServer(), ThreadPoolExecutor(max_workers=workers) as pool:
             futures = {
@@ -155,13 +155,13 @@ def batch(
                 for c, params, k, p in jobs
             }
             for future in as_completed(futures):
-                release.finish(*futures[future], future.result())
+                books.finish(*futures[future], future.result())
     elif jobs:
-        _run_dask(jobs, scheduler, timeout, release.finish)
-    if run_release:
+        _run_dask(jobs, scheduler, timeout, books.finish)
+    if release:
         finish_release(year, folder.parent.parent, data_dir, m)
-    release.result.seconds = time.perf_counter() - start
-    return release.result
+    books.result.seconds = time.perf_counter() - start
+    return books.result
 
 
 def _check_options(workers: int, executor: str, scheduler) -> None:
@@ -173,37 +173,37 @@ def _check_options(workers: int, executor: str, scheduler) -> None:
         raise ValueError("the dask executor needs --scheduler ADDRESS")
 
 
-def _plan(survey, companies, release: _Release, lang: str, data_dir, force: bool) -> list[tuple]:
+def _plan(survey, companies, books: _Books, lang: str, data_dir, force: bool) -> list[tuple]:
     """The reports to make: (company, parameters, key, path) of every eligible company whose
-    report is missing or out of date; the others are recorded in the release's result."""
+    report is missing or out of date; the others are recorded in the books' result."""
     from ..study.benchmarking import eligible_companies
 
-    m = release.min_n
+    m = books.min_n
     eligible = eligible_companies(survey, min_n=m)
     wanted = list(companies) if companies is not None else list(eligible.index)
     unknown = [c for c in wanted if c not in eligible.index]
     if unknown:
         raise ValueError(f"companies not in the {survey.year} data: {unknown}")
-    release.files = company_files(eligible.index)
+    books.files = company_files(eligible.index)
     jobs = []
     for company in wanted:
         if not eligible.loc[company, "eligible"]:
-            release.result.not_eligible[company] = str(eligible.loc[company, "reason"])
-            release.withdraw(company)
+            books.result.not_eligible[company] = str(eligible.loc[company, "reason"])
+            books.withdraw(company)
             continue
         params = report_parameters(survey.year, lang, m, data_dir, company=company)
         key = _key(survey, params)
-        path = release.folder / release.files[company]
-        if not force and path.exists() and release.manifest.get(company, {}).get("key") == key:
-            release.result.up_to_date[company] = path
+        path = books.folder / books.files[company]
+        if not force and path.exists() and books.manifest.get(company, {}).get("key") == key:
+            books.result.up_to_date[company] = path
             continue
         jobs.append((company, params, key, path))
     return jobs
 
 
-class _Release:
-    """Audits each finished report and writes it, its manifest entry or its failure (one
-    company at a time, from any thread)."""
+class _Books:
+    """The company folder's books: audits each finished report and writes it, its ledger,
+    its manifest entry or its failure (one company at a time, from any thread)."""
 
     def __init__(
         self, survey, folder: Path, min_n: int, progress: Callable[[int], None] | None
@@ -234,9 +234,8 @@ class _Release:
                     status, payload = "failed", f"its report could not be written: {exc}"
             if status != "ok":
                 self._fail(company, payload, executed)
-            text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
             with contextlib.suppress(OSError):  # a full disk fails the companies, not the batch
-                write_atomic(self.manifest_path, text)
+                self._save_manifest()
             self.done += 1
             if self.progress:
                 self.progress(self.done)
@@ -269,10 +268,11 @@ class _Release:
         path.unlink(missing_ok=True)
         ledger_path(path, self.folder.parent).unlink(missing_ok=True)
         if entry:
-            write_atomic(
-                self.manifest_path,
-                json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False),
-            )
+            self._save_manifest()
+
+    def _save_manifest(self) -> None:
+        text = json.dumps(self.manifest, indent=1, sort_keys=True, ensure_ascii=False)
+        write_atomic(self.manifest_path, text)
 
     def _fail(self, company: str, message: str, executed: dict | None) -> None:
         self.result.failed[company] = message

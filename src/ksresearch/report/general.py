@@ -13,7 +13,8 @@ from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
 from .export import check_writable, to_html, write_atomic
 from .kernel import KernelServer
-from .ledger import take_records, write_ledger
+from .ledger import ledger_path, take_records, write_ledger
+from .release import finish_release
 
 __all__ = [
     "out_dir",
@@ -22,14 +23,7 @@ __all__ = [
     "missing_needs",
     "left_out_note",
     "general_report",
-    "ledger_path",
 ]
-
-
-def ledger_path(report: Path, out_year: Path) -> Path:
-    """Where the ledger of a report in ``out_year`` (``<out>/<year>``) lives:
-    ``<out>/<year>/ledger/<the report's path there>.json``."""
-    return out_year / "ledger" / report.relative_to(out_year).with_suffix(".json")
 
 
 def out_dir(year: int, out: str | Path | None) -> Path:
@@ -156,16 +150,3 @@ def general_report(
     if release:
         finish_release(year, target.parent, data_dir, m)
     return path
-
-
-def finish_release(year: int, out: Path, data_dir, m: int):
-    """Run the release audit after a report or batch; raise if the release stays unsafe."""
-    from .release import audit_release
-
-    result = audit_release(year, out=out, data_dir=data_dir, min_n=m)
-    if not result.ok:
-        raise ReportError(
-            f"the {year} release is not safe to publish after {result.rounds} round(s) of "
-            "suppression: " + "; ".join(leak.where for leak in result.leaks[:5])
-        )
-    return result

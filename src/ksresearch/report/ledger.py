@@ -31,6 +31,7 @@ __all__ = [
     "table_record",
     "take_records",
     "write_ledger",
+    "ledger_path",
     "read_ledgers",
 ]
 
@@ -137,6 +138,12 @@ def write_ledger(path: Path, records: list[dict], meta: dict) -> None:
         tables.append({"table": f"{i}:{record['table']}", "cells": record["cells"]})
     text = json.dumps({"meta": meta, "tables": tables, "sets": sets}, sort_keys=True)
     write_atomic(path, text)
+
+
+def ledger_path(report: Path, out_year: Path) -> Path:
+    """Where the ledger of a report in ``out_year`` (``<out>/<year>``) lives:
+    ``<out>/<year>/ledger/<the report's path there>.json``."""
+    return out_year / "ledger" / report.relative_to(out_year).with_suffix(".json")
 
 
 def read_ledgers(folder: Path) -> list[dict]:

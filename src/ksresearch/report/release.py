@@ -30,6 +30,7 @@ from pathlib import Path
 
 from .. import config
 from ..stats.disclosure import min_size
+from .execute import ReportError
 from .ledger import decode_members, read_ledgers
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "choose_suppressions",
     "audit_release",
     "read_suppressed",
+    "finish_release",
 ]
 
 #: In the processed data folder of a year: the respondent sets whose cells are hidden.
@@ -331,4 +333,15 @@ def audit_release(
             result.rebuilt.append(meta["report"])
         result.rounds += 1
     result.seconds = time.perf_counter() - start
+    return result
+
+
+def finish_release(year: int, out: Path, data_dir, m: int):
+    """Run the release audit after a report or batch; raise if the release stays unsafe."""
+    result = audit_release(year, out=out, data_dir=data_dir, min_n=m)
+    if not result.ok:
+        raise ReportError(
+            f"the {year} release is not safe to publish after {result.rounds} round(s) of "
+            "suppression: " + "; ".join(leak.where for leak in result.leaks[:5])
+        )
     return result

@@ -78,11 +78,6 @@ class Members(dict):
             out.add(row, column, labels, other.variables.get((row, column)))
         return out
 
-    def get_cell(self, row: object, column: object):
-        """The labels of a cell, or of its row, or None."""
-        got = self.get((row, column))
-        return got if got is not None else self.get((row, None))
-
 
 class InsufficientDataError(ValueError):
     """Too few answers (or no such questions) for an analysis: catch it by name to say so in a
