@@ -86,7 +86,7 @@ def main() -> None:
     per_company = fast / 20
     print(
         f"ksresearch batch, 20 companies, --workers 2: {fast:.1f} s = {per_company:.2f} s per company "
-        f"(target < 1.5 s)"
+        f"(target < 1 s)"
     )
     print(f"naive loop (papermill CLI + nbconvert CLI), 5 companies: {naive:.2f} s per company")
     print(f"ratio naive / batch: {naive / per_company:.1f}x (target >= 5x)")

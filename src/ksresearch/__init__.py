@@ -14,13 +14,6 @@ quickly and the Jupyter kernel launcher does not load the scientific stack.
 """
 
 import importlib as _importlib
-from importlib.metadata import PackageNotFoundError as _PackageNotFoundError
-from importlib.metadata import version as _version
-
-try:
-    __version__ = _version("ksresearch")
-except _PackageNotFoundError:  # pragma: no cover - running from a source tree without install
-    __version__ = "0+unknown"
 
 #: module -> the public names it defines
 _BY_MODULE = {
@@ -106,8 +99,21 @@ _MODULES = {"config", "data", "stats", "study", "report", "cli"}
 __all__ = ["__version__", "config", *_EXPORTS]
 
 
+def _package_version() -> str:
+    """The installed version (read on first use: importlib.metadata costs a kernel launcher, which
+    imports this package, a twentieth of a second)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("ksresearch")
+    except PackageNotFoundError:  # pragma: no cover - a source tree without install
+        return "0+unknown"
+
+
 def __getattr__(name: str) -> object:
-    if name in _EXPORTS:
+    if name == "__version__":
+        value = _package_version()
+    elif name in _EXPORTS:
         value = getattr(_importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     elif name in _MODULES:
         value = _importlib.import_module(f".{name}", __name__)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +11,7 @@ import pandas as pd
 from .. import config
 from .codebook import Codebook, load_codebook
 
-__all__ = ["Survey", "load", "try_load"]
+__all__ = ["Survey", "load", "try_load", "keep_warm"]
 
 
 @dataclass
@@ -65,6 +65,9 @@ def load(
     >>> survey.year, len(survey.responses) == survey.quality["rows_kept"]
     (2025, True)
     """
+    warm = _warm_copy(year, data_dir, min_group_size)
+    if warm is not None:
+        return warm
     out = config.processed_dir(year, data_dir)
     need = ["responses.parquet", "quality.json"]
     missing = [f for f in need if not (out / f).is_file()]
@@ -93,6 +96,39 @@ def load(
         out,
         min_group_size,
     )
+
+
+#: Surveys kept loaded in this process by :func:`keep_warm`: {(year, folder): (stamp, survey)}
+_WARM: dict[tuple[int, Path], tuple[tuple, Survey]] = {}
+_FILES = ("responses.parquet", "quality.json", "dont_know.parquet", "quarantine.parquet")
+
+
+def _stamp(year: int, data_dir: str | Path | None) -> tuple:
+    """What identifies the files a load reads: their sizes and modification times."""
+    out = config.processed_dir(year, data_dir)
+    files = [out / name for name in _FILES] + [config.codebook_path(year, data_dir)]
+    return tuple((f.stat().st_mtime_ns, f.stat().st_size) if f.is_file() else None for f in files)
+
+
+def keep_warm(year: int, data_dir: str | Path | None = None) -> Survey:
+    """Load ``year`` and keep it in this process: a later :func:`load` of the same, unchanged
+    files returns it without reading them again (a copy of the survey object sharing its data).
+
+    For the report kernels' fork server (:mod:`ksresearch.report.kernel`): each kernel forked
+    from it finds the year already read; no kernel's changes reach another.
+    """
+    stamp = _stamp(year, data_dir)
+    survey = load(year, data_dir)
+    _WARM[(year, config.processed_dir(year, data_dir))] = (stamp, survey)
+    return survey
+
+
+def _warm_copy(year: int, data_dir, min_group_size: int | None) -> Survey | None:
+    kept = _WARM.get((year, config.processed_dir(year, data_dir)))
+    if kept is None or kept[0] != _stamp(year, data_dir):
+        return None
+    survey = kept[1]
+    return replace(survey, min_group_size=min_group_size, cache=dict(survey.cache))
 
 
 def try_load(year: int, data_dir: str | Path | None = None, **kwargs) -> Survey | None:

@@ -143,21 +143,18 @@ def batch(
     _check_options(workers, executor, scheduler)
     start = time.perf_counter()
     m = min_size(min_n)
-    survey = load(year, data_dir, min_group_size=m)
-    folder = out_dir(year, out) / "companies"
-    check_writable(folder)
-    books = _Books(survey, folder, m, progress)
-    jobs = _plan(survey, companies, books, lang, data_dir, force)
-    if jobs and executor == "local":
-        with KernelServer(), ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = {
-                pool.submit(_render_company, params, timeout): (c, params, k, p)
-                for c, params, k, p in jobs
-            }
-            for future in as_completed(futures):
-                books.finish(*futures[future], future.result())
-    elif jobs:
-        _run_dask(jobs, scheduler, timeout, books.finish)
+    with contextlib.ExitStack() as stack:
+        if executor == "local":  # the server imports the libraries while the batch plans
+            stack.enter_context(KernelServer([(year, data_dir)]))
+        survey = load(year, data_dir, min_group_size=m)
+        folder = out_dir(year, out) / "companies"
+        check_writable(folder)
+        books = _Books(survey, folder, m, progress)
+        jobs = _plan(survey, companies, books, lang, data_dir, force)
+        if jobs and executor == "local":
+            _run_local(jobs, workers, timeout, books.finish)
+        elif jobs:
+            _run_dask(jobs, scheduler, timeout, books.finish)
     if release:
         finish_release(year, folder.parent.parent, data_dir, m)
     books.result.seconds = time.perf_counter() - start
@@ -281,6 +278,16 @@ class _Books:
             failed = self._failed_path(company)
             failed.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nbformat.from_dict(executed), failed)
+
+
+def _run_local(jobs: list, workers: int, timeout: int, finish: Callable) -> None:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {
+            pool.submit(_render_company, params, timeout): (c, params, k, p)
+            for c, params, k, p in jobs
+        }
+        for future in as_completed(futures):
+            finish(*futures[future], future.result())
 
 
 def _run_dask(jobs: list, scheduler, timeout: int, finish: Callable) -> None:

@@ -108,6 +108,7 @@ def execute(
                 execution_timeout=timeout,
                 progress_bar=False,
                 log_output=False,
+                request_save_on_cell_execute=False,  # written once at the end, not per cell
                 cwd=str(NOTEBOOK_DIR),
             )
         except Exception as exc:  # papermill raises its own, nbclient's and timeout errors

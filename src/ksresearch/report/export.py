@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html as html_lib
 import os
@@ -26,22 +27,31 @@ __all__ = [
 
 TEMPLATES = Path(__file__).parent / "templates"
 
-_local = threading.local()
+_idle: list = []  # exporters not in use: each builds its templates once, then serves many reports
+_idle_lock = threading.Lock()
 
 
+@contextlib.contextmanager
 def _exporter():
-    """One nbconvert exporter per thread, reused for every report it writes."""
-    if getattr(_local, "exporter", None) is None:
+    """An nbconvert exporter of its own for as long as the caller renders (exporters are not
+    thread-safe); reused afterwards, since each report runs in a thread of its own."""
+    with _idle_lock:
+        exporter = _idle.pop() if _idle else None
+    if exporter is None:
         from nbconvert import HTMLExporter
 
-        _local.exporter = HTMLExporter(
+        exporter = HTMLExporter(
             template_name="ksreport",
             extra_template_basedirs=[str(TEMPLATES)],
             exclude_input=True,
             exclude_input_prompt=True,
             exclude_output_prompt=True,
         )
-    return _local.exporter
+    try:
+        yield exporter
+    finally:
+        with _idle_lock:
+            _idle.append(exporter)
 
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)" class="ks-heading">(.*?)</h\1>', re.S)
@@ -77,7 +87,8 @@ def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, toc_title: str)
     nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
     for i, cell in enumerate(nb.cells):  # stable ids: the same notebook gives the same page
         cell["id"] = f"cell-{i}"
-    body, _ = _exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    with _exporter() as exporter:
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
 
 

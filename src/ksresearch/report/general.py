@@ -123,7 +123,7 @@ def general_report(
     target = out_dir(year, out)
     check_writable(target)
     cells = []
-    with KernelServer():
+    with KernelServer([(year, data_dir), (year - 1, data_dir)]):  # trends read last year
         for path in general_notebooks():
             notebook = read_notebook(path)
             title_key, roles = section_roles(notebook)

@@ -16,8 +16,10 @@ starts a plain kernel.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -25,12 +27,14 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 __all__ = ["KERNEL_NAME", "SERVER_ENV", "install_kernelspec", "KernelServer", "main"]
 
 KERNEL_NAME = "ksresearch"
 SERVER_ENV = "KSRESEARCH_KERNEL_SERVER"
+SERVER_PID_ENV = "KSRESEARCH_KERNEL_SERVER_PID"
 _PRELOAD = (
     "numpy",
     "pandas",
@@ -40,6 +44,14 @@ _PRELOAD = (
     "statsmodels.formula.api",
     "IPython.display",
     "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.debugger",  # debugpy: a third of a second that every kernel would pay again
+    "IPython.core.debugger",
+    "IPython.core.completerlib",
+    "IPython.extensions.storemagic",
+    "sqlite3",
+    "psutil",
+    "tornado.platform.asyncio",
     "matplotlib_inline.backend_inline",
     "pyarrow.parquet",
     "yaml",
@@ -67,6 +79,17 @@ def _warm_up() -> None:
     ax.set_title("Aa", loc="left", fontweight="bold")
     fig.savefig(io.BytesIO(), format="png")
     plt.close(fig)
+
+
+def _warm_surveys(surveys: list[list]) -> None:
+    """Load and prepare each survey once (:func:`ksresearch.data.survey.keep_warm`); a year
+    that cannot be loaded is left to the kernels, whose notebooks report the error."""
+    from ksresearch.data.survey import keep_warm
+    from ksresearch.study.prepare import prepare
+
+    for year, data_dir in surveys:
+        with contextlib.suppress(Exception):
+            prepare(keep_warm(int(year), data_dir))
 
 
 #: How Jupyter starts the ksresearch kernel: this Python, this module.
@@ -118,6 +141,18 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _server_ready(path: str, timeout: float = 120.0) -> bool:
+    """Whether the fork server at ``path`` listens, waiting while it is still importing (the
+    batch does not wait for it: it prepares its own work meanwhile)."""
+    server = int(os.environ.get(SERVER_PID_ENV, "0") or 0)
+    deadline = time.monotonic() + timeout
+    while not os.path.exists(path):
+        if not server or not _pid_alive(server) or time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def _launch_via_server(path: str, argv: list[str]) -> int:
     parent = os.getppid()
     _die_with_parent()  # a killed batch takes its kernel launchers, and so the kernels, along
@@ -130,7 +165,7 @@ def _launch_via_server(path: str, argv: list[str]) -> int:
             "argv": argv,
             "launcher": os.getpid(),
             "cwd": os.getcwd(),
-            "env": {k: v for k, v in os.environ.items() if k != SERVER_ENV},
+            "env": {k: v for k, v in os.environ.items() if k not in (SERVER_ENV, SERVER_PID_ENV)},
         }
         conn.sendall(json.dumps(request).encode() + b"\n")
         reply = conn.makefile().readline()
@@ -144,21 +179,37 @@ def _launch_via_server(path: str, argv: list[str]) -> int:
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, relay)
-    while _pid_alive(pid):
-        if os.getppid() != parent:  # the batch is gone: end the kernel with it
-            relay(signal.SIGTERM, None)
-        time.sleep(0.1)
+    _wait_for_exit(pid, lambda: os.getppid() != parent and relay(signal.SIGTERM, None))
     return 0
+
+
+def _wait_for_exit(pid: int, check: Callable[[], object]) -> None:
+    """Return as soon as ``pid`` exits (a pidfd wakes us at once, where Linux has them; else a
+    poll every 0.1 s), calling ``check`` meanwhile (the batch is gone: end the kernel)."""
+    try:
+        fd = os.pidfd_open(pid)
+    except (AttributeError, OSError):
+        fd = None
+    try:
+        while _pid_alive(pid):
+            check()
+            if fd is None:
+                time.sleep(0.1)
+            else:
+                select.select([fd], [], [], 0.5)
+    finally:
+        if fd is not None:
+            os.close(fd)
 
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m ksresearch.report.kernel -f CONNECTION_FILE`` (a kernel) or ``--serve SOCKET``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--serve"]:
-        _serve(argv[1])
+        _serve(argv[1], [json.loads(w) for w in argv[2:]])
         return 0
     path = os.environ.get(SERVER_ENV)
-    if path and os.path.exists(path):
+    if path and _server_ready(path):
         try:
             return _launch_via_server(path, argv)
         except (OSError, ValueError):
@@ -170,14 +221,19 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # ----------------------------------------------------------------------------- server
-def _serve(path: str) -> None:
-    """Import the libraries once, then fork one kernel per request (never run notebook code)."""
+def _serve(path: str, surveys: list[list]) -> None:
+    """Import the libraries once, read the surveys ``[[year, data_dir], ...]`` the kernels will
+    load, then fork one kernel per request (never run notebook code)."""
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import importlib
 
     for module in _PRELOAD:
         importlib.import_module(module)
     _warm_up()
+    _warm_surveys(surveys)
+    # The imported heap moves out of the collector's reach: a kernel's first collections would
+    # otherwise walk (and, copying on write, duplicate) every object of every library.
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel children are reaped automatically
     _die_with_parent()
     with contextlib.suppress(FileNotFoundError):
@@ -243,10 +299,12 @@ class KernelServer:
     True
     """
 
-    def __init__(self) -> None:
+    def __init__(self, surveys: list[tuple[int, str | None]] = ()) -> None:
+        #: (year, data_dir) the server reads before its first fork, for every kernel to reuse
+        self.surveys = [[int(year), None if d is None else str(d)] for year, d in surveys]
         self._dir: tempfile.TemporaryDirectory | None = None
         self._proc: subprocess.Popen | None = None
-        self._old: str | None = None
+        self._old: dict[str, str | None] | None = None
 
     def __enter__(self) -> KernelServer:
         self._dir = tempfile.TemporaryDirectory(prefix="ks-kernels-")
@@ -258,26 +316,29 @@ class KernelServer:
             "MKL_NUM_THREADS": "1",
         }
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "ksresearch.report.kernel", "--serve", self.path],
+            [
+                sys.executable,
+                *("-m", "ksresearch.report.kernel", "--serve", self.path),
+                *(json.dumps(survey) for survey in self.surveys),
+            ],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
-        while not os.path.exists(self.path):
-            if self._proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the ksresearch kernel server did not start")
-            time.sleep(0.05)
-        self._old = os.environ.get(SERVER_ENV)
+        # No waiting here: a kernel launcher waits for the socket (see _server_ready) while the
+        # caller gets on with its own imports and planning.
+        self._old = {name: os.environ.get(name) for name in (SERVER_ENV, SERVER_PID_ENV)}
         os.environ[SERVER_ENV] = self.path
+        os.environ[SERVER_PID_ENV] = str(self._proc.pid)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._old is None:
-            os.environ.pop(SERVER_ENV, None)
-        else:
-            os.environ[SERVER_ENV] = self._old
+        for name, value in (self._old or {}).items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         if self._proc is not None:
             self._proc.terminate()
             with contextlib.suppress(subprocess.TimeoutExpired):

@@ -69,6 +69,7 @@ class Section:
         self._hidden = read_suppressed(self.survey.path)
         self._tables = 0
         plots.style()
+        plots.inline_png()
 
     # ------------------------------------------------------------------ the study's questions
     def role(self, name: str) -> str:
