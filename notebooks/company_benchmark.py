@@ -42,9 +42,12 @@ columns = [
     "diff_low",
     "diff_high",
     "percentile",
+    "percentile_low",
+    "percentile_high",
     "assessment",
 ]
-display(S.table(bench, columns=columns, labels=S.names, decimals={"percentile": 0}))
+ranks = {"percentile": 0, "percentile_low": 0, "percentile_high": 0}
+display(S.table(bench, columns=columns, labels=S.names, decimals=ranks))
 
 # %%
 fig = S.benchmark_diffs(bench)
@@ -67,6 +70,7 @@ else:
 
 # %%
 display(S.heading("about.title"))
+display(S.benchmark_rule(bench))
 display(
     S.provenance({"year": year, "company": company, "lang": lang, "min_group_size": min_group_size})
 )

@@ -13,6 +13,8 @@ __all__ = [
     "MIN_GROUP_SIZE",
     "MIN_COMPANIES",
     "MAX_COMPANY_SHARE",
+    "MIN_BENCHMARK_DIFF",
+    "MIN_PERCENTILE_N",
     "raw_dir",
     "processed_dir",
     "codebook_path",
@@ -32,6 +34,14 @@ MIN_GROUP_SIZE = 5
 MIN_COMPANIES = 3
 #: ... and no single company may hold more than this share of its respondents.
 MAX_COMPANY_SHARE = 0.8
+#: A company's difference from all others is called a strength or an improvement area (or, for
+#: a descriptive share, higher or lower) only when it survives Holm's correction across the
+#: report's measures and is at least this large: points on the 0-100 indices, percentage points
+#: for shares, and twice as many eNPS points (its scale runs from -100 to 100).
+MIN_BENCHMARK_DIFF = 5.0
+#: A company gets percentile ranks only with at least this many respondents; only companies of
+#: this size are ranked.
+MIN_PERCENTILE_N = 20
 
 
 def _data_dir(data_dir: str | Path | None) -> Path:

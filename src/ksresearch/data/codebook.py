@@ -185,6 +185,9 @@ class Construct(_Strict):
 
     label: Text
     min_items: int = Field(ge=1)
+    #: Whether a higher score is the better result; unstated, a construct is read as "higher is
+    #: better" except those the roles ``stress`` and ``turnover_intention`` name.
+    higher_is_better: bool | None = None
 
 
 class Flag(_Strict):
@@ -194,6 +197,9 @@ class Flag(_Strict):
     item: str | None = None
     segment: str | None = None
     codes: list[int] = Field(min_length=1)
+    #: Whether a higher share is the better result; unstated, a share is descriptive (AI use,
+    #: say), except the role ``quit_intent`` (lower is better).
+    higher_is_better: bool | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Flag:

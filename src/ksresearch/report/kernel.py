@@ -141,23 +141,21 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _server_ready(path: str, timeout: float = 120.0) -> bool:
+def _server_ready(path: str, parent: int, timeout: float = 120.0) -> bool:
     """Whether the fork server at ``path`` listens, waiting while it is still importing (the
-    batch does not wait for it: it prepares its own work meanwhile)."""
+    batch does not wait for it: it prepares its own work meanwhile) and its batch lives."""
     server = int(os.environ.get(SERVER_PID_ENV, "0") or 0)
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
-        if not server or not _pid_alive(server) or time.monotonic() > deadline:
+        if os.getppid() != parent or not server or not _pid_alive(server):
+            return False
+        if time.monotonic() > deadline:
             return False
         time.sleep(0.02)
-    return True
+    return os.getppid() == parent
 
 
-def _launch_via_server(path: str, argv: list[str]) -> int:
-    parent = os.getppid()
-    _die_with_parent()  # a killed batch takes its kernel launchers, and so the kernels, along
-    if os.getppid() != parent:
-        return 0  # the parent died before the request was set
+def _launch_via_server(path: str, argv: list[str], parent: int) -> int:
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(30)
         conn.connect(path)
@@ -209,11 +207,16 @@ def main(argv: list[str] | None = None) -> int:
         _serve(argv[1], [json.loads(w) for w in argv[2:]])
         return 0
     path = os.environ.get(SERVER_ENV)
-    if path and _server_ready(path):
-        try:
-            return _launch_via_server(path, argv)
-        except (OSError, ValueError):
-            pass  # server gone: start a plain kernel
+    if path:
+        parent = os.getppid()
+        _die_with_parent()  # a killed batch takes its kernel launchers, and so the kernels, along
+        if _server_ready(path, parent):
+            try:
+                return _launch_via_server(path, argv, parent)
+            except (OSError, ValueError):
+                pass  # server gone: start a plain kernel
+        if os.getppid() != parent:
+            return 0  # the batch is gone: no kernel for it
     from ipykernel.kernelapp import launch_new_instance
 
     launch_new_instance(argv=argv)
@@ -224,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(path: str, surveys: list[list]) -> None:
     """Import the libraries once, read the surveys ``[[year, data_dir], ...]`` the kernels will
     load, then fork one kernel per request (never run notebook code)."""
+    parent = os.getppid()
+    _die_with_parent()  # also while importing: the batch may be killed before the first fork
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import importlib
 
@@ -235,13 +240,11 @@ def _serve(path: str, surveys: list[list]) -> None:
     # otherwise walk (and, copying on write, duplicate) every object of every library.
     gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel children are reaped automatically
-    _die_with_parent()
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind(path)
     server.listen(16)
-    parent = os.getppid()
     server.settimeout(1.0)
     while True:
         if os.getppid() != parent:  # the process that started us is gone

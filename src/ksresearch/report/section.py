@@ -93,6 +93,18 @@ class Section:
         """A paragraph from the catalogue text ``key``."""
         return present.say(key, self.lang, **values)
 
+    def benchmark_rule(self, bench: pd.DataFrame):
+        """How the benchmark decides a strength (the rule of :func:`ksresearch.benchmark`)."""
+        from .. import config
+
+        return self.say(
+            "benchmark.rule",
+            k=int(bench["p"].notna().sum()),
+            d=self.number(config.MIN_BENCHMARK_DIFF, 0),
+            d2=self.number(2 * config.MIN_BENCHMARK_DIFF, 0),
+            n=config.MIN_PERCENTILE_N,
+        )
+
     def number(self, x: object, decimals: int = 1, percent: bool = False) -> str:
         """A number formatted for the section's language."""
         return present.fmt_number(x, self.lang, decimals, percent)

@@ -11,7 +11,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import config
 from ..data.survey import Survey
+from ..stats.benchmark import clustered_mean_se, label_differences, shrunken_ranks
 from ..stats.disclosure import (
     InsufficientDataError,
     Members,
@@ -28,7 +30,7 @@ __all__ = ["benchmark", "company_drivers", "eligible_companies", "MIN_COMPANIES_
 
 #: A percentile rank needs at least this many other reportable companies.
 MIN_COMPANIES_FOR_RANK = 5
-#: Roles of the measures where a higher value is worse for the company.
+#: Roles read as "lower is better" when the codebook does not say (``higher_is_better``).
 WORSE_IF_HIGHER = ("stress", "turnover_intention", "quit_intent")
 #: The assessment of a measure whose "all others" are too few companies (or mostly one).
 NO_POOL = "not reported (too few other companies)"
@@ -58,12 +60,35 @@ def _measures(survey: Survey, df: pd.DataFrame) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _worse_if_higher(survey: Survey) -> set[str]:
+def _directions(survey: Survey, measures) -> dict[str, int]:
+    """+1 where a higher value is better, -1 where lower is better, 0 for a descriptive share:
+    the codebook's ``higher_is_better`` where it says, else the defaults of
+    :attr:`Construct.higher_is_better <ksresearch.data.codebook.Construct>` and ``Flag``."""
     cb = survey.codebook
-    flags = set(cb.roles.flags())
-    return {
-        role if role in flags else cb.role(role) for role in WORSE_IF_HIGHER if cb.has_roles(role)
+    worse = {
+        r: cb.role(r) for r in WORSE_IF_HIGHER if cb.has_roles(r) and r not in cb.roles.flags()
     }
+    flags = cb.roles.flags()
+    out = {}
+    for measure in measures:
+        if measure in cb.constructs:
+            stated = cb.constructs[measure].higher_is_better
+            default = measure not in worse.values()
+        elif measure in flags:
+            stated = flags[measure].higher_is_better
+            default = False if measure in WORSE_IF_HIGHER else None
+        else:  # eNPS
+            stated, default = None, True
+        better = default if stated is None else stated
+        out[measure] = 0 if better is None else (1 if better else -1)
+    return out
+
+
+def _scores(x: np.ndarray, kind: str) -> np.ndarray:
+    """Per-respondent scores whose mean is the measure (eNPS: +100 promoter, -100 detractor)."""
+    if kind == "enps":
+        return 100.0 * (x >= 9) - 100.0 * (x <= 6)
+    return x * (100 if kind == "share" else 1)
 
 
 def _value(x: np.ndarray, kind: str) -> float:
@@ -85,32 +110,38 @@ def _se(x: np.ndarray, kind: str) -> float:
     return float(np.std(x, ddof=1) / np.sqrt(n))
 
 
-def _pool(
-    others: pd.DataFrame, col: str, kind: str, company: str, reportable, weighting: str, m: int
-):
-    """The pool's value, its standard error and n, and the values of the reportable companies."""
-    by_company = {c: g.dropna().to_numpy(dtype=float) for c, g in others.groupby(company)[col]}
-    values = np.array(
-        [_value(v, kind) for c, v in by_company.items() if c in reportable and len(v) >= m]
-    )
+def _pool(others: pd.DataFrame, col: str, kind: str, company: str, weighting: str, m: int):
+    """The pool's value, its company-clustered standard error and its n. Respondent weighting:
+    the mean over all other respondents, its error :func:`clustered_mean_se` (the other
+    companies are a sample of companies, so their respondents are not independent draws);
+    company weighting: the mean of the other companies' values and its standard error."""
+    answered = others[[col, company]].dropna()
     if weighting == "respondent":
-        y = others[col].dropna().to_numpy(dtype=float)
-        return _value(y, kind), _se(y, kind), len(y), values
-    n_pool = int(sum(len(v) for c, v in by_company.items() if c in reportable))
-    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values))), n_pool, values
+        y = _scores(answered[col].to_numpy(dtype=float), kind)
+        return float(y.mean()), clustered_mean_se(y, answered[company].to_numpy()), len(y)
+    by_company = answered.groupby(company)[col]
+    values = np.array([_value(v.to_numpy(dtype=float), kind) for _, v in by_company if len(v) >= m])
+    n_pool = int(sum(len(v) for _, v in by_company if len(v) >= m))
+    return float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values))), n_pool
 
 
-def _assess(diff: float, low: float, high: float, better: int) -> str:
-    if low > 0 or high < 0:
-        return "strength" if np.sign(diff) == better else "weakness"
-    return "on par"
+#: The smallest difference worth a label, per kind of measure (see config.MIN_BENCHMARK_DIFF).
+def _min_diff(kind: str) -> float:
+    return config.MIN_BENCHMARK_DIFF * (2 if kind == "enps" else 1)
 
 
-def _percentile(value: float, company_values: np.ndarray) -> float:
-    if len(company_values) < MIN_COMPANIES_FOR_RANK:
-        return np.nan
-    below = np.sum(company_values < value) + 0.5 * np.sum(company_values == value)
-    return float(below / len(company_values) * 100)
+def _percentiles(df: pd.DataFrame, company: str, key: str, col: str, kind: str, direction: int):
+    """The company's empirical-Bayes percentile rank among the companies with at least
+    config.MIN_PERCENTILE_N answers (:func:`shrunken_ranks`), or None when it has fewer, or
+    fewer than MIN_COMPANIES_FOR_RANK other companies qualify."""
+    groups = {c: g.dropna().to_numpy(dtype=float) for c, g in df.groupby(key)[col]}
+    big = {c: v for c, v in groups.items() if len(v) >= config.MIN_PERCENTILE_N}
+    if company not in big or len(big) - 1 < MIN_COMPANIES_FOR_RANK:
+        return None
+    names = sorted(big)
+    values = pd.Series([_value(big[c], kind) for c in names], index=names)
+    ses = pd.Series([_se(big[c], kind) for c in names], index=names)
+    return shrunken_ranks(values, ses, direction=direction or 1).loc[company]
 
 
 def benchmark(
@@ -121,7 +152,16 @@ def benchmark(
     ci: float = 0.95,
     min_n: int | None = None,
 ) -> pd.DataFrame:
-    """The company against all other companies, per construct index, eNPS and key share.
+    r"""The company against all other companies, per construct index, eNPS and key share.
+
+    The difference's standard error combines the company's own sampling error with the pool's
+    error clustered by company (the other companies are a sample of companies):
+    :math:`SE = \sqrt{s_c^2/n_c + \widehat V_{CR1}(\bar y_{pool})}`
+    (:func:`ksresearch.stats.benchmark.clustered_mean_se`); the interval and p use the normal
+    distribution. A difference is called a "strength" or "weakness" (for a descriptive share:
+    "higher" / "lower") only when it survives Holm's correction across the table's measures and
+    is at least :data:`ksresearch.config.MIN_BENCHMARK_DIFF` points (eNPS: twice that);
+    which direction is better comes from the codebook's ``higher_is_better``.
 
     Parameters
     ----------
@@ -142,15 +182,17 @@ def benchmark(
     DataFrame
         Indexed by measure (construct ids; ``enps``, ``quit_intent``, ``edu_relevant``,
         ``ai_user`` by role): ``n_company``, ``company`` (its value), ``pool`` (all other
-        companies), ``diff`` with ``diff_low``/``diff_high``, ``p``, ``n_pool``,
-        ``percentile`` (share of other reportable companies below it, or missing when fewer
-        than five qualify) and ``assessment`` ("strength", "weakness" or "on par": the CI of
-        the difference excludes zero in the favourable or unfavourable direction). ``attrs``
-        holds ``weighting``, ``n_companies_pool``, ``min_n`` and ``members`` (the respondents
-        behind each number); no other company is named. A measure whose other answers come
-        from fewer than :data:`ksresearch.config.MIN_COMPANIES` companies, or mostly from one
-        (:func:`ksresearch.owners_rule`), has no pool value: "all others" would be one
-        company.
+        companies), ``diff`` with ``diff_low``/``diff_high``, ``p``, ``p_holm``, ``n_pool``,
+        ``direction`` (+1 higher is better, -1 lower is better, 0 descriptive),
+        ``percentile`` with ``percentile_low``/``percentile_high`` (the share of the other
+        companies of at least :data:`ksresearch.config.MIN_PERCENTILE_N` respondents that the
+        company's empirical-Bayes shrunken value ranks above in the good direction,
+        :func:`ksresearch.stats.benchmark.shrunken_ranks`; missing for a smaller company or
+        with fewer than five such others) and ``assessment``. ``attrs`` holds ``weighting``,
+        ``n_companies_pool``, ``min_n`` and ``members`` (the respondents behind each number);
+        no other company is named. A measure whose other answers come from fewer than
+        :data:`ksresearch.config.MIN_COMPANIES` companies, or mostly from one
+        (:func:`ksresearch.owners_rule`), has no pool value: "all others" would be one company.
 
     Raises
     ------
@@ -168,14 +210,18 @@ def benchmark(
     require_min_n(len(own), "this company", m)
     others = df[df[key] != company]
     sizes = others[key].value_counts()
-    reportable = sizes[sizes >= m].index
     z = stats.norm.ppf(1 - (1 - ci) / 2)
-    worse = _worse_if_higher(survey)
+    measures = _measures(survey, df)
+    directions = _directions(survey, measures)
     rows = []
     members = Members()
-    for measure, (col, kind) in _measures(survey, df).items():
+    for measure, (col, kind) in measures.items():
         x = own[col].dropna().to_numpy(dtype=float)
-        row: dict[str, object] = {"measure": measure, "n_company": len(x)}
+        row: dict[str, object] = {
+            "measure": measure,
+            "n_company": len(x),
+            "direction": directions[measure],
+        }
         answered = others[others[col].notna()]
         pooled = owners_rule(pd.Series(0, index=answered.index), answered[key]).get(0, "")
         if len(x) < m:
@@ -192,34 +238,46 @@ def benchmark(
         members.add(measure, "pool", answered.index, col)
         members.add(measure, "n_pool", answered.index, col)
         members.add(measure, None, np.concatenate([mine, answered.index.to_numpy()]))
-        pool, se_pool, n_pool, company_values = _pool(
-            others, col, kind, key, reportable, weighting, m
-        )
+        pool, se_pool, n_pool = _pool(others, col, kind, key, weighting, m)
         value = _value(x, kind)
         se = np.hypot(_se(x, kind), se_pool)
         diff = value - pool
-        low, high = diff - z * se, diff + z * se
         row.update(
             company=value,
             pool=pool,
             diff=diff,
-            diff_low=low,
-            diff_high=high,
+            diff_low=diff - z * se,
+            diff_high=diff + z * se,
             p=float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else np.nan,
             n_pool=n_pool,
-            percentile=_percentile(value, company_values),
-            assessment=_assess(diff, low, high, -1 if measure in worse else 1),
+            min_diff=_min_diff(kind),
         )
+        ranks = _percentiles(df, company, key, col, kind, directions[measure])
+        if ranks is not None:
+            row.update(ranks[["percentile", "percentile_low", "percentile_high"]].to_dict())
         rows.append(row)
     out = pd.DataFrame(rows).set_index("measure")
+    out = _label(out)
     out.attrs.update(
         weighting=weighting,
-        n_companies_pool=int(len(reportable)),
+        n_companies_pool=int((sizes >= m).sum()),
         min_n=m,
         year=survey.year,
         members=members,
     )
     return out
+
+
+def _label(out: pd.DataFrame) -> pd.DataFrame:
+    """Holm across the tested measures, then the minimum difference (label_differences)."""
+    for column in ("diff", "p", "min_diff", "percentile", "percentile_low", "percentile_high"):
+        if column not in out:
+            out[column] = np.nan
+    tested = out["p"].notna()
+    labels = label_differences(out["diff"], out["p"], out["direction"], out["min_diff"])
+    out["p_holm"] = labels["p_holm"]
+    out.loc[tested, "assessment"] = labels.loc[tested, "assessment"]
+    return out.drop(columns="min_diff")
 
 
 def company_drivers(

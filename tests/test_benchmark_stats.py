@@ -1,0 +1,128 @@
+"""The benchmark's statistics: the clustered standard error, its coverage under company random
+effects, Holm-controlled labels with a minimum size, and empirical-Bayes percentile ranks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+import ksresearch as ks
+from ksresearch import config
+from ksresearch.stats.benchmark import clustered_mean_se, label_differences, shrunken_ranks
+from ksresearch.study import benchmarking
+
+
+@pytest.fixture(scope="module")
+def survey(demo_data):
+    return ks.load(2025, demo_data)
+
+
+def test_clustered_se_equals_statsmodels_cluster_robust():
+    rng = np.random.default_rng(4)
+    groups = rng.integers(0, 15, 400)
+    y = rng.normal(50, 15, 400) + rng.normal(0, 6, 15)[groups]
+    fit = sm.OLS(y, np.ones(len(y))).fit(cov_type="cluster", cov_kwds={"groups": groups})
+    assert clustered_mean_se(y, groups) == pytest.approx(fit.bse[0], rel=1e-12)
+
+
+def _simulated_difference(rng, n_companies=30, tau=5.0, sigma=15.0):
+    """One survey with company random effects; the first company is benchmarked. The truth:
+    its own effect (the pool's expectation over companies is the grand mean)."""
+    effects = rng.normal(0, tau, n_companies)
+    sizes = rng.integers(10, 150, n_companies)
+    company = np.repeat(np.arange(n_companies), sizes)
+    y = 60 + effects[company] + rng.normal(0, sigma, len(company))
+    others = pd.DataFrame({"y": y[company != 0], "company": company[company != 0]})
+    pool, se_pool, _ = benchmarking._pool(others, "y", "company", "company", "respondent", 5)
+    own = y[company == 0]
+    se = np.hypot(benchmarking._se(own, "mean"), se_pool)
+    return own.mean() - pool, se, effects[0]
+
+
+@pytest.mark.slow
+def test_benchmark_interval_covers_the_true_difference_95_percent_of_the_time():
+    rng = np.random.default_rng(11)
+    hits = []
+    for _ in range(2000):
+        diff, se, truth = _simulated_difference(rng)
+        hits.append(abs(diff - truth) <= 1.959964 * se)
+    assert 0.93 <= np.mean(hits) <= 0.97
+
+
+def test_the_pool_error_without_clustering_would_undercover():
+    """The reason for the clustered error: the respondent-level error is far too small."""
+    rng = np.random.default_rng(5)
+    naive, clustered = [], []
+    for _ in range(300):
+        effects = rng.normal(0, 5, 30)
+        company = np.repeat(np.arange(30), 80)
+        y = effects[company] + rng.normal(0, 15, len(company))
+        naive.append(np.std(y, ddof=1) / np.sqrt(len(y)))
+        clustered.append(clustered_mean_se(y, company))
+    assert np.mean(clustered) > 1.5 * np.mean(naive)
+
+
+def test_labels_need_holm_and_the_minimum_size_and_never_judge_a_description():
+    diff = pd.Series([8.0, 8.0, 3.0, -9.0, 12.0, -7.0], index=list("abcdef"))
+    p = pd.Series([0.001, 0.02, 0.0001, 0.0001, 0.0001, 0.0001], index=diff.index)
+    direction = pd.Series([1, 1, 1, -1, 0, 1], index=diff.index)
+    out = label_differences(diff, p, direction, pd.Series(5.0, index=diff.index))
+    holm = out["p_holm"]
+    assert holm["a"] == pytest.approx(0.001 * 2)  # the second largest p of six: times 2
+    assert holm["b"] == pytest.approx(0.02) and out.loc["b", "assessment"] == "strength"
+    assert out.loc["c", "assessment"] == "on par"  # significant but under 5 points
+    assert out.loc["d", "assessment"] == "strength"  # lower is better, and it is lower
+    assert out.loc["e", "assessment"] == "higher"  # descriptive: no judgement
+    assert out.loc["f", "assessment"] == "weakness"
+    many = pd.Series([0.01] * 10)  # each 1 % raw, but ten tests: Holm .1
+    labels = label_differences(many * 1000, many, pd.Series([1] * 10), pd.Series([5.0] * 10))
+    assert (labels["assessment"] == "on par").all()
+
+
+def test_benchmark_labels_follow_the_rule(survey):
+    eligible = ks.eligible_companies(survey)
+    for company in eligible[eligible["eligible"]].index:
+        bench = ks.benchmark(survey, company)
+        descriptive = bench[bench["direction"] == 0]
+        assert {"edu_relevant", "ai_user"} <= set(descriptive.index)
+        assert not descriptive["assessment"].isin(["strength", "weakness"]).any()
+        labelled = bench[bench["assessment"].isin(["strength", "weakness", "higher", "lower"])]
+        assert (labelled["p_holm"] < 0.05).all()
+        minimum = np.where(labelled.index == "enps", 2, 1) * config.MIN_BENCHMARK_DIFF
+        assert (labelled["diff"].abs() >= minimum).all()
+        good = bench["assessment"] == "strength"
+        assert (np.sign(bench.loc[good, "diff"]) == bench.loc[good, "direction"]).all()
+        assert (
+            bench.loc["stress", "direction"] == -1 and bench.loc["quit_intent", "direction"] == -1
+        )
+
+
+def test_no_percentile_under_min_percentile_n(survey):
+    eligible = ks.eligible_companies(survey)
+    small = eligible[eligible["n"].between(5, config.MIN_PERCENTILE_N - 1)].index
+    large = eligible[eligible["n"] >= config.MIN_PERCENTILE_N].index
+    assert len(small) and len(large) > benchmarking.MIN_COMPANIES_FOR_RANK
+    assert ks.benchmark(survey, small[0])["percentile"].isna().all()
+    ranked = ks.benchmark(survey, large[0])
+    shown = ranked["percentile"].notna()
+    assert shown.any()
+    inside = ranked.loc[shown, "percentile_low"] <= ranked.loc[shown, "percentile"]
+    assert (
+        inside & (ranked.loc[shown, "percentile"] <= ranked.loc[shown, "percentile_high"])
+    ).all()
+
+
+def test_shrunken_ranks_by_the_formula_and_in_the_good_direction():
+    values = pd.Series([40.0, 50, 60, 70, 80], index=list("abcde"))
+    se = pd.Series([10.0, 2, 2, 2, 10], index=values.index)
+    out = shrunken_ranks(values, se)
+    tau2 = np.var(values, ddof=1) - np.mean(se**2)
+    b = tau2 / (tau2 + se**2)
+    assert out["shrunken"].to_numpy() == pytest.approx(60 + b * (values - 60))
+    assert out.loc["e", "shrunken"] < 80 and out.loc["a", "shrunken"] > 40  # noisy ends pulled in
+    reverse = shrunken_ranks(values, se, direction=-1)  # lower is better: "a" is best
+    assert reverse.loc["a", "percentile"] == 100 and reverse.loc["e", "percentile"] == 0
+    flat = shrunken_ranks(pd.Series([50.0, 51, 49]), pd.Series([5.0, 5, 5]))  # no real spread
+    assert (flat["percentile"] == 50).all()
