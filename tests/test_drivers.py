@@ -212,3 +212,16 @@ def test_degenerate_bootstrap_resamples_are_drawn_again():
     two["y"] = two["x1"] + 0.5 * two["x2"] + rng.normal(size=len(two))
     with pytest.raises(ValueError, match="too few companies"):
         ks.key_drivers(two, "y", ["x1", "x2"], company="company", n_boot=100, resample="companies")
+
+
+def test_default_bootstrap_resamples_companies_only_and_two_stage_is_wider(demo_data):
+    """Resampling respondents within the drawn companies as well counts their variance twice."""
+    df = ks.prepare(ks.load(2025, demo_data))
+    drivers = ["involvement", "stress", "development", "satisfaction"]
+    kw = dict(company="company", n_boot=300, seed=6)
+    default = ks.key_drivers(df, "turnover_intention", drivers, **kw)
+    companies = ks.key_drivers(df, "turnover_intention", drivers, resample="companies", **kw)
+    pd.testing.assert_frame_equal(default, companies)
+    both = ks.key_drivers(df, "turnover_intention", drivers, resample="both", **kw)
+    width = lambda t: (t["gd_high"] - t["gd_low"]).mean()  # noqa: E731
+    assert width(both) > 1.15 * width(companies)

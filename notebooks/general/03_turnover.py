@@ -30,7 +30,7 @@ survey = S.survey
 # %%
 display(S.heading("turnover.title"))
 display(S.say("turnover.intro"))
-drivers = ks.turnover_drivers(survey, n_boot=200, seed=1)
+drivers = ks.turnover_drivers(survey, n_boot=1000, seed=1)
 display(S.heading("turnover.drivers", 3))
 fig = S.bar_ci(
     drivers,
@@ -42,7 +42,7 @@ fig = S.bar_ci(
     xlabel=S.text("share_of_r2"),
 )
 plt.show()
-display(S.say("turnover.drivers_caption", r2=S.number(drivers.attrs["r2"], 2), b=200))
+display(S.say("turnover.drivers_caption", r2=S.number(drivers.attrs["r2"], 2), b=1000))
 
 # %%
 display(

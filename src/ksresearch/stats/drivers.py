@@ -6,8 +6,11 @@ then general dominance (the Shapley decomposition of R², Lindeman-Merenda-Gold'
 conditional dominance per subset size and complete dominance per pair. It is exact (tested
 against brute-force OLS over all subsets) and takes milliseconds for 15 drivers.
 
-Respondents are nested in companies, so the bootstrap resamples companies and then
-respondents within each drawn company (a two-stage cluster bootstrap).
+Respondents are nested in companies, so the bootstrap resamples whole companies (a cluster
+bootstrap: the companies are the sample). Resampling respondents within the drawn companies
+as well counts the within-company variance twice and widens the intervals (about 1.5 times on
+the demo survey); it stays available as ``resample="both"``. The numbers are relative
+importance in a regression: associations, never causes.
 """
 
 from __future__ import annotations
@@ -271,7 +274,7 @@ def key_drivers(
     *,
     company: str | None = None,
     n_boot: int = 0,
-    resample: str = "both",
+    resample: str = "companies",
     ci: float = 0.95,
     seed: int = 0,
 ) -> pd.DataFrame:
@@ -289,8 +292,10 @@ def key_drivers(
         Cluster column for the bootstrap (respondents are nested in companies).
     n_boot : int
         Bootstrap replicates for confidence intervals (0: none).
-    resample : {"both", "companies", "respondents"}
-        "both": companies with replacement, then respondents within each drawn company.
+    resample : {"companies", "both", "respondents"}
+        "companies" (default): whole companies with replacement; "both": then respondents
+        within each drawn company too (wider: within-company variance counted twice);
+        "respondents": respondents alone (for one company's own analysis).
     ci : float
         Confidence level.
     seed : int

@@ -115,7 +115,7 @@ def driver_columns(survey: Survey) -> list[str]:
     return [c for c in tracked_constructs(cb) if c != toi] + [cb.role("education_relevance")]
 
 
-def turnover_drivers(survey: Survey, *, n_boot: int = 200, seed: int = 0) -> pd.DataFrame:
+def turnover_drivers(survey: Survey, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Key drivers of turnover intention: the tracked constructs and education relevance,
     with dominance shares, relative weights and company-cluster bootstrap CIs
     (:func:`ksresearch.key_drivers`)."""
