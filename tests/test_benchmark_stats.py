@@ -10,7 +10,12 @@ import statsmodels.api as sm
 
 import ksresearch as ks
 from ksresearch import config
-from ksresearch.stats.benchmark import clustered_mean_se, label_differences, shrunken_ranks
+from ksresearch.stats.benchmark import (
+    clustered_mean_se,
+    holm_adjust,
+    label_differences,
+    shrunken_ranks,
+)
 from ksresearch.study import benchmarking
 
 
@@ -126,3 +131,11 @@ def test_shrunken_ranks_by_the_formula_and_in_the_good_direction():
     assert reverse.loc["a", "percentile"] == 100 and reverse.loc["e", "percentile"] == 0
     flat = shrunken_ranks(pd.Series([50.0, 51, 49]), pd.Series([5.0, 5, 5]))  # no real spread
     assert (flat["percentile"] == 50).all()
+
+
+def test_holm_equals_statsmodels():
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.random.default_rng(2).uniform(0, 0.2, 17)
+    p[[3, 9]] = p[5]  # ties
+    assert holm_adjust(p) == pytest.approx(multipletests(p, method="holm")[1], abs=1e-15)

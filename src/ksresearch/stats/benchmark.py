@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["clustered_mean_se", "label_differences", "shrunken_ranks"]
+__all__ = ["clustered_mean_se", "holm_adjust", "label_differences", "shrunken_ranks"]
 
 
 def clustered_mean_se(y: np.ndarray, clusters: np.ndarray) -> float:
@@ -38,6 +38,25 @@ def clustered_mean_se(y: np.ndarray, clusters: np.ndarray) -> float:
         return float("nan")
     sums = np.bincount(codes, weights=y - y.mean(), minlength=g)
     return float(np.sqrt(g / (g - 1) * np.sum(sums**2) / len(y) ** 2))
+
+
+def holm_adjust(p: np.ndarray) -> np.ndarray:
+    r"""Holm's step-down adjusted p-values: with :math:`p_{(1)} \le \dots \le p_{(m)}`,
+    :math:`\tilde p_{(i)} = \max_{j \le i} \min(1, (m - j + 1)\, p_{(j)})` (Holm 1979,
+    Scand. J. Statistics 6, 65-70). R: ``p.adjust(p, "holm")``; statsmodels:
+    ``multipletests(p, method="holm")[1]``.
+
+    Examples
+    --------
+    >>> holm_adjust(np.array([0.01, 0.04, 0.03])).round(2).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    order = np.argsort(p, kind="stable")
+    m = len(p)
+    stepped = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
+    out = np.empty(m)
+    out[order] = stepped
+    return out
 
 
 def label_differences(
@@ -76,12 +95,10 @@ def label_differences(
     >>> list(out["assessment"])
     ['strength', 'higher', 'on par']
     """
-    from statsmodels.stats.multitest import multipletests
-
     holm = pd.Series(np.nan, index=p.index)
     tested = p.notna()
     if tested.any():
-        holm[tested] = multipletests(p[tested], method="holm")[1]
+        holm[tested] = holm_adjust(p[tested].to_numpy(dtype=float))
     notable = (holm < alpha) & (diff.abs() >= min_diff)
     sign = np.sign(diff) * direction.fillna(0)
     evaluative = direction.fillna(0) != 0
