@@ -147,9 +147,8 @@ def _server_ready(path: str, parent: int, timeout: float = 120.0) -> bool:
     server = int(os.environ.get(SERVER_PID_ENV, "0") or 0)
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
-        if os.getppid() != parent or not server or not _pid_alive(server):
-            return False
-        if time.monotonic() > deadline:
+        gone = os.getppid() != parent or not server or not _pid_alive(server)
+        if gone or time.monotonic() > deadline:
             return False
         time.sleep(0.02)
     return os.getppid() == parent

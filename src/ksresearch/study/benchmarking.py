@@ -125,8 +125,8 @@ def _pool(others: pd.DataFrame, col: str, kind: str, company: str, weighting: st
     return float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values))), n_pool
 
 
-#: The smallest difference worth a label, per kind of measure (see config.MIN_BENCHMARK_DIFF).
 def _min_diff(kind: str) -> float:
+    """The smallest difference worth a label (config.MIN_BENCHMARK_DIFF; eNPS: twice that)."""
     return config.MIN_BENCHMARK_DIFF * (2 if kind == "enps" else 1)
 
 
