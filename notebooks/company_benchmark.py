@@ -56,7 +56,10 @@ plt.show()
 # %%
 display(S.heading("benchmark.strengths"))
 notable = bench[bench["assessment"].isin(["strength", "weakness"])].sort_values("assessment")
-display(S.table(notable, columns=["company", "pool", "diff", "assessment"], labels=S.names))
+if notable.empty:
+    display(S.say("benchmark.no_strengths"))
+else:
+    display(S.table(notable, columns=["company", "pool", "diff", "assessment"], labels=S.names))
 
 # %%
 display(S.heading("benchmark.drivers"))

@@ -18,7 +18,6 @@ from .present import fmt_number, text
 
 __all__ = [
     "style",
-    "inline_png",
     "plain",
     "shown_rows",
     "bar_ci",
@@ -35,23 +34,6 @@ def style() -> None:
     sns.set_theme(
         style="whitegrid", context="notebook", rc={"figure.dpi": 100, "axes.titleweight": "bold"}
     )
-
-
-def inline_png() -> None:
-    """In a notebook, figures go out as PNG of the figure as laid out: every figure function
-    has made room for its labels (``tight_layout``), so the inline backend need not draw it a
-    second time to measure a tight bounding box."""
-    import sys
-
-    if "IPython" not in sys.modules:
-        return
-    from IPython import get_ipython
-
-    if get_ipython() is None:
-        return
-    from matplotlib_inline.backend_inline import set_matplotlib_formats
-
-    set_matplotlib_formats("png", bbox_inches=None)
 
 
 #: Labels longer than this wrap onto further lines (a long question text stays in the figure).

@@ -69,7 +69,6 @@ class Section:
         self._hidden = read_suppressed(self.survey.path)
         self._tables = 0
         plots.style()
-        plots.inline_png()
 
     # ------------------------------------------------------------------ the study's questions
     def role(self, name: str) -> str:
