@@ -9,7 +9,7 @@ SEED ?= 2025
 YEARS ?= 2024 2025
 
 .DEFAULT_GOAL := help
-.PHONY: help env demo test lint format bench lab clean clean-data browser
+.PHONY: help env demo test lint format bench lab clean clean-data browser references
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -48,6 +48,10 @@ test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test su
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest -q
+
+references: ## Re-run the R scripts of tests/reference/ (needs R: see the README) and rewrite their JSON
+	@command -v Rscript >/dev/null 2>&1 || { echo "error: Rscript not found: install R (README, 'Reference results')"; exit 2; }
+	@cd tests/reference && for f in [a-z]*.R; do Rscript "$$f" || exit 1; done
 
 lint: $(STAMP) ## Ruff only (lint and format check)
 	$(BIN)/ruff check src tests benchmarks notebooks

@@ -1,5 +1,5 @@
-"""CFA and measurement invariance against lavaan's published output on Holzinger-Swineford
-(1939), the data semopy ships; semopy as a second, independent implementation."""
+"""CFA and measurement invariance beyond the lavaan reference files (tests/test_r_lavaan.py):
+semopy as a second implementation, brute-force likelihoods, and the error messages."""
 
 from __future__ import annotations
 
@@ -23,53 +23,6 @@ def fit(hs):
     return ks.cfa(hs, HS)
 
 
-def test_cfa_fit_matches_lavaan(fit):
-    f = fit.fit_
-    # lavaan: cfa(HS.model, data = HolzingerSwineford1939)
-    assert round(f["chi2"], 3) == 85.306 and f["df"] == 24
-    assert round(f["p"], 3) == 0.000
-    assert round(f["cfi"], 3) == 0.931 and round(f["tli"], 3) == 0.896
-    assert (round(f["rmsea"], 3), round(f["rmsea_low"], 3), round(f["rmsea_high"], 3)) == (
-        0.092,
-        0.071,
-        0.114,
-    )
-    assert round(f["srmr"], 3) == 0.065
-    assert round(f["baseline_chi2"], 3) == 918.852 and f["baseline_df"] == 36
-
-
-def test_cfa_loadings_match_lavaan(fit):
-    lo = fit.loadings_.set_index("item")
-    assert lo["estimate"].round(3).tolist() == [
-        1.0,
-        0.554,
-        0.729,
-        1.0,
-        1.113,
-        0.926,
-        1.0,
-        1.180,
-        1.082,
-    ]
-    assert lo["std_all"].round(3).tolist() == [
-        0.772,
-        0.424,
-        0.581,
-        0.852,
-        0.855,
-        0.838,
-        0.570,
-        0.723,
-        0.665,
-    ]
-    corr = fit.factor_correlations_
-    assert (
-        round(corr.loc["visual", "textual"], 3),
-        round(corr.loc["visual", "speed"], 3),
-        round(corr.loc["textual", "speed"], 3),
-    ) == (0.459, 0.471, 0.283)
-
-
 def test_cfa_agrees_with_semopy(hs, fit):
     model = semopy.Model(HS)
     model.fit(hs)
@@ -82,24 +35,11 @@ def test_cfa_agrees_with_semopy(hs, fit):
     assert fit.fit_["rmsea"] == pytest.approx(ref["RMSEA"] * np.sqrt((n - 1) / n), abs=1e-5)
 
 
-def test_invariance_matches_lavaan_and_semtools(hs):
+def test_invariance_verdict(hs):
+    # the fit of each level equals lavaan/semTools (tests/test_r_lavaan.py); the verdict
+    # follows: metric holds (delta CFI .002), scalar does not (.038)
     mi = ks.invariance(hs, HS, group="school")
-    t = mi.table_
-    # lavaan tutorial / semTools::measurementInvariance(HS.model, group = "school")
-    assert t["chi2"].round(2).tolist() == [115.85, 124.04, 164.10]
-    assert t["df"].tolist() == [48, 54, 60]
-    assert t["cfi"].round(3).tolist() == [0.923, 0.921, 0.882]
-    assert t["rmsea"].round(3).tolist() == [0.097, 0.093, 0.107]
-    assert (
-        round(t.loc["metric", "delta_chi2"], 3) == 8.192
-        and round(t.loc["metric", "p_delta"], 4) == 0.2244
-    )
-    assert round(t.loc["scalar", "delta_chi2"], 3) == 40.059
-    assert (
-        round(t.loc["metric", "delta_cfi"], 3) == 0.002
-        and round(t.loc["scalar", "delta_cfi"], 3) == 0.038
-    )
-    assert t["holds"].tolist() == [True, True, False]
+    assert mi.table_["holds"].tolist() == [True, True, False]
     assert mi.verdict_ == "metric"
 
 

@@ -202,15 +202,24 @@ def item_analysis(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataF
 def omega(items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise") -> pd.DataFrame:
     """McDonald's omega total, and omega hierarchical when a general factor is modelled.
 
-    With ``n_factors=1`` a one-factor minres model gives omega total
-    (``1 - sum(u2) / sum(R)``, as psych). With ``n_factors >= 2`` group factors are found by
-    an oblimin EFA and a general factor by a Schmid-Leiman transformation (psych's
-    ``omega``): ``omega_h = (sum of general loadings)^2 / sum(R)``.
+    As psych's ``omega``: an oblimin minres EFA with ``n_factors`` group factors, a general
+    factor by a Schmid-Leiman transformation (with three or more group factors, a one-factor
+    minres model of their correlations; with two, equal general loadings ``sqrt(|phi_12|)``).
+    Items whose general loading is negative are flipped (psych's ``flip = TRUE``), then, with
+    ``R`` the flipped correlation matrix and ``h2`` the first-order communalities
+    ``diag(L Phi L')``::
+
+        omega_total = 1 - sum(1 - h2) / sum(R)
+        omega_h     = (sum of general loadings)^2 / sum(R)
+
+    Same numbers as ``psych::omega(items, nfactors = n_factors)`` (``omega.tot``,
+    ``omega_h``); with one factor ``omega_h`` is left missing, as it is not meaningful there.
 
     Returns
     -------
     DataFrame
-        One row: ``n_items``, ``n_factors``, ``omega_total``, ``omega_h`` (NaN for one factor).
+        One row: ``n_items``, ``n_factors``, ``omega_total``, ``omega_h`` (NaN for one
+        factor) and ``reversed`` (a tuple of the items flipped).
 
     Examples
     --------
@@ -226,36 +235,34 @@ def omega(items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise")
         raise ValueError(f"n_factors must be between 1 and {x.shape[1] - 1}, got {n_factors}")
     _, cor, _, _ = _cov_cor(x, missing)
     _warn_reversed(cor, x.columns, "omega")
-    vt = cor.sum()
     model = EFA(n_factors, rotation="oblimin" if n_factors > 1 else "none", missing=missing).fit(x)
-    if n_factors == 1:
-        h2 = model.communalities_.to_numpy()
-        return pd.DataFrame(
-            [
-                {
-                    "n_items": x.shape[1],
-                    "n_factors": 1,
-                    "omega_total": 1 - (1 - h2).sum() / vt,
-                    "omega_h": np.nan,
-                }
-            ]
-        )
-    loadings, phi = model.loadings_.to_numpy(), model.phi_.to_numpy()
-    g_f = _minres(phi, 1)[0][:, 0]  # general factor loadings of the group factors
-    g_f = g_f * np.sign(g_f.sum() or 1.0)
-    general = loadings @ g_f
-    group = loadings * np.sqrt(np.clip(1 - g_f**2, 0, None))
-    h2 = general**2 + (group**2).sum(axis=1)
+    general = model.loadings_.to_numpy() @ _general_loadings(model.phi_.to_numpy())
+    key = np.where(general < 0, -1.0, 1.0)
+    vt = (cor * np.outer(key, key)).sum()
+    h2 = model.communalities_.to_numpy()
     return pd.DataFrame(
         [
             {
                 "n_items": x.shape[1],
                 "n_factors": n_factors,
                 "omega_total": 1 - (1 - h2).sum() / vt,
-                "omega_h": general.sum() ** 2 / vt,
+                "omega_h": (key * general).sum() ** 2 / vt if n_factors > 1 else np.nan,
+                "reversed": tuple(c for c, k in zip(x.columns, key, strict=True) if k < 0),
             }
         ]
     )
+
+
+def _general_loadings(phi: np.ndarray) -> np.ndarray:
+    """Loadings of the group factors on the general factor (psych's ``schmid``)."""
+    m = phi.shape[0]
+    if m == 1:
+        return np.ones(1)
+    if m == 2:  # not identified: equal loadings (psych's option = "equal")
+        r = phi[0, 1]
+        return np.array([np.sqrt(abs(r)), np.sign(r) * np.sqrt(abs(r))])
+    g = _minres(phi, 1)[0][:, 0]
+    return g * np.sign(g.sum() or 1.0)
 
 
 # ----------------------------------------------------------------------------- factorability
@@ -676,7 +683,8 @@ def _fa_stats(
     null_df = p * (p - 1) / 2
     mm = objective / dof if dof > 0 else np.nan
     m0 = f0 * 2 / (p * (p - 1))
-    rmsea = np.sqrt(max(objective / dof - 1 / (n_obs - 1), 0)) if dof > 0 else np.nan
+    # psych's fa.stats (since 4/5/19): the point estimate from the corrected chi-square, as its interval
+    rmsea = np.sqrt(max(chi2 / (dof * n_obs) - 1 / (n_obs - 1), 0)) if dof > 0 else np.nan
     low, high = rmsea_ci(chi2, dof, n_obs - 1)
     return pd.Series(
         {

@@ -463,6 +463,8 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
     # RMSEA is undefined for a just-identified model (df = 0): missing, not a perfect 0
     rmsea = np.sqrt(max(chi2 - dof, 0) / (n * dof)) * np.sqrt(n_groups) if dof > 0 else np.nan
     low, high = rmsea_ci(chi2, dof, n / n_groups)
+    fiml = any(len(g.patterns) > 1 or len(g.patterns[0].observed) < p for g in groups)
+    meanstructure = n_groups > 1 or fiml  # as lavaan: groups or missing = "ml" bring means
     srmr_g = []
     for g, grp in enumerate(groups):
         lam, phi, th, nu, al = fitter.matrices(theta, g)
@@ -470,7 +472,7 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
         sd = np.sqrt(np.diag(grp.cov))
         res = (grp.cov - sigma) / np.outer(sd, sd)
         e = list(res[np.tril_indices(p)])
-        if n_groups > 1:
+        if meanstructure:  # lavaan's srmr_bentler: the mean residuals count too
             e += list((grp.mean - (nu + lam @ al)) / sd)
         srmr_g.append(np.sqrt(np.mean(np.square(e))))
     srmr = float(sum(grp.n / n * s for grp, s in zip(groups, srmr_g, strict=True)))
@@ -490,9 +492,7 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
             "n": n,
             "n_groups": n_groups,
             "n_dropped": dropped,
-            "missing": "fiml"
-            if any(len(g.patterns) > 1 or len(g.patterns[0].observed) < p for g in groups)
-            else "none",
+            "missing": "fiml" if fiml else "none",
             "converged": fitter.converged,
         }
     )
