@@ -37,9 +37,27 @@ else:
     trends = ks.construct_trends(survey, previous)
     fig = S.trend_dumbbell(trends, years=(year - 1, year))
     plt.show()
-    columns = ["mean_previous", "mean_current", "change", "change_low", "change_high", "comparable"]
+    columns = [
+        "mean_previous",
+        "mean_current",
+        "change",
+        "change_low",
+        "change_high",
+        "p_adj",
+        "pooled_change",
+        "n_companies",
+        "comparable",
+    ]
     caption = S.text("trends.constructs")
-    display(S.table(trends, columns=columns, labels=S.names, index_name="", caption=caption))
+    table = S.table(
+        trends,
+        columns=columns,
+        labels=S.names,
+        index_name="",
+        caption=caption,
+        decimals={"p_adj": 3},
+    )
+    display(table)
 
 # %%
 display(S.heading("about.title"))

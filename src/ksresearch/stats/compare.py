@@ -87,28 +87,34 @@ def _adjust(p: pd.Series, method: str) -> pd.Series:
 def _company_adjusted(
     d: pd.DataFrame, outcome: str, group: str, company: str, ref: object, ci: float
 ) -> tuple[float, float, float, float]:
-    """Within-company difference (group != ref minus ref) by OLS with company fixed effects."""
-    import statsmodels.formula.api as smf
+    """Within-company difference (group != ref minus ref): OLS with company fixed effects.
 
-    data = pd.DataFrame(
-        {
-            "y": d[outcome].astype(float),
-            "g": (d[group] != ref).astype(float),
-            "c": d[company].astype(str),
-        }
-    )
-    mixed = (
-        data.groupby("c")["g"].transform("nunique") > 1
-    )  # companies with both groups carry information
-    data = data[mixed]
-    if data["c"].nunique() < 2 or data["g"].nunique() < 2:
+    By Frisch-Waugh-Lovell the slope is ``sum(x~ y~) / sum(x~^2)`` with ``x~``, ``y~`` demeaned
+    within company; its CR1 variance is ``G/(G-1) (n-1)/(n-k) sum_g (sum_i x~ e)^2 / S^2``
+    (k = G + 1 parameters) and the test is t on G - 1 df, over the G companies that have both
+    groups (the others carry no information on the difference). Same numbers as
+    ``lm(y ~ g + factor(company))`` with ``sandwich::vcovCL(type = "HC1")`` and
+    ``lmtest::coeftest(df = G - 1)``, or statsmodels' cluster covariance with ``use_t``.
+    """
+    y = d[outcome].astype(float).to_numpy()
+    x = (d[group] != ref).to_numpy(dtype=float)
+    inv = pd.factorize(d[company].astype(str))[0]
+    share = np.bincount(inv, x) / np.bincount(inv)
+    rows = ((share > 0) & (share < 1))[inv]  # companies with both groups carry information
+    y, x, inv = y[rows], x[rows], pd.factorize(inv[rows])[0]
+    n, g = len(y), int(inv.max()) + 1 if rows.any() else 0
+    if g < 2:
         return (np.nan,) * 4
-    # CR1 cluster-robust SE with t on companies - 1 df (as sandwich::vcovCL + lmtest::coeftest)
-    fit = smf.ols("y ~ g + C(c)", data).fit(
-        cov_type="cluster", cov_kwds={"groups": pd.factorize(data["c"])[0]}, use_t=True
-    )
-    lo, hi = fit.conf_int(alpha=1 - ci).loc["g"]
-    return float(fit.params["g"]), float(lo), float(hi), float(fit.pvalues["g"])
+    count = np.bincount(inv)
+    xt = x - (np.bincount(inv, x) / count)[inv]
+    yt = y - (np.bincount(inv, y) / count)[inv]
+    ss = xt @ xt
+    beta = (xt @ yt) / ss
+    score = np.bincount(inv, xt * (yt - beta * xt))
+    se = np.sqrt(g / (g - 1) * (n - 1) / (n - g - 1) * (score @ score)) / ss
+    t = stats.t(g - 1)
+    half = t.ppf(1 - (1 - ci) / 2) * se
+    return float(beta), float(beta - half), float(beta + half), float(2 * t.sf(abs(beta / se)))
 
 
 def _two_groups(a: np.ndarray, b: np.ndarray, ci: float) -> dict[str, float]:
@@ -343,6 +349,7 @@ def trend(
     outcomes: list[str],
     *,
     segment: str | None = None,
+    company: str | None = None,
     ci: float = 0.95,
     adjust: str = "holm",
     min_n: int | None = None,
@@ -351,13 +358,23 @@ def trend(
     """Change from ``previous`` to ``current`` year for outcomes present in both (same names:
     construct scores, or items aligned by trend id), overall or per ``segment`` level.
 
+    With ``company`` the reported change is the change *within companies*: OLS of the outcome
+    on the year with company fixed effects, over the companies with answers in both years,
+    with a CR1 company-clustered standard error and t on companies - 1 df (as
+    ``lm(y ~ year + factor(company))`` with ``sandwich::vcovCL`` and ``lmtest::coeftest``).
+    A change in which companies took part then cannot pass for a change in how people feel.
+    The pooled change of all respondents (Welch) is given beside it.
+
     Returns
     -------
     DataFrame
         One row per outcome (and segment level): ``n_previous``, ``mean_previous``,
-        ``n_current``, ``mean_current``, ``change``, ``change_low``, ``change_high`` (Welch),
-        ``p``, ``p_adj``, ``comparable`` (False where invariance across years fails: the
-        change is then not reported) and ``suppressed``.
+        ``n_current``, ``mean_current``, ``change``, ``change_low``, ``change_high``, ``p``
+        (within companies when ``company`` is given, else pooled), ``p_adj`` (``adjust``
+        across the rows), ``pooled_change``, ``pooled_low``, ``pooled_high``, ``pooled_p``
+        (Welch), ``n_companies`` (companies in both years; with ``company``), ``comparable``
+        (False where invariance across years fails: no change is then reported) and
+        ``suppressed``.
 
     Examples
     --------
@@ -371,8 +388,9 @@ def trend(
     missing = [o for o in outcomes if o not in current.columns or o not in previous.columns]
     if missing:
         raise ValueError(f"outcomes not in both years: {missing}")
-    if segment is not None and (segment not in current.columns or segment not in previous.columns):
-        raise ValueError(f"segment {segment!r} is not in both years")
+    for name, what in ((segment, "segment"), (company, "company column")):
+        if name is not None and (name not in current.columns or name not in previous.columns):
+            raise ValueError(f"{what} {name!r} is not in both years")
     parts = (
         [(None, current, previous)]
         if segment is None
@@ -383,20 +401,7 @@ def trend(
     )
     rows = []
     for outcome in outcomes:
-        # segment levels partition each year: hide small ones and their complements
-        sizes = pd.DataFrame(
-            {
-                "cur": [cur[outcome].notna().sum() for _, cur, _ in parts],
-                "prev": [prev[outcome].notna().sum() for _, _, prev in parts],
-            }
-        )
-        hidden = [
-            (
-                protect(sizes.rename(columns={col: "n"}), values=[], min_n=m)["suppressed"] != ""
-            ).to_numpy()
-            for col in ("cur", "prev")
-        ]
-        hidden = hidden[0] | hidden[1]
+        hidden = _small_in_a_year(parts, outcome, m)
         for (level, cur, prev), hide in zip(parts, hidden, strict=True):
             a = prev[outcome].dropna().astype(float).to_numpy()
             b = cur[outcome].dropna().astype(float).to_numpy()
@@ -420,14 +425,61 @@ def trend(
                     n_current=np.nan,
                 )
             elif row["comparable"]:
-                t = stats.ttest_ind(b, a, equal_var=False)
-                c = t.confidence_interval(confidence_level=ci)
-                row.update(
-                    change=b.mean() - a.mean(), change_low=c.low, change_high=c.high, p=t.pvalue
-                )
+                row.update(_pooled_change(a, b, ci))
+                if company is None:
+                    row.update(
+                        change=row["pooled_change"],
+                        change_low=row["pooled_low"],
+                        change_high=row["pooled_high"],
+                        p=row["pooled_p"],
+                    )
+                else:
+                    row.update(_within_company_change(cur, prev, outcome, company, ci))
             rows.append(row)
     out = pd.DataFrame(rows)
     out = out.set_index(["outcome"] if segment is None else [segment, "outcome"])
     if "p" in out:
         out["p_adj"] = _adjust(out["p"], adjust)
     return out
+
+
+def _small_in_a_year(parts: list, outcome: str, m: int) -> np.ndarray:
+    """Segment levels too small in either year; they partition each year, so their
+    complements are hidden too."""
+    hidden = []
+    for k in (1, 2):
+        sizes = pd.DataFrame({"n": [part[k][outcome].notna().sum() for part in parts]})
+        hidden.append((protect(sizes, values=[], min_n=m)["suppressed"] != "").to_numpy())
+    return hidden[0] | hidden[1]
+
+
+def _pooled_change(a: np.ndarray, b: np.ndarray, ci: float) -> dict[str, float]:
+    t = stats.ttest_ind(b, a, equal_var=False)
+    c = t.confidence_interval(confidence_level=ci)
+    return {
+        "pooled_change": b.mean() - a.mean(),
+        "pooled_low": c.low,
+        "pooled_high": c.high,
+        "pooled_p": t.pvalue,
+    }
+
+
+def _within_company_change(
+    cur: pd.DataFrame, prev: pd.DataFrame, outcome: str, company: str, ci: float
+) -> dict[str, float]:
+    """The year's coefficient with company fixed effects (companies in both years only). Not
+    given when those companies fail the companies-per-cell rule (:func:`owners_rule`): the
+    change would then be one company's."""
+    y = np.concatenate([prev[outcome].to_numpy(dtype=float), cur[outcome].to_numpy(dtype=float)])
+    owner = np.concatenate([prev[company].to_numpy(), cur[company].to_numpy()])
+    year = np.repeat([0, 1], [len(prev), len(cur)])
+    ok = ~np.isnan(y) & pd.notna(owner)
+    both = pd.DataFrame({outcome: y[ok], company: owner[ok], "_year": year[ok]})
+    in_both = both.groupby(company)["_year"].transform("nunique").to_numpy() == 2
+    both = both[in_both]
+    n_companies = int(both[company].nunique())
+    names = ("change", "change_low", "change_high", "p")
+    if both.empty or owners_rule(pd.Series("all", index=both.index), both[company]).iloc[0]:
+        return dict.fromkeys(names, np.nan) | {"n_companies": n_companies}
+    est = _company_adjusted(both, outcome, "_year", company, 0, ci)
+    return dict(zip(names, est, strict=True), n_companies=n_companies)

@@ -607,9 +607,12 @@ def cfa(
 class MeasurementInvariance:
     """Configural, metric and scalar invariance across groups (multi-group ML CFA).
 
-    A level holds when, against the level before it, CFI drops by at most ``max_delta_cfi``
-    and RMSEA rises by at most ``max_delta_rmsea`` (Chen, 2007). The chi-square difference
-    test is reported alongside. RMSEA is undefined for a just-identified model (df = 0, e.g.
+    The configural model must fit first: it holds when it converged, its CFI is at least
+    ``min_configural_cfi`` and its RMSEA (where defined) at most ``max_configural_rmsea``
+    (the usual "acceptable" bounds; Hu & Bentler 1999, Browne & Cudeck 1993); without it no
+    later level is tested. A later level holds when, against the level before it, CFI drops by
+    at most ``max_delta_cfi`` and RMSEA rises by at most ``max_delta_rmsea`` (Chen, 2007). The
+    chi-square difference test is reported alongside. RMSEA is undefined for a just-identified model (df = 0, e.g.
     the configural model of one factor with three items); the step after it is then judged
     on the change in CFI alone.
 
@@ -631,6 +634,8 @@ class MeasurementInvariance:
     max_delta_cfi: float = 0.010
     max_delta_rmsea: float = 0.015
     missing: str = "listwise"
+    min_configural_cfi: float = 0.90
+    max_configural_rmsea: float = 0.10
 
     def fit(self, df: pd.DataFrame) -> MeasurementInvariance:
         self.fits_ = {
@@ -651,7 +656,7 @@ class MeasurementInvariance:
                     p_delta=np.nan,
                     delta_cfi=np.nan,
                     delta_rmsea=np.nan,
-                    holds=bool(f["converged"]),
+                    holds=self._configural_fits(f),
                 )
             else:
                 dchi, ddf = f["chi2"] - prev["chi2"], f["df"] - prev["df"]
@@ -675,6 +680,10 @@ class MeasurementInvariance:
         self.verdict_ = verdict
         return self
 
+    def _configural_fits(self, f: pd.Series) -> bool:
+        rmsea_ok = np.isnan(f["rmsea"]) or f["rmsea"] <= self.max_configural_rmsea
+        return bool(f["converged"] and f["cfi"] >= self.min_configural_cfi and rmsea_ok)
+
 
 def invariance(
     df: pd.DataFrame,
@@ -684,6 +693,8 @@ def invariance(
     max_delta_cfi: float = 0.010,
     max_delta_rmsea: float = 0.015,
     missing: str = "listwise",
+    min_configural_cfi: float = 0.90,
+    max_configural_rmsea: float = 0.10,
 ) -> MeasurementInvariance:
     """Test measurement invariance of ``model`` across ``group`` (:class:`MeasurementInvariance`).
 
@@ -696,4 +707,12 @@ def invariance(
     >>> mi.table_["chi2"].round(2).tolist(), mi.verdict_
     ([115.85, 124.04, 164.1], 'metric')
     """
-    return MeasurementInvariance(model, group, max_delta_cfi, max_delta_rmsea, missing).fit(df)
+    return MeasurementInvariance(
+        model,
+        group,
+        max_delta_cfi=max_delta_cfi,
+        max_delta_rmsea=max_delta_rmsea,
+        missing=missing,
+        min_configural_cfi=min_configural_cfi,
+        max_configural_rmsea=max_configural_rmsea,
+    ).fit(df)

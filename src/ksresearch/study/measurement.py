@@ -134,8 +134,11 @@ def construct_trends(
     current: Survey, previous: Survey, *, segment: str | None = None, min_n: int | None = None
 ) -> pd.DataFrame:
     """Year-on-year change of every construct tracked in both years (0-100 index; matched by
-    the trend ids of its items), with CIs, reported only where scalar invariance across the
-    two years holds. Rows are named by this year's construct ids."""
+    the trend ids of its items), reported only where scalar invariance across the two years
+    holds. ``change`` is the change within the companies that took part both years (company
+    fixed effects, company-clustered CI, Holm across constructs in ``p_adj``); the pooled
+    change of all respondents is given beside it (:func:`ksresearch.trend`). Rows are named
+    by this year's construct ids."""
     shared = shared_constructs(current.codebook, previous.codebook)
     check = measurement_check([previous, current], None, list(shared))
     noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"].astype(bool)]}
@@ -145,25 +148,39 @@ def construct_trends(
         columns={f"{p}_index": f"{c}_index" for c, p in shared.items()}
     )
     return trend(
-        prepare(current), before, outcomes, segment=segment, min_n=m, noninvariant=noninvariant
+        prepare(current),
+        before,
+        outcomes,
+        segment=segment,
+        company=current.codebook.role("company"),
+        min_n=m,
+        noninvariant=noninvariant,
     )
 
 
 def item_trends(current: Survey, previous: Survey, *, min_n: int | None = None) -> pd.DataFrame:
     """Year-on-year change of every likert/nps item asked both years (matched by trend id; the
-    codebooks keep the wording), on its own scale; ``item`` gives this year's item id."""
+    codebooks keep the wording), on its own scale, within companies as
+    :func:`construct_trends`; ``item`` gives this year's item id."""
     cur_ids, prev_ids = current.codebook.by_trend_id(), previous.codebook.by_trend_id()
     shared = [
         t
         for t in cur_ids
         if t in prev_ids and current.codebook.item(cur_ids[t]).type in ("likert", "nps")
     ]
-    cur = kept(current)[[cur_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
-    prev = kept(previous)[[prev_ids[t] for t in shared]].astype("float64").set_axis(shared, axis=1)
+    company = "_company"
+    cur = _items_by_trend_id(current, [cur_ids[t] for t in shared], shared, company)
+    prev = _items_by_trend_id(previous, [prev_ids[t] for t in shared], shared, company)
     m = min_size(min_n if min_n is not None else current.min_group_size)
-    out = trend(cur, prev, shared, min_n=m)
+    out = trend(cur, prev, shared, company=company, min_n=m)
     out.insert(0, "item", [cur_ids[t] for t in out.index])
     return out.rename_axis("trend_id")
+
+
+def _items_by_trend_id(survey: Survey, items: list[str], trend_ids: list[str], company: str):
+    data = kept(survey)
+    out = data[items].astype("float64").set_axis(trend_ids, axis=1)
+    return out.assign(**{company: data[survey.codebook.role("company")].to_numpy()})
 
 
 def response_summary(survey: Survey) -> pd.DataFrame:
