@@ -43,6 +43,18 @@ def test_invariance_verdict(hs):
     assert mi.verdict_ == "metric"
 
 
+def test_a_configural_model_that_does_not_fit_stops_the_invariance_tests(hs):
+    one_factor = "g =~ " + " + ".join(f"x{i}" for i in range(1, 10))
+    mi = ks.invariance(hs, one_factor, group="school")
+    configural = mi.table_.loc["configural"]
+    assert configural["cfi"] < 0.90 and not configural["holds"]
+    assert mi.verdict_ == "none"  # metric and scalar are not judged on a model that fails
+    lenient = ks.invariance(
+        hs, one_factor, group="school", min_configural_cfi=0.5, max_configural_rmsea=0.5
+    )
+    assert lenient.table_.loc["configural", "holds"]
+
+
 def test_metric_model_really_equates_loadings(hs):
     fit = ks.cfa(hs, HS, group="school", level="metric")
     est = fit.loadings_.pivot_table(index="item", columns="group", values="estimate")
