@@ -41,6 +41,7 @@ _BY_MODULE = {
         "omega",
         "parallel_analysis",
     ],
+    "stats.ordinal": ["Polychoric", "polychoric"],
     "stats.sem": [
         "CFA",
         "MeasurementInvariance",

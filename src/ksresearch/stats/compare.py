@@ -39,8 +39,8 @@ def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, flo
     --------
     >>> import numpy as np
     >>> g, lo, hi = hedges_g(np.array([1.0, 2, 3, 4, 5]), np.array([2.0, 3, 4, 5, 6]))
-    >>> round(g, 3), round(lo, 2), round(hi, 2)
-    (-0.57, -1.74, 0.65)
+    >>> round(g, 3), round(lo, 2), round(hi, 2)  # effectsize::hedges_g: -0.571 [-1.71, 0.60]
+    (-0.571, -1.71, 0.6)
     """
     nx, ny = len(x), len(y)
     df = nx + ny - 2

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .diagnostics import ReverseKeyWarning, check_frame, rmsea_ci, warn_heywood, warn_not_converged
+from .ordinal import Polychoric
 
 __all__ = [
     "alpha",
@@ -78,6 +79,23 @@ def _cov_cor(x: pd.DataFrame, missing: str) -> tuple[np.ndarray, np.ndarray, np.
     return cov, cor, counts, len(x)
 
 
+_CORRELATIONS = ("pearson", "poly")
+
+
+def _correlations(
+    x: pd.DataFrame, missing: str, cor: str
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, int]:
+    """As :func:`_cov_cor`, with polychoric correlations for ``cor="poly"`` (no covariance)."""
+    if cor not in _CORRELATIONS:
+        raise ValueError(f"cor must be one of {_CORRELATIONS}, got {cor!r}")
+    if cor == "pearson":
+        return _cov_cor(x, missing)
+    _cov_cor(x, missing)  # the same checks of the answers
+    used = x.dropna() if missing == "listwise" else x
+    model = Polychoric().fit(used)
+    return None, model.rho_.to_numpy(), model.counts_.to_numpy(), len(used)
+
+
 def _warn_reversed(cor: np.ndarray, columns, what: str) -> None:
     """Warn, naming the items, when an item correlates negatively with the sum of the others
     (a reverse key forgotten?), as psych's ``alpha`` and ``omega`` do."""
@@ -100,8 +118,16 @@ def _alpha_from(c: np.ndarray) -> float:
 
 
 # ----------------------------------------------------------------------------- reliability
-def alpha(items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise") -> pd.DataFrame:
+def alpha(
+    items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise", ordinal: bool = False
+) -> pd.DataFrame:
     """Cronbach's alpha, raw and standardised, with Feldt's confidence interval.
+
+    ``alpha = k / (k - 1) * (1 - tr(C) / sum(C))`` of the covariance matrix (raw) or of the
+    correlation matrix (standardised). With ``ordinal=True`` both are the *ordinal alpha* of
+    Zumbo, Gadermann & Zeisser (2007): alpha of the polychoric correlation matrix
+    (:func:`ksresearch.polychoric`), as ``psych::alpha(polychoric(items)$rho)``; ``average_r``
+    and ``median_r`` are then polychoric too.
 
     Parameters
     ----------
@@ -112,6 +138,8 @@ def alpha(items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise") -
         Confidence level of the interval.
     missing : {"pairwise", "listwise"}
         Covariances from pairwise complete answers (psych's default) or complete cases only.
+    ordinal : bool
+        Ordinal alpha from polychoric correlations (5-point items are ordinal, not interval).
 
     Returns
     -------
@@ -131,11 +159,11 @@ def alpha(items: pd.DataFrame, *, ci: float = 0.95, missing: str = "pairwise") -
     if not 0 < ci < 1:
         raise ValueError(f"ci must lie between 0 and 1, got {ci}")
     x = _items(items)
-    cov, cor, _, n = _cov_cor(x, missing)
+    cov, cor, _, n = _correlations(x, missing, "poly" if ordinal else "pearson")
     _warn_reversed(cor, x.columns, "alpha")
     k = x.shape[1]
-    a = _alpha_from(cov)
     a_std = _alpha_from(cor)
+    a = a_std if ordinal else _alpha_from(cov)
     off = cor[np.triu_indices(k, 1)]
     p = 1 - ci
     df1, df2 = n - 1, (n - 1) * (k - 1)
@@ -199,7 +227,9 @@ def item_analysis(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataF
     return pd.DataFrame(rows).set_index("item").rename_axis(None)
 
 
-def omega(items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise") -> pd.DataFrame:
+def omega(
+    items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise", cor: str = "pearson"
+) -> pd.DataFrame:
     """McDonald's omega total, and omega hierarchical when a general factor is modelled.
 
     As psych's ``omega``: an oblimin minres EFA with ``n_factors`` group factors, a general
@@ -214,6 +244,7 @@ def omega(items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise")
 
     Same numbers as ``psych::omega(items, nfactors = n_factors)`` (``omega.tot``,
     ``omega_h``); with one factor ``omega_h`` is left missing, as it is not meaningful there.
+    ``cor="poly"`` works on polychoric correlations (``psych::omega(items, poly = TRUE)``).
 
     Returns
     -------
@@ -233,12 +264,13 @@ def omega(items: pd.DataFrame, *, n_factors: int = 1, missing: str = "pairwise")
     x = _items(items, min_items=3)
     if n_factors < 1 or n_factors >= x.shape[1]:
         raise ValueError(f"n_factors must be between 1 and {x.shape[1] - 1}, got {n_factors}")
-    _, cor, _, _ = _cov_cor(x, missing)
-    _warn_reversed(cor, x.columns, "omega")
-    model = EFA(n_factors, rotation="oblimin" if n_factors > 1 else "none", missing=missing).fit(x)
+    rotation = "oblimin" if n_factors > 1 else "none"
+    model = EFA(n_factors, rotation=rotation, missing=missing, cor=cor).fit(x)
+    r = model.correlations_.to_numpy()
+    _warn_reversed(r, x.columns, "omega")
     general = model.loadings_.to_numpy() @ _general_loadings(model.phi_.to_numpy())
     key = np.where(general < 0, -1.0, 1.0)
-    vt = (cor * np.outer(key, key)).sum()
+    vt = (r * np.outer(key, key)).sum()
     h2 = model.communalities_.to_numpy()
     return pd.DataFrame(
         [
@@ -539,9 +571,13 @@ class EFA:
     rotation : {"oblimin", "varimax", "none"}
     method : {"minres"}
     missing : {"pairwise", "listwise"}
+    cor : {"pearson", "poly"}
+        Pearson or polychoric correlations (psych's ``fa(..., cor = "poly")``).
 
     Attributes (after ``fit``)
     --------------------------
+    correlations_ : DataFrame
+        The correlation matrix analysed.
     loadings_ : DataFrame
         Pattern loadings, items x factors ``F1..Fk`` ordered by variance explained, each
         factor's loadings summing to a positive number (psych's conventions).
@@ -564,6 +600,7 @@ class EFA:
     rotation: str = "oblimin"
     method: str = "minres"
     missing: str = "pairwise"
+    cor: str = "pearson"
 
     def fit(self, items: pd.DataFrame) -> EFA:
         if self.rotation not in _ROTATIONS:
@@ -575,7 +612,8 @@ class EFA:
         dof = p * (p - 1) / 2 - p * self.n_factors + self.n_factors * (self.n_factors - 1) / 2
         if not 1 <= self.n_factors < p or dof < 0:
             raise ValueError(f"{self.n_factors} factors cannot be identified from {p} items")
-        _, cor, counts, n = _cov_cor(x, self.missing)
+        _, cor, counts, n = _correlations(x, self.missing, self.cor)
+        self.correlations_ = pd.DataFrame(cor, index=x.columns, columns=x.columns)
         unrotated, _ = _minres(cor, self.n_factors)
         loadings, phi = self._rotate(unrotated)
         ss = np.diag(phi @ loadings.T @ loadings)
@@ -717,6 +755,7 @@ def efa(
     rotation: str = "oblimin",
     method: str = "minres",
     missing: str = "pairwise",
+    cor: str = "pearson",
 ) -> EFA:
     """Fit an exploratory factor analysis (:class:`EFA`) and return the fitted model.
 
@@ -731,4 +770,6 @@ def efa(
     >>> model.loadings_.abs().idxmax(axis=1).tolist()
     ['F2', 'F2', 'F2', 'F1', 'F1', 'F1']
     """
-    return EFA(n_factors=n_factors, rotation=rotation, method=method, missing=missing).fit(items)
+    return EFA(n_factors=n_factors, rotation=rotation, method=method, missing=missing, cor=cor).fit(
+        items
+    )
