@@ -144,15 +144,19 @@ def construct_trends(
     noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"].astype(bool)]}
     m = min_size(min_n if min_n is not None else current.min_group_size)
     outcomes = [f"{c}_index" for c in shared]
+    company = current.codebook.role("company")
     before = prepare(previous).rename(
-        columns={f"{p}_index": f"{c}_index" for c, p in shared.items()}
+        columns={
+            previous.codebook.role("company"): company,
+            **{f"{p}_index": f"{c}_index" for c, p in shared.items()},
+        }
     )
     return trend(
         prepare(current),
         before,
         outcomes,
         segment=segment,
-        company=current.codebook.role("company"),
+        company=company,
         min_n=m,
         noninvariant=noninvariant,
     )
