@@ -46,6 +46,8 @@ __all__ = [
 
 #: In the processed data folder of a year: the respondent sets whose cells are hidden.
 SUPPRESSED_FILE = "release_suppressed.json"
+#: The kinds of report the release step can rebuild (the others are only read).
+REBUILDABLE = ("general", "company")
 
 
 @dataclass(frozen=True)
@@ -249,9 +251,22 @@ def _affected(ledgers: list[dict], fps: set[str]) -> list[dict]:
     out = []
     for ledger in ledgers:
         used = {c["set"] for t in ledger["tables"] for c in t["cells"]}
-        if used & fps:
+        if used & fps and ledger["meta"].get("kind") in REBUILDABLE:
             out.append(ledger["meta"])
     return out
+
+
+def _hideable(ledgers: list[dict], published: list[dict]) -> set[str]:
+    """The sets whose hiding can settle a leak: shown in reports this step rebuilds, and in no
+    report it cannot change (last year's, or one from elsewhere), where the set would stay."""
+    outside = [x for x in ledgers if x["meta"].get("kind") not in REBUILDABLE] + published
+    fixed = {fp for ledger in outside for fp in ledger["sets"]}
+    return {
+        fp
+        for ledger in ledgers
+        if ledger["meta"].get("kind") in REBUILDABLE
+        for fp in ledger["sets"]
+    } - fixed
 
 
 def _rebuild(meta: dict) -> None:
@@ -267,7 +282,7 @@ def _rebuild(meta: dict) -> None:
     }
     if meta["kind"] == "general":
         general_report(params["year"], lang=params["lang"], **common)
-    else:
+    elif meta["kind"] == "company":
         batch(
             params["year"],
             companies=[params["company"]],
@@ -317,7 +332,7 @@ def audit_release(
         if not result.leaks or not fix or result.rounds == rounds:
             break
         sizes = _Release(ledgers + published).size
-        chosen = choose_suppressions(result.leaks, sizes, allowed=current)
+        chosen = choose_suppressions(result.leaks, sizes, allowed=_hideable(ledgers, published))
         if not chosen:
             break
         reasons = {
