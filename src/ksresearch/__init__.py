@@ -41,7 +41,7 @@ _BY_MODULE = {
         "omega",
         "parallel_analysis",
     ],
-    "stats.ordinal": ["Polychoric", "polychoric"],
+    "stats.ordinal": ["OrdinalMoments", "Polychoric", "ordinal_moments", "polychoric"],
     "stats.sem": [
         "CFA",
         "MeasurementInvariance",

@@ -19,7 +19,7 @@ from scipy import special
 
 from .diagnostics import EstimationWarning, check_frame, warn_not_converged
 
-__all__ = ["Polychoric", "polychoric"]
+__all__ = ["Polychoric", "polychoric", "OrdinalMoments", "ordinal_moments"]
 
 #: cut points beyond which the normal has no mass worth counting (instead of +-inf)
 _EDGE = 10.0
@@ -231,3 +231,174 @@ def polychoric(items: pd.DataFrame, *, smooth: bool = True) -> Polychoric:
     -0.4
     """
     return Polychoric(smooth=smooth).fit(items)
+
+
+# ----------------------------------------------------------------------------- WLS moments
+@dataclass
+class OrdinalMoments:
+    """The sample statistics of weighted least squares for ordered items (Muthén 1984): each
+    item's thresholds, the polychoric correlations, and the asymptotic covariance of both.
+
+    Built from complete cases (lavaan's default ``missing = "listwise"`` for categorical
+    data), with each item's own answer values as its categories. ``gamma`` is ``n`` times
+    the asymptotic covariance of ``vector`` (lavaan's ``NACOV``, ``lavInspect(fit,
+    "gamma")``): the sandwich ``B^-1 (S'S) B^-T`` of the case-wise scores ``S`` of the
+    univariate (thresholds) and bivariate (correlations, thresholds held fixed) likelihoods,
+    where ``B`` holds their outer-product information and the derivative of the correlation
+    scores in the thresholds (the two-step correction).
+
+    Attributes
+    ----------
+    items : list of str
+    levels : list of ndarray
+        Each item's answer values, lowest first.
+    thresholds : list of ndarray
+        Each item's cut points (one fewer than its values).
+    rho : ndarray
+        Items x items polychoric correlations (not smoothed).
+    pairs : tuple of ndarray
+        ``(i, j)``, ``i < j``: the order of the correlations in ``vector``.
+    vector : ndarray
+        Every threshold (item by item), then the correlations of ``pairs``.
+    gamma : ndarray
+        ``n`` x the asymptotic covariance of ``vector``.
+    n : int
+        Complete cases.
+    """
+
+    items: list[str]
+    levels: list[np.ndarray]
+    thresholds: list[np.ndarray]
+    rho: np.ndarray
+    pairs: tuple[np.ndarray, np.ndarray]
+    vector: np.ndarray
+    gamma: np.ndarray
+    n: int
+
+
+def ordinal_moments(items: pd.DataFrame, *, levels: list | None = None) -> OrdinalMoments:
+    """Thresholds, polychoric correlations and their asymptotic covariance
+    (:class:`OrdinalMoments`), as lavaan's ``muthen1984`` for WLSMV.
+
+    Parameters
+    ----------
+    items : DataFrame
+        Ordered answers (whole numbers); rows with a missing answer are left out.
+    levels : list of array-like, optional
+        Each item's answer values (e.g. the same values in every group of a multi-group
+        model); by default the values each item has. A value outside them is an error.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(2)
+    >>> z = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], size=3000)
+    >>> m = ordinal_moments(pd.DataFrame(np.digitize(z, [-1, 0, 1]), columns=["a", "b"]))
+    >>> len(m.vector), round(float(m.rho[0, 1]), 1)
+    (7, 0.5)
+    """
+    x = check_frame(items, getattr(items, "columns", []), what="items").dropna()
+    p = x.shape[1]
+    if p < 2 or len(x) <= p:
+        raise ValueError(f"need at least 2 items and more complete cases than items: {x.shape}")
+    values = x.to_numpy(dtype=float)
+    if not np.allclose(values, np.round(values)):
+        raise ValueError("ordered items need whole-number answer codes (1, 2, ...)")
+    levels = [np.unique(values[:, j]) for j in range(p)] if levels is None else levels
+    codes = np.empty(values.shape, dtype=int)
+    for j, lv in enumerate(levels):
+        lv = np.asarray(lv, dtype=float)
+        pos = np.searchsorted(lv, values[:, j])
+        if (pos >= len(lv)).any() or not np.array_equal(
+            lv[np.minimum(pos, len(lv) - 1)], values[:, j]
+        ):
+            raise ValueError(f"item {x.columns[j]!r} has answers outside its values {list(lv)}")
+        if len(lv) < 2:
+            raise ValueError(f"item {x.columns[j]!r} has one answer value only")
+        codes[:, j] = pos
+    counts = [np.bincount(codes[:, j], minlength=len(lv)) for j, lv in enumerate(levels)]
+    empty = [
+        (x.columns[j], float(levels[j][c]))
+        for j in range(p)
+        for c in np.flatnonzero(counts[j] == 0)
+    ]
+    if empty:
+        raise ValueError(f"answer values nobody chose (item, value): {empty}; merge or drop them")
+    thresholds = [special.ndtri(np.cumsum(c)[:-1] / len(codes)) for c in counts]
+    k = max(len(lv) for lv in levels)
+    edges = np.full((p, k + 1), _EDGE)
+    edges[:, 0] = -_EDGE
+    for j, t in enumerate(thresholds):
+        edges[j, 1 : len(t) + 1] = t
+    tables = _pair_tables(codes.astype(float), k)
+    i, j = np.triu_indices(p, 1)
+    start = np.corrcoef(values.T)
+    r, converged = _fit_pairs(tables[i, j], edges[i], edges[j], start[i, j])
+    if not converged:
+        warn_not_converged("polychoric", f"items {list(x.columns)}")
+    rho = np.eye(p)
+    rho[i, j] = rho[j, i] = r
+    gamma = _muthen_gamma(codes, thresholds, edges, tables[i, j], (i, j), r)
+    vector = np.r_[np.concatenate(thresholds), r]
+    return OrdinalMoments(
+        list(x.columns),
+        [np.asarray(v) for v in levels],
+        thresholds,
+        rho,
+        (i, j),
+        vector,
+        gamma,
+        len(codes),
+    )
+
+
+def _muthen_gamma(codes, thresholds, edges, tables, pairs, r) -> np.ndarray:
+    """n x the sandwich covariance of thresholds and correlations (lavaan's muthen1984)."""
+    n, p = codes.shape
+    i, j = pairs
+    offsets = np.r_[0, np.cumsum([len(t) for t in thresholds])]
+    nth = offsets[-1]
+    # univariate scores: d log P(y_j) / d tau_jc
+    sc_th = np.zeros((n, nth))
+    rows = np.arange(n)
+    for item, t in enumerate(thresholds):
+        e = edges[item]
+        c = codes[:, item]
+        prob = special.ndtr(e[c + 1]) - special.ndtr(e[c])
+        upper = c < len(t)
+        sc_th[rows[upper], offsets[item] + c[upper]] = _phi(e[c[upper] + 1]) / prob[upper]
+        lower = c > 0
+        sc_th[rows[lower], offsets[item] + c[lower] - 1] = -_phi(e[c[lower]]) / prob[lower]
+    # bivariate scores in rho, per cell, and their derivatives in the thresholds (A21)
+    prob, slope = _cell_probabilities(edges[i], edges[j], r)
+    ok = prob > 1e-300
+    safe = np.where(ok, prob, 1.0)
+    sc_rho = np.where(ok, slope / safe, 0.0)  # pairs x K x K
+    sc_cor = sc_rho[np.arange(len(r))[None, :], codes[:, i], codes[:, j]]  # n x pairs
+    q = np.where(ok, tables * sc_rho / safe, 0.0)
+    s = np.sqrt(1 - r * r)[:, None, None]
+    a21 = np.zeros((len(r), nth))
+    for rows_item, cols_item, qq in ((i, j, q), (j, i, q.transpose(0, 2, 1))):
+        h = edges[rows_item][:, :, None]  # the row item's edges
+        k = edges[cols_item][:, None, :]
+        g = _phi(h) * np.diff(special.ndtr((k - r[:, None, None] * h) / s), axis=2)
+        # d P[u, v] / d tau_m = g[m + 1, v] (u = m) - g[m + 1, v] (u = m + 1)
+        part = (g[:, 1:-1, :] * (qq[:, :-1, :] - qq[:, 1:, :])).sum(axis=2)
+        for pair in range(len(r)):
+            item = rows_item[pair]
+            m = len(thresholds[item])
+            a21[pair, offsets[item] : offsets[item] + m] = part[pair, :m]
+    scores = np.hstack([sc_th, sc_cor])
+    inner = scores.T @ scores
+    a11 = np.zeros((nth, nth))
+    for item in range(p):
+        block = slice(offsets[item], offsets[item + 1])
+        a11[block, block] = inner[block, block]
+    a11_inv = np.linalg.inv(a11)
+    a22_inv = np.diag(1 / np.diag(inner)[nth:])
+    b_inv = np.block([[a11_inv, np.zeros((nth, len(r)))], [-a22_inv @ a21 @ a11_inv, a22_inv]])
+    return n * (b_inv @ inner @ b_inv.T)
+
+
+def _phi(x: np.ndarray) -> np.ndarray:
+    return np.exp(-0.5 * x * x) / np.sqrt(2 * np.pi)

@@ -32,9 +32,12 @@ __all__ = [
     "MeasurementInvariance",
     "invariance",
     "INVARIANCE_LEVELS",
+    "ORDERED_LEVELS",
 ]
 
 INVARIANCE_LEVELS = ("configural", "metric", "scalar")
+#: the levels for ordered items (Wu & Estabrook 2016): equal thresholds come first
+ORDERED_LEVELS = ("configural", "thresholds", "metric", "scalar")
 
 
 # ----------------------------------------------------------------------------- model syntax
@@ -515,6 +518,11 @@ class CFA:
         Complete cases only (lavaan's default), or full-information ML over every respondent
         with at least one answer (lavaan's ``missing = "ml"``): the likelihood is summed over
         missingness patterns, and the saturated model it is tested against is fitted by EM.
+    ordered : bool
+        Treat the items as ordered categories: WLSMV on thresholds and polychoric
+        correlations, as lavaan's ``cfa(..., ordered = items)`` (:func:`fit_ordered`;
+        complete cases only). ``level`` may then also be ``"thresholds"`` (Wu & Estabrook
+        2016), and ``fit_`` adds ``chi2_scaled`` and the ``_scaled`` indices.
 
     Attributes (after ``fit``)
     --------------------------
@@ -527,14 +535,19 @@ class CFA:
         (unstandardised) and ``std_all`` (standardised: latent and observed variances = 1).
     factor_correlations_ : DataFrame
         Latent correlations (first group).
+    thresholds_ : DataFrame
+        With ``ordered``: ``group``, ``item``, ``cut``, ``estimate``.
     """
 
     model: str | MeasurementModel
     group: str | None = None
     level: str = "configural"
     missing: str = "listwise"
+    ordered: bool = False
 
     def fit(self, df: pd.DataFrame) -> CFA:
+        if self.ordered:
+            return self._fit_ordered(df)
         if self.level not in INVARIANCE_LEVELS:
             raise ValueError(f"level must be one of {INVARIANCE_LEVELS}, got {self.level!r}")
         if self.level != "configural" and self.group is None:
@@ -580,6 +593,18 @@ class CFA:
         self.params_ = pd.Series(theta, index=fitter.spec.names)
         return self
 
+    def _fit_ordered(self, df: pd.DataFrame) -> CFA:
+        from .wlsmv import fit_ordered
+
+        if self.missing != "listwise":
+            raise ValueError("ordered items are fitted on complete cases (missing='listwise')")
+        result = fit_ordered(df, self.model, group=self.group, level=self.level)
+        self.model_ = _as_model(self.model)
+        self.fit_, self.loadings_ = result.fit, result.loadings
+        self.thresholds_ = result.thresholds
+        self.factor_correlations_, self.params_ = result.factor_correlations, result.params
+        return self
+
 
 def cfa(
     df: pd.DataFrame,
@@ -588,8 +613,10 @@ def cfa(
     group: str | None = None,
     level: str = "configural",
     missing: str = "listwise",
+    ordered: bool = False,
 ) -> CFA:
-    """Fit a confirmatory factor model (:class:`CFA`) and return it.
+    """Fit a confirmatory factor model (:class:`CFA`) and return it; ``ordered=True`` for
+    ordered items by WLSMV (lavaan's ``cfa(model, data, ordered = items)``).
 
     Examples
     --------
@@ -599,7 +626,7 @@ def cfa(
     >>> round(fit.fit_["chi2"], 3), int(fit.fit_["df"])
     (85.306, 24)
     """
-    return CFA(model=model, group=group, level=level, missing=missing).fit(df)
+    return CFA(model=model, group=group, level=level, missing=missing, ordered=ordered).fit(df)
 
 
 # ----------------------------------------------------------------------------- invariance
@@ -627,6 +654,12 @@ class MeasurementInvariance:
         "metric" (relations comparable), "configural" or "none".
     fits_ : dict
         The fitted :class:`CFA` per level.
+
+    With ``ordered=True`` the items are ordered categories (WLSMV, complete cases): the
+    levels are configural, thresholds, metric and scalar as semTools' ``measEq.syntax``
+    (``ID.cat = "Wu.Estabrook.2016"``, delta parameterization), and CFI and RMSEA are the
+    scaled ones (``cfi.scaled``, ``rmsea.scaled``). The difference of two scaled chi-squares
+    is not chi-square distributed, so ``delta_chi2`` and ``p_delta`` are left empty there.
     """
 
     model: str | MeasurementModel
@@ -636,15 +669,21 @@ class MeasurementInvariance:
     missing: str = "listwise"
     min_configural_cfi: float = 0.90
     max_configural_rmsea: float = 0.10
+    ordered: bool = False
 
     def fit(self, df: pd.DataFrame) -> MeasurementInvariance:
+        levels = ORDERED_LEVELS if self.ordered else INVARIANCE_LEVELS
         self.fits_ = {
-            level: CFA(self.model, self.group, level, self.missing).fit(df)
-            for level in INVARIANCE_LEVELS
+            level: CFA(self.model, self.group, level, self.missing, self.ordered).fit(df)
+            for level in levels
         }
         rows, prev = [], None
         for level, fitted in self.fits_.items():
             f = fitted.fit_
+            if self.ordered:  # judged on the scaled statistics
+                f = f.copy()
+                for k in ("chi2", "p", "cfi", "tli", "rmsea"):
+                    f[k] = f[f"{k}_scaled"]
             row = {
                 "level": level,
                 **{k: f[k] for k in ("chi2", "df", "p", "cfi", "tli", "rmsea", "srmr")},
@@ -661,6 +700,8 @@ class MeasurementInvariance:
             else:
                 dchi, ddf = f["chi2"] - prev["chi2"], f["df"] - prev["df"]
                 dcfi, drmsea = prev["cfi"] - f["cfi"], f["rmsea"] - prev["rmsea"]
+                if self.ordered:
+                    dchi = np.nan
                 row.update(
                     delta_chi2=dchi,
                     delta_df=ddf,
@@ -673,7 +714,7 @@ class MeasurementInvariance:
             prev = f
         self.table_ = pd.DataFrame(rows).set_index("level")
         verdict = "none"
-        for level in INVARIANCE_LEVELS:
+        for level in levels:
             if not self.table_.loc[level, "holds"]:
                 break
             verdict = level
@@ -695,6 +736,7 @@ def invariance(
     missing: str = "listwise",
     min_configural_cfi: float = 0.90,
     max_configural_rmsea: float = 0.10,
+    ordered: bool = False,
 ) -> MeasurementInvariance:
     """Test measurement invariance of ``model`` across ``group`` (:class:`MeasurementInvariance`).
 
@@ -715,4 +757,5 @@ def invariance(
         missing=missing,
         min_configural_cfi=min_configural_cfi,
         max_configural_rmsea=max_configural_rmsea,
+        ordered=ordered,
     ).fit(df)
