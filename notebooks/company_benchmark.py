@@ -37,6 +37,7 @@ display(S.heading("benchmark.table"))
 columns = [
     "n_company",
     "company",
+    "dont_know",
     "pool",
     "diff",
     "diff_low",
@@ -47,7 +48,7 @@ columns = [
     "assessment",
 ]
 ranks = {"percentile": 0, "percentile_low": 0, "percentile_high": 0}
-display(S.table(bench, columns=columns, labels=S.names, decimals=ranks))
+display(S.table(bench, columns=columns, labels=S.names, decimals=ranks, percent=["dont_know"]))
 
 # %%
 fig = S.benchmark_diffs(bench)

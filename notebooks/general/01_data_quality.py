@@ -41,6 +41,23 @@ display(
 )
 
 # %%
+dont_know = ks.dont_know_by_construct(survey)
+if not dont_know.empty:  # a questionnaire without constructs has no index to set it beside
+    display(S.heading("quality.dont_know", 3))
+    display(S.say("quality.dont_know_intro"))
+    shares = ["dont_know", "any_dont_know"]
+    columns = ["n", "index", *shares]
+    display(S.table(dont_know, columns=columns, labels=S.names, index_name="", percent=shares))
+
+# %%
+sensitivity = ks.exclusion_sensitivity(survey)
+if not sensitivity.empty:
+    display(S.heading("quality.sensitivity", 3))
+    display(S.say("quality.sensitivity_intro"))
+    columns = ["n", "index", "n_all", "index_all", "difference"]
+    display(S.table(sensitivity, columns=columns, labels=S.names, index_name=""))
+
+# %%
 df = ks.prepare(survey)
 for role, key in (("industry", "quality.by_industry"), ("centre_size", "quality.by_size")):
     if survey.codebook.has_roles(role):

@@ -79,6 +79,8 @@ _BY_MODULE = {
     ],
     "study.measurement": [
         "construct_trends",
+        "dont_know_by_construct",
+        "exclusion_sensitivity",
         "item_trends",
         "measurement_check",
         "reliability_by_construct",

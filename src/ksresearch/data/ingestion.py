@@ -664,7 +664,8 @@ def _flag(
     ]
     row_hash = pd.util.hash_pandas_object(kept[[codebook.roles.company, *answers]], index=False)
     enough = kept[answers].notna().sum(axis=1) >= min_items
-    kept["qc_duplicate_answers"] = (row_hash.duplicated(keep=False) & enough).to_numpy()
+    # identical answer vectors in one company: the first is kept, the copies are flagged
+    kept["qc_duplicate_answers"] = (row_hash.duplicated(keep="first") & enough).to_numpy()
     return kept
 
 

@@ -45,7 +45,7 @@ TEXTS_DIR = Path(__file__).parent / "texts"
 #: attribute of the ``<table>`` (the audit finds counts by it, whatever the header says) and
 #: shows a count under the minimum as "< m", never exactly.
 COUNT_ATTRIBUTE = "data-ks-counts"
-COUNT_COLUMNS = ("n", "n_company", "n_pool")
+COUNT_COLUMNS = ("n", "n_company", "n_pool", "n_all")
 
 
 @functools.cache

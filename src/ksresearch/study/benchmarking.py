@@ -181,7 +181,9 @@ def benchmark(
     -------
     DataFrame
         Indexed by measure (construct ids; ``enps``, ``quit_intent``, ``edu_relevant``,
-        ``ai_user`` by role): ``n_company``, ``company`` (its value), ``pool`` (all other
+        ``ai_user`` by role): ``n_company``, ``company`` (its value), ``dont_know`` (for a
+        construct: the share, 0-1, of the company's answers to its questions that were
+        "don't know"), ``pool`` (all other
         companies), ``diff`` with ``diff_low``/``diff_high``, ``p``, ``p_holm``, ``n_pool``,
         ``direction`` (+1 higher is better, -1 lower is better, 0 descriptive),
         ``percentile`` with ``percentile_low``/``percentile_high`` (the share of the other
@@ -231,6 +233,9 @@ def benchmark(
         mine = own.index[own[col].notna()].to_numpy()
         members.add(measure, "n_company", mine, col)
         members.add(measure, "company", mine, col)
+        if f"{measure}_dont_know" in own:  # a construct: its "don't know" share beside it
+            row["dont_know"] = float(own[f"{measure}_dont_know"].mean())
+            members.add(measure, "dont_know", own.index.to_numpy(), f"{measure}_dont_know")
         if len(answered) < m or pooled:  # "all others" would be one company, or nobody
             row.update(company=_value(x, kind), pool=np.nan, assessment=NO_POOL)
             rows.append(row)
@@ -270,7 +275,15 @@ def benchmark(
 
 def _label(out: pd.DataFrame) -> pd.DataFrame:
     """Holm across the tested measures, then the minimum difference (label_differences)."""
-    for column in ("diff", "p", "min_diff", "percentile", "percentile_low", "percentile_high"):
+    for column in (
+        "diff",
+        "p",
+        "min_diff",
+        "dont_know",
+        "percentile",
+        "percentile_low",
+        "percentile_high",
+    ):
         if column not in out:
             out[column] = np.nan
     tested = out["p"].notna()

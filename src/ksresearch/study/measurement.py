@@ -3,13 +3,14 @@ reliability, factor structure, measurement invariance and the trends it permits.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..data.codebook import Codebook
 from ..data.survey import Survey
 from ..stats.compare import trend
 from ..stats.diagnostics import recorded
-from ..stats.disclosure import min_size
+from ..stats.disclosure import Members, min_size
 from ..stats.psychometrics import alpha, omega, parallel_analysis
 from ..stats.scoring import reverse_items
 from ..stats.sem import cfa, invariance, model_from_codebook
@@ -22,6 +23,8 @@ __all__ = [
     "item_trends",
     "response_summary",
     "reliability_by_construct",
+    "dont_know_by_construct",
+    "exclusion_sensitivity",
     "structure_summary",
 ]
 
@@ -205,6 +208,86 @@ def response_summary(survey: Survey) -> pd.DataFrame:
     rows["analysed"] = len(analysed)
     rows["companies"] = int(analysed[survey.codebook.role("company")].nunique())
     return pd.DataFrame({"rows": pd.Series(rows, dtype="int64")}).rename_axis("step")
+
+
+def dont_know_by_construct(survey: Survey) -> pd.DataFrame:
+    """Each construct's index beside how often its questions were answered "don't know".
+
+    "Don't know" is set aside as missing in the scores, but it is not missing at random
+    (people without manager contact choose it for the leadership questions), so a reader
+    needs its share beside the index.
+
+    Returns
+    -------
+    DataFrame
+        Per construct: ``n`` (respondents with a score), ``index`` (mean 0-100),
+        ``dont_know`` (share, 0-1, of the construct's answers that were "don't know") and
+        ``any_dont_know`` (share of respondents who answered "don't know" to at least one of
+        its questions), over the analysed respondents. ``attrs["members"]`` holds the
+        respondents behind each number.
+    """
+    df = prepare(survey)
+    rows, members = [], Members()
+    for c in survey.codebook.constructs:
+        if f"{c}_index" not in df:
+            continue
+        # a construct whose scale has no "don't know" has no share (empty, not 0)
+        share = df.get(f"{c}_dont_know", pd.Series(np.nan, index=df.index))
+        scored = df.index[df[f"{c}_index"].notna()].to_numpy()
+        members.add(c, "n", scored, f"{c}_index")
+        members.add(c, "index", scored, f"{c}_index")
+        if f"{c}_dont_know" in df:
+            members.add(c, "dont_know", df.index.to_numpy(), f"{c}_dont_know")
+            members.add(c, "any_dont_know", df.index.to_numpy(), f"{c}_dont_know")
+        rows.append(
+            {
+                "construct": c,
+                "n": int(df[f"{c}_index"].notna().sum()),
+                "index": df[f"{c}_index"].mean(),
+                "dont_know": share.mean(),
+                "any_dont_know": (share > 0).mean() if share.notna().any() else np.nan,
+            }
+        )
+    out = pd.DataFrame(rows, columns=["construct", "n", "index", "dont_know", "any_dont_know"])
+    out = out.set_index("construct")
+    out.attrs.update(members=members)
+    return out
+
+
+def exclusion_sensitivity(survey: Survey) -> pd.DataFrame:
+    """The main results with and without the careless-response exclusions (straight-liners,
+    speeders, copies of an answer vector): does leaving them out change what a reader sees?
+
+    Returns
+    -------
+    DataFrame
+        Per construct: ``n`` and ``index`` (mean 0-100) with the exclusions (as every
+        analysis), ``n_all`` and ``index_all`` without them, and ``difference``
+        (``index - index_all``). With fewer than the minimum group left out, the columns
+        without exclusions stay empty: the difference would describe those few.
+        ``attrs["members"]`` holds the respondents behind each number.
+    """
+    kept_, everyone = prepare(survey), prepare(survey, exclude_flagged=False)
+    m = min_size(survey.min_group_size)
+    rows, members = [], Members()
+    for c in survey.codebook.constructs:
+        col = f"{c}_index"
+        if col not in kept_:
+            continue
+        mine, all_ = kept_.index[kept_[col].notna()], everyone.index[everyone[col].notna()]
+        row = {"construct": c, "n": len(mine), "index": kept_[col].mean()}
+        for name, who in (("n", mine), ("index", mine), ("n_all", all_), ("index_all", all_)):
+            members.add(c, name, who.to_numpy(), col)
+        if 0 < len(all_) - len(mine) < m:  # the excluded few could be recovered by subtraction
+            row.update(n_all=np.nan, index_all=np.nan)
+        else:
+            row.update(n_all=len(all_), index_all=everyone[col].mean())
+        rows.append(row)
+    columns = ["construct", "n", "index", "n_all", "index_all"]
+    out = pd.DataFrame(rows, columns=columns).set_index("construct")
+    out["difference"] = out["index"] - out["index_all"]
+    out.attrs.update(members=members)
+    return out
 
 
 def reliability_by_construct(survey: Survey, constructs: list[str] | None = None) -> pd.DataFrame:

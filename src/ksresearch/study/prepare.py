@@ -82,11 +82,34 @@ def _flag(values: pd.Series, codes: list[int]) -> pd.Series:
     return values.isin(codes).astype(float).where(values.notna())
 
 
+def _dont_know_shares(survey: Survey, df: pd.DataFrame, constructs: list[str]) -> pd.DataFrame:
+    """``<construct>_dont_know``: the share (0-1) of the construct's items each respondent
+    answered "don't know" (it is set aside as missing in the score, and is not missing at
+    random: people without manager contact choose it for leadership); only for constructs
+    whose scale offers "don't know"."""
+    cb = survey.codebook
+    ids = df[cb.meta.respondent_id.id].astype("string").to_numpy()
+    dk = survey.dont_know
+    out = {}
+    for c in constructs:
+        items = cb.construct_items(c)
+        if not any(cb.scale_of(i).dont_know for i in items):
+            continue  # no "don't know" to choose: no share to show
+        if dk is None or dk.empty:
+            counts = pd.Series(dtype=float)
+        else:
+            counts = dk.loc[dk["item"].isin(items), "respondent_id"].value_counts()
+        per = pd.Series(ids).map(counts).fillna(0).to_numpy(dtype=float)
+        out[f"{c}_dont_know"] = per / len(items)
+    return pd.DataFrame(out, index=df.index)
+
+
 def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
     """One row per respondent, ready for analysis.
 
     Columns: the segments (codes, by their codebook ids); every construct score on its item
-    scale and as a 0-100 index (``<construct>_index``); the answers of the item roles
+    scale and as a 0-100 index (``<construct>_index``) with the share of its items answered
+    "don't know" (``<construct>_dont_know``, 0-1); the answers of the item roles
     ``education_relevance``, ``enps`` and ``ai_frequency`` (by their ids) and the options of
     ``ai_use`` (``<id>_<code>``, 0/1); and one 0/1 column per flag role (``quit_intent``,
     ``edu_relevant``, ``ai_user``, ``shift_worker``, ...: 1 where the answer is one of the
@@ -120,6 +143,7 @@ def _prepare(survey: Survey, exclude_flagged: bool) -> pd.DataFrame:
     for c in scores.columns:
         scale = cb.scale_of(cb.construct_items(c)[0])
         out[f"{c}_index"] = to_index(scores[c], scale.min, scale.max)
+    out = pd.concat([out, _dont_know_shares(survey, df, list(scores.columns))], axis=1)
     for role in ITEM_ROLES:
         if cb.has_roles(role):
             out[cb.role(role)] = df[cb.role(role)].astype("float64")

@@ -1,0 +1,93 @@
+""" "Don't know" beside each index, identical answer vectors keeping one copy, and the main
+results with and without the careless-response exclusions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ksresearch as ks
+
+
+def test_identical_answer_vectors_keep_one_copy(raw_2025):
+    raw = raw_2025 / "raw" / "2025" / "responses.csv"
+    df = pd.read_csv(raw, sep=";", dtype=str, keep_default_na=False)
+    df = df.drop_duplicates("respondent_id", keep="last").reset_index(drop=True)
+    copy = df.iloc[[10, 10, 20]].copy()  # one answer vector twice more, another once more
+    copy["respondent_id"] = ["COPY1", "COPY2", "COPY3"]
+    pd.concat([df, copy]).to_csv(raw, sep=";", index=False, encoding="utf-8-sig")
+    ks.ingest(2025, raw_2025)
+    out = ks.load(2025, raw_2025).responses.set_index("respondent_id")
+    for original, copies in (
+        (df.loc[10, "respondent_id"], ["COPY1", "COPY2"]),
+        (df.loc[20, "respondent_id"], ["COPY3"]),
+    ):
+        assert not out.loc[original, "qc_duplicate_answers"]  # the first copy is analysed
+        assert out.loc[copies, "qc_duplicate_answers"].all()
+    assert int(out["qc_duplicate_answers"].sum()) == 3
+
+
+def test_dont_know_share_beside_each_index(synth_data):
+    survey = ks.load(2025, synth_data)
+    table = ks.dont_know_by_construct(survey)
+    cb = survey.codebook
+    df = ks.prepare(survey)
+    ids = ks.study.prepare.kept(survey)[cb.meta.respondent_id.id]
+    dk = survey.dont_know[survey.dont_know["respondent_id"].isin(set(ids))]
+    for construct in ("leadership", "technology", "motivation"):
+        items = cb.construct_items(construct)
+        by_hand = (dk["item"].isin(items)).sum() / (len(ids) * len(items))
+        assert table.loc[construct, "dont_know"] == pytest.approx(by_hand)
+        who = dk.loc[dk["item"].isin(items), "respondent_id"].nunique()
+        assert table.loc[construct, "any_dont_know"] == pytest.approx(who / len(ids))
+        assert table.loc[construct, "index"] == pytest.approx(df[f"{construct}_index"].mean())
+    assert table.loc["leadership", "dont_know"] > 0 and table.loc["motivation", "dont_know"] == 0
+
+
+def test_a_company_report_gives_its_dont_know_share(synth_data):
+    survey = ks.load(2025, synth_data)
+    eligible = ks.eligible_companies(survey)
+    company = eligible.index[eligible["eligible"]][0]
+    bench = ks.benchmark(survey, company)
+    df = ks.prepare(survey)
+    own = df[df[survey.codebook.role("company")] == company]
+    assert bench.loc["leadership", "dont_know"] == pytest.approx(own["leadership_dont_know"].mean())
+    assert np.isnan(bench.loc["enps", "dont_know"])
+    assert ("leadership", "dont_know") in bench.attrs["members"]
+
+
+def test_results_with_and_without_the_exclusions(synth_data):
+    survey = ks.load(2025, synth_data)
+    table = ks.exclusion_sensitivity(survey)
+    kept, everyone = ks.prepare(survey), ks.prepare(survey, exclude_flagged=False)
+    row = table.loc["stress"]
+    assert row["n"] == kept["stress_index"].notna().sum() < row["n_all"]
+    assert row["index_all"] == pytest.approx(everyone["stress_index"].mean())
+    assert row["difference"] == pytest.approx(row["index"] - row["index_all"])
+
+
+def test_few_exclusions_are_not_published_as_a_difference(synth_data):
+    flags = ["qc_straightliner", "qc_speeder", "qc_duplicate_answers"]
+    responses = ks.load(2025, synth_data).responses
+    n_flagged = int(responses[flags].any(axis=1).sum())
+    assert n_flagged > 0
+    # under a minimum larger than the number left out, their mean would follow by subtraction
+    strict = ks.load(2025, synth_data, min_group_size=n_flagged + 1)
+    table = ks.exclusion_sensitivity(strict)
+    assert table["index_all"].isna().all() and table["n_all"].isna().all()
+    assert table["index"].notna().all()
+    shown = ks.exclusion_sensitivity(ks.load(2025, synth_data, min_group_size=n_flagged))
+    assert shown.loc["stress", "index_all"] == pytest.approx(
+        ks.prepare(strict, exclude_flagged=False)["stress_index"].mean()
+    )
+
+
+def test_a_scale_without_dont_know_gives_no_share(synth_data):
+    survey = ks.load(2025, synth_data)
+    scales = survey.codebook.scales  # as a questionnaire without the option:
+    scales["agree5"] = scales["agree5"].model_copy(update={"dont_know": []})
+    table = ks.dont_know_by_construct(survey)
+    assert table["dont_know"].isna().all() and table["any_dont_know"].isna().all()
+    assert table["index"].notna().all()
+    assert ("leadership", "dont_know") not in table.attrs["members"]
