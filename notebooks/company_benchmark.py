@@ -33,6 +33,20 @@ display(S.say("benchmark.intro", year=year))
 display(S.say("benchmark.weighting", w=S.text("respondent")))
 
 # %%
+rates = ks.response_rates(survey)
+if company in rates.index:  # a year with headcounts.csv
+    display(S.heading("participation.title"))
+    display(S.say("participation.intro"))
+    if rates.isna().at[company, "rate"]:
+        display(S.say("participation.none"))
+    else:
+        own = rates.loc[[company]]
+        display(S.table(own, columns=["invited", "n", "rate"], labels={company: company},
+                        percent=["rate"], decimals=0, index_name=""))  # fmt: skip
+        if own.at[company, "low"]:
+            display(S.say("participation.low", rate=S.number(ks.config.MIN_RESPONSE_RATE, 0, True)))
+
+# %%
 display(S.heading("benchmark.table"))
 columns = [
     "n_company",
@@ -71,6 +85,23 @@ except ks.InsufficientDataError:
 else:
     fig = S.bar_ci(own, "share", labels=S.names, percent=True, xlabel=S.text("share_of_r2"))
     plt.show()
+
+# %%
+display(S.heading("comments.title"))
+display(S.comment_rule())
+try:
+    said = ks.comments(survey, company)
+except ks.InsufficientDataError:
+    display(S.say("comments.too_few"))
+else:
+    if said.empty:
+        display(S.say("comments.no_theme"))
+    else:
+        columns = ["n_commenters", "commenter_share"]
+        labels = S.comment_labels(said)
+        display(S.table(said, columns=columns, labels=labels, index_name="", percent=columns[1:]))
+        display(S.heading("comments.examples", 3))
+        display(S.comment_examples(said))
 
 # %%
 display(S.heading("about.title"))

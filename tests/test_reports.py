@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
@@ -25,6 +26,7 @@ SECTIONS_2025 = [
     "shift.title",
     "selfservice.title",
     "size.title",
+    "comments.title",
     "trends.title",
     "about.title",
 ]
@@ -115,13 +117,23 @@ def test_exploratory_notebook_runs(report_data):
     assert any("stress_index" in str(o.get("data", {}).get("text/plain", "")) for o in outputs)
 
 
+def test_comment_topics_notebook_runs(report_data):
+    nb = nbexec.execute(
+        nbexec.NOTEBOOK_DIR / "exploratory" / "comment_topics.py",
+        {"year": 2025, "lang": "en", "min_group_size": 5, "data_dir": str(report_data)},
+    )
+    outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    assert any("n_texts" in str(o.get("data", {}).get("text/plain", "")) for o in outputs)
+
+
 def test_notebooks_are_paired_sources_with_one_parameters_cell():
     notebooks = [
         *nbexec.general_notebooks(),
         nbexec.BENCHMARK_NOTEBOOK,
         *sorted((nbexec.NOTEBOOK_DIR / "exploratory").glob("*.py")),
     ]
-    assert len(notebooks) == 11
+    assert len(notebooks) == 13
     for path in notebooks:
         nb = nbexec.read_notebook(path)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -145,6 +157,29 @@ def company_report(report_data, tmp_path_factory):
     company = eligible[eligible["eligible"]].index[0]
     result = ks.batch(2025, companies=[company], data_dir=report_data, out=out, workers=1)
     return survey, company, result.written[company]
+
+
+def test_no_planted_personal_detail_reaches_a_report_or_its_ledger(
+    general, company_report, report_data
+):
+    """synth plants e-mail addresses, phone and identity numbers, a link and a name in some
+    comments (truth.json): none reaches an HTML page or a ledger; the company report quotes
+    its own redacted comments."""
+    import json
+
+    truth = json.loads((report_data / "raw" / "2025" / "truth.json").read_text(encoding="utf-8"))
+    details = truth["comments"]["planted_details"]
+    assert len(details) >= 3
+    _, company, path = company_report
+    files = [general[("nb", 2025)], general[("en", 2025)], path]
+    files += [p for f in files for p in f.parent.rglob("ledger/**/*.json")]
+    assert len(files) >= 5
+    for f in files:
+        text = f.read_text(encoding="utf-8")
+        assert not [d for d in details if d in text], f
+    stored = pd.read_parquet(report_data / "processed" / "2025" / "comments.parquet")
+    assert not [d for d in details if stored["text"].str.contains(d, regex=False).any()]
+    assert stored["redacted"].str.len().gt(0).sum() >= len(details)
 
 
 def _plant(page: str, html: str) -> str:

@@ -41,6 +41,16 @@ display(
 )
 
 # %%
+rates = ks.response_rate_summary(survey)
+if not rates.empty:  # a year with headcounts.csv
+    display(S.heading("participation.title", 3))
+    display(S.say("participation.intro"))
+    columns = ["invited", "n", "rate", "companies", "median", "lowest", "highest", "below"]
+    percent = ["rate", "median", "lowest", "highest"]
+    caption = S.text("participation.summary")
+    display(S.table(rates, columns=columns, percent=percent, decimals=0, caption=caption))
+
+# %%
 dont_know = ks.dont_know_by_construct(survey)
 if not dont_know.empty:  # a questionnaire without constructs has no index to set it beside
     display(S.heading("quality.dont_know", 3))

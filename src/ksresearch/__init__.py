@@ -21,6 +21,8 @@ _BY_MODULE = {
     "data.ingestion": ["CheckResult", "IngestError", "check_export", "ingest", "read_export"],
     "data.draft": ["Draft", "DraftError", "draft_codebook"],
     "data.survey": ["Survey", "load", "try_load"],
+    "data.redact": ["Redacted", "redact"],
+    "data.headcounts": ["read_headcounts"],
     "data.synth": ["generate", "write_synth"],
     "stats.disclosure": [
         "AnonymityError",
@@ -77,6 +79,15 @@ _BY_MODULE = {
         "turnover_drivers",
         "turnover_priorities",
     ],
+    "study.comments": [
+        "Themes",
+        "code_themes",
+        "comment_themes_by",
+        "comments",
+        "load_themes",
+        "suggest_themes",
+    ],
+    "study.participation": ["response_rate_summary", "response_rates"],
     "study.measurement": [
         "construct_trends",
         "dont_know_by_construct",

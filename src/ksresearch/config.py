@@ -15,6 +15,10 @@ __all__ = [
     "MAX_COMPANY_SHARE",
     "MIN_BENCHMARK_DIFF",
     "MIN_PERCENTILE_N",
+    "MIN_COMMENT_GROUP",
+    "MIN_THEME_COMMENTERS",
+    "MAX_COMMENT_EXAMPLES",
+    "MIN_RESPONSE_RATE",
     "raw_dir",
     "processed_dir",
     "codebook_path",
@@ -42,6 +46,15 @@ MIN_BENCHMARK_DIFF = 5.0
 #: A company gets percentile ranks only with at least this many respondents; only companies of
 #: this size are ranked.
 MIN_PERCENTILE_N = 20
+#: Comments are shown only for a group where at least this many people commented (as Glint,
+#: Peakon and Culture Amp: stricter than for scores, since a text can give its writer away) ...
+MIN_COMMENT_GROUP = 10
+#: ... and a theme only when at least this many different people wrote about it.
+MIN_THEME_COMMENTERS = 10
+#: At most this many (redacted) example comments per theme, drawn at random.
+MAX_COMMENT_EXAMPLES = 3
+#: A company report whose response rate is under this says its results are uncertain.
+MIN_RESPONSE_RATE = 0.30
 
 
 def _data_dir(data_dir: str | Path | None) -> Path:

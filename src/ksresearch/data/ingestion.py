@@ -34,7 +34,9 @@ import pyarrow.compute as pc
 
 from .. import config
 from .codebook import Codebook, CodebookError, Column, load_codebook
+from .headcounts import HEADCOUNTS_FILE, read_headcounts
 from .readers import EXPORT_SUFFIXES, IngestError, ReadInfo, find_export, fold_label, read_export
+from .redact import redact
 
 __all__ = [
     "IngestError",
@@ -65,6 +67,8 @@ class IngestResult:
     quality: dict
     out_dir: Path | None = None
     cell_issues: pd.DataFrame | None = None
+    comments: pd.DataFrame | None = None
+    headcounts: pd.DataFrame | None = None
 
 
 # ----------------------------------------------------------------------------- validation
@@ -520,13 +524,64 @@ def process(
     kept = kept.reset_index(drop=True)
     dont_know = _split_missing_codes(kept, codebook)
     kept = _final_types(kept, codebook)
+    comments = _redact_comments(kept, codebook, ex.frame[codebook.roles.company])
     kept = _flag(kept, codebook, speeder_ratio, min_straightline_items)
     quality = _quality(ex.raw, kept, quarantine, dont_know, codebook)
     quality["ignored_columns"] = ignored
     quality["cell_issues"] = {
         str(k): int(v) for k, v in issues["reason"].value_counts().sort_index().items()
     }
-    return IngestResult(kept, quarantine, dont_know, quality, cell_issues=issues)
+    quality["comments"] = _comment_quality(comments)
+    return IngestResult(kept, quarantine, dont_know, quality, cell_issues=issues, comments=comments)
+
+
+#: the columns of ``comments.parquet``
+COMMENT_COLUMNS = [
+    "respondent_id",
+    "company",
+    "item",
+    "text",
+    "redacted",
+    "needs_review",
+    "unplaced",
+]
+
+
+def _redact_comments(kept: pd.DataFrame, codebook: Codebook, companies: pd.Series) -> pd.DataFrame:
+    """Redact every free-text answer in place (before anything else reads it) and return them
+    as a long table: ``respondent_id``, ``company``, ``item``, ``text`` (redacted),
+    ``redacted`` (the kinds replaced, comma-separated), ``needs_review`` and ``unplaced`` (the
+    capitalised words that could not be placed)."""
+    names = sorted({str(c) for c in companies.dropna().unique()})
+    rid, company = codebook.meta.respondent_id.id, codebook.roles.company
+    memo: dict[str, object] = {}
+    rows = []
+    for item in codebook.items_of_type("text"):
+        column = kept[item].astype("string")
+        answered = column.notna() & (column.str.strip() != "")
+        out = column.where(answered)
+        for i in np.flatnonzero(answered.to_numpy()):
+            raw = str(column.iloc[i])
+            done = memo.get(raw) or memo.setdefault(raw, redact(raw, names))
+            out.iloc[i] = done.text
+            rows.append(
+                (str(kept[rid].iloc[i]), str(kept[company].iloc[i]), item, done.text,
+                 ",".join(done.kinds), done.needs_review, ",".join(done.unplaced))
+            )  # fmt: skip
+        kept[item] = out
+    table = pd.DataFrame(rows, columns=COMMENT_COLUMNS)
+    return table.astype({c: "string" for c in COMMENT_COLUMNS if c != "needs_review"}).astype(
+        {"needs_review": bool}
+    )
+
+
+def _comment_quality(comments: pd.DataFrame) -> dict:
+    kinds = comments["redacted"][comments["redacted"] != ""].str.split(",").explode()
+    return {
+        "n": int(len(comments)),
+        "needs_review": int(comments["needs_review"].sum()),
+        "redacted": {str(k): int(v) for k, v in kinds.value_counts().sort_index().items()},
+    }
 
 
 @dataclass
@@ -729,6 +784,7 @@ def ingest(
     codebook, path = _year_files(year, data_dir, export)
     raw, info = read_export(path, codebook)
     result = process(raw, codebook, source=path, info=info)
+    _add_headcounts(result, config.raw_dir(year, data_dir) / HEADCOUNTS_FILE, codebook)
     result.quality["source"] = {
         "file": path.name,
         "format": info.format,
@@ -742,6 +798,21 @@ def ingest(
     _write_atomically(out, result)
     result.out_dir = out
     return result
+
+
+def _add_headcounts(result: IngestResult, path: Path, codebook: Codebook) -> None:
+    """The year's headcounts, checked against the kept responses (when the file is there)."""
+    if not path.is_file():
+        return
+    result.headcounts = read_headcounts(path, codebook, result.responses)
+    counted = set(result.headcounts["company"])
+    companies = result.responses[codebook.roles.company].astype(str).unique()
+    result.quality["headcounts"] = {
+        "file": path.name,
+        "companies": len(counted),
+        "invited": int(result.headcounts["invited"].sum()),
+        "without_headcount": sorted(set(companies) - counted),
+    }
 
 
 def _year_files(
@@ -824,6 +895,10 @@ def check_export(year: int, data_dir: str | Path | None = None) -> CheckResult:
         lambda: _check_company_names(path, ex.frame, codebook, ~ex.bad_rows),
         lambda: _stop_on_repeated_values(path, ex.kept_cells, codebook),
     ]
+    headcounts = config.raw_dir(year, data_dir) / HEADCOUNTS_FILE
+    if headcounts.is_file():
+        kept = ex.frame.loc[~ex.bad_rows]
+        steps.append(lambda: read_headcounts(headcounts, codebook, kept))
     for step in steps:
         try:
             step()
@@ -877,6 +952,10 @@ def _write_atomically(out: Path, result: IngestResult) -> None:
             result.cell_issues.to_parquet(tmp / "cell_issues.parquet", index=False)
         result.quarantine.to_parquet(tmp / "quarantine.parquet", index=False)
         result.dont_know.to_parquet(tmp / "dont_know.parquet", index=False)
+        if result.comments is not None:
+            result.comments.to_parquet(tmp / "comments.parquet", index=False)
+        if result.headcounts is not None:
+            result.headcounts.to_parquet(tmp / "headcounts.parquet", index=False)
         text = json.dumps(result.quality, indent=2, ensure_ascii=False, sort_keys=True)
         (tmp / "quality.json").write_text(text + "\n", encoding="utf-8")
         old = out.with_name(f".{out.name}.old")

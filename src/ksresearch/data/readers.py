@@ -39,9 +39,13 @@ __all__ = [
     "find_export",
     "read_export",
     "fold_label",
+    "read_text",
+    "SIDE_FILES",
 ]
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".sav")
+#: Files beside the export that are not the export (headcounts, the companies' KPIs).
+SIDE_FILES = ("headcounts.csv", "company_kpis.csv")
 _UTF8_BOM = b"\xef\xbb\xbf"
 #: SurveyXact's three-file CSV: the part each file holds, found in its name.
 _SX_PARTS = ("dataset", "structure", "labels")
@@ -122,7 +126,9 @@ def find_export(raw_dir: str | Path) -> Path:
     if not raw_dir.is_dir():
         raise IngestError(raw_dir, "folder not found")
     found = sorted(
-        p for p in raw_dir.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES and p.is_file()
+        p
+        for p in raw_dir.iterdir()
+        if p.suffix.lower() in EXPORT_SUFFIXES and p.is_file() and p.name not in SIDE_FILES
     )
     if not found:
         raise IngestError(raw_dir, f"no survey export ({', '.join(EXPORT_SUFFIXES)}) in the folder")
@@ -226,6 +232,17 @@ def _decode(path: Path, data: bytes) -> tuple[str, str]:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError as exc:
         raise _undecodable(path, data, exc.start) from None
+
+
+def read_text(path: str | Path) -> tuple[str, str, str]:
+    """A small CSV beside the export (headcounts, KPIs) as text, decoded as an export is
+    (UTF-8 with or without BOM, UTF-16 with its mark, Windows-1252): ``(text, encoding,
+    separator)``, the separator sniffed from the header (``;``, ``,`` or tab)."""
+    path = Path(path)
+    text, encoding = _decode(path, path.read_bytes())
+    _refuse_nul(path, text)
+    header = text.splitlines()[0] if text.strip() else ""
+    return text, encoding, _sniff_separator(header)
 
 
 def _undecodable(path: Path, data: bytes, offset: int) -> IngestError:

@@ -28,6 +28,10 @@ class Survey:
     min_group_size: int | None = None
     #: results derived from the responses alone (such as ``prepare``'s), kept for reuse
     cache: dict = field(default_factory=dict, repr=False, compare=False)
+    #: the free-text answers, redacted at ingest (``comments.parquet``)
+    comments: pd.DataFrame | None = None
+    #: how many each company invited (``headcounts.parquet``, from ``headcounts.csv``)
+    headcounts: pd.DataFrame | None = None
 
     @property
     def year(self) -> int:
@@ -51,8 +55,9 @@ def load(
     Returns
     -------
     Survey
-        ``responses`` (DataFrame), ``codebook``, ``quality`` (dict), ``dont_know`` and
-        ``quarantine`` (DataFrames).
+        ``responses`` (DataFrame), ``codebook``, ``quality`` (dict), ``dont_know``,
+        ``quarantine``, ``comments`` and ``headcounts`` (DataFrames; headcounts None without
+        a ``headcounts.csv``).
 
     Examples
     --------
@@ -95,12 +100,21 @@ def load(
         opt("quarantine.parquet"),
         out,
         min_group_size,
+        comments=opt("comments.parquet"),
+        headcounts=opt("headcounts.parquet"),
     )
 
 
 #: Surveys kept loaded in this process by :func:`keep_warm`: {(year, folder): (stamp, survey)}
 _WARM: dict[tuple[int, Path], tuple[tuple, Survey]] = {}
-_FILES = ("responses.parquet", "quality.json", "dont_know.parquet", "quarantine.parquet")
+_FILES = (
+    "responses.parquet",
+    "quality.json",
+    "dont_know.parquet",
+    "quarantine.parquet",
+    "comments.parquet",
+    "headcounts.parquet",
+)
 
 
 def _stamp(year: int, data_dir: str | Path | None) -> tuple:

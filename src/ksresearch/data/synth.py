@@ -84,6 +84,8 @@ _ITEM_MEAN = dict(
     selfservice=3.5,
 )
 _LOADINGS = (0.80, 0.72, 0.66, 0.60)
+#: the default theme dictionary of comments, copied beside a synthetic year's codebook
+THEMES = Path(__file__).parent / "lexicon" / "themes.yaml"
 _COMPANY_SD = 0.30  # sd of company effects on every latent (ICC about 0.08)
 _SHIFT_STRESS = 0.40  # within-company effect of shift work on latent stress (sd units)
 _SHIFT_CONFOUND = (
@@ -269,11 +271,131 @@ def generate(
     out, loadings = _answers(cb, latent_of, ai_user, item_bias or {}, rng)
     df, ids = _export_frame(cb, seg, out, year, rng)
     df, mess = _mess(df, cb, ids, year, rng)
+    df, comments = _comments(df, cb, np.random.default_rng([seed, year, 1]))
     truth = _truth(
         cb, comp, n_per, r, explained, ai_user, loadings, mess, seed, n_companies, item_bias
     )
     truth["n_rows"] = int(len(df))
+    truth["comments"] = comments
     return SynthSurvey(df, cb, truth)
+
+
+#: What people write, by theme (the ids of the default themes.yaml): sentences for the
+#: synthetic comments, none of them in the tests' labelled set.
+_COMMENT_BANK = {
+    "leadership": [
+        "Nærmeste leder gir gode tilbakemeldinger.",
+        "Ledelsen burde lytte mer til oss som sitter på telefonen.",
+        "Sjefen er lite synlig i hverdagen.",
+        "Teamlederen min tar seg tid til hver enkelt.",
+    ],
+    "workload": [
+        "Det er for travelt i perioder, og køen blir lang.",
+        "Arbeidspresset har økt etter nedbemanningen.",
+        "Mye stress og lite tid til pauser.",
+        "Vi er for få på jobb når pågangen er stor.",
+    ],
+    "systems": [
+        "Systemene er trege og henger seg opp.",
+        "Vi trenger bedre verktøy for å finne svar raskt.",
+        "Telefonisystemet faller ut for ofte.",
+    ],
+    "pay": [
+        "Lønnen står ikke i stil med ansvaret.",
+        "Lønnsutviklingen har vært svak i flere år.",
+        "Bedre betalt hadde gjort det lettere å bli.",
+    ],
+    "colleagues": [
+        "Kollegene er det beste med jobben.",
+        "Godt arbeidsmiljø og mye latter.",
+        "Samholdet i gruppa er sterkt.",
+    ],
+    "training": [
+        "Jeg ønsker meg mer opplæring i nye produkter.",
+        "Få muligheter for kurs og kompetanseutvikling.",
+        "Opplæringen av nyansatte er for kort.",
+    ],
+    "ai": [
+        "KI-verktøyet hjelper meg å skrive svar.",
+        "Chatboten sender for mange saker videre til oss.",
+        "Automatiseringen har tatt over de enkleste sakene.",
+    ],
+    "shift_work": [
+        "Turnusen gjør det vanskelig å planlegge fritiden.",
+        "Kveldsvaktene er slitsomme.",
+        "Vaktplanen kommer for sent.",
+    ],
+    "customers": [
+        "Kundene er stort sett hyggelige.",
+        "Flere sinte kunder enn før.",
+        "Henvendelsene er mer komplekse nå.",
+    ],
+    "home_office": [
+        "Hjemmekontor noen dager i uka fungerer godt.",
+        "Ønsker meg mer hjemmekontor.",
+    ],
+    None: ["Fin arbeidsplass alt i alt.", "Takk for undersøkelsen.", "Ingen flere kommentarer."],
+}
+_COMMENT_WEIGHTS = {
+    "leadership": 0.14, "workload": 0.16, "systems": 0.12, "pay": 0.10, "colleagues": 0.12,
+    "training": 0.08, "ai": 0.06, "shift_work": 0.06, "customers": 0.08, "home_office": 0.04,
+    None: 0.04,
+}  # fmt: skip
+#: Personal details some people write anyway: the redactor must take every one out.
+_COMMENT_PII = [
+    "Ring meg gjerne på 412 34 567 om dere lurer på noe.",
+    "Skriv til ola.nordmann@example.no for detaljer.",
+    "Spør Kari Hansen på teamet, hun kan fortelle mer.",
+    "Fødselsnummeret mitt er 01010012356 hvis dere trenger det.",
+    "Les mer på www.eksempel.no/ansatte om saken.",
+    "Mitt svenske personnummer er 811218-9876.",
+    "Kontakt meg på +46 70 123 45 67.",
+]
+COMMENT_RATE = 0.3
+
+
+def _comments(df: pd.DataFrame, cb: Codebook, rng: np.random.Generator):
+    """Free-text comments with themes (shift workers write about shift work more), for about
+    ``COMMENT_RATE`` of the respondents; a few hold personal details and the company's own
+    name. A random stream of its own, so that the other answers stay as they were."""
+    text_items = [i.id for i in cb.items if i.type == "text"]
+    if not text_items:
+        return df, {}
+    item, n = text_items[0], len(df)
+    themes = list(_COMMENT_WEIGHTS)
+    base = np.array(list(_COMMENT_WEIGHTS.values()))
+    shift = df["shift_work"].to_numpy() == 1 if "shift_work" in df else np.zeros(n, bool)
+    texts, counts, pii = [], dict.fromkeys([t for t in themes if t], 0), []
+    for i in range(n):
+        if rng.uniform() >= COMMENT_RATE:
+            texts.append("")
+            continue
+        w = base.copy()
+        if shift[i]:
+            w[themes.index("shift_work")] *= 4
+        picked = rng.choice(
+            len(themes), size=rng.choice([1, 2], p=[0.6, 0.4]), replace=False, p=w / w.sum()
+        )
+        parts = []
+        for k in picked:
+            bank = _COMMENT_BANK[themes[k]]
+            parts.append(bank[rng.integers(len(bank))])
+            if themes[k] is not None:
+                counts[themes[k]] += 1
+        if rng.uniform() < 0.04:
+            parts.append(_COMMENT_PII[rng.integers(len(_COMMENT_PII))])
+            pii.append(parts[-1])
+        if rng.uniform() < 0.02:
+            parts.append(f"Vi i {df['company'].iloc[i]} fortjener bedre.")
+        texts.append(" ".join(parts))
+    df[item] = texts
+    details = ["412 34 567", "ola.nordmann@example.no", "Kari Hansen", "01010012356",
+               "www.eksempel.no", "811218-9876", "+46 70 123 45 67"]  # fmt: skip
+    return df, {
+        "rate": COMMENT_RATE,
+        "theme_counts": counts,
+        "planted_details": [d for d in details if any(d in p for p in pii)],
+    }
 
 
 def _check_generate(year: int, n_companies: int, codebook: Codebook | None, item_bias) -> Codebook:
@@ -553,6 +675,15 @@ def write_export(df: pd.DataFrame, path: str | Path, codebook: Codebook, fmt: st
     return path
 
 
+def _headcounts(responses: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """How many each company invited: its answers divided by a response rate between 20 and
+    90 % (a few companies under the 30 % a report warns about)."""
+    answered = responses.groupby("company", sort=True)["company"].size()
+    rate = rng.uniform(0.2, 0.9, len(answered))
+    invited = np.ceil(answered.to_numpy() / rate).astype(int)
+    return pd.DataFrame({"company": answered.index, "invited": invited})
+
+
 def write_synth(
     year: int,
     seed: int = 2025,
@@ -560,8 +691,9 @@ def write_synth(
     n_companies: int = 30,
     fmt: Literal["csv", "xlsx", "sav"] = "csv",
 ) -> Path:
-    """Generate a year and write ``raw/<year>/``: ``responses.<fmt>``, ``codebook.yaml`` and
-    ``truth.json``. Any earlier export of that year in the folder is replaced.
+    """Generate a year and write ``raw/<year>/``: ``responses.<fmt>``, ``codebook.yaml``,
+    ``themes.yaml``, ``headcounts.csv`` and ``truth.json``. Any earlier export of that year in
+    the folder is replaced.
 
     Returns the path of the written export.
     """
@@ -574,7 +706,15 @@ def write_synth(
     target_cb = raw / "codebook.yaml"
     if target_cb.resolve() != cb_src.resolve():
         target_cb.write_bytes(cb_src.read_bytes())
+    themes = raw / "themes.yaml"  # the default theme dictionary, where a user edits it
+    if not themes.exists():
+        themes.write_bytes(THEMES.read_bytes())
     path = write_export(survey.responses, raw / f"responses.{fmt}", survey.codebook, fmt)
+    invited = _headcounts(survey.responses, np.random.default_rng([seed, year, 2]))
+    invited.to_csv(raw / "headcounts.csv", sep=";", index=False, encoding="utf-8-sig")
+    survey.truth["headcounts"] = dict(
+        zip(invited["company"], invited["invited"].astype(int).tolist(), strict=True)
+    )
     (raw / "truth.json").write_text(
         json.dumps(survey.truth, indent=2, ensure_ascii=False), encoding="utf-8"
     )

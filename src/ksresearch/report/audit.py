@@ -10,7 +10,16 @@ from pathlib import Path
 from ..stats.disclosure import min_size
 from .present import COUNT_ATTRIBUTE
 
-__all__ = ["audit_html", "audit", "normalise", "page_text", "text_problems", "manifest_company"]
+__all__ = [
+    "audit_html",
+    "audit",
+    "normalise",
+    "page_text",
+    "text_problems",
+    "manifest_company",
+    "allowed_comments",
+    "quoted_comments",
+]
 
 
 def _count(cell: str) -> int | None:
@@ -113,25 +122,68 @@ def _respondent_ids(text: str, survey) -> list[str]:
     return [f"the report shows {len(shown)} respondent id(s)"] if shown else []
 
 
-def _free_text(text: str, survey) -> list[str]:
-    df = survey.responses
-    columns = [i.id for i in survey.codebook.items if i.type == "text"]
-    answers = {
-        normalise(str(a)) for col in columns for a in df[col].dropna() if len(str(a).strip()) >= 15
-    }
+def allowed_comments(survey, company: str | None) -> set[str]:
+    """The comments a report may quote (normalised): the examples the comment rules give a
+    company report (:func:`ksresearch.comments`); none in the general report."""
+    from ..stats.disclosure import InsufficientDataError
+    from ..study.comments import comments
+
+    if company is None or survey.comments is None:
+        return set()
+    try:
+        table = comments(survey, company)
+    except InsufficientDataError:
+        return set()
+    return {normalise(x) for examples in table["examples"] for x in examples}
+
+
+def _free_text(text: str, survey, company: str | None) -> list[str]:
+    """Free-text answers shown that the comment rules do not allow (a raw list, another
+    company's comments, a comment of a group too small)."""
+    table = survey.comments
+    if table is None or table.empty:
+        return []
+    answers = {normalise(str(a)) for a in table["text"].dropna() if len(str(a).strip()) >= 15}
+    # what the rules allow is set aside, the longest first (a short example may be a part)
+    for example in sorted(allowed_comments(survey, company), key=len, reverse=True):
+        text = text.replace(example, " ")
     shown = [a for a in answers if a in text]
-    return [f"the report shows {len(shown)} free-text answer(s)"] if shown else []
+    return (
+        [f"the report shows {len(shown)} free-text answer(s) outside the comment rules"]
+        if shown
+        else []
+    )
 
 
-def text_problems(text: str, survey, *, company: str | None = None) -> list[str]:
+def _personal_details(text: str, survey) -> list[str]:
+    """What redaction takes out (e-mail, phone and identity numbers, links, people's names)
+    found in quoted comments: a sign that a comment reached the report unredacted."""
+    from ..data.redact import PLACEHOLDERS, redact
+
+    names = survey.responses[survey.codebook.role("company")].dropna().astype(str).unique()
+    kinds = set(redact(text, names).kinds) - {"company"}  # companies: _other_companies
+    if not kinds:
+        return []
+    return [f"a quoted comment holds {', '.join(PLACEHOLDERS[k] for k in sorted(kinds))}"]
+
+
+def text_problems(text: str, survey, *, company: str | None = None, quoted: str = "") -> list[str]:
     """The checks on a report's readable text, whatever its format (HTML, PDF, PPTX):
-    ``text`` as :func:`normalise` gives it. No company named but ``company``, no respondent
-    id, no free-text answer."""
+    ``text`` as :func:`normalise` gives it, and ``quoted``, the comments it quotes as they
+    read. No company named but ``company``, no respondent id, no free-text answer beyond the
+    examples the comment rules allow, no personal detail in a quoted comment."""
     return [
         *_other_companies(text, survey, company),
         *_respondent_ids(text, survey),
-        *_free_text(text, survey),
+        *_free_text(text, survey, company),
+        *(_personal_details(quoted, survey) if quoted else []),
     ]
+
+
+def quoted_comments(soup) -> str:
+    """The text of the comments a report quotes (the comment helper's ``ks-comments``
+    blocks), as a reader sees it."""
+    return "\n".join(li.get_text(" ", strip=True) for li in soup.select(".ks-comments li"))
 
 
 def audit_html(
@@ -143,14 +195,16 @@ def audit_html(
     group size (cells marked as counts by the table helper); then, on the readable text
     (:func:`page_text`: entities decoded, tags, invisible characters and figure data removed)
     :func:`text_problems`: no company named other than ``company`` (the general report names
-    none; names match as whole words, in any case), no respondent id, no free-text answer.
+    none; names match as whole words, in any case), no respondent id, no free-text answer
+    beyond the comment examples the rules allow, no personal detail in a quoted comment.
     """
     from bs4 import BeautifulSoup
 
     m = min_size(min_n)
     soup = BeautifulSoup(page, "html.parser")
     structure = [*_code_and_errors(soup), *_small_counts(soup, m)]
-    return structure + text_problems(page_text(soup), survey, company=company)
+    quoted = quoted_comments(soup)
+    return structure + text_problems(page_text(soup), survey, company=company, quoted=quoted)
 
 
 def manifest_company(path: Path) -> str | None:

@@ -45,7 +45,7 @@ TEXTS_DIR = Path(__file__).parent / "texts"
 #: attribute of the ``<table>`` (the audit finds counts by it, whatever the header says) and
 #: shows a count under the minimum as "< m", never exactly.
 COUNT_ATTRIBUTE = "data-ks-counts"
-COUNT_COLUMNS = ("n", "n_company", "n_pool", "n_all")
+COUNT_COLUMNS = ("n", "n_company", "n_pool", "n_all", "n_commenters")
 
 
 @functools.cache
@@ -128,6 +128,28 @@ def say(key: str, lang: str = "nb", **values: object) -> _HTML:
     from html import escape
 
     return _HTML(f'<p class="ks-text">{escape(text(key, lang, **values))}</p>')
+
+
+def comment_examples(table: pd.DataFrame, lang: str = "nb") -> _HTML:
+    """The redacted example comments of each theme shown (a result of
+    :func:`ksresearch.comments`), under the theme's label, every text escaped.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"examples": [["<b>Travelt</b> her."]]}, index=["workload"])
+    >>> t.attrs["labels"] = {"workload": {"nb": "Arbeidsmengde", "en": "Workload"}}
+    >>> print(comment_examples(t, "en").data)
+    <div class="ks-comments"><h4 class="ks-theme">Workload</h4><ul><li>«&lt;b&gt;Travelt&lt;/b&gt; her.»</li></ul></div>
+    """
+    from html import escape
+
+    labels = table.attrs.get("labels", {})
+    parts = []
+    for theme, examples in table["examples"].items():
+        label = labels.get(theme, {}).get(lang, str(theme))
+        items = "".join(f"<li>«{escape(str(x))}»</li>" for x in examples)
+        parts.append(f'<h4 class="ks-theme">{escape(label)}</h4><ul>{items}</ul>')
+    return _HTML(f'<div class="ks-comments">{"".join(parts)}</div>')
 
 
 def fmt_number(x: object, lang: str = "nb", decimals: int = 1, percent: bool = False) -> str:

@@ -200,6 +200,25 @@ class Section:
         bench = self._register_figure(bench, ["company", "pool", "diff", "diff_low", "diff_high"])
         return plots.benchmark_diffs(bench, labels=self.names, lang=self.lang)
 
+    def comment_labels(self, table: pd.DataFrame) -> dict:
+        """Theme id -> its label in the section's language (from a comments result)."""
+        return {k: v[self.lang] for k, v in table.attrs.get("labels", {}).items()}
+
+    def comment_rule(self):
+        """How comments are shown (the rule of :func:`ksresearch.comments`)."""
+        from .. import config
+
+        return self.say(
+            "comments.intro",
+            theme=config.MIN_THEME_COMMENTERS,
+            group=config.MIN_COMMENT_GROUP,
+            k=config.MAX_COMMENT_EXAMPLES,
+        )
+
+    def comment_examples(self, table: pd.DataFrame):
+        """The example comments of each theme (:func:`present.comment_examples`)."""
+        return present.comment_examples(table, self.lang)
+
     def provenance(self, parameters: dict):
         """The provenance table ("About this report")."""
         return self.table(present.provenance(self.survey, parameters, self.lang))
