@@ -27,7 +27,9 @@ def test_writes_export_codebook_and_truth(tmp_path):
     assert path == raw / "responses.xlsx"
     assert sorted(p.name for p in raw.iterdir()) == [
         "codebook.yaml",
+        "headcounts.csv",
         "responses.xlsx",
+        "themes.yaml",
         "truth.json",
     ]
     assert (raw / "codebook.yaml").read_bytes() == ks.config.codebook_path(2024).read_bytes()

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from pathlib import Path
 
+import pandas as pd
+
 from ..stats.disclosure import min_size
 from .present import COUNT_ATTRIBUTE
 
@@ -140,10 +142,15 @@ def allowed_comments(survey, company: str | None) -> set[str]:
 def _free_text(text: str, survey, company: str | None) -> list[str]:
     """Free-text answers shown that the comment rules do not allow (a raw list, another
     company's comments, a comment of a group too small)."""
-    table = survey.comments
-    if table is None or table.empty:
+    if survey.comments is not None:
+        texts = survey.comments["text"]
+    else:  # a survey made by hand: its text items
+        items = [i.id for i in survey.codebook.items if i.type == "text"]
+        columns = [survey.responses[c] for c in items if c in survey.responses]
+        texts = pd.concat(columns) if columns else pd.Series(dtype=object)
+    answers = {normalise(str(a)) for a in texts.dropna() if len(str(a).strip()) >= 15}
+    if not answers:
         return []
-    answers = {normalise(str(a)) for a in table["text"].dropna() if len(str(a).strip()) >= 15}
     # what the rules allow is set aside, the longest first (a short example may be a part)
     for example in sorted(allowed_comments(survey, company), key=len, reverse=True):
         text = text.replace(example, " ")

@@ -64,6 +64,8 @@ _PRELOAD = (
     "ksresearch.study.benchmarking",
     "ksresearch.study.findings",
     "ksresearch.study.measurement",
+    "ksresearch.study.comments",
+    "ksresearch.study.participation",
 )
 
 
@@ -85,11 +87,15 @@ def _warm_surveys(surveys: list[list]) -> None:
     """Load and prepare each survey once (:func:`ksresearch.data.survey.keep_warm`); a year
     that cannot be loaded is left to the kernels, whose notebooks report the error."""
     from ksresearch.data.survey import keep_warm
+    from ksresearch.study.comments import code_themes, load_themes
     from ksresearch.study.prepare import prepare
 
     for year, data_dir in surveys:
         with contextlib.suppress(Exception):
-            prepare(keep_warm(int(year), data_dir))
+            survey = keep_warm(int(year), data_dir)
+            prepare(survey)
+            if survey.comments is not None:  # every word stemmed once, before the fork
+                code_themes(survey.comments["text"], load_themes(int(year), data_dir))
 
 
 #: How Jupyter starts the ksresearch kernel: this Python, this module.

@@ -138,7 +138,7 @@ def comment_examples(table: pd.DataFrame, lang: str = "nb") -> _HTML:
     --------
     >>> t = pd.DataFrame({"examples": [["<b>Travelt</b> her."]]}, index=["workload"])
     >>> t.attrs["labels"] = {"workload": {"nb": "Arbeidsmengde", "en": "Workload"}}
-    >>> print(comment_examples(t, "en").data)
+    >>> print(comment_examples(t, "en").html)
     <div class="ks-comments"><h4 class="ks-theme">Workload</h4><ul><li>«&lt;b&gt;Travelt&lt;/b&gt; her.»</li></ul></div>
     """
     from html import escape
