@@ -52,6 +52,7 @@ _BY_MODULE = {
         "model_from_codebook",
         "parse_model",
     ],
+    "stats.weighting": ["design_effect", "effective_n", "rake", "weighted_mean"],
     "stats.drivers": [
         "DominanceAnalysis",
         "dominance",
@@ -87,7 +88,12 @@ _BY_MODULE = {
         "load_themes",
         "suggest_themes",
     ],
-    "study.participation": ["response_rate_summary", "response_rates"],
+    "study.participation": [
+        "response_rate_summary",
+        "response_rates",
+        "survey_weights",
+        "weighting_summary",
+    ],
     "study.measurement": [
         "construct_trends",
         "dont_know_by_construct",

@@ -675,13 +675,24 @@ def write_export(df: pd.DataFrame, path: str | Path, codebook: Codebook, fmt: st
     return path
 
 
-def _headcounts(responses: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    """How many each company invited: its answers divided by a response rate between 20 and
-    90 % (a few companies under the 30 % a report warns about)."""
+def _headcounts(responses: pd.DataFrame, rng: np.random.Generator, split: np.random.Generator):
+    """How many each company invited, by role: its answers divided by a response rate between
+    20 and 90 % (a few companies under the 30 % a report warns about); those who did not
+    answer are mostly agents (managers answer more often), so raking to the roles' headcounts
+    changes the mix."""
     answered = responses.groupby("company", sort=True)["company"].size()
     rate = rng.uniform(0.2, 0.9, len(answered))
     invited = np.ceil(answered.to_numpy() / rate).astype(int)
-    return pd.DataFrame({"company": answered.index, "invited": invited})
+    roles = [1, 2, 3, 4]
+    by_role = responses.groupby(["company", "role"]).size().unstack(fill_value=0)
+    by_role = by_role.reindex(index=answered.index, columns=roles, fill_value=0)
+    rows = []
+    for company, total in zip(answered.index, invited, strict=True):
+        silent = split.multinomial(total - answered[company], [0.88, 0.05, 0.01, 0.06])
+        for role, n in zip(roles, by_role.loc[company].to_numpy() + silent, strict=True):
+            if n > 0:
+                rows.append((company, role, int(n)))
+    return pd.DataFrame(rows, columns=["company", "role", "invited"])
 
 
 def write_synth(
@@ -710,11 +721,14 @@ def write_synth(
     if not themes.exists():
         themes.write_bytes(THEMES.read_bytes())
     path = write_export(survey.responses, raw / f"responses.{fmt}", survey.codebook, fmt)
-    invited = _headcounts(survey.responses, np.random.default_rng([seed, year, 2]))
-    invited.to_csv(raw / "headcounts.csv", sep=";", index=False, encoding="utf-8-sig")
-    survey.truth["headcounts"] = dict(
-        zip(invited["company"], invited["invited"].astype(int).tolist(), strict=True)
+    invited = _headcounts(
+        survey.responses,
+        np.random.default_rng([seed, year, 2]),
+        np.random.default_rng([seed, year, 3]),
     )
+    invited.to_csv(raw / "headcounts.csv", sep=";", index=False, encoding="utf-8-sig")
+    totals = invited.groupby("company")["invited"].sum()
+    survey.truth["headcounts"] = {str(k): int(v) for k, v in totals.items()}
     (raw / "truth.json").write_text(
         json.dumps(survey.truth, indent=2, ensure_ascii=False), encoding="utf-8"
     )

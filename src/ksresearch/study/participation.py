@@ -16,7 +16,13 @@ from ..data.survey import Survey
 from ..stats.disclosure import Members, min_size
 from .prepare import prepare
 
-__all__ = ["response_rates", "response_rate_summary"]
+__all__ = [
+    "response_rates",
+    "response_rate_summary",
+    "survey_weights",
+    "weighting_summary",
+    "WEIGHTINGS",
+]
 
 
 def _everyone(survey: Survey) -> pd.Series:
@@ -102,4 +108,79 @@ def response_rate_summary(survey: Survey) -> pd.DataFrame:
     for column in ("n", "rate"):
         members.add("all", column, keys, "responded")
     out.attrs.update(members=members)
+    return out
+
+
+#: How the respondents may be weighted (see :func:`survey_weights`).
+WEIGHTINGS = ("respondent", "company", "raking")
+
+
+def survey_weights(survey: Survey, scheme: str = "respondent") -> pd.Series:
+    """Weights for the analysed respondents (keyed as :func:`prepare` keys them).
+
+    Parameters
+    ----------
+    scheme : {"respondent", "company", "raking"}
+        ``respondent``: every respondent counts once (the reports' default); ``company``:
+        every company counts the same, whatever its size; ``raking``: the pool represents the
+        invited population, raked (:func:`ksresearch.rake`) to the headcounts' margins, the
+        companies' totals and each segment of ``headcounts.csv`` (e.g. role) summed over the
+        companies.
+
+    Returns
+    -------
+    Series
+        Weights summing to the respondents' number (respondent, company) or to the invited
+        population (raking); respondents missing a margin's segment get none (NaN).
+        ``attrs``: ``scheme``, ``design_effect`` and ``effective_n`` (Kish).
+    """
+    from ..stats.weighting import design_effect, effective_n, rake
+
+    if scheme not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {scheme!r}")
+    df = prepare(survey)
+    company = df[survey.codebook.role("company")].astype(str)
+    if scheme == "respondent":
+        w = pd.Series(1.0, index=df.index)
+    elif scheme == "company":
+        sizes = company.map(company.value_counts())
+        w = len(df) / company.nunique() / sizes
+    else:
+        w = _raked(survey, df, company, rake)
+    w = w.rename("weight")
+    w.attrs.update(scheme=scheme, design_effect=design_effect(w), effective_n=effective_n(w))
+    return w
+
+
+def _raked(survey: Survey, df: pd.DataFrame, company: pd.Series, rake) -> pd.Series:
+    counts = survey.headcounts
+    if counts is None:
+        raise ValueError(f"raking needs headcounts: add data/raw/{survey.year}/headcounts.csv")
+    missing = sorted(set(company) - set(counts["company"]))
+    if missing:
+        raise ValueError(f"raking needs a headcount for every company; none for {missing}")
+    segments = [c for c in counts.columns if c not in ("company", "invited")]
+    margins = {"company": counts.groupby("company")["invited"].sum()}
+    margins |= {s: counts.groupby(s)["invited"].sum() for s in segments}
+    frame = pd.DataFrame({"company": company, **{s: df[s] for s in segments}})
+    placed = frame.notna().all(axis=1)
+    w = pd.Series(np.nan, index=df.index)
+    w[placed] = rake(frame[placed].astype({s: "int64" for s in segments}), margins)
+    return w
+
+
+def weighting_summary(survey: Survey) -> pd.DataFrame:
+    """What each weighting costs: per scheme, ``n`` (weighted respondents), ``design_effect``
+    and ``effective_n`` (Kish); raking only with headcounts."""
+    rows = {}
+    for scheme in WEIGHTINGS:
+        if scheme == "raking" and survey.headcounts is None:
+            continue
+        w = survey_weights(survey, scheme)
+        rows[scheme] = {
+            "n": int(w.notna().sum()),
+            "design_effect": w.attrs["design_effect"],
+            "effective_n": w.attrs["effective_n"],
+        }
+    out = pd.DataFrame.from_dict(rows, orient="index").rename_axis("weighting")
     return out

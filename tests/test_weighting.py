@@ -1,0 +1,114 @@
+"""Raking and weighted means against R's survey package (tests/reference/survey_rake.R, its
+JSON and data/rake.csv), the margins reproduced, and Kish's design effect by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+import ksresearch as ks
+from tests import references
+
+
+@pytest.fixture(scope="module")
+def ref():
+    return references.load("survey_rake")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return pd.read_csv(references.data("rake.csv"))
+
+
+def _margins(ref) -> dict:
+    company = pd.Series(ref["margins"]["company"], dtype=float)
+    role = pd.Series({int(k): v for k, v in ref["margins"]["role"].items()}, dtype=float)
+    return {"company": company, "role": role}
+
+
+def test_raked_weights_equal_r_survey_rake_and_reproduce_the_margins(ref, data):
+    margins = _margins(ref)
+    w = ks.rake(data, margins)
+    assert_allclose(w.to_numpy(), ref["weights"], rtol=1e-6)
+    for column, target in margins.items():
+        assert_allclose(w.groupby(data[column]).sum().reindex(target.index), target, rtol=1e-9)
+    assert w.attrs["design_effect"] == pytest.approx(ref["kish_deff"], rel=1e-6)
+    assert w.attrs["effective_n"] == pytest.approx(len(data) / w.attrs["design_effect"])
+
+
+def test_weighted_means_equal_r_svymean(ref, data):
+    w = ks.rake(data, _margins(ref))
+    assert ks.weighted_mean(data["y"], w) == pytest.approx(ref["mean_y"], rel=1e-9)
+    for company, mean in ref["mean_y_by_company"].items():
+        here = data["company"] == company
+        assert ks.weighted_mean(data.loc[here, "y"], w[here]) == pytest.approx(mean, rel=1e-9)
+
+
+def test_design_effect_by_hand():
+    w = np.array([1.0, 2.0, 2.0, 5.0])
+    assert ks.design_effect(w) == pytest.approx(4 * 34 / 100)
+    assert ks.effective_n(w) == pytest.approx(100 / 34)
+
+
+def test_bad_margins_are_refused(data, ref):
+    margins = _margins(ref)
+    with pytest.raises(ValueError, match="sum to the same population total"):
+        ks.rake(data, {**margins, "role": margins["role"] * 2})
+    with pytest.raises(ValueError, match="categories of 'company' with no margin: \\['E'\\]"):
+        ks.rake(
+            data, {"company": margins["company"].drop("E") * 1800 / 1550, "role": margins["role"]}
+        )
+    with pytest.raises(ValueError, match="no respondent in \\['F'\\]"):
+        extra = pd.concat([margins["company"], pd.Series({"F": 10.0})])
+        ks.rake(data, {"company": extra, "role": margins["role"] * 1810 / 1800})
+    with pytest.raises(ValueError, match="missing values"):
+        ks.rake(data.assign(role=data["role"].where(data.index > 0)), margins)
+
+
+# --------------------------------------------------------------------------- the survey
+def test_raked_survey_weights_reproduce_the_headcount_margins(synth_data):
+    survey = ks.load(2025, synth_data)
+    df = ks.prepare(survey)
+    w = ks.survey_weights(survey, "raking")
+    counts = survey.headcounts
+    assert list(counts.columns) == ["company", "role", "invited"]  # synth: company x role
+    by_company = w.groupby(df["company"]).sum()
+    target = counts.groupby("company")["invited"].sum().reindex(by_company.index)
+    assert_allclose(by_company, target, rtol=1e-6)
+    by_role = w.groupby(df["role"]).sum()
+    assert_allclose(
+        by_role, counts.groupby("role")["invited"].sum().reindex(by_role.index), rtol=1e-6
+    )
+    assert w.attrs["design_effect"] == pytest.approx(ks.design_effect(w))
+    assert w.attrs["effective_n"] < len(w)
+
+
+def test_company_weights_count_every_company_the_same(synth_data):
+    survey = ks.load(2025, synth_data)
+    df = ks.prepare(survey)
+    w = ks.survey_weights(survey, "company")
+    totals = w.groupby(df["company"]).sum()
+    assert_allclose(totals, len(df) / df["company"].nunique())
+    assert ks.survey_weights(survey, "respondent").eq(1).all()
+    table = ks.weighting_summary(survey)
+    assert list(table.index) == ["respondent", "company", "raking"]
+    assert table.loc["respondent", "design_effect"] == 1
+    assert table.loc["company", "effective_n"] == pytest.approx(ks.effective_n(w))
+
+
+def test_raking_needs_headcounts_for_every_company(raw_2025):
+    raw = raw_2025 / "raw" / "2025" / "headcounts.csv"
+    counts = pd.read_csv(raw, sep=";", encoding="utf-8-sig")
+    first = counts["company"].iloc[0]
+    counts[counts["company"] != first].to_csv(raw, sep=";", index=False)
+    ks.ingest(2025, raw_2025)
+    with pytest.raises(ValueError, match=f"none for \\['{first}'\\]"):
+        ks.survey_weights(ks.load(2025, raw_2025), "raking")
+    raw.unlink()
+    ks.ingest(2025, raw_2025)
+    with pytest.raises(ValueError, match="raking needs headcounts"):
+        ks.survey_weights(ks.load(2025, raw_2025), "raking")
+    with pytest.raises(ValueError, match="weighting must be one of"):
+        ks.survey_weights(ks.load(2025, raw_2025), "census")
