@@ -14,6 +14,7 @@ company = "Nordkraft AS"
 lang = "nb"
 min_group_size = 5
 data_dir = None
+weighting = "respondent"
 
 # %%
 # The benchmark report of one company against all others: run once per company by
@@ -25,12 +26,12 @@ import ksresearch as ks
 
 S = ks.Section(year, lang, min_group_size, data_dir)
 survey = S.survey
-bench = ks.benchmark(survey, company)
+bench = ks.benchmark(survey, company, weighting=weighting)
 
 # %%
 display(S.heading("benchmark.title", 1, company=company))
 display(S.say("benchmark.intro", year=year))
-display(S.say("benchmark.weighting", w=S.text("respondent")))
+display(S.say("benchmark.weighting", w=S.text(f"weighting.{weighting}")))
 
 # %%
 rates = ks.response_rates(survey)
@@ -97,9 +98,7 @@ else:
     if said.empty:
         display(S.say("comments.no_theme"))
     else:
-        columns = ["n_commenters", "commenter_share"]
-        labels = S.comment_labels(said)
-        display(S.table(said, columns=columns, labels=labels, index_name="", percent=columns[1:]))
+        display(S.comment_table(said))
         display(S.heading("comments.examples", 3))
         display(S.comment_examples(said))
 

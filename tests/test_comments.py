@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 import ksresearch as ks
+from ksresearch.data.ingestion import COMMENT_COLUMNS
 from ksresearch.data.redact import valid_national_id, valid_personnummer
 from ksresearch.report.audit import audit_html
 
@@ -147,15 +148,7 @@ def _company_ids(survey, company: str, k: int) -> list[str]:
 def _with_comments(survey, rows: list[tuple[str, str, str]]):
     survey.comments = pd.DataFrame(
         [(rid, company, "comment", text, "", False, "") for rid, company, text in rows],
-        columns=[
-            "respondent_id",
-            "company",
-            "item",
-            "text",
-            "redacted",
-            "needs_review",
-            "unplaced",
-        ],
+        columns=COMMENT_COLUMNS,
     )
     return survey
 

@@ -112,3 +112,34 @@ def test_raking_needs_headcounts_for_every_company(raw_2025):
         ks.survey_weights(ks.load(2025, raw_2025), "raking")
     with pytest.raises(ValueError, match="weighting must be one of"):
         ks.survey_weights(ks.load(2025, raw_2025), "census")
+
+
+def test_the_benchmark_weighted_by_raking_is_the_raked_mean(synth_data):
+    survey = ks.load(2025, synth_data)
+    df = ks.prepare(survey)
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].sort_values("n").index[-1]
+    bench = ks.benchmark(survey, company, weighting="raking")
+    assert bench.attrs["weighting"] == "raking"
+    w = ks.survey_weights(survey, "raking")
+    mine, others = df["company"] == company, df["company"] != company
+    for construct in ("leadership", "stress"):
+        col = f"{construct}_index"
+        assert bench.loc[construct, "company"] == pytest.approx(
+            ks.weighted_mean(df.loc[mine, col], w[mine])
+        )
+        if not np.isnan(bench.loc[construct, "pool"]):
+            assert bench.loc[construct, "pool"] == pytest.approx(
+                ks.weighted_mean(df.loc[others, col], w[others])
+            )
+
+
+def test_weighted_clustered_error_equals_statsmodels_wls():
+    import statsmodels.api as sm
+
+    from ksresearch.stats.benchmark import clustered_mean_se
+
+    rng = np.random.default_rng(1)
+    y, g, w = rng.normal(size=300), rng.integers(0, 12, 300), rng.uniform(0.5, 3, 300)
+    fit = sm.WLS(y, np.ones(300), weights=w).fit(cov_type="cluster", cov_kwds={"groups": g})
+    assert clustered_mean_se(y, g, w) == pytest.approx(fit.bse[0], rel=1e-10)

@@ -51,6 +51,22 @@ if not rates.empty:  # a year with headcounts.csv
     display(S.table(rates, columns=columns, percent=percent, decimals=0, caption=caption))
 
 # %%
+display(S.heading("quality.weighting", 3))
+display(S.say("quality.weighting_intro"))
+weights = ks.weighting_summary(survey)
+labels = {w: S.text(f"weighting_name.{w}") for w in weights.index}
+columns = ["n", "design_effect", "effective_n"]
+display(
+    S.table(
+        weights,
+        columns=columns,
+        labels=labels,
+        index_name="",
+        decimals={"design_effect": 2, "effective_n": 0},
+    )
+)
+
+# %%
 dont_know = ks.dont_know_by_construct(survey)
 if not dont_know.empty:  # a questionnaire without constructs has no index to set it beside
     display(S.heading("quality.dont_know", 3))

@@ -36,9 +36,7 @@ else:
     if said.empty:
         display(S.say("comments.no_theme"))
     else:
-        columns = ["n_commenters", "commenter_share"]
-        labels = S.comment_labels(said)
-        display(S.table(said, columns=columns, labels=labels, index_name="", percent=columns[1:]))
+        display(S.comment_table(said))
         for role, key in (
             ("industry", "comments.by_industry"),
             ("centre_size", "comments.by_size"),
@@ -46,6 +44,6 @@ else:
             if survey.codebook.has_roles(role):
                 by = ks.comment_themes_by(survey, S.role(role))
                 shown = [t for t in said.index if t in by.columns]
-                headers = {t: labels[t] for t in shown}
+                headers = {t: S.comment_labels(said)[t] for t in shown}
                 display(S.heading(key, 3))
                 display(S.table(by, columns=headers, index_name="", percent=shown))

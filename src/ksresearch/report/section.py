@@ -204,6 +204,13 @@ class Section:
         """Theme id -> its label in the section's language (from a comments result)."""
         return {k: v[self.lang] for k, v in table.attrs.get("labels", {}).items()}
 
+    def comment_table(self, table: pd.DataFrame):
+        """The themes of a :func:`ksresearch.comments` result: who wrote about each, and
+        their share of those who commented."""
+        columns = ["n_commenters", "commenter_share"]
+        labels = self.comment_labels(table)
+        return self.table(table, columns=columns, labels=labels, index_name="", percent=columns[1:])
+
     def comment_rule(self):
         """How comments are shown (the rule of :func:`ksresearch.comments`)."""
         from .. import config

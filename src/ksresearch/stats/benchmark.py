@@ -11,12 +11,17 @@ import pandas as pd
 __all__ = ["clustered_mean_se", "holm_adjust", "label_differences", "shrunken_ranks"]
 
 
-def clustered_mean_se(y: np.ndarray, clusters: np.ndarray) -> float:
+def clustered_mean_se(y: np.ndarray, clusters: np.ndarray, weights=None) -> float:
     r"""Standard error of the mean of ``y`` when respondents come in clusters (companies) and
     the clusters are a sample: the cluster-robust (CR1) sandwich of an intercept-only model,
 
     .. math:: \widehat{V}(\bar y) = \frac{G}{G-1}\,\frac{1}{N^2}\sum_{g=1}^{G}
               \Big(\sum_{i \in g} (y_i - \bar y)\Big)^2
+
+    With ``weights`` the mean is weighted and the sandwich that of weighted least squares:
+    :math:`\frac{G}{G-1} \sum_g (\sum_{i \in g} w_i (y_i - \bar y_w))^2 / (\sum w)^2`
+    (statsmodels' ``WLS(y, ones, weights=w)`` with cluster errors; it treats the weights as
+    fixed, so a raked estimate's error is, if anything, overstated).
 
     Reference: Cameron & Miller (2015), "A practitioner's guide to cluster-robust inference",
     J. Human Resources 50(2), eq. 11. The same number in R:
@@ -32,12 +37,14 @@ def clustered_mean_se(y: np.ndarray, clusters: np.ndarray) -> float:
     1.1547
     """
     y = np.asarray(y, dtype=float)
+    w = np.ones_like(y) if weights is None else np.asarray(weights, dtype=float)
     codes, groups = pd.factorize(pd.Series(clusters))
     g = len(groups)
     if g < 2:
         return float("nan")
-    sums = np.bincount(codes, weights=y - y.mean(), minlength=g)
-    return float(np.sqrt(g / (g - 1) * np.sum(sums**2) / len(y) ** 2))
+    mean = np.sum(w * y) / np.sum(w)
+    sums = np.bincount(codes, weights=w * (y - mean), minlength=g)
+    return float(np.sqrt(g / (g - 1) * np.sum(sums**2) / np.sum(w) ** 2))
 
 
 def holm_adjust(p: np.ndarray) -> np.ndarray:

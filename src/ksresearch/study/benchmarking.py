@@ -24,6 +24,7 @@ from ..stats.disclosure import (
 from ..stats.drivers import key_drivers
 from ..stats.scoring import enps
 from .findings import driver_columns
+from .participation import WEIGHTINGS, survey_weights
 from .prepare import prepare
 
 __all__ = ["benchmark", "company_drivers", "eligible_companies", "MIN_COMPANIES_FOR_RANK"]
@@ -110,19 +111,40 @@ def _se(x: np.ndarray, kind: str) -> float:
     return float(np.std(x, ddof=1) / np.sqrt(n))
 
 
-def _pool(others: pd.DataFrame, col: str, kind: str, company: str, weighting: str, m: int):
+def _pool(
+    others: pd.DataFrame, col: str, kind: str, company: str, weighting: str, m: int, weights=None
+):
     """The pool's value, its company-clustered standard error and its n. Respondent weighting:
     the mean over all other respondents, its error :func:`clustered_mean_se` (the other
     companies are a sample of companies, so their respondents are not independent draws);
-    company weighting: the mean of the other companies' values and its standard error."""
+    raking: the same with the raked weights; company weighting: the mean of the other
+    companies' values and its standard error."""
     answered = others[[col, company]].dropna()
-    if weighting == "respondent":
+    if weighting in ("respondent", "raking"):
+        w = None if weights is None else weights.reindex(answered.index).to_numpy()
+        if w is not None:  # respondents no margin placed carry no weight
+            answered, w = answered[~np.isnan(w)], w[~np.isnan(w)]
         y = _scores(answered[col].to_numpy(dtype=float), kind)
-        return float(y.mean()), clustered_mean_se(y, answered[company].to_numpy()), len(y)
+        mean = float(np.average(y, weights=w))
+        return mean, clustered_mean_se(y, answered[company].to_numpy(), w), len(y)
     by_company = answered.groupby(company)[col]
     values = np.array([_value(v.to_numpy(dtype=float), kind) for _, v in by_company if len(v) >= m])
     n_pool = int(sum(len(v) for _, v in by_company if len(v) >= m))
     return float(values.mean()), float(values.std(ddof=1) / np.sqrt(len(values))), n_pool
+
+
+def _own(x: np.ndarray, keys, kind: str, weights) -> tuple[float, float]:
+    """The company's value and its standard error; with raked weights their weighted mean and
+    its linearised error ``sqrt(n/(n-1) sum w^2 (y - y_w)^2) / sum w``."""
+    if weights is None:
+        return _value(x, kind), _se(x, kind)
+    w = weights.reindex(keys).to_numpy()
+    ok = ~np.isnan(w)
+    y, w = _scores(x[ok], kind), w[ok]
+    mean = float(np.average(y, weights=w))
+    n = len(y)
+    se = float(np.sqrt(n / (n - 1) * np.sum(w**2 * (y - mean) ** 2)) / np.sum(w))
+    return mean, se
 
 
 def _min_diff(kind: str) -> float:
@@ -169,9 +191,11 @@ def benchmark(
         A loaded survey year.
     company : str
         The company's name as in the codebook's company segment (role ``company``).
-    weighting : {"respondent", "company"}
-        Pool value as the mean over all other respondents, or as the mean of the other
-        companies' values (each reportable company counts once).
+    weighting : {"respondent", "company", "raking"}
+        Pool value as the mean over all other respondents, as the mean of the other
+        companies' values (each reportable company counts once), or with the respondents
+        raked to the headcounts' margins (:func:`ksresearch.survey_weights`; the company's
+        own value too, so that both stand for everyone invited).
     ci : float
         Confidence level of the difference.
     min_n : int, optional
@@ -201,8 +225,9 @@ def benchmark(
     AnonymityError
         The company has fewer respondents than the minimum.
     """
-    if weighting not in ("respondent", "company"):
-        raise ValueError(f"weighting must be 'respondent' or 'company', got {weighting!r}")
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    weights = survey_weights(survey, weighting) if weighting == "raking" else None
     m = min_size(min_n if min_n is not None else survey.min_group_size)
     key = survey.codebook.role("company")
     df = prepare(survey)
@@ -243,9 +268,9 @@ def benchmark(
         members.add(measure, "pool", answered.index, col)
         members.add(measure, "n_pool", answered.index, col)
         members.add(measure, None, np.concatenate([mine, answered.index.to_numpy()]))
-        pool, se_pool, n_pool = _pool(others, col, kind, key, weighting, m)
-        value = _value(x, kind)
-        se = np.hypot(_se(x, kind), se_pool)
+        pool, se_pool, n_pool = _pool(others, col, kind, key, weighting, m, weights)
+        value, se_own = _own(x, own.index[own[col].notna()], kind, weights)
+        se = np.hypot(se_own, se_pool)
         diff = value - pool
         row.update(
             company=value,
