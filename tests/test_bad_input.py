@@ -40,7 +40,7 @@ def test_batch_and_measurement_check_refuse_bad_options(demo_data):
         ks.measurement_check(survey, None, ["stress"])
     with pytest.raises(ValueError, match="leave group=None"):
         ks.measurement_check([survey, survey], "role", ["stress"])
-    with pytest.raises(ValueError, match="weighting must be 'respondent' or 'company'"):
+    with pytest.raises(ValueError, match="weighting must be one of .*'raking'"):
         ks.benchmark(survey, survey.responses["company"].iloc[0], weighting="industry")
     with pytest.raises(ValueError, match="company 'No Such AS' is not in the 2025 data"):
         ks.benchmark(survey, "No Such AS")

@@ -66,12 +66,17 @@ def _surveys(root: Path, change) -> Path:
         ks.write_synth(year, seed=SEED, data_dir=data, n_companies=N_COMPANIES)
     raw = data / "raw" / "2025"
     cb = yaml.safe_load((raw / "codebook.yaml").read_text(encoding="utf-8"))
+    before = [seg["id"] for seg in cb["segments"]]
     export = _read_export(raw / "responses.csv")
     cb, export = change(cb, export)
     (raw / "codebook.yaml").write_text(
         yaml.safe_dump(cb, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     _write_export(export, raw / "responses.csv")
+    renamed = dict(zip(before, [seg["id"] for seg in cb["segments"]], strict=True))
+    renamed.pop("company")  # headcounts.csv names its company column company, always
+    counts = pd.read_csv(raw / "headcounts.csv", sep=";", encoding="utf-8-sig")
+    counts.rename(columns=renamed).to_csv(raw / "headcounts.csv", sep=";", index=False)
     for year in (2024, 2025):
         ks.ingest(year, data)
     return data

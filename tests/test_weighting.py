@@ -143,3 +143,19 @@ def test_weighted_clustered_error_equals_statsmodels_wls():
     y, g, w = rng.normal(size=300), rng.integers(0, 12, 300), rng.uniform(0.5, 3, 300)
     fit = sm.WLS(y, np.ones(300), weights=w).fit(cov_type="cluster", cov_kwds={"groups": g})
     assert clustered_mean_se(y, g, w) == pytest.approx(fit.bse[0], rel=1e-10)
+
+
+def test_a_margin_nobody_can_meet_is_named_and_the_summary_leaves_raking_out(raw_2025):
+    raw = raw_2025 / "raw" / "2025" / "headcounts.csv"
+    counts = pd.read_csv(raw, sep=";", encoding="utf-8-sig")
+    first = counts["company"].iloc[0]
+    extra = pd.DataFrame({"company": [first], "role": [3], "invited": [5]})
+    survey_rows = pd.read_csv(raw_2025 / "raw" / "2025" / "responses.csv", sep=";", dtype=str)
+    survey_rows.loc[survey_rows["role"] == "3", "role"] = "1"  # nobody answers as a manager
+    survey_rows.to_csv(raw_2025 / "raw" / "2025" / "responses.csv", sep=";", index=False)
+    pd.concat([counts[counts["role"] != 3], extra]).to_csv(raw, sep=";", index=False)
+    ks.ingest(2025, raw_2025)
+    survey = ks.load(2025, raw_2025)
+    with pytest.raises(ValueError, match=r"margin 'role': no respondent in \[3\]"):
+        ks.survey_weights(survey, "raking")
+    assert list(ks.weighting_summary(survey).index) == ["respondent", "company"]

@@ -128,10 +128,14 @@ def _check_margins(data: pd.DataFrame, totals: dict[str, pd.Series]) -> float:
             raise ValueError(f"margin {col!r} has negative counts: {m[m < 0].to_dict()}")
         seen = set(pd.unique(data[col]))
         if seen - set(m.index):
-            raise ValueError(
-                f"categories of {col!r} with no margin: {sorted(seen - set(m.index), key=str)}"
-            )
-        empty = [k for k, v in m.items() if v > 0 and k not in seen]
+            extra = sorted((_plain(k) for k in seen - set(m.index)), key=str)
+            raise ValueError(f"categories of {col!r} with no margin: {extra}")
+        empty = [_plain(k) for k, v in m.items() if v > 0 and k not in seen]
         if empty:
             raise ValueError(f"margin {col!r}: no respondent in {empty}, whose count cannot be met")
     return population
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds (for messages: 3, not np.int64(3))."""
+    return value.item() if isinstance(value, np.generic) else value

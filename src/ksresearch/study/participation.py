@@ -171,12 +171,16 @@ def _raked(survey: Survey, df: pd.DataFrame, company: pd.Series, rake) -> pd.Ser
 
 def weighting_summary(survey: Survey) -> pd.DataFrame:
     """What each weighting costs: per scheme, ``n`` (weighted respondents), ``design_effect``
-    and ``effective_n`` (Kish); raking only with headcounts."""
+    and ``effective_n`` (Kish); raking only with headcounts whose margins the respondents can
+    meet (:func:`survey_weights` says why not)."""
     rows = {}
     for scheme in WEIGHTINGS:
         if scheme == "raking" and survey.headcounts is None:
             continue
-        w = survey_weights(survey, scheme)
+        try:
+            w = survey_weights(survey, scheme)
+        except ValueError:  # margins no respondent can meet (a small survey): no raking
+            continue
         rows[scheme] = {
             "n": int(w.notna().sum()),
             "design_effect": w.attrs["design_effect"],
