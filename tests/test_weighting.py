@@ -159,3 +159,41 @@ def test_a_margin_nobody_can_meet_is_named_and_the_summary_leaves_raking_out(raw
     with pytest.raises(ValueError, match=r"margin 'role': no respondent in \[3\]"):
         ks.survey_weights(survey, "raking")
     assert list(ks.weighting_summary(survey).index) == ["respondent", "company"]
+
+
+@pytest.mark.slow
+def test_batch_weighting_by_raking_says_so_and_keeps_it_in_the_ledger(synth_data, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from ksresearch.cli import app
+
+    survey = ks.load(2025, synth_data)
+    eligible = ks.eligible_companies(survey)
+    company = eligible[eligible["eligible"]].sort_values("n").index[-1]
+    args = ["batch", "--year", "2025", "--data-dir", str(synth_data), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--company", company, "--weighting", "raking"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "2025" / "companies" / "manifest.json").read_text())
+    page = (tmp_path / "2025" / "companies" / manifest[company]["file"]).read_text()
+    assert ks.report.present.text("weighting.raking", "nb").split(":")[0] in page
+    ledgers = list((tmp_path / "2025" / "ledger" / "companies").glob("*.json"))
+    (ledger,) = [json.loads(p.read_text()) for p in ledgers]
+    assert ledger["meta"]["parameters"]["weighting"] == "raking"
+    bad = CliRunner().invoke(app, [*args, "--company", company, "--weighting", "census"])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+def test_batch_refuses_raking_without_headcounts_before_any_report(raw_2025, tmp_path):
+    from typer.testing import CliRunner
+
+    from ksresearch.cli import app
+
+    (raw_2025 / "raw" / "2025" / "headcounts.csv").unlink()
+    ks.ingest(2025, raw_2025)
+    args = ["batch", "--year", "2025", "--data-dir", str(raw_2025), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--weighting", "raking"])
+    assert result.exit_code == 2
+    assert "error:" in result.output and "raking needs headcounts" in result.output
+    assert not (tmp_path / "2025" / "companies" / "manifest.json").exists()

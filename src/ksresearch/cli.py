@@ -159,6 +159,12 @@ class Lang(StrEnum):
     en = "en"
 
 
+class Weighting(StrEnum):
+    respondent = "respondent"
+    company = "company"
+    raking = "raking"
+
+
 class Executor(StrEnum):
     local = "local"
     dask = "dask"
@@ -243,6 +249,14 @@ def batch(
     force: Annotated[
         bool, typer.Option("--force", help="Redo reports that are up to date.")
     ] = False,
+    weighting: Annotated[
+        Weighting,
+        typer.Option(
+            "--weighting",
+            help="How all others are weighted: per respondent, per company, or raked to the "
+            "headcounts (headcounts.csv).",
+        ),
+    ] = Weighting.respondent,
 ) -> None:
     """One benchmark report per company into OUT/YEAR/companies/<company>.html (audited)."""
     from tqdm import tqdm
@@ -266,6 +280,7 @@ def batch(
             force=force,
             progress=lambda done: bar.update(done - bar.n),
             release=False,
+            weighting=weighting.value,
         )
     except (ReportError, OSError, ValueError) as exc:
         bar.close()

@@ -116,6 +116,7 @@ def batch(
     force: bool = False,
     progress: Callable[[int], None] | None = None,
     release: bool = True,
+    weighting: str = "respondent",
 ) -> BatchResult:
     """One benchmark report per company into ``<out>/<year>/companies/<company>.html``.
 
@@ -127,6 +128,9 @@ def batch(
 
     Parameters
     ----------
+    weighting : {"respondent", "company", "raking"}
+        How "all others" are weighted in each report (:func:`ksresearch.benchmark`); raking
+        needs headcounts whose margins the respondents can meet, checked before any report.
     executor : {"local", "dask"}
         Run in ``workers`` local threads, or on a Dask cluster at ``scheduler`` (an address,
         or a ``distributed.Client``/``LocalCluster``); the HTML comes back and is audited and
@@ -147,10 +151,11 @@ def batch(
         if executor == "local":  # the server imports the libraries while the batch plans
             stack.enter_context(KernelServer([(year, data_dir)]))
         survey = load(year, data_dir, min_group_size=m)
+        _check_weighting(survey, weighting)
         folder = out_dir(year, out) / "companies"
         check_writable(folder)
         books = _Books(survey, folder, m, progress)
-        jobs = _plan(survey, companies, books, lang, data_dir, force)
+        jobs = _plan(survey, companies, books, lang, data_dir, force, weighting)
         if jobs and executor == "local":
             _run_local(jobs, workers, timeout, books.finish)
         elif jobs:
@@ -170,7 +175,26 @@ def _check_options(workers: int, executor: str, scheduler) -> None:
         raise ValueError("the dask executor needs --scheduler ADDRESS")
 
 
-def _plan(survey, companies, books: _Books, lang: str, data_dir, force: bool) -> list[tuple]:
+def _check_weighting(survey, weighting: str) -> None:
+    """A weighting the benchmark knows, and (raking) one the headcounts make possible: said
+    before any notebook runs."""
+    from ..study.participation import WEIGHTINGS, survey_weights
+
+    if weighting not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
+    if weighting == "raking":
+        survey_weights(survey, "raking")  # raises with the reason (no headcounts, a margin)
+
+
+def _plan(
+    survey,
+    companies,
+    books: _Books,
+    lang: str,
+    data_dir,
+    force: bool,
+    weighting: str = "respondent",
+) -> list[tuple]:
     """The reports to make: (company, parameters, key, path) of every eligible company whose
     report is missing or out of date; the others are recorded in the books' result."""
     from ..study.benchmarking import eligible_companies
@@ -188,7 +212,9 @@ def _plan(survey, companies, books: _Books, lang: str, data_dir, force: bool) ->
             books.result.not_eligible[company] = str(eligible.loc[company, "reason"])
             books.withdraw(company)
             continue
-        params = report_parameters(survey.year, lang, m, data_dir, company=company)
+        # the default weighting is the notebook's own: reports made before stay up to date
+        extra = {} if weighting == "respondent" else {"weighting": weighting}
+        params = report_parameters(survey.year, lang, m, data_dir, company=company, **extra)
         key = _key(survey, params)
         path = books.folder / books.files[company]
         if not force and path.exists() and books.manifest.get(company, {}).get("key") == key:

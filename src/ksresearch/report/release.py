@@ -289,6 +289,7 @@ def _rebuild(meta: dict) -> None:
             lang=params["lang"],
             force=True,
             workers=1,
+            weighting=params.get("weighting", "respondent"),
             **common,
         )
 
