@@ -262,3 +262,26 @@ def test_suggested_topics_separate_what_people_write_about():
     assert not any({"turnusen", "vaktene"} & w and "lønna" in w for w in words)
     placeholders = ks.suggest_themes(["Ring [telefon] om turnusen"] * 3 + texts, 2)
     assert "telefon" not in " ".join(placeholders["words"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "themes:\n  pay: {keywords: {nb: [lønn]}}\n",  # no label
+        "themes:\n  pay: {label: {nb: Lønn, en: Pay}}\n",  # no keywords
+        "tema: {}\n",  # not a themes file
+        "themes: [unclosed\n",  # not YAML
+    ],
+)
+def test_a_bad_themes_file_is_named_with_what_a_theme_needs(tmp_path, text):
+    folder = tmp_path / "raw" / "2025"
+    folder.mkdir(parents=True)
+    (folder / "themes.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ValueError, match="themes.yaml: a theme needs 'label' .nb, en. and 'keywords'"
+    ):
+        ks.load_themes(2025, tmp_path)
+
+
+def test_a_year_without_its_own_themes_file_uses_the_default(tmp_path):
+    assert list(ks.load_themes(2025, tmp_path).labels) == THEMES
