@@ -197,3 +197,78 @@ def test_batch_refuses_raking_without_headcounts_before_any_report(raw_2025, tmp
     assert result.exit_code == 2
     assert "error:" in result.output and "raking needs headcounts" in result.output
     assert not (tmp_path / "2025" / "companies" / "manifest.json").exists()
+
+
+# --------------------------------------------------------------------------- the general report
+def test_weighted_segment_means_equal_r_svyby(ref, data):
+    w = pd.Series(ref["weights"], index=data.index).rename("weight")
+    table = ks.segment_summary(data, "company", {"mean_y": "y"}, weights=w)
+    for company, mean in ref["mean_y_by_company"].items():
+        assert table.loc[company, "mean_y"] == pytest.approx(mean, rel=1e-9)
+    assert table.attrs["weighting"] == "custom"  # weights not made by survey_weights
+    assert (table["n"] == data["company"].value_counts().reindex(table.index)).all()
+
+
+def test_weighted_enps_by_hand():
+    x = pd.Series([10, 9, 7, 3, 0, np.nan])
+    w = pd.Series([2.0, 1.0, 1.0, 4.0, np.nan, 5.0])
+    # promoters 3 of weight 8 (the 0 has no weight, the missing answer none to give)
+    assert ks.enps(x, weights=w) == pytest.approx(100 * (3 - 4) / 8)
+    assert ks.enps(x) == pytest.approx(100 * (2 - 2) / 5)
+
+
+@pytest.mark.parametrize("scheme", ["company", "raking"])
+def test_general_tables_weighted_equal_the_weighted_means_by_hand(synth_data, scheme):
+    survey = ks.load(2025, synth_data)
+    df = ks.prepare(survey)
+    w = ks.survey_weights(survey, scheme)
+    size = survey.codebook.role("centre_size")
+    table = ks.by_centre_size(survey, weighting=scheme)
+    plain = ks.by_centre_size(survey)
+    assert table.attrs["weighting"] == scheme and plain.attrs["weighting"] == "respondent"
+    shown = table.index[table["leadership"].notna()]
+    assert len(shown) >= 1
+    for band in shown:
+        here = df[size] == band
+        assert table.loc[band, "leadership"] == pytest.approx(
+            ks.weighted_mean(df.loc[here, "leadership_index"], w[here])
+        )
+        assert table.loc[band, "enps"] == pytest.approx(ks.enps(df.loc[here, "enps"], weights=w))
+        assert table.loc[band, "n"] == plain.loc[band, "n"]  # counts stay respondents
+    assert not np.allclose(table.loc[shown, "enps"], plain.loc[shown, "enps"])
+    cases = ks.ai_use_cases(survey, weighting=scheme)
+    users = df[df["ai_user"] == 1]
+    code = cases.index[0]
+    x = users[f"{cases.index.name}_{code}"]
+    assert cases.loc[code, "share"] == pytest.approx(ks.weighted_mean(x, w[x.index]))
+    assert cases.loc[code, "ci_low"] < cases.loc[code, "share"] < cases.loc[code, "ci_high"]
+
+
+def test_the_general_section_says_how_it_is_weighted(synth_data):
+    from ksresearch.report import execute as nbexec
+
+    params = {"year": 2025, "lang": "en", "min_group_size": 5, "data_dir": str(synth_data)}
+    path = nbexec.NOTEBOOK_DIR / "general" / "08_centre_size.py"
+    for scheme in ("respondent", "raking"):
+        nb = nbexec.execute(path, {**params, "weighting": scheme})
+        page = " ".join(
+            str(o.get("data", {}).get("text/html", ""))
+            for c in nb.cells
+            for o in c.get("outputs", [])
+        )
+        said = ks.report.present.text(f"tables_weighting.{scheme}", "en")
+        assert said.split("(")[0].strip() in page
+
+
+def test_the_report_command_refuses_a_weighting_it_cannot_make(raw_2025, tmp_path):
+    from typer.testing import CliRunner
+
+    from ksresearch.cli import app
+
+    (raw_2025 / "raw" / "2025" / "headcounts.csv").unlink()
+    ks.ingest(2025, raw_2025)
+    args = ["report", "--year", "2025", "--data-dir", str(raw_2025), "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--weighting", "raking"])
+    assert result.exit_code == 2, result.output
+    assert "error:" in result.output and "raking needs headcounts" in result.output
+    assert not (tmp_path / "2025").exists() or not list((tmp_path / "2025").glob("*.html"))

@@ -13,6 +13,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+weighting = "respondent"
 
 # %%
 # Section 1 of the general report: title, data and response quality.
@@ -53,6 +54,7 @@ if not rates.empty:  # a year with headcounts.csv
 # %%
 display(S.heading("quality.weighting", 3))
 display(S.say("quality.weighting_intro"))
+display(S.weighting_note(weighting))
 weights = ks.weighting_summary(survey)
 labels = {w: S.text(f"weighting_name.{w}") for w in weights.index}
 columns = ["n", "design_effect", "effective_n"]

@@ -16,6 +16,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+weighting = "respondent"
 
 # %%
 # Section 3: turnover intention, its drivers, and the role of education and involvement.
@@ -30,6 +31,7 @@ survey = S.survey
 # %%
 display(S.heading("turnover.title"))
 display(S.say("turnover.intro"))
+display(S.weighting_note(weighting))
 drivers = ks.turnover_drivers(survey, n_boot=1000, seed=1)
 display(S.heading("turnover.drivers", 3))
 fig = S.bar_ci(
@@ -60,7 +62,7 @@ for role, key in (("job_role", "turnover.by_role"), ("tenure", "turnover.by_tenu
     display(S.heading(key, 3))
     display(
         S.table(
-            ks.turnover_by(survey, S.role(role)),
+            ks.turnover_by(survey, S.role(role), weighting=weighting),
             columns=["n", "turnover_index", "quit_share"],
             percent=["quit_share"],
             index_name="",
@@ -71,7 +73,7 @@ for role, key in (("job_role", "turnover.by_role"), ("tenure", "turnover.by_tenu
 display(S.heading("turnover.education", 3))
 display(
     S.table(
-        ks.education_and_involvement(survey),
+        ks.education_and_involvement(survey, weighting=weighting),
         columns=["n", "turnover_index", "quit_share", "attractiveness_index"],
         percent=["quit_share"],
         labels=S.names,

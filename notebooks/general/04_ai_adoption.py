@@ -16,6 +16,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+weighting = "respondent"
 
 # %%
 # Section 4: AI and large language models (asked from 2025).
@@ -30,7 +31,8 @@ survey = S.survey
 # %%
 display(S.heading("ai.title"))
 display(S.say("ai.intro"))
-by_industry = ks.ai_adoption_by(survey, S.role("industry"))
+display(S.weighting_note(weighting))
+by_industry = ks.ai_adoption_by(survey, S.role("industry"), weighting=weighting)
 display(S.heading("ai.by_industry", 3))
 fig = S.bar_ci(by_industry, "user_share", percent=True, xlabel=S.text("user_share"))
 plt.show()
@@ -39,18 +41,18 @@ display(S.table(by_industry, columns=["n", *shares], percent=shares, index_name=
 
 # %%
 display(S.heading("ai.by_size", 3))
-by_size = ks.ai_adoption_by(survey, S.role("centre_size"))
+by_size = ks.ai_adoption_by(survey, S.role("centre_size"), weighting=weighting)
 display(S.table(by_size, columns=["n", *shares], percent=shares, index_name=""))
 
 # %%
 display(S.heading("ai.use_cases", 3))
-cases = ks.ai_use_cases(survey)
+cases = ks.ai_use_cases(survey, weighting=weighting)
 fig = S.bar_ci(cases, "share", low="ci_low", high="ci_high", percent=True, xlabel=S.text("share"))
 plt.show()
 
 # %%
 display(S.heading("ai.usefulness", 3))
-usefulness = ks.ai_usefulness_by(survey, S.role("job_role"))
+usefulness = ks.ai_usefulness_by(survey, S.role("job_role"), weighting=weighting)
 display(S.table(usefulness, columns=["n", "usefulness_index"], index_name=""))
 display(S.heading("ai.association", 3))
 display(

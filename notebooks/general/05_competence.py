@@ -16,6 +16,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+weighting = "respondent"
 
 # %%
 # Section 5: competence and the relevance of formal education.
@@ -29,12 +30,13 @@ survey = S.survey
 # %%
 display(S.heading("competence.title"))
 display(S.say("competence.intro"))
+display(S.weighting_note(weighting))
 display(S.heading("competence.relevance", 3))
 columns = ["n", "mean", "agree_share", "disagree_share"]
 shares = ["agree_share", "disagree_share"]
 display(
     S.table(
-        ks.education_relevance(survey),
+        ks.education_relevance(survey, weighting=weighting),
         columns=columns,
         percent=shares,
         labels={"all": ""},
@@ -45,7 +47,7 @@ display(
 
 # %%
 display(S.heading("competence.by_education", 3))
-by_education = ks.education_relevance(survey, by=S.role("education"))
+by_education = ks.education_relevance(survey, by=S.role("education"), weighting=weighting)
 display(S.table(by_education, columns=columns, percent=shares, index_name="", decimals={"mean": 2}))
 
 # %%

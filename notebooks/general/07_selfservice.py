@@ -16,6 +16,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+weighting = "respondent"
 
 # %%
 # Section 7: self-service and the customer dialogue (asked from 2025).
@@ -30,8 +31,9 @@ survey = S.survey
 # %%
 display(S.heading("selfservice.title"))
 display(S.say("selfservice.intro"))
+display(S.weighting_note(weighting))
 display(S.heading("selfservice.by_industry", 3))
-table = ks.selfservice_by_industry(survey)
+table = ks.selfservice_by_industry(survey, weighting=weighting)
 fig = S.bar_ci(table, "selfservice_index", xlabel=S.text("selfservice_index"))
 plt.show()
 display(

@@ -16,6 +16,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+weighting = "respondent"
 
 # %%
 # Section 8: results by size of the customer centre, as the expert-panel study split them.
@@ -28,7 +29,8 @@ survey = S.survey
 
 # %%
 display(S.heading("size.title"))
-sizes = ks.by_centre_size(survey)
+display(S.weighting_note(weighting))
+sizes = ks.by_centre_size(survey, weighting=weighting)
 constructs = ks.tracked_constructs(survey.codebook)
 columns = {"n": S.text("n"), **{c: S.names[c] for c in constructs}, "enps": "eNPS"}
 display(S.table(sizes, columns=columns, index_name="", decimals=0))

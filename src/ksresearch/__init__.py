@@ -89,12 +89,14 @@ _BY_MODULE = {
         "suggest_themes",
     ],
     "study.participation": [
+        "check_weighting",
         "response_rate_summary",
         "response_rates",
         "survey_weights",
         "weighting_summary",
     ],
     "study.measurement": [
+        "company_trends",
         "construct_trends",
         "dont_know_by_construct",
         "exclusion_sensitivity",

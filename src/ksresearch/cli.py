@@ -193,6 +193,14 @@ def report(
     out: OutDir = None,
     min_group_size: MinN = 5,
     timeout: Timeout = 600,
+    weighting: Annotated[
+        Weighting,
+        typer.Option(
+            "--weighting",
+            help="How the tables' means and shares are weighted: per respondent, per company, "
+            "or raked to the headcounts (headcounts.csv).",
+        ),
+    ] = Weighting.respondent,
 ) -> None:
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
     from .report.execute import ReportError
@@ -208,6 +216,7 @@ def report(
             min_n=min_group_size,
             timeout=timeout,
             release=False,
+            weighting=weighting.value,
         )
         typer.echo(f"wrote {path}")
         _say_release(finish_release(year, path.parent.parent, data_dir, min_group_size))

@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 
 from ..stats.disclosure import min_size
+from ..study.participation import check_weighting
 from .audit import audit_html
 from .execute import BENCHMARK_NOTEBOOK, DEFAULT_TIMEOUT, ReportError, execute
 from .export import check_writable, company_file, company_files, to_html, write_atomic
@@ -149,9 +150,9 @@ def batch(
     m = min_size(min_n)
     with contextlib.ExitStack() as stack:
         if executor == "local":  # the server imports the libraries while the batch plans
-            stack.enter_context(KernelServer([(year, data_dir)]))
+            stack.enter_context(KernelServer([(year, data_dir), (year - 1, data_dir)]))
         survey = load(year, data_dir, min_group_size=m)
-        _check_weighting(survey, weighting)
+        check_weighting(survey, weighting)
         folder = out_dir(year, out) / "companies"
         check_writable(folder)
         books = _Books(survey, folder, m, progress)
@@ -173,17 +174,6 @@ def _check_options(workers: int, executor: str, scheduler) -> None:
         raise ValueError(f"executor must be 'local' or 'dask', got {executor!r}")
     if executor == "dask" and scheduler is None:
         raise ValueError("the dask executor needs --scheduler ADDRESS")
-
-
-def _check_weighting(survey, weighting: str) -> None:
-    """A weighting the benchmark knows, and (raking) one the headcounts make possible: said
-    before any notebook runs."""
-    from ..study.participation import WEIGHTINGS, survey_weights
-
-    if weighting not in WEIGHTINGS:
-        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
-    if weighting == "raking":
-        survey_weights(survey, "raking")  # raises with the reason (no headcounts, a margin)
 
 
 def _plan(
@@ -212,9 +202,9 @@ def _plan(
             books.result.not_eligible[company] = str(eligible.loc[company, "reason"])
             books.withdraw(company)
             continue
-        # the default weighting is the notebook's own: reports made before stay up to date
-        extra = {} if weighting == "respondent" else {"weighting": weighting}
-        params = report_parameters(survey.year, lang, m, data_dir, company=company, **extra)
+        params = report_parameters(
+            survey.year, lang, m, data_dir, company=company, weighting=weighting
+        )
         key = _key(survey, params)
         path = books.folder / books.files[company]
         if not force and path.exists() and books.manifest.get(company, {}).get("key") == key:

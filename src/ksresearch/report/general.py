@@ -9,6 +9,7 @@ import nbformat
 
 from .. import config
 from ..stats.disclosure import min_size
+from ..study.participation import check_weighting
 from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
 from .export import check_writable, to_html, write_atomic
@@ -31,13 +32,22 @@ def out_dir(year: int, out: str | Path | None) -> Path:
 
 
 def report_parameters(
-    year: int, lang: str, min_n: int, data_dir: str | Path | None, **extra: object
+    year: int,
+    lang: str,
+    min_n: int,
+    data_dir: str | Path | None,
+    *,
+    weighting: str = "respondent",
+    **extra: object,
 ) -> dict:
+    """The notebooks' parameters. The default weighting is the notebooks' own and is left
+    out, so that reports made before weighting existed stay up to date."""
     return {
         "year": year,
         "lang": lang,
         "min_group_size": min_n,
         "data_dir": str(data_dir) if data_dir else None,
+        **({} if weighting == "respondent" else {"weighting": weighting}),
         **extra,
     }
 
@@ -96,8 +106,13 @@ def general_report(
     min_n: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     release: bool = True,
+    weighting: str = "respondent",
 ) -> Path:
     """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``.
+
+    ``weighting`` (``respondent``, ``company`` or ``raking``; :func:`ksresearch.survey_weights`)
+    weights the report's descriptive tables, and every section with such tables says which
+    was used.
 
     Its ledger goes to ``<out>/<year>/ledger/``; with ``release``, the release audit then sets
     it against every other report of the year (:func:`ksresearch.audit_release`), hides what
@@ -119,7 +134,8 @@ def general_report(
 
     m = min_size(min_n)
     survey = load(year, data_dir, min_group_size=m)
-    params = report_parameters(year, lang, m, data_dir)
+    check_weighting(survey, weighting)
+    params = report_parameters(year, lang, m, data_dir, weighting=weighting)
     target = out_dir(year, out)
     check_writable(target)
     cells = []

@@ -279,6 +279,7 @@ def _rebuild(meta: dict) -> None:
         "out": meta["out"],
         "min_n": params["min_group_size"],
         "release": False,
+        "weighting": params.get("weighting", "respondent"),
     }
     if meta["kind"] == "general":
         general_report(params["year"], lang=params["lang"], **common)
@@ -289,7 +290,6 @@ def _rebuild(meta: dict) -> None:
             lang=params["lang"],
             force=True,
             workers=1,
-            weighting=params.get("weighting", "respondent"),
             **common,
         )
 

@@ -200,6 +200,10 @@ class Section:
         bench = self._register_figure(bench, ["company", "pool", "diff", "diff_low", "diff_high"])
         return plots.benchmark_diffs(bench, labels=self.names, lang=self.lang)
 
+    def weighting_note(self, weighting: str):
+        """The line saying how a section's tables are weighted (``tables_weighting.<scheme>``)."""
+        return self.say(f"tables_weighting.{weighting}")
+
     def comment_labels(self, table: pd.DataFrame) -> dict:
         """Theme id -> its label in the section's language (from a comments result)."""
         return {k: v[self.lang] for k, v in table.attrs.get("labels", {}).items()}

@@ -146,23 +146,33 @@ def top_box(x: pd.Series, codebook: Codebook, item: str | None = None, *, k: int
     return float((values > scale.max - k).mean())
 
 
-def enps(x: pd.Series) -> float:
+def enps(x: pd.Series, weights: pd.Series | None = None) -> float:
     """Employee Net Promoter Score: % promoters (9-10) minus % detractors (0-6), from -100 to 100.
+
+    With ``weights`` (aligned to ``x``), the shares are weighted:
+    ``100 * (sum w[x >= 9] - sum w[x <= 6]) / sum w`` over the answers with a weight (R, package
+    survey: ``svymean(~I(x >= 9) - I(x <= 6), design) * 100``).
 
     Examples
     --------
     >>> import pandas as pd
     >>> enps(pd.Series([10, 9, 8, 7, 6, 0, None]))
     0.0
+    >>> enps(pd.Series([10, 0]), weights=pd.Series([3.0, 1.0]))
+    50.0
     """
-    values = pd.to_numeric(x, errors="coerce").dropna()
+    values = pd.to_numeric(x, errors="coerce")
+    w = pd.Series(1.0, index=values.index) if weights is None else weights.reindex(values.index)
+    keep = values.notna() & w.notna()
+    values, w = values[keep], w[keep]
     if ((values < 0) | (values > 10)).any():
         raise ValueError(
             f"eNPS answers must lie in 0-10; found {sorted(values[(values < 0) | (values > 10)].unique())}"
         )
-    if values.empty:
+    if values.empty or w.sum() == 0:
         return float("nan")
-    return float(100.0 * ((values >= 9).mean() - (values <= 6).mean()))
+    promoters, detractors = w[values >= 9].sum(), w[values <= 6].sum()
+    return float(100.0 * (promoters - detractors) / w.sum())
 
 
 def item_stats(

@@ -5,6 +5,16 @@ questions it needs through the codebook's roles; a survey whose codebook lacks t
 :class:`ksresearch.InsufficientDataError`. Tables hold codes and ids (segment codes, construct
 and item ids, role names); the report layer turns them into words. Every aggregate goes
 through the minimum-group rule, with the survey's ``min_group_size`` unless ``min_n`` is given.
+
+The descriptive tables (means and shares by segment: :func:`turnover_by`,
+:func:`education_and_involvement`, :func:`ai_adoption_by`, :func:`ai_use_cases`, :func:`ai_usefulness_by`,
+:func:`education_relevance`, :func:`selfservice_by_industry`, :func:`by_centre_size`) take
+``weighting``: ``respondent`` (every answer once, the default), ``company`` (every company the
+same) or ``raking`` (to the headcounts' margins), as :func:`ksresearch.survey_weights` makes
+them, and name it in ``attrs["weighting"]``. Counts and the minimum stay counts of
+respondents. Models and associations (drivers, group comparisons, correlations) are
+unweighted: they describe how things go together among those who answered, which weights
+to the population do not change in expectation and would make less precise.
 """
 
 from __future__ import annotations
@@ -19,6 +29,7 @@ from ..stats.disclosure import group_members, min_size, owners_rule, protect
 from ..stats.drivers import key_drivers, logistic_drivers, priority_matrix
 from ..stats.scoring import enps, to_index
 from .measurement import measurement_check
+from .participation import survey_weights
 from .prepare import prepare, require_roles, tracked_constructs
 
 __all__ = [
@@ -52,6 +63,7 @@ def segment_summary(
     *,
     min_n: int | None = None,
     company: str | None = None,
+    weights: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Means of ``columns`` (``{output name: column}``) per level of ``segment``, protected.
 
@@ -63,12 +75,22 @@ def segment_summary(
     complementary suppression covers it. ``attrs["members"]`` holds the respondents (index
     labels of ``df``) behind every cell.
 
+    With ``weights`` (a Series on ``df``'s index, e.g. :func:`ksresearch.survey_weights`), each
+    mean is weighted, ``sum(w y) / sum(w)`` over those who answered and carry a weight (R,
+    package survey: ``svyby(~y, ~segment, design, svymean, na.rm = TRUE)``); ``n`` and the
+    minimum still count respondents, never weights. ``attrs["weighting"]`` names the
+    weighting (``weights.attrs["scheme"]``, or ``respondent`` without weights).
+
     Examples
     --------
     >>> import pandas as pd
     >>> df = pd.DataFrame({"s": [1] * 6 + [2] * 6, "y": [1.0] * 6 + [3.0] * 6})
     >>> segment_summary(df, "s", {"mean_y": "y"})["mean_y"].tolist()
     [1.0, 3.0]
+    >>> df["y"] = [0.0, 1.0] * 6
+    >>> w = pd.Series([1.0, 3.0] * 6, index=df.index)
+    >>> segment_summary(df, "s", {"mean_y": "y"}, weights=w)["mean_y"].tolist()
+    [0.75, 0.75]
     """
     if segment not in df.columns:
         raise ValueError(f"segment {segment!r} is not in the data")
@@ -76,34 +98,65 @@ def segment_summary(
     d = df.dropna(subset=[segment])
     grouped = d.groupby(segment)
     table = pd.DataFrame({"n": grouped.size()})
+    answered = {}
     for name, col in columns.items():
-        table[name] = grouped[col].mean()
+        table[name], answered[name] = _group_mean(d, segment, col, weights)
     table.index.name = segment
     hide = owners_rule(d[segment], d[company]) if company is not None else None
     out = protect(table, min_n=m, hide=hide)
-    for name, col in columns.items():
-        answered = grouped[col].count().reindex(out.index)
-        out[name] = out[name].where(answered >= m)
+    for name in columns:
+        out[name] = out[name].where(answered[name].reindex(out.index) >= m)
     out.attrs["members"] = group_members(d, segment, columns)
+    out.attrs["weighting"] = weighting_name(weights)
     return out
 
 
+def weighting_name(weights: pd.Series | None) -> str:
+    """The scheme of :func:`ksresearch.survey_weights` weights (``respondent`` for none)."""
+    return "respondent" if weights is None else weights.attrs.get("scheme", "custom")
+
+
+def _group_mean(
+    d: pd.DataFrame, segment: str, col: str, weights: pd.Series | None
+) -> tuple[pd.Series, pd.Series]:
+    """The (weighted) mean of ``col`` per level of ``segment`` and how many answered it."""
+    if weights is None:
+        grouped = d.groupby(segment)[col]
+        return grouped.mean(), grouped.count()
+    w = weights.reindex(d.index)
+    used = d[col].notna() & w.notna()
+    level = d[segment]
+    total = w.where(used).groupby(level).sum()
+    mean = (d[col] * w).where(used).groupby(level).sum() / total.where(total > 0)
+    return mean, used.groupby(level).sum()
+
+
 # ----------------------------------------------------------------------------- turnover
-def turnover_by(survey: Survey, segment: str, *, min_n: int | None = None) -> pd.DataFrame:
+def turnover_by(
+    survey: Survey, segment: str, *, min_n: int | None = None, weighting: str = "respondent"
+) -> pd.DataFrame:
     """Turnover intention by segment: ``turnover_index`` (0-100) and ``quit_share`` (share who
     plan to look for another job within 12 months), per level, protected."""
     require_roles(survey, "turnover_intention", "quit_intent")
     toi = survey.codebook.role("turnover_intention")
     columns = {"turnover_index": f"{toi}_index", "quit_share": "quit_intent"}
-    return _by_segment(survey, prepare(survey), segment, columns, min_n)
+    return _by_segment(survey, prepare(survey), segment, columns, min_n, weighting)
 
 
 def _by_segment(
-    survey: Survey, df: pd.DataFrame, segment: str, columns: dict, min_n
+    survey: Survey, df: pd.DataFrame, segment: str, columns: dict, min_n, weighting: str
 ) -> pd.DataFrame:
-    """:func:`segment_summary` with the survey's minimum and its company rule."""
+    """:func:`segment_summary` with the survey's minimum, its company rule and its weights."""
     company = survey.codebook.role("company")
-    return segment_summary(df, segment, columns, min_n=_min(survey, min_n), company=company)
+    weights = _weights(survey, weighting)
+    m = _min(survey, min_n)
+    return segment_summary(df, segment, columns, min_n=m, company=company, weights=weights)
+
+
+def _weights(survey: Survey, weighting: str) -> pd.Series | None:
+    """:func:`survey_weights` of a scheme, or None for the respondent weighting (every
+    answer once: the plain mean, with no weights to carry)."""
+    return None if weighting == "respondent" else survey_weights(survey, weighting)
 
 
 def driver_columns(survey: Survey) -> list[str]:
@@ -158,7 +211,9 @@ def quit_intent_drivers(survey: Survey) -> pd.DataFrame:
     return logistic_drivers(prepare(survey), "quit_intent", drivers, company=company)
 
 
-def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+def education_and_involvement(
+    survey: Survey, *, min_n: int | None = None, weighting: str = "respondent"
+) -> pd.DataFrame:
     """Turnover intention, quit share and attractiveness by education relevance (disagree 1-2,
     neutral 3, agree 4-5) and by involvement (same bands of the scale score). The index is
     (factor, level): the codebook id of the education-relevance item or of the involvement
@@ -170,21 +225,23 @@ def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd
     toi, att = cb.role("turnover_intention"), cb.role("attractiveness")
     parts = []
     company = cb.role("company")
+    weights = _weights(survey, weighting)
+    columns = {
+        "turnover_index": f"{toi}_index",
+        "quit_share": "quit_intent",
+        "attractiveness_index": f"{att}_index",
+    }
     for factor in ("education_relevance", "involvement"):
         level = pd.cut(
             df[cb.role(factor)], [1, 2.5, 3.5, 5.01], right=False, labels=["low", "neutral", "high"]
         )
-        columns = {
-            "turnover_index": f"{toi}_index",
-            "quit_share": "quit_intent",
-            "attractiveness_index": f"{att}_index",
-        }
         table = segment_summary(
             df.assign(level=level.astype(object)),
             "level",
             columns,
             min_n=_min(survey, min_n),
             company=company,
+            weights=weights,
         )
         table = table.reindex([lv for lv in ("low", "neutral", "high") if lv in table.index])
         members = table.attrs["members"]
@@ -196,6 +253,7 @@ def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd
         parts.append(table)
     out = pd.concat(parts)
     out.attrs["members"] = parts[0].attrs["members"].merge(parts[1].attrs["members"])
+    out.attrs["weighting"] = weighting
     return out
 
 
@@ -203,46 +261,71 @@ def education_and_involvement(survey: Survey, *, min_n: int | None = None) -> pd
 AI_ROLES = ("ai_frequency", "ai_user", "ai_weekly", "ai_daily")
 
 
-def ai_adoption_by(survey: Survey, segment: str, *, min_n: int | None = None) -> pd.DataFrame:
+def ai_adoption_by(
+    survey: Survey, segment: str, *, min_n: int | None = None, weighting: str = "respondent"
+) -> pd.DataFrame:
     """AI use by segment: ``user_share`` (uses AI at least now and then), ``weekly_share``
     (weekly or daily), ``daily_share``, protected."""
     require_roles(survey, *AI_ROLES)
     columns = {"user_share": "ai_user", "weekly_share": "ai_weekly", "daily_share": "ai_daily"}
-    return _by_segment(survey, prepare(survey), segment, columns, min_n)
+    return _by_segment(survey, prepare(survey), segment, columns, min_n, weighting)
 
 
-def ai_use_cases(survey: Survey, *, ci: float = 0.95, min_n: int | None = None) -> pd.DataFrame:
+def ai_use_cases(
+    survey: Survey, *, ci: float = 0.95, min_n: int | None = None, weighting: str = "respondent"
+) -> pd.DataFrame:
     """Share of AI users using AI for each purpose, with Wilson CIs, most common first; the
-    index holds the option codes of the ``ai_use`` item (and is named after it)."""
+    index holds the option codes of the ``ai_use`` item (and is named after it).
+
+    With a ``weighting`` other than ``respondent``, each share is weighted and its Wilson
+    interval rests on Kish's effective number of the users who answered,
+    ``(sum w)^2 / sum(w^2)`` (R: ``svyciprop(~x, design, method = "wilson")`` is close; it
+    uses the design's own variance)."""
     from statsmodels.stats.proportion import proportion_confint
 
     require_roles(survey, "ai_user", "ai_use")
     item = survey.codebook.role("ai_use")
     df = prepare(survey)
     users = df[df["ai_user"] == 1]
+    weights = _weights(survey, weighting)
     rows = []
     for code in survey.codebook.item(item).options:
         x = users[f"{item}_{code}"].dropna()
+        share, n_eff = _share(x, weights)
         lo, hi = (
-            proportion_confint(x.sum(), len(x), alpha=1 - ci, method="wilson")
+            proportion_confint(share * n_eff, n_eff, alpha=1 - ci, method="wilson")
             if len(x)
             else (np.nan, np.nan)
         )
-        share = x.mean() if len(x) else np.nan
         rows.append({item: code, "n": len(x), "share": share, "ci_low": lo, "ci_high": hi})
     table = pd.DataFrame(rows).set_index(item)
     # each use case is a share of all users, not a partition
     table = protect(table, min_n=_min(survey, min_n), partition=False)
+    table.attrs["weighting"] = weighting
     return table.sort_values("share", ascending=False)
 
 
-def ai_usefulness_by(survey: Survey, segment: str, *, min_n: int | None = None) -> pd.DataFrame:
+def _share(x: pd.Series, weights: pd.Series | None) -> tuple[float, float]:
+    """The (weighted) mean of ``x`` and the (effective) number it rests on."""
+    from ..stats.weighting import effective_n, weighted_mean
+
+    if not len(x):
+        return np.nan, 0.0
+    if weights is None:
+        return float(x.mean()), float(len(x))
+    w = weights.reindex(x.index)
+    return weighted_mean(x, w), effective_n(w[x.notna()])
+
+
+def ai_usefulness_by(
+    survey: Survey, segment: str, *, min_n: int | None = None, weighting: str = "respondent"
+) -> pd.DataFrame:
     """How useful AI users find the tools (0-100 index) by segment, protected."""
     require_roles(survey, "ai_user", "ai_usefulness")
     df = prepare(survey)
     users = df[df["ai_user"] == 1]
     column = f"{survey.codebook.role('ai_usefulness')}_index"
-    return _by_segment(survey, users, segment, {"usefulness_index": column}, min_n)
+    return _by_segment(survey, users, segment, {"usefulness_index": column}, min_n, weighting)
 
 
 def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
@@ -266,7 +349,11 @@ def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- competence
 def education_relevance(
-    survey: Survey, *, by: str | None = None, min_n: int | None = None
+    survey: Survey,
+    *,
+    by: str | None = None,
+    min_n: int | None = None,
+    weighting: str = "respondent",
 ) -> pd.DataFrame:
     """ "My formal education is relevant to my job": mean (on its scale), share who agree and
     share who disagree (the ``edu_relevant`` / ``edu_irrelevant`` flags), overall or by a
@@ -277,12 +364,14 @@ def education_relevance(
     cols = {"mean": edu, "agree_share": "edu_relevant", "disagree_share": "edu_irrelevant"}
     m = _min(survey, min_n)
     if by is not None:
-        return _by_segment(survey, df, by, cols, min_n)
+        return _by_segment(survey, df, by, cols, min_n, weighting)
     d = df.dropna(subset=[edu])
-    table = pd.DataFrame(
-        {"n": [len(d)], **{k: [d[v].mean()] for k, v in cols.items()}}, index=["all"]
-    )
-    return protect(table, min_n=m, partition=False)
+    weights = _weights(survey, weighting)
+    means = {k: [_share(d[v].dropna(), weights)[0]] for k, v in cols.items()}
+    table = pd.DataFrame({"n": [len(d)], **means}, index=["all"])
+    table = protect(table, min_n=m, partition=False)
+    table.attrs["weighting"] = weighting
+    return table
 
 
 def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
@@ -343,7 +432,9 @@ def shift_work(
     )
 
 
-def selfservice_by_industry(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+def selfservice_by_industry(
+    survey: Survey, *, min_n: int | None = None, weighting: str = "respondent"
+) -> pd.DataFrame:
     """Perceived effect of self-service on the customer dialogue (0-100 index, and the share
     who agree that cases got more complex) by industry."""
     require_roles(survey, "selfservice", "more_complex", "industry")
@@ -352,17 +443,21 @@ def selfservice_by_industry(survey: Survey, *, min_n: int | None = None) -> pd.D
         "selfservice_index": f"{cb.role('selfservice')}_index",
         "more_complex_share": "more_complex",
     }
-    return _by_segment(survey, prepare(survey), cb.role("industry"), columns, min_n)
+    return _by_segment(survey, prepare(survey), cb.role("industry"), columns, min_n, weighting)
 
 
-def by_centre_size(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+def by_centre_size(
+    survey: Survey, *, min_n: int | None = None, weighting: str = "respondent"
+) -> pd.DataFrame:
     """Every tracked construct (0-100 index) and eNPS by centre size band."""
     require_roles(survey, "centre_size", "enps")
     cb = survey.codebook
     df = prepare(survey)
     size = cb.role("centre_size")
     cols = {c: f"{c}_index" for c in tracked_constructs(cb)}
-    table = _by_segment(survey, df, size, {**cols, "enps": cb.role("enps")}, min_n)
-    enps_by = df.dropna(subset=[size]).groupby(size)[cb.role("enps")].apply(enps)
+    table = _by_segment(survey, df, size, {**cols, "enps": cb.role("enps")}, min_n, weighting)
+    weights = _weights(survey, weighting)
+    answers = df.dropna(subset=[size]).groupby(size)[cb.role("enps")]
+    enps_by = answers.apply(lambda x: enps(x, weights=weights))
     table["enps"] = enps_by.reindex(table.index).where(table["enps"].notna())
     return table

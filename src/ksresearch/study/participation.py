@@ -21,6 +21,7 @@ __all__ = [
     "response_rate_summary",
     "survey_weights",
     "weighting_summary",
+    "check_weighting",
     "WEIGHTINGS",
 ]
 
@@ -167,6 +168,16 @@ def _raked(survey: Survey, df: pd.DataFrame, company: pd.Series, rake) -> pd.Ser
     w = pd.Series(np.nan, index=df.index)
     w[placed] = rake(frame[placed].astype({s: "int64" for s in segments}), margins)
     return w
+
+
+def check_weighting(survey: Survey, scheme: str) -> None:
+    """Raise ValueError, with the reason, unless ``scheme`` is a weighting this survey can
+    have: one of :data:`WEIGHTINGS`, and for raking headcounts whose margins its respondents
+    can meet. Reports call it before any notebook runs."""
+    if scheme not in WEIGHTINGS:
+        raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {scheme!r}")
+    if scheme == "raking":
+        survey_weights(survey, "raking")  # raises with the reason (no headcounts, a margin)
 
 
 def weighting_summary(survey: Survey) -> pd.DataFrame:
