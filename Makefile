@@ -25,24 +25,24 @@ env: $(STAMP) ## Create .venv and install ksresearch with its dependencies (done
 
 LAST_YEAR := $(lastword $(YEARS))
 
-demo: $(STAMP) ## Synthetic survey for both years -> ingest -> general reports (nb, en) -> company reports
+demo: $(STAMP) browser ## Synthetic survey for both years -> ingest -> general reports (nb, en) -> company reports, as HTML, PDF and PowerPoint
 	@for y in $(YEARS); do \
 		$(BIN)/ksresearch synth --year $$y --seed $(SEED) && \
 		$(BIN)/ksresearch ingest --year $$y || exit 1; \
 	done
-	$(BIN)/ksresearch report --year $(LAST_YEAR) --lang nb
-	$(BIN)/ksresearch report --year $(LAST_YEAR) --lang en
-	$(BIN)/ksresearch batch --year $(LAST_YEAR) --workers 2
+	$(BIN)/ksresearch report --year $(LAST_YEAR) --lang nb --format html,pdf,pptx
+	$(BIN)/ksresearch report --year $(LAST_YEAR) --lang en --format html,pdf,pptx
+	$(BIN)/ksresearch batch --year $(LAST_YEAR) --workers 2 --format html,pdf,pptx
 	@echo
 	@echo "Processed data:  data/processed/<year>/"
-	@echo "General report:  reports/$(LAST_YEAR)/general_report.nb.html (and .en.html)"
-	@echo "Company reports: reports/$(LAST_YEAR)/companies/"
+	@echo "General report:  reports/$(LAST_YEAR)/general_report.nb.html (.pdf, .pptx; and .en)"
+	@echo "Company reports: reports/$(LAST_YEAR)/companies/ (HTML, PDF and PowerPoint)"
 
-browser: ## Debian's chromium for the report-rendering test (installed when missing; needs root)
-	@command -v chromium >/dev/null 2>&1 || { \
+browser: ## Debian's chromium (reports to PDF, the rendering tests) and poppler-utils (PDF pages to PNG); installed when missing, needs root
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || { \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-		else echo "chromium missing: sudo apt-get install chromium"; exit 1; fi; }
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
+		else echo "chromium or pdftoppm missing: sudo apt-get install chromium poppler-utils"; exit 1; fi; }
 
 test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test suite, doctests included
 	$(BIN)/ruff check src tests benchmarks notebooks

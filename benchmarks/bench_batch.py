@@ -8,6 +8,11 @@
 
 Target: at least 5x faster than the naive loop, under 1 s per company.
 
+Then the PDF and PowerPoint of the 20 reports (`--format html,pdf,pptx`: one headless Chromium
+for the run, python-pptx, each file audited), against the plain way of making a PDF, one
+`chromium --headless --print-to-pdf` per report (5 of them). Target: PDF and PPTX together add
+at most 1 s per company.
+
 Then the release audit alone, on a release of 30 companies in two languages plus the general
 report in both (target: under 5 s).
 
@@ -49,6 +54,7 @@ def main() -> None:
         )
         fast = time.perf_counter() - t0
         assert len(result.written) == 20, result.failed
+        formats_seconds, cli_pdf = other_formats(result, survey, Path(tmp))
 
         notebook = Path(tmp) / "company_benchmark.ipynb"
         jupytext.write(read_notebook(BENCHMARK_NOTEBOOK), notebook)
@@ -91,9 +97,35 @@ def main() -> None:
     print(f"naive loop (papermill CLI + nbconvert CLI), 5 companies: {naive:.2f} s per company")
     print(f"ratio naive / batch: {naive / per_company:.1f}x (target >= 5x)")
     print(
+        f"PDF + PowerPoint of the 20 reports (one browser, audited): {formats_seconds:.1f} s = "
+        f"{formats_seconds / 20:.2f} s per company (target <= 1 s); one chromium --print-to-pdf "
+        f"per report: {cli_pdf:.2f} s per company (PDF alone)"
+    )
+    print(
         f"release audit, {n_ledgers} reports (30 companies x 2 languages + general nb, en): "
         f"{audit_seconds:.2f} s, {leaks} leak(s) (target < 5 s)"
     )
+
+
+def other_formats(result, survey, tmp: Path) -> tuple[float, float]:
+    """Seconds for the PDF and PowerPoint of every report of ``result``, and per report for
+    the chromium command line printing a PDF (5 reports)."""
+    from ksresearch.report.batch import company_formats
+
+    t0 = time.perf_counter()
+    written = company_formats(result, "html,pdf,pptx", survey)
+    seconds = time.perf_counter() - t0
+    assert len(written) == 2 * len(result.written), written
+    pages = list(result.written.values())[:5]
+    t0 = time.perf_counter()
+    for i, page in enumerate(pages):
+        subprocess.run(
+            [shutil.which("chromium"), "--headless", "--no-sandbox", "--disable-gpu",
+             f"--user-data-dir={tmp / 'chromium-cli'}", "--no-pdf-header-footer",
+             f"--print-to-pdf={tmp / f'cli{i}.pdf'}", page.as_uri()],
+            check=True, capture_output=True,
+        )  # fmt: skip
+    return seconds, (time.perf_counter() - t0) / len(pages)
 
 
 def release_audit(tmp: Path) -> tuple[float, int, int]:

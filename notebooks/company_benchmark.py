@@ -27,11 +27,22 @@ import ksresearch as ks
 S = ks.Section(year, lang, min_group_size, data_dir)
 survey = S.survey
 bench = ks.benchmark(survey, company, weighting=weighting)
+previous = S.previous()
+try:
+    own_trend = ks.company_trends(survey, previous, company) if previous else None
+except ks.InsufficientDataError:  # the company did not take part last year
+    own_trend = None
 
 # %%
 display(S.heading("benchmark.title", 1, company=company))
 display(S.say("benchmark.intro", year=year))
 display(S.say("benchmark.weighting", w=S.text(f"weighting.{weighting}")))
+
+# %%
+display(S.heading("kf.title"))
+display(S.key_findings_rule())
+found = ks.company_key_findings(survey, company, bench=bench, trends=own_trend)
+display(S.key_findings(found))
 
 # %%
 rates = ks.response_rates(survey)
@@ -57,17 +68,25 @@ columns = [
     "diff",
     "diff_low",
     "diff_high",
-    "percentile",
-    "percentile_low",
-    "percentile_high",
     "assessment",
 ]
+display(S.table(bench, columns=columns, labels=S.names, percent=["dont_know"]))
+display(S.heading("benchmark.ranks", 3))
 ranks = {"percentile": 0, "percentile_low": 0, "percentile_high": 0}
-display(S.table(bench, columns=columns, labels=S.names, decimals=ranks, percent=["dont_know"]))
+display(S.table(bench, columns=list(ranks), labels=S.names, decimals=ranks))
 
 # %%
 fig = S.benchmark_diffs(bench)
 plt.show()
+
+# %%
+own_kpis = ks.company_kpis(survey, company)
+if not own_kpis.empty:  # a year with company_kpis.csv that gives this company's
+    display(S.heading("customers.own_title"))
+    display(S.say("customers.own_intro"))
+    display(
+        S.table(own_kpis, columns={"value": S.text("kpi_value")}, labels=S.names, index_name="")
+    )
 
 # %%
 display(S.heading("benchmark.strengths"))
@@ -78,6 +97,18 @@ else:
     display(S.table(notable, columns=["company", "pool", "diff", "assessment"], labels=S.names))
 
 # %%
+display(S.heading("heatmap.title"))
+heat = ks.segment_heatmap(
+    survey, ["job_role", "tenure", "shift_worker", "work_location"], company=company
+)
+if heat.notna().to_numpy().any():
+    display(S.say("heatmap.company_intro"))
+    fig = S.heatmap(heat)
+    plt.show()
+else:
+    display(S.say("heatmap.none"))
+
+# %%
 display(S.heading("benchmark.drivers"))
 try:
     own = ks.company_drivers(survey, company)
@@ -86,6 +117,18 @@ except ks.InsufficientDataError:
 else:
     fig = S.bar_ci(own, "share", labels=S.names, percent=True, xlabel=S.text("share_of_r2"))
     plt.show()
+
+# %%
+display(S.heading("company_trend.title"))
+if own_trend is None:
+    display(S.say("company_trend.none", previous_year=year - 1))
+else:
+    display(S.say("company_trend.intro", previous_year=year - 1))
+    columns = ["mean_previous", "mean_current", "change", "change_low", "change_high", "p_adj"]
+    headers = {c: S.text("company_trend.change" if c == "change" else c) for c in columns}
+    display(
+        S.table(own_trend, columns=headers, labels=S.names, index_name="", decimals={"p_adj": 3})
+    )
 
 # %%
 display(S.heading("comments.title"))

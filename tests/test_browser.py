@@ -28,12 +28,16 @@ window.addEventListener("load", () => {
   document.documentElement.setAttribute("data-ks-images", imgs.length + ":" + broken);
   document.documentElement.setAttribute("data-ks-errors", String(window.__ksErrors.length));
   document.documentElement.setAttribute("data-ks-width", String(document.body.scrollWidth));
+  const edge = document.documentElement.clientWidth;
+  const over = [...document.querySelectorAll("table")].filter(t => t.getBoundingClientRect().right > edge + 1);
+  document.documentElement.setAttribute("data-ks-overflowing", String(over.length));
 });
 </script>"""
 
 
-def render(page: Path) -> dict[str, str]:
-    """Open ``page`` in headless chromium and return the probe's findings."""
+def render(page: Path, width: int = 1280) -> dict[str, str]:
+    """Open ``page`` in headless chromium, ``width`` pixels wide, and return the probe's
+    findings."""
     with tempfile.TemporaryDirectory() as tmp:
         probed = Path(tmp) / page.name
         probed.write_text(
@@ -52,7 +56,7 @@ def render(page: Path) -> dict[str, str]:
                 "--disable-component-update",
                 "--disable-sync",
                 f"--user-data-dir={tmp}/profile",
-                "--window-size=1280,900",
+                f"--window-size={width},900",
                 "--virtual-time-budget=5000",
                 "--dump-dom",
                 probed.as_uri(),
@@ -90,3 +94,11 @@ def test_report_loads_without_errors_and_every_image_displays(reports_made, kind
     assert broken == 0
     assert found["errors"] == "0"
     assert int(found["width"]) <= 1280  # nothing overflows a laptop-wide window
+
+
+@pytest.mark.parametrize("kind", ["general", "company"])
+def test_no_table_runs_past_a_page(reports_made, kind):
+    """At the width of an A4 page (210 mm at 96 dpi: 794 px) every table fits: headers wrap
+    and wide tables are set smaller."""
+    found = render(reports_made[kind], width=794)
+    assert found["overflowing"] == "0"

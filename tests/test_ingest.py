@@ -394,6 +394,7 @@ def test_rerun_gives_identical_output(raw_2025):
         "cell_issues.parquet",
         "comments.parquet",
         "headcounts.parquet",
+        "company_kpis.parquet",
     }
 
 

@@ -124,6 +124,15 @@ def test_a_total_less_the_other_cells_of_a_table_is_caught():
     assert [leak.difference for leak in leaks] == [3]
     assert "the other cells of" in leaks[0].where
     assert members  # the table carried its members into the ledger
+    # the same table turned (bands as columns, as a wide table is shown): still caught
+    turned = ks.transposed(table[["mean_y"]])
+    leaks = check_release(
+        [
+            _ledger("a", _record("bands", turned, list(turned.columns), df)),
+            _ledger("b", _record("total", total, ["mean_y"], df)),
+        ]
+    )
+    assert [leak.difference for leak in leaks] == [3]
 
 
 def test_a_cell_under_the_minimum_and_different_variables():

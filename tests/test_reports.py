@@ -18,6 +18,7 @@ from ksresearch.report import execute as nbexec
 from ksresearch.report.present import catalogue
 
 SECTIONS_2025 = [
+    "kf.title",
     "quality.title",
     "measurement.title",
     "turnover.title",
@@ -27,6 +28,7 @@ SECTIONS_2025 = [
     "selfservice.title",
     "size.title",
     "comments.title",
+    "customers.title",
     "trends.title",
     "about.title",
 ]
@@ -127,7 +129,7 @@ def test_notebooks_are_paired_sources_with_one_parameters_cell():
         nbexec.BENCHMARK_NOTEBOOK,
         *sorted((nbexec.NOTEBOOK_DIR / "exploratory").glob("*.py")),
     ]
-    assert len(notebooks) == 13
+    assert len(notebooks) == 15
     for path in notebooks:
         nb = nbexec.read_notebook(path)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
@@ -371,7 +373,8 @@ def test_company_report_sections_and_provenance_in_both_languages(report_data, t
         2025, companies=[company], data_dir=report_data, out=tmp_path, lang=lang, workers=1
     )
     page = _page(result.written[company])
-    for key in ("benchmark.table", "benchmark.strengths", "benchmark.drivers", "about.title"):
+    sections = ("kf.title", "benchmark.table", "customers.own_title", "benchmark.strengths")
+    for key in (*sections, "company_trend.title", "benchmark.drivers", "about.title"):
         assert catalogue(lang)["texts"][key] in page, key
     assert catalogue(lang)["texts"]["benchmark.title"].format(company=company) in page
     assert f"company={company!r}" in page  # the parameters in the provenance

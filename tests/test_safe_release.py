@@ -35,8 +35,9 @@ def _export(data: Path) -> pd.DataFrame:
 def _write_export(data: Path, df: pd.DataFrame) -> None:
     path = data / "raw" / str(YEAR) / "responses.csv"
     df.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
-    # the companies changed: synth's headcounts no longer match them (the file is optional)
+    # the companies changed: synth's headcounts and KPIs no longer match them (both optional)
     (path.parent / "headcounts.csv").unlink(missing_ok=True)
+    (path.parent / "company_kpis.csv").unlink(missing_ok=True)
 
 
 def _synth(data: Path) -> None:

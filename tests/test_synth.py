@@ -27,6 +27,7 @@ def test_writes_export_codebook_and_truth(tmp_path):
     assert path == raw / "responses.xlsx"
     assert sorted(p.name for p in raw.iterdir()) == [
         "codebook.yaml",
+        "company_kpis.csv",
         "headcounts.csv",
         "responses.xlsx",
         "themes.yaml",

@@ -16,17 +16,13 @@ data_dir = None
 weighting = "respondent"
 
 # %%
-# Section 1 of the general report: title, data and response quality.
+# Section 1 of the general report: data and response quality.
 from IPython.display import display
 
 import ksresearch as ks
 
 S = ks.Section(year, lang, min_group_size, data_dir)
 survey = S.survey
-
-# %%
-display(S.heading("report.title", 1, year=year))
-display(S.say("report.subtitle", year=year))
 
 # %%
 display(S.heading("quality.title"))

@@ -20,6 +20,7 @@ weighting = "respondent"
 
 # %%
 # Section 8: results by size of the customer centre, as the expert-panel study split them.
+import matplotlib.pyplot as plt
 from IPython.display import display
 
 import ksresearch as ks
@@ -32,5 +33,17 @@ display(S.heading("size.title"))
 display(S.weighting_note(weighting))
 sizes = ks.by_centre_size(survey, weighting=weighting)
 constructs = ks.tracked_constructs(survey.codebook)
-columns = {"n": S.text("n"), **{c: S.names[c] for c in constructs}, "enps": "eNPS"}
-display(S.table(sizes, columns=columns, index_name="", decimals=0))
+measures = {"n": S.text("n"), **{c: S.names[c] for c in constructs}, "enps": "eNPS"}
+bands = sizes.index[sizes["n"].notna()]  # measures as rows, the bands shown as columns: it fits
+turned = ks.transposed(sizes.loc[bands, list(measures)])
+display(S.table(turned, columns=S.value_labels(bands), labels=measures, decimals=0))
+
+# %%
+display(S.heading("heatmap.title", 3))
+heat = ks.segment_heatmap(survey, ["industry", "centre_size"])
+if heat.notna().to_numpy().any():
+    display(S.say("heatmap.general_intro"))
+    fig = S.heatmap(heat)
+    plt.show()
+else:
+    display(S.say("heatmap.none"))

@@ -44,6 +44,9 @@ else:
             if survey.codebook.has_roles(role):
                 by = ks.comment_themes_by(survey, S.role(role))
                 shown = [t for t in said.index if t in by.columns]
-                headers = {t: S.comment_labels(said)[t] for t in shown}
+                levels = by.index[by[shown].notna().any(axis=1)]  # themes as rows: it fits
+                headers = S.value_labels(levels)
+                turned = ks.transposed(by.loc[levels, shown])
+                labels = S.comment_labels(said)
                 display(S.heading(key, 3))
-                display(S.table(by, columns=headers, index_name="", percent=shown))
+                display(S.table(turned, columns=headers, labels=labels, percent=list(levels)))

@@ -30,6 +30,7 @@ _BY_MODULE = {
         "Members",
         "owners_rule",
         "protect",
+        "transposed",
     ],
     "stats.scoring": ["enps", "item_stats", "reverse_items", "score_scales", "to_index", "top_box"],
     "stats.psychometrics": [
@@ -98,6 +99,7 @@ _BY_MODULE = {
     "study.measurement": [
         "company_trends",
         "construct_trends",
+        "year_comparability",
         "dont_know_by_construct",
         "exclusion_sensitivity",
         "item_trends",
@@ -107,6 +109,9 @@ _BY_MODULE = {
         "structure_summary",
     ],
     "study.benchmarking": ["benchmark", "company_drivers", "eligible_companies"],
+    "study.keyfindings": ["company_key_findings", "general_key_findings"],
+    "study.heatmaps": ["segment_heatmap"],
+    "study.customers": ["company_kpis", "company_scores", "kpi_correlations", "kpi_matrix"],
     "report.section": ["Section"],
     "report.execute": ["ReportError"],
     "report.general": ["general_report"],

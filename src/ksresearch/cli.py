@@ -165,6 +165,16 @@ class Weighting(StrEnum):
     raking = "raking"
 
 
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="Formats to write, comma-separated: html (always), pdf, pptx. PDF and PowerPoint "
+        "are made from the audited HTML after the release audit, and audited in turn.",
+    ),
+]
+
+
 class Executor(StrEnum):
     local = "local"
     dask = "dask"
@@ -201,13 +211,17 @@ def report(
             "or raked to the headcounts (headcounts.csv).",
         ),
     ] = Weighting.respondent,
+    formats: FormatOpt = "html",
 ) -> None:
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
+    from .data.survey import load
     from .report.execute import ReportError
+    from .report.formats import parse_formats, write_formats
     from .report.general import general_report
     from .report.release import finish_release
 
     try:
+        wanted = parse_formats(formats)
         path = general_report(
             year,
             lang=lang.value,
@@ -220,7 +234,10 @@ def report(
         )
         typer.echo(f"wrote {path}")
         _say_release(finish_release(year, path.parent.parent, data_dir, min_group_size))
-    except (ReportError, OSError, ValueError) as exc:
+        survey = load(year, data_dir, min_group_size=min_group_size)
+        for written in write_formats([(path, None)], wanted, survey, min_n=min_group_size):
+            typer.echo(f"wrote {written}")
+    except (ReportError, OSError, ValueError, RuntimeError) as exc:
         _fail(exc)
 
 
@@ -266,15 +283,18 @@ def batch(
             "headcounts (headcounts.csv).",
         ),
     ] = Weighting.respondent,
+    formats: FormatOpt = "html",
 ) -> None:
     """One benchmark report per company into OUT/YEAR/companies/<company>.html (audited)."""
     from tqdm import tqdm
 
     from .report.batch import batch as run
     from .report.execute import ReportError
+    from .report.formats import parse_formats
 
     bar = tqdm(desc="company reports", unit="report", disable=None)
     try:
+        wanted = parse_formats(formats)
         result = run(
             year,
             companies=company,
@@ -302,10 +322,23 @@ def batch(
 
         try:
             _say_release(finish_release(year, out_dir(year, out).parent, data_dir, min_group_size))
-        except (ReportError, OSError, ValueError) as exc:
+            _say_formats(year, result, wanted, data_dir, min_group_size)
+        except (ReportError, OSError, ValueError, RuntimeError) as exc:
             _fail(exc)
     if result.failed:
         raise typer.Exit(code=1)
+
+
+def _say_formats(year: int, result, formats: tuple[str, ...], data_dir, min_n: int) -> None:
+    """Write the batch's PDF and PowerPoint files (after the release audit) and say how many."""
+    if formats == ("html",):
+        return
+    from .data.survey import load
+    from .report.batch import company_formats
+
+    survey = load(year, data_dir, min_group_size=min_n)
+    written = company_formats(result, formats, survey, min_n=min_n)
+    typer.echo(f"{len(written)} PDF/PowerPoint file(s) written and audited")
 
 
 def _say_batch(result) -> None:
@@ -352,7 +385,8 @@ def audit(
         if release is None or not release.name.isdigit():
             _fail(ValueError("--year is needed (the folder is not named after a year)"))
         year = int(release.name)
-    files = sorted(folder.rglob("*.html")) if folder.is_dir() else [folder]
+    kinds = ("*.html", "*.pdf", "*.pptx")
+    files = sorted(f for k in kinds for f in folder.rglob(k)) if folder.is_dir() else [folder]
     if not files or not files[0].exists():
         _fail(FileNotFoundError(f"{folder}: no HTML reports"))
     bad = 0

@@ -55,6 +55,9 @@ MIN_THEME_COMMENTERS = 10
 MAX_COMMENT_EXAMPLES = 3
 #: A company report whose response rate is under this says its results are uncertain.
 MIN_RESPONSE_RATE = 0.30
+#: The smallest change or difference (0-100 index points, or percentage points) a key finding
+#: calls a change or a difference, however significant: one point, 1 % of the scale.
+MIN_KEY_DIFF = 1.0
 
 
 def _data_dir(data_dir: str | Path | None) -> Path:

@@ -220,6 +220,7 @@ ROLE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "job_role": ("segment", ()),
     "tenure": ("segment", ()),
     "education": ("segment", ()),
+    "work_location": ("segment", ()),
     "turnover_intention": ("construct", ()),
     "involvement": ("construct", ()),
     "stress": ("construct", ()),
@@ -258,6 +259,7 @@ class Roles(_Strict):
     job_role: str | None = None
     tenure: str | None = None
     education: str | None = None
+    work_location: str | None = None
     turnover_intention: str | None = None
     involvement: str | None = None
     stress: str | None = None

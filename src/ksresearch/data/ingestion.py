@@ -35,6 +35,7 @@ import pyarrow.compute as pc
 from .. import config
 from .codebook import Codebook, CodebookError, Column, load_codebook
 from .headcounts import HEADCOUNTS_FILE, read_headcounts
+from .kpis import KPIS_FILE, read_kpis
 from .readers import EXPORT_SUFFIXES, IngestError, ReadInfo, find_export, fold_label, read_export
 from .redact import redact
 
@@ -69,6 +70,7 @@ class IngestResult:
     cell_issues: pd.DataFrame | None = None
     comments: pd.DataFrame | None = None
     headcounts: pd.DataFrame | None = None
+    kpis: pd.DataFrame | None = None
 
 
 # ----------------------------------------------------------------------------- validation
@@ -785,6 +787,7 @@ def ingest(
     raw, info = read_export(path, codebook)
     result = process(raw, codebook, source=path, info=info)
     _add_headcounts(result, config.raw_dir(year, data_dir) / HEADCOUNTS_FILE, codebook)
+    _add_kpis(result, config.raw_dir(year, data_dir) / KPIS_FILE, codebook)
     result.quality["source"] = {
         "file": path.name,
         "format": info.format,
@@ -812,6 +815,18 @@ def _add_headcounts(result: IngestResult, path: Path, codebook: Codebook) -> Non
         "companies": len(counted),
         "invited": int(result.headcounts["invited"].sum()),
         "without_headcount": sorted(set(companies) - counted),
+    }
+
+
+def _add_kpis(result: IngestResult, path: Path, codebook: Codebook) -> None:
+    """The year's customer KPIs, checked against the kept responses (when the file is there)."""
+    if not path.is_file():
+        return
+    result.kpis = read_kpis(path, codebook, result.responses)
+    result.quality["kpis"] = {
+        "file": path.name,
+        "companies": len(result.kpis),
+        "kpis": [c for c in result.kpis.columns if c != "company"],
     }
 
 
@@ -896,9 +911,12 @@ def check_export(year: int, data_dir: str | Path | None = None) -> CheckResult:
         lambda: _stop_on_repeated_values(path, ex.kept_cells, codebook),
     ]
     headcounts = config.raw_dir(year, data_dir) / HEADCOUNTS_FILE
+    kept = ex.frame.loc[~ex.bad_rows]
     if headcounts.is_file():
-        kept = ex.frame.loc[~ex.bad_rows]
         steps.append(lambda: read_headcounts(headcounts, codebook, kept))
+    kpis = config.raw_dir(year, data_dir) / KPIS_FILE
+    if kpis.is_file():
+        steps.append(lambda: read_kpis(kpis, codebook, kept))
     for step in steps:
         try:
             step()
@@ -956,6 +974,8 @@ def _write_atomically(out: Path, result: IngestResult) -> None:
             result.comments.to_parquet(tmp / "comments.parquet", index=False)
         if result.headcounts is not None:
             result.headcounts.to_parquet(tmp / "headcounts.parquet", index=False)
+        if result.kpis is not None:
+            result.kpis.to_parquet(tmp / "company_kpis.parquet", index=False)
         text = json.dumps(result.quality, indent=2, ensure_ascii=False, sort_keys=True)
         (tmp / "quality.json").write_text(text + "\n", encoding="utf-8")
         old = out.with_name(f".{out.name}.old")

@@ -32,6 +32,8 @@ class Survey:
     comments: pd.DataFrame | None = None
     #: how many each company invited (``headcounts.parquet``, from ``headcounts.csv``)
     headcounts: pd.DataFrame | None = None
+    #: each company's customer KPIs (``company_kpis.parquet``, from ``company_kpis.csv``)
+    kpis: pd.DataFrame | None = None
 
     @property
     def year(self) -> int:
@@ -56,8 +58,8 @@ def load(
     -------
     Survey
         ``responses`` (DataFrame), ``codebook``, ``quality`` (dict), ``dont_know``,
-        ``quarantine``, ``comments`` and ``headcounts`` (DataFrames; headcounts None without
-        a ``headcounts.csv``).
+        ``quarantine``, ``comments``, ``headcounts`` and ``kpis`` (DataFrames; headcounts and
+        kpis None without a ``headcounts.csv`` or a ``company_kpis.csv``).
 
     Examples
     --------
@@ -102,6 +104,7 @@ def load(
         min_group_size,
         comments=opt("comments.parquet"),
         headcounts=opt("headcounts.parquet"),
+        kpis=opt("company_kpis.parquet"),
     )
 
 
@@ -114,6 +117,7 @@ _FILES = (
     "quarantine.parquet",
     "comments.parquet",
     "headcounts.parquet",
+    "company_kpis.parquet",
 )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -277,7 +278,23 @@ def generate(
     )
     truth["n_rows"] = int(len(df))
     truth["comments"] = comments
+    means = _census_means(cb, out, c["company"].to_numpy())
+    for name, row in means.iterrows():  # how its people answered: what customer KPIs follow
+        truth["companies"][name]["index_means"] = {k: round(float(v), 6) for k, v in row.items()}
     return SynthSurvey(df, cb, truth)
+
+
+def _census_means(cb: Codebook, out: dict, company: np.ndarray) -> pd.DataFrame:
+    """Each company's mean of every construct's item mean (reverse-keyed items turned), over
+    all its generated respondents: its scores as a census would give them, before any mess."""
+    scores = {}
+    for construct in cb.constructs:
+        items = [i for i in cb.construct_items(construct) if i in out]
+        turned = [6 - out[i] if cb.item(i).reverse else out[i] for i in items]
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # non-users have no AI items
+            scores[construct] = np.nanmean(np.column_stack(turned).astype(float), axis=1)
+    return pd.DataFrame(scores).groupby(company).mean()
 
 
 #: What people write, by theme (the ids of the default themes.yaml): sentences for the
@@ -695,6 +712,43 @@ def _headcounts(responses: pd.DataFrame, rng: np.random.Generator, split: np.ran
     return pd.DataFrame(rows, columns=["company", "role", "invited"])
 
 
+#: Customer KPIs of a company from its mean score of one construct (in sds across the
+#: companies): KPI -> (construct, mean, change per sd, noise sd). Better-satisfied staff,
+#: better-served customers.
+_KPI_MODEL = {
+    "oks": ("satisfaction", 72.0, 6.0, 3.0),
+    "kti": ("satisfaction", 68.0, 5.0, 4.0),
+    "nps": ("motivation", 20.0, 12.0, 10.0),
+    "fcr": ("technology", 70.0, 5.0, 4.0),
+    "sick_leave": ("stress", 7.0, 1.5, 1.0),
+    "staff_turnover": ("involvement", 15.0, -4.0, 3.0),
+}
+
+
+def _kpis(survey: SynthSurvey, rng: np.random.Generator):
+    """Each company's customer KPIs (``company_kpis.csv``; every seventh company reports no
+    NPS) and the truth: which construct each KPI follows and the rank correlation, across the
+    companies of at least the minimum size, between the KPI and the company's census mean of
+    that construct (:func:`_census_means`)."""
+    from scipy.stats import spearmanr
+
+    companies = survey.truth["companies"]
+    names = [c for c in companies if c in set(survey.responses["company"])]
+    out = pd.DataFrame({"company": names})
+    truth = {"follows": {k: v[0] for k, v in _KPI_MODEL.items()}, "spearman": {}}
+    big = np.array([companies[c]["n_respondents"] >= config.MIN_GROUP_SIZE for c in names])
+    for kpi, (construct, mean, slope, noise) in _KPI_MODEL.items():
+        level = np.array([companies[c]["index_means"][construct] for c in names])
+        z = (level - level.mean()) / level.std()
+        value = mean + slope * z + noise * rng.standard_normal(len(names))
+        out[kpi] = np.clip(value, -100.0 if kpi == "nps" else 0.0, 100.0).round(1)
+        if kpi == "nps":
+            out.loc[out.index % 7 == 3, kpi] = np.nan
+        ok = big & out[kpi].notna().to_numpy()
+        truth["spearman"][kpi] = round(float(spearmanr(out.loc[ok, kpi], level[ok])[0]), 6)
+    return out, truth
+
+
 def write_synth(
     year: int,
     seed: int = 2025,
@@ -703,8 +757,8 @@ def write_synth(
     fmt: Literal["csv", "xlsx", "sav"] = "csv",
 ) -> Path:
     """Generate a year and write ``raw/<year>/``: ``responses.<fmt>``, ``codebook.yaml``,
-    ``themes.yaml``, ``headcounts.csv`` and ``truth.json``. Any earlier export of that year in
-    the folder is replaced.
+    ``themes.yaml``, ``headcounts.csv``, ``company_kpis.csv`` and ``truth.json``. Any earlier
+    export of that year in the folder is replaced.
 
     Returns the path of the written export.
     """
@@ -729,6 +783,8 @@ def write_synth(
     invited.to_csv(raw / "headcounts.csv", sep=";", index=False, encoding="utf-8-sig")
     totals = invited.groupby("company")["invited"].sum()
     survey.truth["headcounts"] = {str(k): int(v) for k, v in totals.items()}
+    kpis, survey.truth["kpis"] = _kpis(survey, np.random.default_rng([seed, year, 4]))
+    kpis.to_csv(raw / "company_kpis.csv", sep=";", decimal=",", index=False, encoding="utf-8-sig")
     (raw / "truth.json").write_text(
         json.dumps(survey.truth, indent=2, ensure_ascii=False), encoding="utf-8"
     )

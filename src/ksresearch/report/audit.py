@@ -14,6 +14,7 @@ from .present import COUNT_ATTRIBUTE
 
 __all__ = [
     "audit_html",
+    "audit_document",
     "audit",
     "normalise",
     "page_text",
@@ -214,6 +215,45 @@ def audit_html(
     return structure + text_problems(page_text(soup), survey, company=company, quoted=quoted)
 
 
+def audit_document(
+    path: str | Path, survey, *, company: str | None = None, min_n: int | None = None
+) -> list[str]:
+    """:func:`audit_html`'s rules on a report in any of its formats, by its suffix: an HTML
+    file as such; a PDF or a PowerPoint deck on its text (:func:`text_problems`, the comments
+    it quotes being those between « »), and in a deck also every table's count columns
+    (headers as the table helper writes them) against the minimum."""
+    from .formats import pdf_text, pptx_tables, pptx_text
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        return audit_html(path.read_text(encoding="utf-8"), survey, company=company, min_n=min_n)
+    if suffix not in (".pdf", ".pptx"):
+        raise ValueError(f"{path}: not a report (html, pdf or pptx)")
+    raw = pdf_text(path) if suffix == ".pdf" else pptx_text(path)
+    quoted = "\n".join(re.findall(r"«([^»]*)»", raw))
+    problems = text_problems(normalise(raw), survey, company=company, quoted=quoted)
+    if suffix == ".pptx":
+        problems = _small_counts_in_rows(pptx_tables(path), min_size(min_n)) + problems
+    return problems
+
+
+def _small_counts_in_rows(tables: list[list[list[str]]], m: int) -> list[str]:
+    """Counts under the minimum in the columns of plain tables whose header is a count's."""
+    from .present import COUNT_COLUMNS, column
+
+    headers = {column(c, lang) for c in COUNT_COLUMNS for lang in ("nb", "en")}
+    problems = []
+    for rows in tables:
+        counts = [j for j, h in enumerate(rows[0]) if h in headers] if rows else []
+        for row in rows[1:]:
+            for j in counts:
+                value = _count(row[j]) if j < len(row) else None
+                if value is not None and value < m:
+                    problems.append(f"a table shows a group of {value} respondents (minimum {m})")
+    return problems
+
+
 def manifest_company(path: Path) -> str | None:
     """The company whose report ``path`` is, by the manifest of its folder (None: none)."""
     manifest = path.parent / "manifest.json"
@@ -231,12 +271,12 @@ def audit(
     company: str | None = None,
     min_n: int | None = None,
 ) -> list[str]:
-    """Audit a report file (see :func:`audit_html`); the company of a company report is read
-    from the ``manifest.json`` beside it when not given."""
+    """Audit a report file, HTML, PDF or PowerPoint (see :func:`audit_document`); the company
+    of a company report is read from the ``manifest.json`` beside it when not given."""
     from ..data.survey import load
 
     path = Path(path).resolve()
     survey = load(year, data_dir)
     if company is None:
-        company = manifest_company(path)
-    return audit_html(path.read_text(encoding="utf-8"), survey, company=company, min_n=min_n)
+        company = manifest_company(path.with_suffix(".html"))
+    return audit_document(path, survey, company=company, min_n=min_n)

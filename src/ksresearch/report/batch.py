@@ -20,12 +20,13 @@ from ..study.participation import check_weighting
 from .audit import audit_html
 from .execute import BENCHMARK_NOTEBOOK, DEFAULT_TIMEOUT, ReportError, execute
 from .export import check_writable, company_file, company_files, to_html, write_atomic
+from .formats import parse_formats, write_formats
 from .general import out_dir, report_parameters
 from .kernel import KernelServer
 from .ledger import ledger_path, take_records, write_ledger
 from .release import finish_release
 
-__all__ = ["BatchResult", "batch"]
+__all__ = ["BatchResult", "batch", "company_formats"]
 
 
 @dataclass
@@ -118,6 +119,7 @@ def batch(
     progress: Callable[[int], None] | None = None,
     release: bool = True,
     weighting: str = "respondent",
+    formats: tuple[str, ...] | str = ("html",),
 ) -> BatchResult:
     """One benchmark report per company into ``<out>/<year>/companies/<company>.html``.
 
@@ -142,9 +144,14 @@ def batch(
         Run the release audit when the batch is done (:func:`ksresearch.audit_release`):
         every report of the year set against every other, leaking cells hidden and the
         reports concerned rebuilt; :class:`ReportError` if the release stays unsafe.
+    formats : str or tuple
+        ``"html,pdf,pptx"``: with ``release``, each report's PDF and PowerPoint are made from
+        its final HTML after the release audit, and audited in turn
+        (:func:`company_formats`); without, the caller makes them after its release step.
     """
     from ..data.survey import load
 
+    formats = parse_formats(formats)
     _check_options(workers, executor, scheduler)
     start = time.perf_counter()
     m = min_size(min_n)
@@ -163,8 +170,16 @@ def batch(
             _run_dask(jobs, scheduler, timeout, books.finish)
     if release:
         finish_release(year, folder.parent.parent, data_dir, m)
+        company_formats(books.result, formats, survey, min_n=m)
     books.result.seconds = time.perf_counter() - start
     return books.result
+
+
+def company_formats(result: BatchResult, formats, survey, *, min_n: int | None = None) -> list:
+    """The PDF and PowerPoint of every report a batch wrote or found up to date
+    (:func:`ksresearch.report.formats.write_formats`)."""
+    pages = [(path, company) for company, path in {**result.up_to_date, **result.written}.items()]
+    return write_formats(pages, parse_formats(formats), survey, min_n=min_n)
 
 
 def _check_options(workers: int, executor: str, scheduler) -> None:

@@ -13,6 +13,7 @@ from ..study.participation import check_weighting
 from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
 from .export import check_writable, to_html, write_atomic
+from .formats import parse_formats, write_formats
 from .kernel import KernelServer
 from .ledger import ledger_path, take_records, write_ledger
 from .release import finish_release
@@ -107,12 +108,16 @@ def general_report(
     timeout: int = DEFAULT_TIMEOUT,
     release: bool = True,
     weighting: str = "respondent",
+    formats: tuple[str, ...] | str = ("html",),
 ) -> Path:
     """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``.
 
     ``weighting`` (``respondent``, ``company`` or ``raking``; :func:`ksresearch.survey_weights`)
     weights the report's descriptive tables, and every section with such tables says which
-    was used.
+    was used. ``formats`` (``"html,pdf,pptx"``): with ``release``, the PDF and PowerPoint are
+    made from the final HTML after the release audit and audited in turn
+    (:func:`ksresearch.report.formats.write_formats`); without, the caller makes them after
+    its own release step.
 
     Its ledger goes to ``<out>/<year>/ledger/``; with ``release``, the release audit then sets
     it against every other report of the year (:func:`ksresearch.audit_release`), hides what
@@ -133,6 +138,7 @@ def general_report(
     from .present import text
 
     m = min_size(min_n)
+    formats = parse_formats(formats)
     survey = load(year, data_dir, min_group_size=m)
     check_weighting(survey, weighting)
     params = report_parameters(year, lang, m, data_dir, weighting=weighting)
@@ -165,4 +171,5 @@ def general_report(
     write_atomic(path, page)
     if release:
         finish_release(year, target.parent, data_dir, m)
+        write_formats([(path, None)], formats, survey, min_n=m)
     return path

@@ -88,14 +88,20 @@ def _warm_surveys(surveys: list[list]) -> None:
     that cannot be loaded is left to the kernels, whose notebooks report the error."""
     from ksresearch.data.survey import keep_warm
     from ksresearch.study.comments import code_themes, load_themes
+    from ksresearch.study.measurement import year_comparability
     from ksresearch.study.prepare import prepare
 
+    warm = {}
     for year, data_dir in surveys:
         with contextlib.suppress(Exception):
-            survey = keep_warm(int(year), data_dir)
+            survey = warm[int(year)] = keep_warm(int(year), data_dir)
             prepare(survey)
             if survey.comments is not None:  # every word stemmed once, before the fork
                 code_themes(survey.comments["text"], load_themes(int(year), data_dir))
+    for year, survey in warm.items():  # the trends' measurement check across two years
+        if year - 1 in warm:
+            with contextlib.suppress(Exception):
+                year_comparability(survey, warm[year - 1])
 
 
 #: How Jupyter starts the ksresearch kernel: this Python, this module.

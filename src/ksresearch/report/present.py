@@ -130,6 +130,89 @@ def say(key: str, lang: str = "nb", **values: object) -> _HTML:
     return _HTML(f'<p class="ks-text">{escape(text(key, lang, **values))}</p>')
 
 
+def key_findings(
+    table: pd.DataFrame, codebook, lang: str = "nb", *, year: int | None = None
+) -> _HTML:
+    """The sentences of a key-findings table (:mod:`ksresearch.study.keyfindings`) as a list,
+    each row filled into its template ``kf.<key>``: measures by their names, segment codes by
+    their labels, shares as percentages, every text escaped. A row missing a number its
+    sentence needs (hidden by the release audit) is left out.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from ksresearch import config, load_codebook
+    >>> cb = load_codebook(config.codebook_path(2025))
+    >>> row = {"key": "ai_use", "value": 0.55, "low": 0.5, "high": 0.6, "unit": "share"}
+    >>> print(key_findings(pd.DataFrame([row], index=["ai_use"]), cb, "en").html)
+    <ul class="ks-key-findings"><li>55% of employees use AI tools at least now and then (95% CI 50% to 60%).</li></ul>
+    """
+    from html import escape
+
+    items = [_finding(r, codebook, lang, year) for r in table.to_dict("records")]
+    said = "".join(f"<li>{escape(s)}</li>" for s in items if s)
+    if not said:
+        return _HTML(f'<p class="ks-text">{escape(text("kf.none", lang))}</p>')
+    return _HTML(f'<ul class="ks-key-findings">{said}</ul>')
+
+
+def _finding(row: dict, codebook, lang: str, year: int | None) -> str:
+    """One key finding in words, or "" when a number its template needs is missing."""
+    template = catalogue(lang)["texts"][f"kf.{row['key']}"]
+    numbers = _finding_numbers(row, lang)
+    if any(f"{{{k}}}" in template and k not in numbers for k in _NUMBERS):
+        return ""
+    names_ = names(codebook, lang)
+    return template.format(
+        **numbers,
+        subject=_subject(row.get("subject"), row.get("segment"), codebook, names_, lang),
+        subject2=_subject(row.get("subject2"), row.get("segment"), codebook, names_, lang),
+        unit=text(f"kf.unit.{row['unit'] if _given(row.get('unit')) else 'points'}", lang),
+        count=fmt_number(row["count"], lang, 0) if _given(row.get("count")) else "",
+        total=fmt_number(row["total"], lang, 0) if _given(row.get("total")) else "",
+        previous_year="" if year is None else str(year - 1),
+    )
+
+
+_NUMBERS = ("value", "reference", "diff", "low", "high")
+
+
+def _finding_numbers(row: dict, lang: str) -> dict[str, str]:
+    """The numbers of a key finding as text. Levels of a share as percentages, differences
+    of shares in percentage points; the interval is the difference's when there is one. A
+    sentence that says the direction in words ("has risen", "higher") takes the size."""
+    share = row.get("unit") == "share"
+    x = {k: float(row[k]) for k in _NUMBERS if _given(row.get(k))}
+    of_diff = "diff" in x
+    if of_diff and row["key"].endswith(("_up", "_down", "_higher", "_lower")) and x["diff"] < 0:
+        x["diff"] = -x["diff"]
+        if "low" in x and "high" in x:
+            x["low"], x["high"] = -x["high"], -x["low"]
+    out = {}
+    for k, v in x.items():
+        if share and (k == "diff" or (of_diff and k in ("low", "high"))):
+            out[k] = fmt_number(100 * v, lang, 1)  # percentage points
+        elif share:
+            out[k] = fmt_number(v, lang, 0, percent=True)
+        else:
+            out[k] = fmt_number(v, lang, 1)
+    return out
+
+
+def _given(x: object) -> bool:
+    return x is not None and x is not pd.NA and not (isinstance(x, float) and np.isnan(x))
+
+
+def _subject(code: object, segment: object, codebook, names_: dict, lang: str) -> str:
+    """A measure's name, or a segment code's label."""
+    if not _given(code) or code == "":
+        return ""
+    if _given(segment) and segment:
+        labels = codebook.labels(segment, lang)
+        return str(labels.get(int(code), code))
+    return str(names_.get(code, code)).removesuffix(" (%)")  # the sentence gives the unit
+
+
 def comment_examples(table: pd.DataFrame, lang: str = "nb") -> _HTML:
     """The redacted example comments of each theme shown (a result of
     :func:`ksresearch.comments`), under the theme's label, every text escaped.
@@ -175,6 +258,11 @@ def fmt_number(x: object, lang: str = "nb", decimals: int = 1, percent: bool = F
         s = s.replace(",", "\u202f").replace(".", ",")
         return s + ("\u00a0%" if percent else "")
     return s + ("%" if percent else "")
+
+
+#: A table with more columns than this is set in smaller type with tighter cells, so that it
+#: fits the page (the template's ``ks-wide``); every table's headers wrap.
+WIDE_TABLE = 7
 
 
 def table(
@@ -249,10 +337,11 @@ def table(
         shown.index = [index_labels.get(i, i) for i in shown.index]
     shown.index.name = index_name or None  # an empty name would add an empty header row
     counts = " ".join(str(j) for j, c in enumerate(headers) if c in COUNT_COLUMNS)
+    kind = "ks-table ks-wide" if len(headers) > WIDE_TABLE else "ks-table"  # smaller type
     styler = (
         shown.style.format_index(escape="html", axis=0)
         .format_index(escape="html", axis=1)
-        .set_table_attributes(f'class="ks-table" {COUNT_ATTRIBUTE}="{counts}"')
+        .set_table_attributes(f'class="{kind}" {COUNT_ATTRIBUTE}="{counts}"')
         .set_uuid(_table_id(shown))
     )
     notes = [caption] if caption else []

@@ -42,6 +42,7 @@ __all__ = [
     "audit_release",
     "read_suppressed",
     "finish_release",
+    "drop_other_formats",
 ]
 
 #: In the processed data folder of a year: the respondent sets whose cells are hidden.
@@ -119,7 +120,7 @@ class _Release:
         self.size = {fp: _size(m) for fp, m in self.members.items()}
 
     def _add_table(self, report: str, table: dict) -> None:
-        by_column = defaultdict(list)
+        by_variable = defaultdict(list)
         for cell in table["cells"]:
             if not cell["additive"]:
                 continue
@@ -129,14 +130,14 @@ class _Release:
                 f"{report}, table {table['table']}, row {cell['row']!r}, "
                 f"column {cell['column']!r} ({cell['value']})",
             )
-            by_column[(cell["column"], cell["variable"])].append(cell["set"])
-        for (column, variable), fps in by_column.items():
-            where = f"{report}, table {table['table']}, column {column!r}"
+            by_variable[cell["variable"]].append(cell["set"])
+        for variable, fps in by_variable.items():  # a column, or a row of a turned table
+            where = f"{report}, table {table['table']}, variable {variable!r}"
             self.columns.append((where, variable, fps))
 
     def derived(self) -> list[tuple[str, str, dict[int, int], tuple[str, ...]]]:
-        """The union of each table column's disjoint cells of one variable (a total less
-        the other cells)."""
+        """The union of each table's disjoint cells of one variable (a total less the other
+        cells), wherever they stand in it: down a column or, in a turned table, along a row."""
         out = []
         for where, variable, fps in self.columns:
             distinct = list(dict.fromkeys(fps))
@@ -273,6 +274,8 @@ def _rebuild(meta: dict) -> None:
     from .batch import batch
     from .general import general_report
 
+    drop_other_formats(meta)
+
     params = meta["parameters"]
     common = {
         "data_dir": params.get("data_dir"),
@@ -292,6 +295,18 @@ def _rebuild(meta: dict) -> None:
             workers=1,
             **common,
         )
+
+
+def drop_other_formats(meta: dict) -> None:
+    """Remove the PDF and PowerPoint of a report about to be rebuilt: made from the HTML as it
+    was, they would show what the release audit hides (the next report or batch run with
+    ``--format`` makes them again)."""
+    base = Path(meta["out"]) / str(meta["parameters"]["year"])
+    for folder in (base, base / "companies"):
+        page = folder / meta["report"]
+        if page.exists():
+            for suffix in (".pdf", ".pptx"):
+                page.with_suffix(suffix).unlink(missing_ok=True)
 
 
 def audit_release(

@@ -108,6 +108,10 @@ class Section:
         """A number formatted for the section's language."""
         return present.fmt_number(x, self.lang, decimals, percent)
 
+    def value_labels(self, codes: pd.Index) -> dict:
+        """``{code: label}`` of an index of a segment's codes (named after the segment)."""
+        return present.value_labels(self.codebook, codes, self.lang)
+
     def _labels(self, df: pd.DataFrame, labels: dict | None) -> dict:
         return (
             labels
@@ -195,10 +199,48 @@ class Section:
         trends = self._register_figure(trends, list(trends.columns))
         return plots.trend_dumbbell(trends, labels=self.names, lang=self.lang, **kwargs)
 
+    def company_scatter(self, scores: pd.DataFrame, x: str, y: str, **kwargs):
+        """:func:`plots.company_scatter`, the companies' means registered (never named in
+        the figure)."""
+        scores = self._register_figure(scores, [x])
+        return plots.company_scatter(scores, x, y, **kwargs)
+
+    def heatmap(self, diff: pd.DataFrame, **kwargs):
+        """:func:`plots.heatmap` of a :func:`ksresearch.segment_heatmap` result, rows labelled
+        "segment: level" and columns by the constructs' names; every value registered."""
+        diff = self._register_figure(diff, list(diff.columns))
+        rows = []
+        for segment, level in diff.index:
+            name = self.text(f"segment.{diff.attrs['roles'][segment]}")
+            level_label = self.codebook.labels(segment, self.lang).get(int(level), level)
+            rows.append(f"{name}: {level_label}")
+        columns = [self.names.get(c, c) for c in diff.columns]
+        return plots.heatmap(diff, row_labels=rows, column_labels=columns, lang=self.lang, **kwargs)
+
     def benchmark_diffs(self, bench: pd.DataFrame):
         """:func:`plots.benchmark_diffs` labelled with the section's names."""
         bench = self._register_figure(bench, ["company", "pool", "diff", "diff_low", "diff_high"])
         return plots.benchmark_diffs(bench, labels=self.names, lang=self.lang)
+
+    def key_findings_rule(self):
+        """How a key finding is decided (the rules of :mod:`ksresearch.study.keyfindings`)."""
+        from .. import config
+
+        return self.say(
+            "kf.intro",
+            d=self.number(config.MIN_BENCHMARK_DIFF, 0),
+            k=self.number(config.MIN_KEY_DIFF, 0),
+        )
+
+    def key_findings(self, table: pd.DataFrame):
+        """The key findings (:mod:`ksresearch.study.keyfindings`) as sentences: every number
+        registered in the ledger like a table's, and a sentence whose number the release
+        audit hides left out."""
+        table = self._release_hidden(table)
+        numbers = ["value", "reference", "diff", "low", "high", "count", "total"]
+        shown = table[numbers].map(lambda v: present.fmt_number(v, self.lang, 3))
+        self._register(shown, table.attrs.get("members"))
+        return present.key_findings(table, self.codebook, self.lang, year=self.year)
 
     def weighting_note(self, weighting: str):
         """The line saying how a section's tables are weighted (``tables_weighting.<scheme>``)."""

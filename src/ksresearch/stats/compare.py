@@ -14,7 +14,7 @@ from scipy import optimize, special, stats
 
 from .disclosure import Members, min_size, owners_rule, protect
 
-__all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend"]
+__all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend", "level_differences"]
 
 _ADJUST = {
     "holm": "holm",
@@ -438,9 +438,23 @@ def trend(
             rows.append(row)
     out = pd.DataFrame(rows)
     out = out.set_index(["outcome"] if segment is None else [segment, "outcome"])
-    if "p" in out:
-        out["p_adj"] = _adjust(out["p"], adjust)
+    for column in _TREND_COLUMNS + (("n_companies",) if company is not None else ()):
+        if column not in out:  # every row hidden or not comparable: the columns still there
+            out[column] = np.nan
+    out["p_adj"] = _adjust(out["p"], adjust)
     return out
+
+
+_TREND_COLUMNS = (
+    "pooled_change",
+    "pooled_low",
+    "pooled_high",
+    "pooled_p",
+    "change",
+    "change_low",
+    "change_high",
+    "p",
+)
 
 
 def _small_in_a_year(parts: list, outcome: str, m: int) -> np.ndarray:
@@ -483,3 +497,57 @@ def _within_company_change(
         return dict.fromkeys(names, np.nan) | {"n_companies": n_companies}
     est = _company_adjusted(both, outcome, "_year", company, 0, ci)
     return dict(zip(names, est, strict=True), n_companies=n_companies)
+
+
+def level_differences(
+    df: pd.DataFrame,
+    outcome: str,
+    segment: str,
+    *,
+    clusters: str | None = None,
+    ci: float = 0.95,
+) -> pd.DataFrame:
+    r"""Each level's mean of ``outcome`` as a difference from the mean of everyone, with its
+    interval and p.
+
+    With :math:`w_g = n_g / N` the level's share of those who answered, the difference from
+    the overall mean is :math:`\bar y_g - \bar y = (1 - w_g)(\bar y_g - \bar y_{-g})`, so its
+    standard error is :math:`(1 - w_g)\sqrt{se_g^2 + se_{-g}^2}` from the level and the rest,
+    which are independent samples. With ``clusters`` (e.g. the company column) each standard
+    error is company-clustered (CR1, :func:`ksresearch.stats.benchmark.clustered_mean_se`);
+    levels and rest then must not share clusters, as industries do not share companies.
+    Without, the respondents are the units (:math:`s/\sqrt n`). Normal interval and p.
+    R: ``t.test(y[g], y[-g])`` gives nearly the same p for large groups.
+
+    Returns
+    -------
+    DataFrame
+        Per level (index named ``segment``): ``n``, ``mean``, ``diff``, ``low``, ``high``,
+        ``p``. Levels with fewer than two answers, or whose rest has fewer, get NaN.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"g": [1, 1, 1, 2, 2, 2], "y": [1.0, 2, 3, 4, 5, 6]})
+    >>> level_differences(df, "y", "g")["diff"].tolist()
+    [-1.5, 1.5]
+    """
+    from .benchmark import clustered_mean_se
+
+    d = df.dropna(subset=[outcome, segment])
+    y = d[outcome].to_numpy(float)
+    units = d[clusters].to_numpy() if clusters is not None else np.arange(len(d))
+    z = stats.norm.ppf(0.5 + ci / 2)
+    overall, rows = y.mean() if len(y) else np.nan, []
+    for level in sorted(d[segment].unique()):
+        here = (d[segment] == level).to_numpy()
+        n = int(here.sum())
+        w = n / len(y)
+        se_g = clustered_mean_se(y[here], units[here]) if n > 1 else np.nan
+        se_rest = clustered_mean_se(y[~here], units[~here]) if n < len(y) - 1 else np.nan
+        se = (1 - w) * np.hypot(se_g, se_rest)
+        diff = y[here].mean() - overall
+        p = 2 * stats.norm.sf(abs(diff) / se) if se > 0 else np.nan
+        rows.append((level, n, y[here].mean(), diff, diff - z * se, diff + z * se, p))
+    out = pd.DataFrame(rows, columns=[segment, "n", "mean", "diff", "low", "high", "p"])
+    return out.set_index(segment)

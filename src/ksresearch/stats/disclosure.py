@@ -27,6 +27,7 @@ __all__ = [
     "protect",
     "owners_rule",
     "group_members",
+    "transposed",
     "require_min_n",
     "InsufficientDataError",
     "AnonymityError",
@@ -77,6 +78,32 @@ class Members(dict):
         for (row, column), labels in other.items():
             out.add(row, column, labels, other.variables.get((row, column)))
         return out
+
+
+def transposed(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` turned (its rows become columns), with the respondents of every cell
+    (``attrs["members"]``) turned with it: for a wide table that reads better, and fits a page,
+    the other way round.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"a": [1.0], "b": [2.0]}, index=["x"])
+    >>> t.attrs["members"] = Members({("x", "b"): [7, 8]})
+    >>> turned = transposed(t)
+    >>> float(turned.loc["b", "x"]), turned.attrs["members"][("b", "x")].tolist()
+    (2.0, [7, 8])
+    """
+    out = table.T
+    members = table.attrs.get("members")
+    out.attrs = {k: v for k, v in table.attrs.items() if k != "members"}
+    if members is not None:
+        turned = Members()
+        for (row, column), labels in members.items():
+            if column is not None:
+                turned.add(column, row, labels, members.variables.get((row, column)))
+        out.attrs["members"] = turned
+    return out
 
 
 class InsufficientDataError(ValueError):

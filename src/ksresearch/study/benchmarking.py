@@ -27,7 +27,13 @@ from .findings import driver_columns
 from .participation import WEIGHTINGS, survey_weights
 from .prepare import prepare
 
-__all__ = ["benchmark", "company_drivers", "eligible_companies", "MIN_COMPANIES_FOR_RANK"]
+__all__ = [
+    "benchmark",
+    "company_drivers",
+    "eligible_companies",
+    "measure_directions",
+    "MIN_COMPANIES_FOR_RANK",
+]
 
 #: A percentile rank needs at least this many other reportable companies.
 MIN_COMPANIES_FOR_RANK = 5
@@ -61,7 +67,7 @@ def _measures(survey: Survey, df: pd.DataFrame) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _directions(survey: Survey, measures) -> dict[str, int]:
+def measure_directions(survey: Survey, measures) -> dict[str, int]:
     """+1 where a higher value is better, -1 where lower is better, 0 for a descriptive share:
     the codebook's ``higher_is_better`` where it says, else the defaults of
     :attr:`Construct.higher_is_better <ksresearch.data.codebook.Construct>` and ``Flag``."""
@@ -239,7 +245,7 @@ def benchmark(
     sizes = others[key].value_counts()
     z = stats.norm.ppf(1 - (1 - ci) / 2)
     measures = _measures(survey, df)
-    directions = _directions(survey, measures)
+    directions = measure_directions(survey, measures)
     rows = []
     members = Members()
     for measure, (col, kind) in measures.items():

@@ -19,6 +19,8 @@ from .prepare import kept, prepare, tracked_constructs
 __all__ = [
     "measurement_check",
     "construct_trends",
+    "company_trends",
+    "year_comparability",
     "shared_constructs",
     "item_trends",
     "response_summary",
@@ -142,10 +144,75 @@ def construct_trends(
     fixed effects, company-clustered CI, Holm across constructs in ``p_adj``); the pooled
     change of all respondents is given beside it (:func:`ksresearch.trend`). Rows are named
     by this year's construct ids."""
-    shared = shared_constructs(current.codebook, previous.codebook)
-    check = measurement_check([previous, current], None, list(shared))
-    noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"].astype(bool)]}
+    now, before, outcomes, noninvariant, company = _two_years(current, previous)
     m = min_size(min_n if min_n is not None else current.min_group_size)
+    return trend(
+        now,
+        before,
+        outcomes,
+        segment=segment,
+        company=company,
+        min_n=m,
+        noninvariant=noninvariant,
+    )
+
+
+def company_trends(
+    current: Survey, previous: Survey, company: str, *, min_n: int | None = None
+) -> pd.DataFrame:
+    """One company's own change since last year in every construct tracked in both years.
+
+    The same table as :func:`construct_trends`, on the company's respondents of both years:
+    ``change`` is the difference of its two yearly means with a Welch interval and ``p``
+    (R: ``t.test(y_current, y_previous)``), Holm across the constructs in ``p_adj``. The gate
+    is the same too: a construct whose measurement is not scalar invariant across the two
+    years (tested on all respondents) shows no change, and a year in which fewer than the
+    minimum answered shows nothing. ``attrs["members"]`` holds both years' respondents.
+
+    Raises
+    ------
+    InsufficientDataError
+        The company did not take part in one of the years.
+    """
+    from ..stats.disclosure import InsufficientDataError
+
+    now, before, outcomes, noninvariant, key = _two_years(current, previous)
+    now, before = now[now[key] == company], before[before[key] == company]
+    if now.empty or before.empty:
+        raise InsufficientDataError(
+            f"{company} did not take part in both {previous.year} and {current.year}"
+        )
+    m = min_size(min_n if min_n is not None else current.min_group_size)
+    out = trend(now, before, outcomes, min_n=m, noninvariant=noninvariant)
+    members = Members()
+    both = np.concatenate([before.index.to_numpy(), now.index.to_numpy()])
+    for outcome in out.index:
+        members.add(outcome, None, both)
+        for column, frame in (("mean_previous", before), ("mean_current", now)):
+            answered = frame.index[frame[outcome].notna()].to_numpy()
+            members.add(outcome, column, answered, outcome)
+    out.attrs["members"] = members
+    return out
+
+
+def year_comparability(current: Survey, previous: Survey) -> pd.DataFrame:
+    """:func:`measurement_check` of the constructs tracked in both years, across the two
+    years: which constructs' means may be compared. Made once per pair of surveys (kept in
+    ``current.cache``), since every trend, the general one and each company's, needs it."""
+    key = ("year_comparability", previous.year, str(previous.path))
+    if key not in current.cache:
+        shared = shared_constructs(current.codebook, previous.codebook)
+        current.cache[key] = measurement_check([previous, current], None, list(shared))
+    return current.cache[key].copy()
+
+
+def _two_years(current: Survey, previous: Survey):
+    """Both years' prepared frames with last year's columns under this year's names, the
+    shared constructs' index columns, those not comparable across the years, and the
+    company column."""
+    shared = shared_constructs(current.codebook, previous.codebook)
+    check = year_comparability(current, previous)
+    noninvariant = {f"{c}_index" for c in check.index[~check["comparable_means"].astype(bool)]}
     outcomes = [f"{c}_index" for c in shared]
     company = current.codebook.role("company")
     before = prepare(previous).rename(
@@ -154,15 +221,7 @@ def construct_trends(
             **{f"{p}_index": f"{c}_index" for c, p in shared.items()},
         }
     )
-    return trend(
-        prepare(current),
-        before,
-        outcomes,
-        segment=segment,
-        company=company,
-        min_n=m,
-        noninvariant=noninvariant,
-    )
+    return prepare(current), before, outcomes, noninvariant, company
 
 
 def item_trends(current: Survey, previous: Survey, *, min_n: int | None = None) -> pd.DataFrame:

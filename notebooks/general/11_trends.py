@@ -18,7 +18,7 @@ min_group_size = 5
 data_dir = None
 
 # %%
-# Section 10: change since last year (where measurement allows), and the provenance.
+# Section 11: change since last year (where measurement allows), and the provenance.
 import matplotlib.pyplot as plt
 from IPython.display import display
 

@@ -1,0 +1,418 @@
+"""A report in the formats a client keeps: PDF and PowerPoint, made from its audited HTML.
+
+* **PDF**: headless Chromium (Debian's ``chromium``) prints the HTML: A4, every section on a
+  new page, table headers repeated across pages, the company (or the report's title), the
+  year and the page number in the footer. One browser prints every report of a run, each in
+  a new tab, over the DevTools protocol (a launch per report would cost a second each).
+* **PPTX** (python-pptx): one slide per section of the HTML, in its order: the title slide,
+  then each section's heading with its sentences as bullets, its first figure and its first
+  table; the sections of a company report are its key findings, response rate, benchmark
+  (key figures and the difference chart), strengths and improvement areas, customer KPIs,
+  groups, drivers of turnover intention, trend, comments and "about this report".
+
+Both are made from the HTML after the audit passed, hold nothing the HTML does not, and are
+audited again on their own text (:func:`ksresearch.report.audit.audit_text`).
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = [
+    "FORMATS",
+    "parse_formats",
+    "Chromium",
+    "html_to_pptx",
+    "pdf_text",
+    "pptx_text",
+    "pptx_tables",
+    "write_formats",
+]
+
+#: The formats a report can be written in; HTML is always written (the others come from it).
+FORMATS = ("html", "pdf", "pptx")
+#: A4 in inches, and the page margins (inches): top, bottom, sides.
+_A4 = (8.27, 11.69)
+_MARGINS = (0.55, 0.7, 0.5)
+
+
+def parse_formats(value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+    """``"html,pdf,pptx"`` (or a list) as the formats to write, HTML always among them.
+
+    Examples
+    --------
+    >>> parse_formats("pdf, pptx")
+    ('html', 'pdf', 'pptx')
+    >>> parse_formats(None)
+    ('html',)
+    """
+    parts = value.split(",") if isinstance(value, str) else list(value or [])
+    wanted = {p.strip().lower() for p in parts if p.strip()}
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown format(s) {unknown}; choose from {', '.join(FORMATS)}")
+    return tuple(f for f in FORMATS if f == "html" or f in wanted)
+
+
+# ----------------------------------------------------------------------------- PDF
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
+        raise RuntimeError(
+            "PDF needs Debian's chromium (apt-get install chromium; `make browser` does it)"
+        )
+    return found
+
+
+class Chromium:
+    """One headless Chromium for a run, printing HTML files to PDF over the DevTools protocol.
+
+    Examples
+    --------
+    >>> with Chromium() as browser:  # doctest: +SKIP
+    ...     browser.pdf(Path("report.html"), Path("report.pdf"), footer="Nordkraft AS · 2025")
+    """
+
+    def __init__(self, timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        self._proc = None
+        self._ws = None
+        self._id = 0
+        self._tmp = None
+
+    def __enter__(self) -> Chromium:
+        import websocket
+
+        self._tmp = tempfile.TemporaryDirectory(prefix="ks-chromium-")
+        profile = Path(self._tmp.name)
+        args = [
+            _chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={profile}",
+            "about:blank",
+        ]
+        self._proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + self.timeout
+        while not (port_file.exists() and len(port_file.read_text().split()) >= 2):
+            if time.monotonic() > deadline or self._proc.poll() is not None:
+                self.__exit__(None, None, None)
+                raise RuntimeError("chromium did not start (no DevTools port)")
+            time.sleep(0.05)
+        port, path = port_file.read_text().split()[:2]
+        self._ws = websocket.create_connection(
+            f"ws://127.0.0.1:{port}{path}", timeout=self.timeout, suppress_origin=True
+        )
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._ws is not None:
+            self._ws.close()
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()
+            try:
+                self._proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+
+    def _send(self, method: str, params: dict | None = None, session: str | None = None):
+        """Send one command and return its result, skipping the events in between; with
+        ``method`` None, wait for the event named in ``params["event"]``."""
+        self._id += 1
+        message = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        self._ws.send(json.dumps(message))
+        return self._wait(lambda m: m.get("id") == self._id)
+
+    def _wait(self, match):
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            message = json.loads(self._ws.recv())
+            if match(message):
+                if "error" in message:
+                    raise RuntimeError(f"chromium: {message['error'].get('message')}")
+                return message.get("result", message.get("params", {}))
+        raise RuntimeError("chromium did not answer in time")
+
+    def pdf(self, page: Path, out: Path, *, footer: str = "") -> Path:
+        """Print ``page`` (an HTML file) to ``out``: A4, page numbers and ``footer`` below."""
+        target = self._send("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self._send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
+        try:
+            self._send("Page.enable", session=session)
+            self._send("Page.navigate", {"url": Path(page).resolve().as_uri()}, session=session)
+            self._wait(
+                lambda m: m.get("method") == "Page.loadEventFired" and m.get("sessionId") == session
+            )
+            result = self._send("Page.printToPDF", _print_options(footer), session=session)
+        finally:
+            self._send("Target.closeTarget", {"targetId": target})
+        data = base64.b64decode(result["data"])
+        _write_bytes(out, data)
+        return out
+
+
+def _print_options(footer: str) -> dict:
+    top, bottom, side = _MARGINS
+    small = 'style="font-size:8px;width:100%;color:#555;padding:0 12mm;display:flex;justify-content:space-between"'
+    template = (
+        f"<div {small}><span>{html.escape(footer)}</span>"
+        '<span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>'
+    )
+    return {
+        "paperWidth": _A4[0],
+        "paperHeight": _A4[1],
+        "marginTop": top,
+        "marginBottom": bottom,
+        "marginLeft": side,
+        "marginRight": side,
+        "printBackground": True,
+        "displayHeaderFooter": True,
+        "headerTemplate": "<div></div>",
+        "footerTemplate": template,
+        "preferCSSPageSize": False,
+    }
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically (a temporary file, then renamed)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page of a PDF (pypdf), pages joined by blank lines."""
+    from pypdf import PdfReader
+
+    return "\n\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+
+
+# ----------------------------------------------------------------------------- PPTX
+_SLIDE_W, _SLIDE_H = 13.333, 7.5  # 16:9, inches
+
+
+def html_to_pptx(page: str, out: Path, *, max_rows: int = 12) -> Path:
+    """A slide deck of a report's HTML: a title slide (its h1 and first sentence), then one
+    slide per section (h2): its heading, its sentences as bullets, its first figure and the
+    first rows of its first table. Text goes in as text, never as markup."""
+    from bs4 import BeautifulSoup
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    soup = BeautifulSoup(page, "html.parser")
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(_SLIDE_W), Inches(_SLIDE_H)
+    title = soup.find("h1")
+    _title_slide(deck, _clean(title.get_text(" ")) if title else "", _first_text(soup))
+    for heading, parts in _sections(soup):
+        _section_slide(deck, heading, parts, max_rows)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    _write_bytes(out, buffer.getvalue())
+    return out
+
+
+def _clean(text: str) -> str:
+    return " ".join(text.replace("¶", "").split())
+
+
+def _first_text(soup) -> str:
+    p = soup.find("p", class_="ks-text")
+    return _clean(p.get_text(" ")) if p else ""
+
+
+def _sections(soup) -> list[tuple[str, dict]]:
+    """Each h2 with what follows it up to the next h2: sentences, the first image, the first
+    table (rows of cell texts)."""
+    out = []
+    for h2 in soup.find_all("h2"):
+        parts = {"text": [], "image": None, "table": None}
+        for node in h2.find_all_next():
+            if node.name == "h2":
+                break
+            if node.name == "li" and node.find_parent("ul", class_="ks-key-findings"):
+                parts["text"].append(_clean(node.get_text(" ")))
+            elif node.name == "p" and "ks-text" in (node.get("class") or []):
+                parts["text"].append(_clean(node.get_text(" ")))
+            elif node.name == "img" and parts["image"] is None:
+                parts["image"] = node.get("src", "")
+            elif node.name == "table" and parts["table"] is None:
+                parts["table"] = [
+                    [_clean(c.get_text(" ")) for c in tr.find_all(["th", "td"])]
+                    for tr in node.find_all("tr")
+                ]
+        out.append((_clean(h2.get_text(" ")), parts))
+    return out
+
+
+def _title_slide(deck, title: str, subtitle: str) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[0])
+    slide.shapes.title.text = title
+    slide.placeholders[1].text = subtitle
+
+
+def _section_slide(deck, heading: str, parts: dict, max_rows: int) -> None:
+    from pptx.util import Inches, Pt
+
+    slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
+    slide.shapes.title.text = heading
+    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
+    has_visual = parts["image"] or parts["table"]
+    text_width = 5.6 if has_visual else _SLIDE_W - 1.0
+    if parts["text"]:
+        box = slide.shapes.add_textbox(Inches(0.5), Inches(1.5), Inches(text_width), Inches(5.6))
+        frame = box.text_frame
+        frame.word_wrap = True
+        for i, sentence in enumerate(parts["text"][:8]):
+            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            para.text = sentence
+            para.font.size = Pt(13 if len(parts["text"]) > 3 else 16)
+            para.space_after = Pt(6)
+    left = Inches(0.5 + text_width + 0.3) if parts["text"] else Inches(0.5)
+    width = Inches(_SLIDE_W - 0.5) - left
+    if parts["image"] and parts["image"].startswith("data:image/png;base64,"):
+        picture = io.BytesIO(base64.b64decode(parts["image"].split(",", 1)[1]))
+        shape = slide.shapes.add_picture(picture, left, Inches(1.5), width=width)
+        if shape.height > Inches(5.6):  # keep it on the slide
+            ratio = Inches(5.6) / shape.height
+            shape.height, shape.width = Inches(5.6), int(shape.width * ratio)
+    elif parts["table"]:
+        _table(slide, parts["table"][: max_rows + 1], left, width)
+
+
+def _table(slide, rows: list[list[str]], left, width) -> None:
+    from pptx.util import Inches, Pt
+
+    ncols = max(len(r) for r in rows)
+    shape = slide.shapes.add_table(
+        len(rows), ncols, left, Inches(1.5), width, Inches(0.3 * len(rows))
+    )
+    for i, row in enumerate(rows):
+        for j in range(ncols):
+            cell = shape.table.cell(i, j)
+            cell.text = row[j] if j < len(row) else ""
+            for para in cell.text_frame.paragraphs:
+                para.font.size = Pt(10)
+
+
+def pptx_text(path: Path) -> str:
+    """Every text of a deck: titles, text boxes and table cells, slide by slide."""
+    from pptx import Presentation
+
+    lines = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                lines.append(shape.text_frame.text)
+            if getattr(shape, "has_table", False) and shape.has_table:
+                for row in shape.table.rows:
+                    lines.append("\t".join(cell.text for cell in row.cells))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def pptx_tables(path: Path) -> list[list[list[str]]]:
+    """Every table of a deck as rows of cell texts."""
+    from pptx import Presentation
+
+    return [
+        [[cell.text for cell in row.cells] for row in shape.table.rows]
+        for slide in Presentation(str(path)).slides
+        for shape in slide.shapes
+        if getattr(shape, "has_table", False) and shape.has_table
+    ]
+
+
+# ----------------------------------------------------------------------------- the step
+def write_formats(
+    pages: list[tuple[Path, str | None]],
+    formats: tuple[str, ...],
+    survey,
+    *,
+    min_n: int | None = None,
+    force: bool = False,
+) -> list[Path]:
+    """Write the PDF and PowerPoint (as ``formats`` asks) of each audited HTML report, beside
+    it under the same name, and audit each file written (:func:`audit_document`); a file
+    already newer than its HTML is kept unless ``force``. ``pages``: (HTML path, its company
+    or None for the general report).
+
+    Raises
+    ------
+    ReportError
+        A file failed the audit: it is removed, and the error names it and its problems.
+    """
+    from .audit import audit_document
+    from .execute import ReportError
+
+    wanted = [f for f in formats if f != "html"]
+    jobs = [
+        (page, company, page.with_suffix(f".{f}"))
+        for page, company in pages
+        for f in wanted
+        if force or _stale(page.with_suffix(f".{f}"), page)
+    ]
+    written = []
+    with Chromium() if any(out.suffix == ".pdf" for *_, out in jobs) else _nothing() as browser:
+        for page, company, out in jobs:
+            text = page.read_text(encoding="utf-8")
+            if out.suffix == ".pdf":
+                browser.pdf(page, out, footer=_footer(text, survey.year))
+            else:
+                html_to_pptx(text, out)
+            problems = audit_document(out, survey, company=company, min_n=min_n)
+            if problems:
+                out.unlink()
+                raise ReportError(
+                    f"{out.name} failed the audit and was not kept: " + "; ".join(problems)
+                )
+            written.append(out)
+    return written
+
+
+def _stale(target: Path, source: Path) -> bool:
+    return not target.exists() or target.stat().st_mtime < source.stat().st_mtime
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _footer(page: str, year: int) -> str:
+    """The report's title (its ``<title>``: the company's, or the general report's) and the
+    year, for the foot of every page."""
+    import re
+
+    found = re.search(r"<title>(.*?)</title>", page, re.S)
+    title = html.unescape(found.group(1)).strip() if found else ""
+    return title if str(year) in title else f"{title} · {year}"

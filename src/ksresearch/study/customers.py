@@ -1,0 +1,149 @@
+"""Employees and customers: how the companies' construct scores go together with their
+customer KPIs (``company_kpis.csv``, :mod:`ksresearch.data.kpis`).
+
+The unit is the company: each company's mean index of a construct (over its respondents, only
+companies with at least the minimum group size) beside its KPIs. With a few dozen companies
+these are associations across companies, never causes; the tables say how many companies
+they rest on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..data.survey import Survey
+from ..stats.disclosure import InsufficientDataError, Members, min_size
+from .prepare import prepare, tracked_constructs
+
+__all__ = [
+    "company_scores",
+    "kpi_correlations",
+    "kpi_matrix",
+    "company_kpis",
+    "MIN_KPI_COMPANIES",
+]
+
+#: The fewest companies a KPI correlation is computed on.
+MIN_KPI_COMPANIES = 8
+
+
+def company_scores(survey: Survey) -> pd.DataFrame:
+    """Each company's mean index of every tracked construct (rows: companies with at least
+    the minimum group size; ``n``: their respondents) and its KPIs (NaN where not given).
+    ``attrs["members"]`` holds each company's respondents, per construct those who answered."""
+    if survey.kpis is None:
+        raise InsufficientDataError(
+            f"no customer KPIs for {survey.year}: add data/raw/{survey.year}/company_kpis.csv"
+        )
+    df = prepare(survey)
+    company = survey.codebook.role("company")
+    constructs = tracked_constructs(survey.codebook)
+    columns = [f"{c}_index" for c in constructs]
+    grouped = df.groupby(company)
+    out = grouped[columns].mean().set_axis(constructs, axis=1)
+    out.insert(0, "n", grouped.size())
+    out = out[out["n"] >= min_size(survey.min_group_size)]
+    kpis = survey.kpis.set_index("company")
+    out = out.join(kpis, how="inner")
+    members = Members()
+    for name in out.index:
+        own = df[df[company] == name]
+        members.add(name, None, own.index.to_numpy())
+        for c, col in zip(constructs, columns, strict=True):
+            members.add(name, c, own.index[own[col].notna()].to_numpy(), col)
+    out.attrs.update(members=members, constructs=constructs, kpis=list(kpis.columns))
+    return out
+
+
+def kpi_correlations(
+    survey: Survey, *, n_boot: int = 2000, seed: int = 0, ci: float = 0.95
+) -> pd.DataFrame:
+    r"""Spearman rank correlation of each construct's company mean with each customer KPI.
+
+    For every (construct, KPI): :math:`\rho` over the companies that gave the KPI, a
+    percentile bootstrap interval (companies resampled ``n_boot`` times), the p value of the
+    t approximation and Holm's correction across all pairs of the table (``p_adj``).
+
+    R: ``cor.test(x, y, method = "spearman", exact = FALSE)`` gives ``rho`` and ``p``;
+    ``boot::boot`` over companies the interval.
+
+    Returns
+    -------
+    DataFrame
+        Index (``construct``, ``kpi``); ``n_companies``, ``rho``, ``ci_low``, ``ci_high``,
+        ``p``, ``p_adj``. ``attrs["members"]``: the respondents of the companies behind each
+        row (a model statistic, not a sum).
+
+    Raises
+    ------
+    InsufficientDataError
+        No KPI file, or fewer than :data:`MIN_KPI_COMPANIES` companies for every KPI.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    scores = company_scores(survey)
+    constructs, kpis = scores.attrs["constructs"], scores.attrs["kpis"]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for kpi in kpis:
+        d = scores.dropna(subset=[kpi])
+        if len(d) < MIN_KPI_COMPANIES:
+            continue
+        x = d[constructs].to_numpy(float)
+        y = d[kpi].to_numpy(float)
+        idx = rng.integers(0, len(d), size=(n_boot, len(d)))
+        boot = _spearman_columns(x[idx], y[idx])
+        for j, construct in enumerate(constructs):
+            rho, p = stats.spearmanr(x[:, j], y)
+            low, high = np.nanpercentile(boot[:, j], [50 * (1 - ci), 50 * (1 + ci)])
+            rows.append((construct, kpi, len(d), rho, low, high, p, tuple(d.index)))
+    if not rows:
+        raise InsufficientDataError(f"fewer than {MIN_KPI_COMPANIES} companies gave any KPI")
+    columns = ["construct", "kpi", "n_companies", "rho", "ci_low", "ci_high", "p", "companies"]
+    out = pd.DataFrame(rows, columns=columns).set_index(["construct", "kpi"])
+    out["p_adj"] = multipletests(out["p"], method="holm")[1]
+    members = Members()
+    own = scores.attrs["members"]
+    for key, companies in out.pop("companies").items():
+        members.add(key, None, np.concatenate([own[(c, None)] for c in companies]))
+    out.attrs["members"] = members
+    return out
+
+
+def _spearman_columns(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Spearman's rho of each column of ``x`` (boot x n x m) with ``y`` (boot x n), per
+    bootstrap sample: the Pearson correlation of the average ranks."""
+    rx = stats.rankdata(x, axis=1)
+    ry = stats.rankdata(y, axis=1)[:, :, None]
+    rx = rx - rx.mean(axis=1, keepdims=True)
+    ry = ry - ry.mean(axis=1, keepdims=True)
+    num = (rx * ry).sum(axis=1)
+    den = np.sqrt((rx**2).sum(axis=1) * (ry**2).sum(axis=1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return num / den
+
+
+def kpi_matrix(correlations: pd.DataFrame) -> pd.DataFrame:
+    """The rho of :func:`kpi_correlations` as a table: constructs as rows, KPIs as columns;
+    ``attrs["members"]`` the respondents behind each row."""
+    out = correlations["rho"].unstack("kpi")
+    kpis = list(dict.fromkeys(correlations.index.get_level_values("kpi")))
+    out = out.reindex(
+        index=list(dict.fromkeys(correlations.index.get_level_values(0))), columns=kpis
+    )
+    source, members = correlations.attrs["members"], Members()
+    for construct in out.index:
+        sets = [source[(key, None)] for key in correlations.index if key[0] == construct]
+        members.add(construct, None, np.unique(np.concatenate(sets)))
+    out.attrs["members"] = members
+    return out
+
+
+def company_kpis(survey: Survey, company: str) -> pd.DataFrame:
+    """The company's own KPIs as rows (``value``), the ones it gave; empty without any."""
+    if survey.kpis is None or company not in set(survey.kpis["company"]):
+        return pd.DataFrame({"value": []}, index=pd.Index([], name="kpi"))
+    row = survey.kpis.set_index("company").loc[company].dropna()
+    return pd.DataFrame({"value": row.astype(float)}).rename_axis("kpi")

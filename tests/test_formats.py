@@ -1,0 +1,154 @@
+"""PDF and PowerPoint of the reports: every PDF page rendered (pdftoppm) and none blank, every
+figure of the HTML in the PDF, the decks' slides and texts, and the audit reading both."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+from bs4 import BeautifulSoup
+from typer.testing import CliRunner
+
+import ksresearch as ks
+from ksresearch.cli import app
+from ksresearch.report import formats
+from ksresearch.report.audit import audit_document
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("chromium") is None or shutil.which("pdftoppm") is None,
+    reason="Debian's chromium and poppler-utils are missing: `make browser` installs them",
+)
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    data = tmp_path_factory.mktemp("formatdata")
+    for year in (2024, 2025):
+        ks.write_synth(year, seed=8, data_dir=data, n_companies=8)
+        ks.ingest(year, data)
+    out = tmp_path_factory.mktemp("formatreports")
+    survey = ks.load(2025, data)
+    company = ks.eligible_companies(survey).query("eligible").index[0]
+    kinds = "html,pdf,pptx"
+    result = ks.batch(2025, companies=[company], data_dir=data, out=out, workers=1, formats=kinds)
+    general = ks.general_report(2025, lang="en", data_dir=data, out=out, formats=kinds)
+    return {
+        "data": data,
+        "survey": survey,
+        "company": company,
+        "pages": {"company": result.written[company], "general": general},
+    }
+
+
+def _pngs(pdf, folder):
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(pdf), str(folder / "page")], check=True)
+    return sorted(folder.glob("page*.png"))
+
+
+@pytest.mark.parametrize("kind", ["company", "general"])
+def test_every_pdf_page_renders_none_blank_and_every_figure_is_there(made, kind, tmp_path):
+    import numpy as np
+    from PIL import Image
+    from pypdf import PdfReader
+
+    page = made["pages"][kind]
+    pdf = page.with_suffix(".pdf")
+    pngs = _pngs(pdf, tmp_path)
+    assert len(pngs) >= 4
+    for png in pngs:
+        pixels = np.asarray(Image.open(png).convert("L"))
+        assert (pixels < 200).mean() > 0.002, png.name  # ink on every page
+    figures = len(BeautifulSoup(page.read_text(), "html.parser").find_all("img"))
+    in_pdf = sum(len(p.images) for p in PdfReader(str(pdf)).pages)
+    assert figures >= 1 and in_pdf >= figures
+    reader = PdfReader(str(pdf))
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595) < 3 and abs(float(box.height) - 842) < 3  # A4
+    text = formats.pdf_text(pdf)
+    assert str(made["survey"].year) in text and " / " in text  # the footer: year, page numbers
+
+
+def test_the_company_deck_has_its_slides_and_texts(made):
+    from pptx import Presentation
+
+    page = made["pages"]["company"]
+    deck = Presentation(str(page.with_suffix(".pptx")))
+    titles = [s.shapes.title.text for s in deck.slides if s.shapes.title is not None]
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    headings = [" ".join(h.get_text(" ").replace("¶", "").split()) for h in soup.find_all("h2")]
+    assert titles[0].startswith(made["company"]) and titles[1:] == headings
+    text = formats.pptx_text(page.with_suffix(".pptx"))
+    findings = [li.get_text(" ", strip=True) for li in soup.select("ul.ks-key-findings li")]
+    assert findings and all(" ".join(f.split()) in text for f in findings)
+    pictures = [sh for s in deck.slides for sh in s.shapes if sh.shape_type == 13]
+    assert pictures  # the difference chart and the other figures
+
+
+def test_the_general_deck_and_both_formats_pass_the_audit(made):
+    for kind, page in made["pages"].items():
+        company = made["company"] if kind == "company" else None
+        for suffix in (".pdf", ".pptx"):
+            found = audit_document(page.with_suffix(suffix), made["survey"], company=company)
+            assert found == [], (kind, suffix, found)
+
+
+def test_the_audit_catches_a_leak_planted_in_a_pdf_and_in_a_deck(made, tmp_path):
+    page = made["pages"]["company"]
+    survey = made["survey"]
+    other = next(c for c in survey.responses["company"].unique() if c != made["company"])
+    planted = page.read_text().replace(
+        '<p class="ks-text">', f'<p class="ks-text">Compare {other}. ', 1
+    )
+    leaky = tmp_path / "leaky.html"
+    leaky.write_text(planted, encoding="utf-8")
+    with formats.Chromium() as browser:
+        browser.pdf(leaky, tmp_path / "leaky.pdf")
+    formats.html_to_pptx(planted, tmp_path / "leaky.pptx")
+    for suffix in (".pdf", ".pptx"):
+        found = audit_document(tmp_path / f"leaky{suffix}", survey, company=made["company"])
+        assert found == ["the report names 1 other company"], (suffix, found)
+    rows = [["", ks.report.present.column("n", "nb")], ["Team", "3"]]
+    deck = tmp_path / "small.pptx"
+    _deck_with_table(deck, rows)
+    assert audit_document(deck, survey, company=made["company"]) == [
+        "a table shows a group of 3 respondents (minimum 5)"
+    ]
+
+
+def _deck_with_table(path, rows) -> None:
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[5])
+    table = slide.shapes.add_table(len(rows), 2, Inches(1), Inches(1), Inches(4), Inches(1)).table
+    for i, row in enumerate(rows):
+        for j, value in enumerate(row):
+            table.cell(i, j).text = value
+    deck.save(str(path))
+
+
+def test_formats_are_checked_and_the_audit_command_reads_them(made):
+    with pytest.raises(ValueError, match="unknown format"):
+        formats.parse_formats("html,docx")
+    args = ["batch", "--year", "2025", "--data-dir", str(made["data"]), "--format", "docx"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "unknown format" in result.output
+    folder = made["pages"]["company"].parent
+    audited = CliRunner().invoke(
+        app, ["audit", str(folder), "--year", "2025", "--data-dir", str(made["data"])]
+    )
+    assert audited.exit_code == 0, audited.output
+    assert ".pdf" in audited.output and ".pptx" in audited.output
+
+
+def test_a_rebuilt_report_loses_its_stale_pdf_and_deck(made, tmp_path):
+    from ksresearch.report.release import drop_other_formats
+
+    folder = tmp_path / "2025" / "companies"
+    folder.mkdir(parents=True)
+    for suffix in (".html", ".pdf", ".pptx"):
+        (folder / f"x{suffix}").write_text("x")
+    drop_other_formats({"out": str(tmp_path), "report": "x.html", "parameters": {"year": 2025}})
+    assert sorted(p.name for p in folder.iterdir()) == ["x.html"]

@@ -1,0 +1,107 @@
+"""Heatmaps: every cell a segment's difference from the mean, by hand; cells under the
+minimum hidden with their complement; colour only where the difference holds; the cells in the
+ledger pass the release audit."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import ksresearch as ks
+from ksresearch.stats.benchmark import clustered_mean_se
+
+COMPANY_SEGMENTS = ["job_role", "tenure", "shift_worker", "work_location"]
+
+
+@pytest.fixture(scope="module")
+def survey(synth_data):
+    return ks.load(2025, synth_data)
+
+
+def _company(survey) -> str:
+    eligible = ks.eligible_companies(survey)
+    return eligible[eligible["eligible"]].sort_values("n").index[-1]
+
+
+def test_a_company_cell_is_its_group_less_the_company_mean(survey):
+    company = _company(survey)
+    heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+    df = ks.prepare(survey)
+    own = df[df["company"] == company].dropna(subset=["role", "leadership_index"])
+    y, here = own["leadership_index"], own["role"] == 1
+    assert heat.loc[("role", 1), "leadership"] == pytest.approx(y[here].mean() - y.mean())
+    w = here.mean()
+    se = (1 - w) * np.hypot(stats.sem(y[here]), stats.sem(y[~here]))
+    low = heat.attrs["low"].loc[("role", 1), "leadership"]
+    assert low == pytest.approx(y[here].mean() - y.mean() - stats.norm.ppf(0.975) * se)
+
+
+def test_a_general_cell_has_company_clustered_errors(survey):
+    heat = ks.segment_heatmap(survey, ["industry", "centre_size"])
+    df = ks.prepare(survey).dropna(subset=["industry", "stress_index"])
+    shown = heat["stress"].dropna()
+    segment, level = shown.index[0]
+    here = (df[segment] == level).to_numpy()
+    y, g = df["stress_index"].to_numpy(), df["company"].to_numpy()
+    w = here.mean()
+    se = (1 - w) * np.hypot(
+        clustered_mean_se(y[here], g[here]), clustered_mean_se(y[~here], g[~here])
+    )
+    high = heat.attrs["high"].loc[(segment, level), "stress"]
+    assert high == pytest.approx(shown.iloc[0] + stats.norm.ppf(0.975) * se)
+
+
+def test_small_groups_are_hidden_with_their_complement_and_colour_means_it_holds(survey):
+    df = ks.prepare(survey)
+    seen_small = False
+    for company in ks.eligible_companies(survey).query("eligible").index:
+        heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+        own = df[df["company"] == company]
+        for (segment, level), row in heat.iterrows():
+            for construct, value in row.items():
+                answered = own.loc[own[segment] == level, f"{construct}_index"].notna().sum()
+                if 0 < answered < 5:
+                    seen_small = True
+                    assert np.isnan(value)
+        for segment in heat.index.get_level_values(0).unique():
+            block = heat.loc[segment]
+            sizes = own[segment].value_counts()
+            hidden = [
+                lv for lv in block.index if block.loc[lv].isna().all() and sizes.get(lv, 0) > 0
+            ]
+            assert len(hidden) != 1 or len(block) == 1, (company, segment, hidden)  # complement
+        significant, p_adj = heat.attrs["significant"], heat.attrs["p_adj"]
+        assert (significant == (p_adj < 0.05)).all().all()
+        low, high = heat.attrs["low"][significant], heat.attrs["high"][significant]
+        assert ((low > 0) | (high < 0))[significant].sum().sum() == significant.sum().sum()
+    assert seen_small  # the synthetic companies have small groups to hide
+
+
+def test_heatmap_cells_pass_the_release_audit(synth_data, tmp_path):
+    survey = ks.load(2025, synth_data)
+    companies = list(ks.eligible_companies(survey).query("eligible").index[:3])
+    result = ks.batch(2025, companies=companies, data_dir=synth_data, out=tmp_path, workers=1)
+    assert not result.failed, result.failed
+    ledgers = list((tmp_path / "2025" / "ledger" / "companies").glob("*.json"))
+    cells = [
+        cell
+        for path in ledgers
+        for table in json.loads(path.read_text())["tables"]
+        for cell in table["cells"]
+    ]
+    heat = [c for c in cells if c["row"].startswith("('role'")]  # the heatmap's rows
+    assert heat and all(c["additive"] for c in heat)  # each cell gives a group's mean away
+    check = ks.audit_release(2025, out=tmp_path, data_dir=synth_data, fix=False)
+    assert check.leaks == []
+
+
+def test_a_codebook_without_the_segments_has_no_heatmap(survey):
+    with pytest.raises(ks.InsufficientDataError):
+        ks.segment_heatmap(survey, [])
+    table = pd.DataFrame({"g": [1] * 3 + [2] * 3, "y": [1.0, 2, 3, 4, 5, 6]})
+    found = ks.stats.compare.level_differences(table, "y", "g")
+    assert found["diff"].tolist() == [-1.5, 1.5]
