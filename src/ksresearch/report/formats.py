@@ -5,10 +5,11 @@
   year and the page number in the footer. One browser prints every report of a run, each in
   a new tab, over the DevTools protocol (a launch per report would cost a second each).
 * **PPTX** (python-pptx): one slide per section of the HTML, in its order: the title slide,
-  then each section's heading with its sentences as bullets, its first figure and its first
-  table; the sections of a company report are its key findings, response rate, benchmark
-  (key figures and the difference chart), strengths and improvement areas, customer KPIs,
-  groups, drivers of turnover intention, trend, comments and "about this report".
+  then each section's heading with its sentences as bullets and its first table, and a second
+  slide for its first figure where it has both; the slides of a company report are its key
+  findings, response rate, key figures and the difference chart, strengths and improvement
+  areas, customer KPIs, groups, drivers of turnover intention, trend, comments and "about this
+  report".
 
 Both are made from the HTML after the audit passed, hold nothing the HTML does not, and are
 audited again on their own text (:func:`ksresearch.report.audit.audit_text`).
@@ -231,6 +232,9 @@ def html_to_pptx(page: str, out: Path, *, max_rows: int = 12) -> Path:
     title = soup.find("h1")
     _title_slide(deck, _clean(title.get_text(" ")) if title else "", _first_text(soup))
     for heading, parts in _sections(soup):
+        if parts["image"] and parts["table"]:  # the table first (key figures), then the figure
+            _section_slide(deck, heading, {**parts, "image": None}, max_rows)
+            parts = {**parts, "text": [], "table": None}
         _section_slide(deck, heading, parts, max_rows)
     buffer = io.BytesIO()
     deck.save(buffer)
