@@ -115,3 +115,21 @@ def test_no_kpi_file_no_correlations(raw_2025):
 
 def _any(survey) -> str:
     return str(survey.responses["company"].iloc[0])
+
+
+def test_a_company_mean_rests_on_at_least_the_minimum_who_answered(raw_2025):
+    """A company of enough respondents of whom only 4 answered the stress questions: its
+    stress mean is not shown (the minimum counts those who answered), its other means are."""
+    path = raw_2025 / "raw" / "2025" / "responses.csv"
+    raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    sizes = raw["company"].value_counts()
+    company = sizes[sizes >= 8].index[-1]
+    rows = raw.index[raw["company"] == company][4:]
+    items = ks.config.codebook_path(2025)
+    stress = ks.load_codebook(items).construct_items("stress")
+    raw.loc[rows, stress] = ""
+    raw.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    ks.ingest(2025, raw_2025)
+    scores = ks.company_scores(ks.load(2025, raw_2025))
+    assert np.isnan(scores.loc[company, "stress"])
+    assert not np.isnan(scores.loc[company, "leadership"])

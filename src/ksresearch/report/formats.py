@@ -367,13 +367,15 @@ def write_formats(
     already newer than its HTML is kept unless ``force``. ``pages``: (HTML path, its company
     or None for the general report).
 
+    The browser prints one PDF after another while a second thread builds the decks and
+    audits what is written, so the Python work overlaps the browser's.
+
     Raises
     ------
     ReportError
         A file failed the audit: it is removed, and the error names it and its problems.
     """
-    from .audit import audit_document
-    from .execute import ReportError
+    from concurrent.futures import ThreadPoolExecutor
 
     wanted = [f for f in formats if f != "html"]
     jobs = [
@@ -382,22 +384,34 @@ def write_formats(
         for f in wanted
         if force or _stale(page.with_suffix(f".{f}"), page)
     ]
-    written = []
-    with Chromium() if any(out.suffix == ".pdf" for *_, out in jobs) else _nothing() as browser:
+    printing = any(out.suffix == ".pdf" for *_, out in jobs)
+    futures = []
+    with Chromium() if printing else _nothing() as browser, ThreadPoolExecutor(1) as pool:
         for page, company, out in jobs:
             text = page.read_text(encoding="utf-8")
             if out.suffix == ".pdf":
                 browser.pdf(page, out, footer=_footer(text, survey.year))
+                futures.append(pool.submit(_audited, out, survey, company, min_n))
             else:
-                html_to_pptx(text, out)
-            problems = audit_document(out, survey, company=company, min_n=min_n)
-            if problems:
-                out.unlink()
-                raise ReportError(
-                    f"{out.name} failed the audit and was not kept: " + "; ".join(problems)
-                )
-            written.append(out)
-    return written
+                futures.append(pool.submit(_deck, text, out, survey, company, min_n))
+        return [f.result() for f in futures]
+
+
+def _deck(text: str, out: Path, survey, company: str | None, min_n: int | None) -> Path:
+    html_to_pptx(text, out)
+    return _audited(out, survey, company, min_n)
+
+
+def _audited(out: Path, survey, company: str | None, min_n: int | None) -> Path:
+    """``out`` when it passes the audit; else it is removed and a ReportError says why."""
+    from .audit import audit_document
+    from .execute import ReportError
+
+    problems = audit_document(out, survey, company=company, min_n=min_n)
+    if problems:
+        out.unlink()
+        raise ReportError(f"{out.name} failed the audit and was not kept: " + "; ".join(problems))
+    return out
 
 
 def _stale(target: Path, source: Path) -> bool:

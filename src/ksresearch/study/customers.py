@@ -31,7 +31,8 @@ MIN_KPI_COMPANIES = 8
 
 def company_scores(survey: Survey) -> pd.DataFrame:
     """Each company's mean index of every tracked construct (rows: companies with at least
-    the minimum group size; ``n``: their respondents) and its KPIs (NaN where not given).
+    the minimum group size; ``n``: their respondents; a mean only where at least the minimum
+    answered the construct) and its KPIs (NaN where not given).
     ``attrs["members"]`` holds each company's respondents, per construct those who answered."""
     if survey.kpis is None:
         raise InsufficientDataError(
@@ -42,9 +43,11 @@ def company_scores(survey: Survey) -> pd.DataFrame:
     constructs = tracked_constructs(survey.codebook)
     columns = [f"{c}_index" for c in constructs]
     grouped = df.groupby(company)
-    out = grouped[columns].mean().set_axis(constructs, axis=1)
+    m = min_size(survey.min_group_size)
+    answered = grouped[columns].count().set_axis(constructs, axis=1)
+    out = grouped[columns].mean().set_axis(constructs, axis=1).where(answered >= m)
     out.insert(0, "n", grouped.size())
-    out = out[out["n"] >= min_size(survey.min_group_size)]
+    out = out[out["n"] >= m]  # a mean shown only where at least the minimum answered it
     kpis = survey.kpis.set_index("company")
     out = out.join(kpis, how="inner")
     members = Members()
@@ -62,7 +65,8 @@ def kpi_correlations(
 ) -> pd.DataFrame:
     r"""Spearman rank correlation of each construct's company mean with each customer KPI.
 
-    For every (construct, KPI): :math:`\rho` over the companies that gave the KPI, a
+    For every (construct, KPI): :math:`\rho` over the companies that gave the KPI (and whose
+    mean of the construct is shown, :func:`company_scores`), a
     percentile bootstrap interval (companies resampled ``n_boot`` times), the p value of the
     t approximation and Holm's correction across all pairs of the table (``p_adj``).
 
@@ -88,16 +92,15 @@ def kpi_correlations(
     rng = np.random.default_rng(seed)
     rows = []
     for kpi in kpis:
-        d = scores.dropna(subset=[kpi])
-        if len(d) < MIN_KPI_COMPANIES:
-            continue
-        x = d[constructs].to_numpy(float)
-        y = d[kpi].to_numpy(float)
-        idx = rng.integers(0, len(d), size=(n_boot, len(d)))
-        boot = _spearman_columns(x[idx], y[idx])
-        for j, construct in enumerate(constructs):
-            rho, p = stats.spearmanr(x[:, j], y)
-            low, high = np.nanpercentile(boot[:, j], [50 * (1 - ci), 50 * (1 + ci)])
+        for construct in constructs:
+            d = scores.dropna(subset=[kpi, construct])  # companies with both
+            if len(d) < MIN_KPI_COMPANIES:
+                continue
+            x, y = d[[construct]].to_numpy(float), d[kpi].to_numpy(float)
+            idx = rng.integers(0, len(d), size=(n_boot, len(d)))
+            boot = _spearman_columns(x[idx], y[idx])[:, 0]
+            rho, p = stats.spearmanr(x[:, 0], y)
+            low, high = np.nanpercentile(boot, [50 * (1 - ci), 50 * (1 + ci)])
             rows.append((construct, kpi, len(d), rho, low, high, p, tuple(d.index)))
     if not rows:
         raise InsufficientDataError(f"fewer than {MIN_KPI_COMPANIES} companies gave any KPI")
