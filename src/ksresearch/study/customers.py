@@ -14,6 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from ..data.survey import Survey
+from ..stats.benchmark import holm_adjust
 from ..stats.disclosure import InsufficientDataError, Members, min_size
 from .prepare import prepare, tracked_constructs
 
@@ -85,8 +86,6 @@ def kpi_correlations(
     InsufficientDataError
         No KPI file, or fewer than :data:`MIN_KPI_COMPANIES` companies for every KPI.
     """
-    from statsmodels.stats.multitest import multipletests
-
     scores = company_scores(survey)
     constructs, kpis = scores.attrs["constructs"], scores.attrs["kpis"]
     rng = np.random.default_rng(seed)
@@ -106,7 +105,7 @@ def kpi_correlations(
         raise InsufficientDataError(f"fewer than {MIN_KPI_COMPANIES} companies gave any KPI")
     columns = ["construct", "kpi", "n_companies", "rho", "ci_low", "ci_high", "p", "companies"]
     out = pd.DataFrame(rows, columns=columns).set_index(["construct", "kpi"])
-    out["p_adj"] = multipletests(out["p"], method="holm")[1]
+    out["p_adj"] = holm_adjust(out["p"].to_numpy(dtype=float))
     members = Members()
     own = scores.attrs["members"]
     for key, companies in out.pop("companies").items():

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.survey import Survey
+from ..stats.benchmark import holm_adjust
 from ..stats.compare import level_differences
 from ..stats.disclosure import InsufficientDataError, Members, min_size
 from .benchmarking import measure_directions
@@ -62,8 +63,6 @@ def segment_heatmap(
     InsufficientDataError
         No segment of ``roles`` in the codebook, or no construct.
     """
-    from statsmodels.stats.multitest import multipletests
-
     cb = survey.codebook
     role_of = {cb.role(r): r for r in roles if not cb.missing_roles([r])}
     segments = list(role_of)
@@ -81,7 +80,7 @@ def segment_heatmap(
     shown = diff.notna() & p.notna()
     adjusted, mask = np.full(p.shape, np.nan), shown.to_numpy()
     if mask.any():
-        adjusted[mask] = multipletests(p.to_numpy()[mask], method="holm")[1]
+        adjusted[mask] = holm_adjust(p.to_numpy(dtype=float)[mask])
     p_adj = pd.DataFrame(adjusted, index=p.index, columns=p.columns)
     members = Members()
     for part in parts:

@@ -37,7 +37,7 @@ from scipy import stats
 
 from .. import config
 from ..data.survey import Survey
-from ..stats.benchmark import clustered_mean_se
+from ..stats.benchmark import clustered_mean_se, holm_adjust
 from ..stats.disclosure import InsufficientDataError, Members
 from .benchmarking import SHARE_MEASURES, benchmark
 
@@ -208,12 +208,10 @@ def shift_statements(shift: pd.DataFrame, *, max_each: int = 1) -> pd.DataFrame:
     """How shift workers differ within their companies (:func:`ksresearch.shift_work`, the
     company-adjusted difference): Holm across the constructs on ``adjusted_p``, comparable
     measurement, at least :data:`ksresearch.config.MIN_KEY_DIFF` points; the largest first."""
-    from statsmodels.stats.multitest import multipletests
-
     tested = shift[shift["comparable"].astype(bool) & shift["adjusted_p"].notna()]
     if tested.empty:
         return _table([])
-    p_holm = pd.Series(multipletests(tested["adjusted_p"], method="holm")[1], tested.index)
+    p_holm = pd.Series(holm_adjust(tested["adjusted_p"].to_numpy(dtype=float)), tested.index)
     clear = tested[(p_holm < ALPHA) & (tested["adjusted_diff"].abs() >= config.MIN_KEY_DIFF)]
     clear = clear.reindex(clear["adjusted_diff"].abs().sort_values(ascending=False).index)
     rows, members = [], Members()
