@@ -103,8 +103,7 @@ heat = ks.segment_heatmap(
 )
 if heat.notna().to_numpy().any():
     display(S.say("heatmap.company_intro"))
-    fig = S.heatmap(heat)
-    plt.show()
+    display(S.heatmap(heat))
 else:
     display(S.say("heatmap.none"))
 

@@ -105,3 +105,49 @@ def test_a_codebook_without_the_segments_has_no_heatmap(survey):
     table = pd.DataFrame({"g": [1] * 3 + [2] * 3, "y": [1.0, 2, 3, 4, 5, 6]})
     found = ks.stats.compare.level_differences(table, "y", "g")
     assert found["diff"].tolist() == [-1.5, 1.5]
+
+
+def test_the_heatmap_table_colours_exactly_the_cells_that_hold(synth_data, survey):
+    from bs4 import BeautifulSoup
+
+    S = ks.Section(2025, "en", 5, synth_data)
+    coloured = hidden = 0
+    for company in ks.eligible_companies(survey).query("eligible").index:
+        heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+        soup = BeautifulSoup(S.heatmap(heat).to_html(), "html.parser")
+        cells = [tr.find_all("td") for tr in soup.find("tbody").find_all("tr")]
+        assert len(cells) == len(heat) and {len(row) for row in cells} == {heat.shape[1]}
+        significant = heat.attrs["significant"].reindex_like(heat).fillna(False)
+        for i, row in enumerate(cells):
+            for j, td in enumerate(row):
+                value, name = heat.iat[i, j], [c for c in td["class"] if c.startswith("ks-heat")]
+                if np.isnan(value):
+                    assert name == ["ks-heat-na"] and td.get_text() == "–"
+                    hidden += 1
+                elif significant.iat[i, j]:
+                    better = value * (heat.attrs["direction"].get(heat.columns[j]) or 1)
+                    step = sum(abs(better) >= s for s in (3, 6, 10)) + 1
+                    assert name == [f"ks-heat-{'b' if better > 0 else 'w'}{step}"]
+                    coloured += 1
+                else:
+                    assert name == []
+        assert "3, 6 and 10 points" in soup.find("caption").get_text()
+    assert coloured and hidden  # the synthetic companies have both
+
+
+def test_a_deck_keeps_the_heatmap_colours(tmp_path):
+    from pptx import Presentation
+
+    from ksresearch.report import formats, present
+
+    page = (
+        "<h1>Report</h1><p class='ks-text'>Intro.</p><h2>Groups</h2><table><tr><th></th>"
+        "<th>Stress</th></tr><tr><th>Team leads</th><td class='data ks-heat-w3'>7,1</td></tr>"
+        "<tr><th>Agents</th><td class='data'>0,4</td></tr></table>"
+    )
+    deck = Presentation(str(formats.html_to_pptx(page, tmp_path / "d.pptx")))
+    table = next(sh.table for s in deck.slides for sh in s.shapes if sh.has_table)
+    assert (
+        str(table.cell(1, 1).fill.fore_color.rgb) == present.HEAT_COLOURS["ks-heat-w3"][1:].upper()
+    )
+    assert table.cell(2, 1).fill.type is None and table.cell(1, 1).text == "7,1"

@@ -20,7 +20,6 @@ weighting = "respondent"
 
 # %%
 # Section 8: results by size of the customer centre, as the expert-panel study split them.
-import matplotlib.pyplot as plt
 from IPython.display import display
 
 import ksresearch as ks
@@ -43,7 +42,6 @@ display(S.heading("heatmap.title", 3))
 heat = ks.segment_heatmap(survey, ["industry", "centre_size"])
 if heat.notna().to_numpy().any():
     display(S.say("heatmap.general_intro"))
-    fig = S.heatmap(heat)
-    plt.show()
+    display(S.heatmap(heat))
 else:
     display(S.say("heatmap.none"))

@@ -267,12 +267,18 @@ def _sections(soup) -> list[tuple[str, dict]]:
             elif node.name == "img" and parts["image"] is None:
                 parts["image"] = node.get("src", "")
             elif node.name == "table" and parts["table"] is None:
-                parts["table"] = [
-                    [_clean(c.get_text(" ")) for c in tr.find_all(["th", "td"])]
-                    for tr in node.find_all("tr")
-                ]
+                rows = [tr.find_all(["th", "td"]) for tr in node.find_all("tr")]
+                parts["table"] = [[_clean(c.get_text(" ")) for c in row] for row in rows]
+                parts["fills"] = [[_fill(c) for c in row] for row in rows]
         out.append((_clean(h2.get_text(" ")), parts))
     return out
+
+
+def _fill(cell) -> str | None:
+    """The background of a heatmap cell (:data:`present.HEAT_COLOURS`, by its class)."""
+    from .present import HEAT_COLOURS
+
+    return next((HEAT_COLOURS[c] for c in cell.get("class") or [] if c in HEAT_COLOURS), None)
 
 
 def _title_slide(deck, title: str, subtitle: str) -> None:
@@ -307,10 +313,12 @@ def _section_slide(deck, heading: str, parts: dict, max_rows: int) -> None:
             ratio = Inches(5.6) / shape.height
             shape.height, shape.width = Inches(5.6), int(shape.width * ratio)
     elif parts["table"]:
-        _table(slide, parts["table"][: max_rows + 1], left, width)
+        fills = parts.get("fills") or []
+        _table(slide, parts["table"][: max_rows + 1], left, width, fills[: max_rows + 1])
 
 
-def _table(slide, rows: list[list[str]], left, width) -> None:
+def _table(slide, rows: list[list[str]], left, width, fills: list | None = None) -> None:
+    from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
 
     ncols = max(len(r) for r in rows)
@@ -321,6 +329,10 @@ def _table(slide, rows: list[list[str]], left, width) -> None:
         for j in range(ncols):
             cell = shape.table.cell(i, j)
             cell.text = row[j] if j < len(row) else ""
+            fill = fills[i][j] if fills and j < len(fills[i]) else None
+            if fill:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#").upper())
             for para in cell.text_frame.paragraphs:
                 para.font.size = Pt(10)
 

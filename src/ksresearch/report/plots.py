@@ -25,7 +25,6 @@ __all__ = [
     "compare_diffs",
     "trend_dumbbell",
     "company_scatter",
-    "heatmap",
 ]
 
 _BLUE, _ORANGE, _GREY, _GREEN, _RED = "#1f5f8b", "#e07b39", "#9aa5b1", "#2e8b57", "#c0392b"
@@ -200,42 +199,6 @@ def company_scatter(
     ax.scatter(d[x], d[y], color=_BLUE, alpha=0.8, edgecolors="white", s=46)
     ax.set_xlabel(plain(xlabel))
     ax.set_ylabel(plain(ylabel))
-    ax.set_title(plain(title), loc="left")
-    _layout(fig)
-    return fig
-
-
-def heatmap(
-    diff: pd.DataFrame,
-    *,
-    row_labels: list[str],
-    column_labels: list[str],
-    lang: str = "nb",
-    title: str = "",
-) -> plt.Figure:
-    """Segments x measures: every shown cell carries its value; only the cells whose
-    difference holds (``diff.attrs["significant"]``) are coloured, green where better than the
-    mean and red where worse (``diff.attrs["direction"]``); hidden cells are grey with "–"."""
-    from matplotlib.colors import TwoSlopeNorm
-
-    significant = diff.attrs["significant"].reindex_like(diff).fillna(False).to_numpy(bool)
-    direction = np.array([diff.attrs["direction"].get(c, 1) or 1 for c in diff.columns])
-    values = diff.to_numpy(float)
-    better = np.where(significant, values * direction, 0.0)  # uncoloured: the midpoint
-    top = max(np.nanmax(np.abs(better)), 1.0) if np.isfinite(better).any() else 1.0
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(diff) + 2.2))
-    cmap = sns.diverging_palette(10, 145, s=70, l=55, as_cmap=True)
-    cmap.set_bad(_GREY)
-    shown = np.where(np.isnan(values), np.nan, better)
-    ax.imshow(shown, cmap=cmap, norm=TwoSlopeNorm(0.0, -top, top), aspect="auto")
-    for (i, j), v in np.ndenumerate(values):
-        label = "–" if np.isnan(v) else fmt_number(v, lang, 1)
-        ax.text(j, i, label, ha="center", va="center", fontsize=8)
-    ax.set_xticks(
-        range(len(column_labels)), [plain(c) for c in column_labels], rotation=40, ha="right"
-    )
-    ax.set_yticks(range(len(row_labels)), [plain(r) for r in row_labels])
-    ax.grid(False)
     ax.set_title(plain(title), loc="left")
     _layout(fig)
     return fig

@@ -331,8 +331,13 @@ def table(
         index=d.index,
     )
     shown.columns = list(headers.values())  # by position: two columns may share a header
-    if index_labels and isinstance(shown.index, pd.MultiIndex):
-        shown.index = [" – ".join(str(index_labels.get(v, v)) for v in key) for key in shown.index]
+    if index_labels and isinstance(shown.index, pd.MultiIndex):  # a label of the whole key first
+        shown.index = [
+            index_labels[key]
+            if key in index_labels
+            else " – ".join(str(index_labels.get(v, v)) for v in key)
+            for key in shown.index
+        ]
     elif index_labels:
         shown.index = [index_labels.get(i, i) for i in shown.index]
     shown.index.name = index_name or None  # an empty name would add an empty header row
@@ -351,6 +356,75 @@ def table(
         styler = styler.set_caption(html.escape(" ".join(notes)))
     hide = index_name is None and isinstance(shown.index, pd.RangeIndex)
     return styler.hide(axis="index") if hide else styler
+
+
+#: A heatmap cell's class and colour by how many index points better ("b") or worse ("w") than
+#: the mean its group does, from the step it reaches in :data:`HEAT_STEPS`; "ks-heat-na" is a
+#: hidden cell. Colours from seaborn's ``diverging_palette(10, 145, s=75, l=70, n=9)``: black
+#: text keeps a contrast of at least 9:1 on every one (WCAG asks 4.5:1).
+HEAT_STEPS = (0.0, 3.0, 6.0, 10.0)
+HEAT_COLOURS = {
+    "ks-heat-b1": "#c7e5d5",
+    "ks-heat-b2": "#a1d8bb",
+    "ks-heat-b3": "#7bcba2",
+    "ks-heat-b4": "#57be89",
+    "ks-heat-w1": "#f1d9da",
+    "ks-heat-w2": "#f0c2c3",
+    "ks-heat-w3": "#efa9ac",
+    "ks-heat-w4": "#ee9195",
+    "ks-heat-na": "#eceff2",
+}
+
+
+def heat_classes(diff: pd.DataFrame) -> pd.DataFrame:
+    """The cell classes of a :func:`ksresearch.segment_heatmap` result (:data:`HEAT_COLOURS`):
+    a colour only where the difference holds (``attrs["significant"]``), green where the group
+    does better (``attrs["direction"]``: -1 where lower is better), red where worse, deeper at
+    each of :data:`HEAT_STEPS`; grey where the cell is hidden; no class elsewhere.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"stress": [-4.0, 11.0, np.nan]}, index=["a", "b", "c"])
+    >>> d.attrs.update(significant=pd.DataFrame({"stress": [True, True, False]}, d.index),
+    ...                direction={"stress": -1})
+    >>> heat_classes(d)["stress"].tolist()
+    ['ks-heat-b2', 'ks-heat-w4', 'ks-heat-na']
+    """
+    values = diff.to_numpy(float)
+    significant = diff.attrs["significant"].reindex_like(diff).fillna(False).to_numpy(bool)
+    direction = np.array([diff.attrs["direction"].get(c, 1) or 1 for c in diff.columns])
+    better = values * direction
+    step = np.searchsorted(HEAT_STEPS, np.abs(np.nan_to_num(better)), side="right")
+    side = np.where(better > 0, "b", "w")
+    classes = np.char.add(np.char.add("ks-heat-", side), step.astype(str)).astype(object)
+    classes[~significant | (better == 0)] = ""
+    classes[np.isnan(values)] = "ks-heat-na"
+    return pd.DataFrame(classes, index=diff.index, columns=diff.columns)
+
+
+def distinct(labels: dict, tag=lambda key: key) -> dict:
+    """``{key: label}`` with every label told apart: a label that two keys share gets the key's
+    ``tag`` (default: the key) in brackets (a codebook that gives two answers the same text still yields a readable,
+    unambiguous table).
+
+    Examples
+    --------
+    >>> distinct({1: "Agent", 2: "Agent", 3: "Lead"})
+    {1: 'Agent (1)', 2: 'Agent (2)', 3: 'Lead'}
+    """
+    counts = pd.Series(list(labels.values()), dtype=object).value_counts()
+    return {k: f"{v} ({tag(k)})" if counts[v] > 1 else v for k, v in labels.items()}
+
+
+def heat_table(styler, classes: pd.DataFrame):
+    """A :func:`table` of a heatmap with its cells coloured by ``classes``
+    (:func:`heat_classes`); the colours travel with the table."""
+    classes = pd.DataFrame(classes.to_numpy(), index=styler.data.index, columns=styler.data.columns)
+    rules = [
+        {"selector": f"td.{name}", "props": f"background-color: {colour}; color: #000;"}
+        for name, colour in HEAT_COLOURS.items()
+    ]
+    return styler.set_td_classes(classes).set_table_styles(rules, overwrite=False)
 
 
 def shown_columns(df: pd.DataFrame, columns: dict | list | None) -> list:

@@ -205,17 +205,30 @@ class Section:
         scores = self._register_figure(scores, [x])
         return plots.company_scatter(scores, x, y, **kwargs)
 
-    def heatmap(self, diff: pd.DataFrame, **kwargs):
-        """:func:`plots.heatmap` of a :func:`ksresearch.segment_heatmap` result, rows labelled
-        "segment: level" and columns by the constructs' names; every value registered."""
-        diff = self._register_figure(diff, list(diff.columns))
-        rows = []
+    def heatmap(self, diff: pd.DataFrame):
+        """A :func:`ksresearch.segment_heatmap` result as a coloured table
+        (:func:`present.heat_table`): rows "segment: level", columns the constructs' names,
+        every value shown ("–" where hidden), coloured only where the difference holds; every
+        value registered as :meth:`table` does."""
+        diff = self._release_hidden(diff)
+        rows = {}
         for segment, level in diff.index:
             name = self.text(f"segment.{diff.attrs['roles'][segment]}")
             level_label = self.codebook.labels(segment, self.lang).get(int(level), level)
-            rows.append(f"{name}: {level_label}")
-        columns = [self.names.get(c, c) for c in diff.columns]
-        return plots.heatmap(diff, row_labels=rows, column_labels=columns, lang=self.lang, **kwargs)
+            rows[(segment, level)] = f"{name}: {level_label}"
+        columns = present.distinct({c: self.names.get(c, c) for c in diff.columns})
+        styler = self.table(
+            diff,
+            labels=present.distinct(rows, lambda key: key[1]),
+            columns=columns,
+            caption=self.heat_legend(),
+        )
+        return present.heat_table(styler, present.heat_classes(diff))
+
+    def heat_legend(self) -> str:
+        """Where a heatmap's colour deepens (:data:`present.HEAT_STEPS`)."""
+        a, b, c = (self.number(step, 0) for step in present.HEAT_STEPS[1:])
+        return self.text("heatmap.legend", a=a, b=b, c=c)
 
     def benchmark_diffs(self, bench: pd.DataFrame):
         """:func:`plots.benchmark_diffs` labelled with the section's names."""
