@@ -8,11 +8,13 @@ from __future__ import annotations
 import tempfile
 import threading
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from .. import config
 from .kernel import KERNEL_ARGV, KERNEL_NAME, install_kernelspec
+
+if TYPE_CHECKING:  # nbformat validates with jsonschema, a second to import: not in the kernels
+    import nbformat
 
 __all__ = [
     "NOTEBOOK_DIR",
@@ -92,7 +94,10 @@ def execute(
     ReportError
         A cell failed or timed out; ``.notebook`` is the partly executed notebook.
     """
+    import nbformat
     import papermill as pm
+
+    from .kernelclient import ReadyKernelManager
 
     _ensure_kernel()
     nb = read_notebook(notebook) if not isinstance(notebook, nbformat.NotebookNode) else notebook
@@ -110,6 +115,7 @@ def execute(
                 log_output=False,
                 request_save_on_cell_execute=False,  # written once at the end, not per cell
                 cwd=str(NOTEBOOK_DIR),
+                kernel_manager_class=ReadyKernelManager,
             )
         except Exception as exc:  # papermill raises its own, nbclient's and timeout errors
             executed = nbformat.read(out, as_version=4) if out.exists() else nb

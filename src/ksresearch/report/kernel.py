@@ -66,6 +66,10 @@ _PRELOAD = (
     "ksresearch.study.measurement",
     "ksresearch.study.comments",
     "ksresearch.study.participation",
+    "ksresearch.study.keyfindings",
+    "ksresearch.study.heatmaps",
+    "ksresearch.study.customers",
+    "pandas.io.formats.style",  # every table is a Styler: its Jinja templates load here
 )
 
 
