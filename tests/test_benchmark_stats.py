@@ -119,6 +119,22 @@ def test_no_percentile_under_min_percentile_n(survey):
     ).all()
 
 
+def test_every_report_shows_its_row_of_the_same_ranks_computed_by_hand(survey):
+    ranks = ks.benchmark_ranks(survey)
+    df = ks.prepare(survey)
+    sizes = df.dropna(subset=["stress_index"]).groupby("company").size()
+    big = sorted(sizes[sizes >= config.MIN_PERCENTILE_N].index)
+    y = [df.loc[df["company"] == c, "stress_index"].dropna() for c in big]
+    means = pd.Series([v.mean() for v in y], index=big)
+    ses = pd.Series([v.std(ddof=1) / np.sqrt(len(v)) for v in y], index=big)
+    by_hand = shrunken_ranks(means, ses, direction=-1)  # less stress ranks above
+    pd.testing.assert_frame_equal(ranks.loc["stress"], by_hand, check_names=False)
+    for company in big[:3]:  # each company's benchmark reads its own row
+        bench = ks.benchmark(survey, company)
+        row = by_hand.loc[company, ["percentile", "percentile_low", "percentile_high"]]
+        assert bench.loc["stress", row.index].tolist() == pytest.approx(row.tolist())
+
+
 def test_shrunken_ranks_by_the_formula_and_in_the_good_direction():
     values = pd.Series([40.0, 50, 60, 70, 80], index=list("abcde"))
     se = pd.Series([10.0, 2, 2, 2, 10], index=values.index)

@@ -108,7 +108,7 @@ _BY_MODULE = {
         "response_summary",
         "structure_summary",
     ],
-    "study.benchmarking": ["benchmark", "company_drivers", "eligible_companies"],
+    "study.benchmarking": ["benchmark", "benchmark_ranks", "company_drivers", "eligible_companies"],
     "study.keyfindings": ["company_key_findings", "general_key_findings"],
     "study.heatmaps": ["segment_heatmap"],
     "study.customers": ["company_kpis", "company_scores", "kpi_correlations", "kpi_matrix"],

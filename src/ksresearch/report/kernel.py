@@ -91,6 +91,7 @@ def _warm_surveys(surveys: list[list]) -> None:
     """Load and prepare each survey once (:func:`ksresearch.data.survey.keep_warm`); a year
     that cannot be loaded is left to the kernels, whose notebooks report the error."""
     from ksresearch.data.survey import keep_warm
+    from ksresearch.study.benchmarking import benchmark_ranks
     from ksresearch.study.comments import code_themes, load_themes
     from ksresearch.study.measurement import year_comparability
     from ksresearch.study.prepare import prepare
@@ -100,6 +101,7 @@ def _warm_surveys(surveys: list[list]) -> None:
         with contextlib.suppress(Exception):
             survey = warm[int(year)] = keep_warm(int(year), data_dir)
             prepare(survey)
+            benchmark_ranks(survey)  # every company report shows its row of the same ranks
             if survey.comments is not None:  # every word stemmed once, before the fork
                 code_themes(survey.comments["text"], load_themes(int(year), data_dir))
     for year, survey in warm.items():  # the trends' measurement check across two years

@@ -29,6 +29,7 @@ from .prepare import prepare
 
 __all__ = [
     "benchmark",
+    "benchmark_ranks",
     "company_drivers",
     "eligible_companies",
     "measure_directions",
@@ -37,6 +38,7 @@ __all__ = [
 
 #: A percentile rank needs at least this many other reportable companies.
 MIN_COMPANIES_FOR_RANK = 5
+RANK_COLUMNS = ["percentile", "percentile_low", "percentile_high"]
 #: Roles read as "lower is better" when the codebook does not say (``higher_is_better``).
 WORSE_IF_HIGHER = ("stress", "turnover_intention", "quit_intent")
 #: The assessment of a measure whose "all others" are too few companies (or mostly one).
@@ -158,18 +160,51 @@ def _min_diff(kind: str) -> float:
     return config.MIN_BENCHMARK_DIFF * (2 if kind == "enps" else 1)
 
 
-def _percentiles(df: pd.DataFrame, company: str, key: str, col: str, kind: str, direction: int):
-    """The company's empirical-Bayes percentile rank among the companies with at least
-    config.MIN_PERCENTILE_N answers (:func:`shrunken_ranks`), or None when it has fewer, or
-    fewer than MIN_COMPANIES_FOR_RANK other companies qualify."""
+def _rank_table(df: pd.DataFrame, key: str, col: str, kind: str, direction: int):
+    """Every company with at least config.MIN_PERCENTILE_N answers ranked on one measure
+    (:func:`shrunken_ranks`), or None when fewer than MIN_COMPANIES_FOR_RANK + 1 qualify."""
     groups = {c: g.dropna().to_numpy(dtype=float) for c, g in df.groupby(key)[col]}
     big = {c: v for c, v in groups.items() if len(v) >= config.MIN_PERCENTILE_N}
-    if company not in big or len(big) - 1 < MIN_COMPANIES_FOR_RANK:
+    if len(big) - 1 < MIN_COMPANIES_FOR_RANK:
         return None
     names = sorted(big)
     values = pd.Series([_value(big[c], kind) for c in names], index=names)
     ses = pd.Series([_se(big[c], kind) for c in names], index=names)
-    return shrunken_ranks(values, ses, direction=direction or 1).loc[company]
+    return shrunken_ranks(values, ses, direction=direction or 1)
+
+
+def benchmark_ranks(survey: Survey) -> pd.DataFrame:
+    """The empirical-Bayes percentile rank of every company large enough to be ranked
+    (config.MIN_PERCENTILE_N answers), on every measure of :func:`benchmark`.
+
+    A company's report shows its own row only. The ranks depend on the survey alone, not on
+    the company asking, so each measure's table is made once per survey (``survey.cache``;
+    the batch's kernels inherit it from their fork server).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (measure, company): ``shrunken``, ``percentile``, ``percentile_low``,
+        ``percentile_high`` (:func:`ksresearch.stats.benchmark.shrunken_ranks`); a measure with
+        fewer than MIN_COMPANIES_FOR_RANK + 1 ranked companies has no rows.
+    """
+    df = prepare(survey)
+    key = survey.codebook.role("company")
+    measures = _measures(survey, df)
+    directions = measure_directions(survey, measures)
+    tables = {}
+    for measure, (col, kind) in measures.items():
+        cached = ("benchmark_ranks", col, kind, directions[measure])
+        if cached not in survey.cache:
+            survey.cache[cached] = _rank_table(df, key, col, kind, directions[measure])
+        if survey.cache[cached] is not None:
+            tables[measure] = survey.cache[cached]
+    if not tables:
+        columns = ["shrunken", "percentile", "percentile_low", "percentile_high"]
+        return pd.DataFrame(
+            columns=columns, index=pd.MultiIndex.from_tuples([], names=["measure", "company"])
+        )
+    return pd.concat(tables, names=["measure", "company"])
 
 
 def benchmark(
@@ -246,6 +281,7 @@ def benchmark(
     z = stats.norm.ppf(1 - (1 - ci) / 2)
     measures = _measures(survey, df)
     directions = measure_directions(survey, measures)
+    ranks = benchmark_ranks(survey)
     rows = []
     members = Members()
     for measure, (col, kind) in measures.items():
@@ -288,9 +324,8 @@ def benchmark(
             n_pool=n_pool,
             min_diff=_min_diff(kind),
         )
-        ranks = _percentiles(df, company, key, col, kind, directions[measure])
-        if ranks is not None:
-            row.update(ranks[["percentile", "percentile_low", "percentile_high"]].to_dict())
+        if (measure, company) in ranks.index:
+            row.update(ranks.loc[(measure, company), RANK_COLUMNS].to_dict())
         rows.append(row)
     out = pd.DataFrame(rows).set_index("measure")
     out = _label(out)
