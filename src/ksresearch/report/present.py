@@ -376,6 +376,12 @@ HEAT_COLOURS = {
 }
 
 
+HEAT_HEADER = (
+    "writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap; "
+    "max-width: none; text-align: left; vertical-align: bottom;"
+)
+
+
 def heat_classes(diff: pd.DataFrame) -> pd.DataFrame:
     """The cell classes of a :func:`ksresearch.segment_heatmap` result (:data:`HEAT_COLOURS`):
     a colour only where the difference holds (``attrs["significant"]``), green where the group
@@ -424,6 +430,9 @@ def heat_table(styler, classes: pd.DataFrame):
         {"selector": f"td.{name}", "props": f"background-color: {colour}; color: #000;"}
         for name, colour in HEAT_COLOURS.items()
     ]
+    # the constructs' names set upright (read bottom to top): the columns keep the numbers'
+    # width, and the map fits an A4 page without breaking words
+    rules.append({"selector": "thead th.col_heading", "props": HEAT_HEADER})
     return styler.set_td_classes(classes).set_table_styles(rules, overwrite=False)
 
 
