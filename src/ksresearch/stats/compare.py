@@ -17,11 +17,25 @@ from .disclosure import Members, min_size, owners_rule, protect
 
 __all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend", "level_differences"]
 
+
+def _statsmodels(method: str):
+    """``p -> adjusted p`` by statsmodels' ``multipletests(p, method=method)``."""
+
+    def adjust(p: np.ndarray) -> np.ndarray:
+        from statsmodels.stats.multitest import multipletests
+
+        return multipletests(p, method=method)[1]
+
+    return adjust
+
+
+#: How each ``adjust=`` corrects p-values for multiplicity. Holm is our own
+#: :func:`holm_adjust` (statsmodels' Holm runs a full ``gc.collect()`` on every call).
 _ADJUST = {
-    "holm": "holm",
-    "bh": "fdr_bh",
-    "fdr_bh": "fdr_bh",
-    "bonferroni": "bonferroni",
+    "holm": holm_adjust,
+    "bh": _statsmodels("fdr_bh"),
+    "fdr_bh": _statsmodels("fdr_bh"),
+    "bonferroni": _statsmodels("bonferroni"),
     "none": None,
 }
 
@@ -73,18 +87,13 @@ def _noncentral_t_interval(t: float, df: float, ci: float) -> tuple[float, float
 
 
 def _adjust(p: pd.Series, method: str) -> pd.Series:
-    from statsmodels.stats.multitest import multipletests
-
     if method not in _ADJUST:
         raise ValueError(f"adjust must be one of {sorted(_ADJUST)}, got {method!r}")
     out = pd.Series(np.nan, index=p.index)
     ok = p.notna()
     if _ADJUST[method] is None or not ok.any():
         return p.copy()
-    if method == "holm":  # statsmodels' Holm runs a full gc.collect() on every call
-        out[ok] = holm_adjust(p[ok].to_numpy(dtype=float))
-    else:
-        out[ok] = multipletests(p[ok], method=_ADJUST[method])[1]
+    out[ok] = _ADJUST[method](p[ok].to_numpy(dtype=float))
     return out
 
 

@@ -38,6 +38,7 @@ __all__ = [
 
 #: A percentile rank needs at least this many other reportable companies.
 MIN_COMPANIES_FOR_RANK = 5
+#: What a company's benchmark takes from its row of :func:`benchmark_ranks`.
 RANK_COLUMNS = ["percentile", "percentile_low", "percentile_high"]
 #: Roles read as "lower is better" when the codebook does not say (``higher_is_better``).
 WORSE_IF_HIGHER = ("stress", "turnover_intention", "quit_intent")
@@ -200,10 +201,8 @@ def benchmark_ranks(survey: Survey) -> pd.DataFrame:
         if survey.cache[cached] is not None:
             tables[measure] = survey.cache[cached]
     if not tables:
-        columns = ["shrunken", "percentile", "percentile_low", "percentile_high"]
-        return pd.DataFrame(
-            columns=columns, index=pd.MultiIndex.from_tuples([], names=["measure", "company"])
-        )
+        none = pd.MultiIndex.from_tuples([], names=["measure", "company"])
+        return pd.DataFrame(columns=["shrunken", *RANK_COLUMNS], index=none)
     return pd.concat(tables, names=["measure", "company"])
 
 
