@@ -151,3 +151,27 @@ def test_a_deck_keeps_the_heatmap_colours(tmp_path):
         str(table.cell(1, 1).fill.fore_color.rgb) == present.HEAT_COLOURS["ks-heat-w3"][1:].upper()
     )
     assert table.cell(2, 1).fill.type is None and table.cell(1, 1).text == "7,1"
+
+
+def test_a_cell_the_release_audit_hides_is_grey_and_blank(synth_data, survey, tmp_path):
+    import shutil
+
+    from bs4 import BeautifulSoup
+
+    from ksresearch import config
+    from ksresearch.report.ledger import encode_members, fingerprint
+    from ksresearch.report.release import SUPPRESSED_FILE
+
+    data = tmp_path / "data"
+    shutil.copytree(synth_data, data)
+    company = _company(survey)
+    heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+    i, j = np.argwhere(heat.notna().to_numpy())[0]
+    labels = heat.attrs["members"].get((heat.index[i], heat.columns[j]))
+    hidden = {"sets": [fingerprint(encode_members(labels))]}
+    (config.processed_dir(2025, data) / SUPPRESSED_FILE).write_text(json.dumps(hidden))
+    S = ks.Section(2025, "en", 5, data)
+    again = ks.segment_heatmap(S.survey, COMPANY_SEGMENTS, company=company)
+    soup = BeautifulSoup(S.heatmap(again).to_html(), "html.parser")
+    cell = soup.find("tbody").find_all("tr")[i].find_all("td")[j]
+    assert cell.get_text() == "–" and "ks-heat-na" in cell["class"]
