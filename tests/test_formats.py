@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -156,3 +157,53 @@ def test_a_rebuilt_report_loses_its_stale_pdf_and_deck(made, tmp_path):
         (folder / f"x{suffix}").write_text("x")
     drop_other_formats({"out": str(tmp_path), "report": "x.html", "parameters": {"year": 2025}})
     assert sorted(p.name for p in folder.iterdir()) == ["x.html"]
+
+
+def test_the_browser_leaves_no_process_and_no_profile_behind(tmp_path):
+    import tempfile
+
+    import psutil
+
+    page = tmp_path / "page.html"
+    page.write_text("<h1>Rapport</h1><p>Tekst.</p>", encoding="utf-8")
+    folder = Path(tempfile.gettempdir())
+    before = set(folder.glob("ks-chromium-*"))
+    for i in range(3):  # the profile was once still being written when it was removed
+        with formats.Chromium() as browser:
+            browser.pdf(page, tmp_path / f"page{i}.pdf", footer="Rapport")
+        assert (tmp_path / f"page{i}.pdf").stat().st_size > 0
+        assert set(folder.glob("ks-chromium-*")) <= before
+    left = [
+        p.pid
+        for p in psutil.process_iter(["cmdline"])
+        if any("ks-chromium-" in a for a in p.info["cmdline"] or [])
+        and p.status() != psutil.STATUS_ZOMBIE
+    ]
+    assert left == []
+
+
+def test_a_profile_still_being_written_is_removed_once_the_writer_stops(tmp_path):
+    import threading
+    import time
+
+    profile = tmp_path / "ks-chromium-x"
+    stop = time.monotonic() + 0.4
+
+    def helper() -> None:  # a browser helper writing into its profile a while longer
+        i = 0
+        while time.monotonic() < stop:
+            try:
+                (profile / "Default").mkdir(parents=True, exist_ok=True)
+                (profile / "Default" / f"f{i}").write_bytes(b"x")
+            except OSError:
+                pass
+            i += 1
+
+    (profile / "Default").mkdir(parents=True)
+    writer = threading.Thread(target=helper)
+    writer.start()
+    time.sleep(0.05)
+    formats._remove_profile(profile)
+    writer.join()
+    formats._remove_profile(profile)  # what the writer made after the first removal
+    assert not profile.exists()

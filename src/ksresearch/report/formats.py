@@ -18,11 +18,13 @@ audited again on their own text (:func:`ksresearch.report.audit.audit_text`).
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -93,8 +95,7 @@ class Chromium:
     def __enter__(self) -> Chromium:
         import websocket
 
-        self._tmp = tempfile.TemporaryDirectory(prefix="ks-chromium-")
-        profile = Path(self._tmp.name)
+        self._tmp = profile = Path(tempfile.mkdtemp(prefix="ks-chromium-"))
         args = [
             _chromium(),
             "--headless",
@@ -109,7 +110,9 @@ class Chromium:
             f"--user-data-dir={profile}",
             "about:blank",
         ]
-        self._proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self._proc = subprocess.Popen(  # a group of its own: its helpers end with it
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
         port_file = profile / "DevToolsActivePort"
         deadline = time.monotonic() + self.timeout
         while not (port_file.exists() and len(port_file.read_text().split()) >= 2):
@@ -124,16 +127,26 @@ class Chromium:
         return self
 
     def __exit__(self, *exc) -> None:
+        """Close the browser (``Browser.close``: it writes its profile and ends), end any
+        helper process left in its group, then remove the profile. The helpers may still be
+        writing there when the browser has gone (seen as "Directory not empty: 'Default'"),
+        so the removal is tried again for a while; a profile that cannot be removed is left in
+        the temporary folder rather than failing the run."""
         if self._ws is not None:
+            with contextlib.suppress(Exception):
+                self._ws.send(json.dumps({"id": self._id + 1, "method": "Browser.close"}))
             self._ws.close()
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.terminate()
+        if self._proc is not None:
             try:
-                self._proc.wait(timeout=10)
+                self._proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                self._proc.kill()
+                self._proc.terminate()
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._proc.wait(timeout=5)
         if self._tmp is not None:
-            self._tmp.cleanup()
+            _remove_profile(self._tmp)
 
     def _send(self, method: str, params: dict | None = None, session: str | None = None):
         """Send one command and return its result, skipping the events in between; with
@@ -173,6 +186,19 @@ class Chromium:
         data = base64.b64decode(result["data"])
         _write_bytes(out, data)
         return out
+
+
+def _remove_profile(profile: Path, tries: int = 40) -> None:
+    """Remove a browser profile, trying again while a helper process still writes there."""
+    for _ in range(tries):
+        try:
+            shutil.rmtree(profile)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:  # a helper still writing
+            time.sleep(0.05)
+    shutil.rmtree(profile, ignore_errors=True)
 
 
 def _print_options(footer: str) -> dict:
