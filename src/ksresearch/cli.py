@@ -98,7 +98,16 @@ def codebook_draft(
         Path | None, typer.Option("--out", help="Write the codebook here (default: print it).")
     ] = None,
     company: Annotated[
-        str | None, typer.Option("--company", help="The export column holding the company.")
+        str | None,
+        typer.Option("--company", help="The export column holding the company (any column)."),
+    ] = None,
+    respondent_id: Annotated[
+        str | None,
+        typer.Option(
+            "--id",
+            help="The export column holding the respondent id (default: found by name, "
+            "else the file row).",
+        ),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite an existing --out file.")
@@ -111,7 +120,7 @@ def codebook_draft(
     if out is not None and out.exists() and not force:
         _fail(FileExistsError(f"{out} exists; use --force to overwrite it"))
     try:
-        draft = draft_codebook(export, year, company=company)
+        draft = draft_codebook(export, year, company=company, respondent_id=respondent_id)
     except (IngestError, DraftError) as exc:
         _fail(exc)
     if out is None:

@@ -27,6 +27,7 @@ __all__ = [
     "Meta",
     "MetaColumn",
     "Responses",
+    "Finished",
     "Option",
     "Flag",
     "Roles",
@@ -162,7 +163,9 @@ with warnings.catch_warnings():
 
 
 class Segment(_Strict):
-    """A background variable to split results by. ``type: id`` holds free identifiers (company)."""
+    """A background variable to split results by. ``type: id`` holds free identifiers (company):
+    names, or codes that its ``values`` name (``{1: {nb: Alfa AS, en: Alfa AS}}``), so that an
+    export with the company as a code need not be rewritten."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     text: Text
@@ -173,10 +176,8 @@ class Segment(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Segment:
-        if (self.type == "category") != bool(self.values):
-            raise ValueError(
-                f"segment {self.id!r}: category segments need 'values', id segments take none"
-            )
+        if self.type == "category" and not self.values:
+            raise ValueError(f"segment {self.id!r}: category segments need 'values'")
         return self
 
 
@@ -250,10 +251,11 @@ class Roles(_Strict):
 
     The study finds every question it analyses through these roles, never through a fixed id,
     so any codebook that declares them can be analysed; a report section whose roles a
-    codebook lacks is left out. Only ``company`` is required. See :data:`ROLE_KINDS`.
+    codebook lacks is left out. None is required: a survey of one organisation has no
+    ``company`` (it gets the general report, and no company reports). See :data:`ROLE_KINDS`.
     """
 
-    company: str
+    company: str | None = None
     industry: str | None = None
     centre_size: str | None = None
     job_role: str | None = None
@@ -293,11 +295,17 @@ class Roles(_Strict):
 
 class MetaColumn(_Strict):
     """A technical column: its id in the processed data and its ``source`` in the export
-    (default: the id). A duration may be ``computed`` from ``started_at`` and ``submitted_at``."""
+    (default: the id). A duration may be ``computed`` from ``started_at`` and ``submitted_at``
+    (``computed: true``); a respondent id from the file row (``computed: row``) where the
+    export has no id: the row number is stable across re-runs of the same file. A date's
+    ``format`` says its order where the values do not."""
 
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     source: str | None = None
-    computed: bool = False
+    computed: bool | Literal["row"] = False
+    #: How a date is written (``strftime``, e.g. ``"%m/%d/%y %H:%M"``), where its values
+    #: cannot tell whether the day or the month comes first.
+    format: str | None = None
 
     @property
     def export(self) -> str:
@@ -323,10 +331,21 @@ class Meta(_Strict):
 
     @model_validator(mode="after")
     def _check(self) -> Meta:
-        for name in ("respondent_id", "submitted_at", "started_at"):
+        for name in ("submitted_at", "started_at"):
             column = getattr(self, name)
             if column is not None and column.computed:
-                raise ValueError(f"{name}: only the duration can be computed")
+                raise ValueError(f"{name}: only the duration and the respondent id can be computed")
+        rid = self.respondent_id
+        if rid.computed not in (False, "row"):
+            raise ValueError("respondent_id: computed takes 'row' (the file row number)")
+        if rid.computed and rid.source is not None:
+            raise ValueError("respondent_id: computed takes no source")
+        if self.duration is not None and self.duration.computed == "row":
+            raise ValueError("duration: computed takes true (from started_at and submitted_at)")
+        for name in ("respondent_id", "duration"):
+            column = getattr(self, name)
+            if column is not None and column.format is not None:
+                raise ValueError(f"{name}: 'format' is for dates (submitted_at, started_at)")
         if self.duration is not None and self.duration.computed:
             if self.started_at is None or self.submitted_at is None:
                 raise ValueError("duration: computed needs started_at and submitted_at")
@@ -340,21 +359,37 @@ class Meta(_Strict):
         return {k: getattr(self, k) for k in names if getattr(self, k) is not None}
 
 
+class Finished(_Strict):
+    """The tool's own word that a respondent finished: ``column`` holds one of ``values``
+    (Qualtrics' ``Finished`` 1 or True)."""
+
+    column: str
+    values: list[str | int | float] = Field(min_length=1)
+
+
 class Responses(_Strict):
     """Which rows of the export are responses: ``column`` (as exported, e.g. Qualtrics'
-    ``Status`` or ``Finished``) must hold one of ``values``, and at least ``min_answered`` of
-    the questions must be answered. Other rows (previews, invited people who never started,
-    empty rows) are set aside as ``not_a_response``."""
+    ``Status``) must hold one of ``values``, and at least ``min_answered`` of the questions
+    must be answered. A respondent the tool marks as ``finished`` answered every question
+    shown to them (display logic shows each only some): the share does not apply, one answer
+    is enough. Other rows (previews, invited people who never started, empty rows) are set
+    aside as ``not_a_response`` with the rule that applied."""
 
     column: str | None = None
     values: list[str | int | float] = Field(default_factory=list)
     min_answered: float = Field(0.0, ge=0.0, le=1.0)
+    finished: Finished | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Responses:
         if (self.column is None) != (not self.values):
             raise ValueError("responses: 'column' and 'values' go together")
         return self
+
+    @property
+    def columns(self) -> list[str]:
+        """The export columns the rules read."""
+        return [c for c in (self.column, self.finished and self.finished.column) if c]
 
 
 @dataclass(frozen=True)
@@ -380,6 +415,7 @@ class Column:
     required: bool = False
     export: str | None = None
     labels: tuple[tuple[int, str], ...] = ()
+    format: str | None = None
 
 
 class Codebook(_Strict):
@@ -477,7 +513,7 @@ class Codebook(_Strict):
                     raise ValueError(
                         f"{where}: the flag's name is also the id of a question or construct"
                     )
-        if segments[self.roles.company].type != "id":
+        if self.roles.company is not None and segments[self.roles.company].type != "id":
             raise ValueError(
                 f"roles.company: segment {self.roles.company!r} must be of type id (company names)"
             )
@@ -612,7 +648,7 @@ class Codebook(_Strict):
         for kind, column in self.meta.columns().items():
             export = None if column.computed else column.export
             yield Column(column.id, kind, column.id, dtypes[kind], min=0.0 if kind == "duration" else None,
-                         required=kind == "respondent_id", export=export)  # fmt: skip
+                         required=kind == "respondent_id", export=export, format=column.format)  # fmt: skip
 
     @property
     def columns(self) -> list[Column]:
@@ -622,10 +658,9 @@ class Codebook(_Strict):
             export = seg.source if seg.source is not None else seg.id
             if seg.type == "id":
                 cols.append(
-                    Column(
-                        seg.id, "segment", seg.id, "string", required=seg.required, export=export
-                    )
-                )
+                    Column(seg.id, "segment", seg.id, "string", required=seg.required,
+                           export=export, labels=_labels_of(seg.values))
+                )  # fmt: skip
             else:
                 cols.append(Column(seg.id, "segment", seg.id, "int", frozenset(seg.values), required=seg.required,
                                    export=export, labels=_labels_of(seg.values)))  # fmt: skip

@@ -52,12 +52,13 @@ _PERSONAL = ("email", "epost", "mail", "name", "navn", "fornavn", "etternavn", "
              "telefon", "mobil", "mobile", "address", "adresse", "externalreference",
              "externaldatareference", "recipient")  # fmt: skip
 _COMPANY = ("company", "virksomhet", "bedrift", "organisasjon", "organisation", "organization",
-            "foretak", "företag", "arbeidsgiver", "employer", "firma", "selskap")  # fmt: skip
+            "foretak", "företag", "arbeidsgiver", "employer", "firma", "selskap", "arbetsgivare",
+            "virksomhed", "arbejdsgiver", "empresa", "institución", "institucion", "organización",
+            "organizacion", "empleador")  # fmt: skip
 _ORG_SUFFIX = re.compile(
     r"(?:^|\s)(AS|ASA|AB|A/S|Oy|Oyj|ApS|Ltd|Inc|SA|BA|HF|IKS|KF|GmbH|kommune|Group|Gruppen)\.?$",
     re.IGNORECASE,
 )
-_RECOMMEND = ("anbefal", "recommend", "rekommend", "nps")
 _COMPLETED = ("gjennomført", "fullført", "ferdig", "besvart", "completed", "complete",
               "finished", "genomförd", "slutförd")  # fmt: skip
 _CHOSEN = ("valgt", "selected", "chosen", "ja", "yes", "checked", "markert", "vald")
@@ -104,6 +105,7 @@ class _Plan:
 
     meta: dict[str, str] = field(default_factory=dict)  # kind -> export column
     duration_computed: bool = False
+    row_id: bool = False  # no respondent id in the export: the file row
     responses: dict | None = None
     ignore: list[tuple[str, str]] = field(default_factory=list)  # (column, why)
     segments: list[dict] = field(default_factory=list)
@@ -112,6 +114,9 @@ class _Plan:
     todo: list[str] = field(default_factory=list)
     became: list[tuple[str, str, str, str]] = field(default_factory=list)
     ids: set[str] = field(default_factory=lambda: set(_RESERVED))
+    company: bool = False  # a company column was found or given
+    ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # codes per question
+    label_sets: dict[tuple, int] = field(default_factory=dict)  # how many columns share labels
 
     def take(self, column: str, became: str, ident: str = "", note: str = "") -> None:
         self.became.append((column, became, ident, note))
@@ -119,7 +124,12 @@ class _Plan:
 
 # ----------------------------------------------------------------------------- the command
 def draft_codebook(
-    path: str | Path, year: int, *, company: str | None = None, survey: str | None = None
+    path: str | Path,
+    year: int,
+    *,
+    company: str | None = None,
+    survey: str | None = None,
+    respondent_id: str | None = None,
 ) -> Draft:
     """Draft a codebook for an export from the export's own metadata.
 
@@ -131,9 +141,14 @@ def draft_codebook(
     year : int
         The survey year the codebook is for.
     company : str, optional
-        The export column holding the company, where the draft cannot tell.
+        The export column holding the company (any column of the export), where the draft
+        cannot tell.
     survey : str, optional
         The survey's name (default: the file's name).
+    respondent_id : str, optional
+        The export column holding the respondent id (``--id``); by default a column named
+        ResponseId, respondent, ID, ... with one value per row, else the file row number
+        (``computed: row``).
 
     Returns
     -------
@@ -144,7 +159,8 @@ def draft_codebook(
     Raises
     ------
     DraftError
-        No company or respondent id column can be found.
+        A column given as the company or the respondent id is not in the export, or cannot
+        be one (a constant company; a respondent id that repeats).
     IngestError
         The export cannot be read.
 
@@ -165,10 +181,15 @@ def draft_codebook(
     raw, info = read_export(path)
     cols = _profiles(raw, info.meta)
     plan = _Plan()
+    _given(cols, plan, path, company=company, respondent_id=respondent_id)
     _personal_data(cols, plan)
     _technical(cols, plan, tool=info.tool)
-    _company(cols, plan, company, path)
+    if company is None:
+        _company(cols, plan)
+    _identifiers(cols, plan)
     _option_columns(cols, plan, info.meta)
+    plan.ranges = _ranges(cols)
+    plan.label_sets = _label_sets(cols)
     for col in list(cols.values()):
         _classify(col, plan)
     _in_export_order(plan, list(raw.columns))
@@ -202,7 +223,7 @@ def _key(name: str) -> str:
 
 def _words(name: str) -> list[str]:
     spaced = re.sub(r"([a-zæøå])([A-ZÆØÅ])", r"\1 \2", str(name))
-    return [w for w in re.split(r"[^0-9a-zæøåäö]+", spaced.casefold()) if w]
+    return [w for w in re.split(r"[\W_]+", spaced.casefold()) if w]
 
 
 def _profiles(raw: pd.DataFrame, meta: ExportMeta) -> dict[str, _Col]:
@@ -258,6 +279,28 @@ def _personal_data(cols: dict[str, _Col], plan: _Plan) -> None:
             del cols[name]
 
 
+#: Words in a column name that mark an identifier (of a respondent, a panel, an employee).
+_ID_WORDS = ("id", "eid", "uuid", "guid", "identifier", "panel", "prolific", "mturk", "workerid",
+             "token", "code", "kode", "ansattnr", "employeeid")  # fmt: skip
+
+
+def _identifiers(cols: dict[str, _Col], plan: _Plan) -> None:
+    """Columns that identify a person rather than answer a question (one value per respondent,
+    no spaces: panel ids, employee numbers, tokens) go under ``ignore``, never into the
+    questions (and so never into the comments)."""
+    for name, col in list(cols.items()):
+        if col.labels or col.values.empty:
+            continue
+        texts = col.values.astype(str).str.strip()
+        unique = texts.nunique() >= max(2, 0.95 * len(texts)) and col.answered >= 0.3
+        named = any(w in _ID_WORDS for w in _words(name) + _words(col.text)[-3:])
+        shaped = unique and (texts.str.fullmatch(r"[\w\-.:@#]{2,64}").mean() >= 0.9)
+        if shaped and (named or not texts.str.fullmatch(r"\d+([.,]\d+)?").all()):
+            plan.ignore.append((name, "an identifier (one value per respondent)"))
+            plan.take(name, "ignored", note="an identifier")
+            del cols[name]
+
+
 def _pick(cols: dict[str, _Col], keys: tuple[str, ...], test) -> str | None:
     for key in keys:
         for name, col in cols.items():
@@ -277,15 +320,17 @@ def _technical(cols: dict[str, _Col], plan: _Plan, *, tool: str) -> None:
         return len(nums) > 0 and other.empty
 
     found = {
-        "respondent_id": _pick(cols, _ID_KEYS, unique),
+        "respondent_id": None if "respondent_id" in plan.meta else _pick(cols, _ID_KEYS, unique),
         "started_at": _pick(cols, _START_KEYS, _is_datetime),
         "submitted_at": _pick(cols, _SUBMIT_KEYS, _is_datetime),
         "duration": _pick(cols, _DURATION_KEYS, numeric),
     }
-    if found["respondent_id"] is None:
-        raise DraftError(
-            "no respondent id column found (a column named ResponseId, respondent, ID, ... "
-            "with one value per row); add one to the export"
+    if found["respondent_id"] is None and "respondent_id" not in plan.meta:
+        plan.row_id = True
+        plan.todo.append(
+            "the export has no respondent id: each respondent is known by the file row "
+            "(`computed: row`, stable while the file is not changed); name an id column with "
+            "`codebook draft --id COLUMN` if there is one"
         )
     for kind, name in found.items():
         if name is not None:
@@ -326,38 +371,125 @@ def _status(cols: dict[str, _Col], plan: _Plan, tool: str) -> None:
         plan.responses = {"column": name, "values": values, "min_answered": 0.5}
         plan.take(name, "responses.column", note=f"responses where it is {values}")
         del cols[name]
+    _finished(cols, plan)
 
 
-def _company(cols: dict[str, _Col], plan: _Plan, given: str | None, path: Path) -> None:
-    if given is not None:
-        if given not in cols:
-            raise DraftError(f"{path}: --company {given!r} is not a column of the export")
-        name = given
-    else:
-        scored = [(_company_score(c), n) for n, c in cols.items()]
-        scored = [(s, n) for s, n in scored if s > 0]
-        if not scored:
+def _finished(cols: dict[str, _Col], plan: _Plan) -> None:
+    """Qualtrics' ``Finished`` (1 / True): a finished respondent answered every question
+    shown to them, however few display logic showed."""
+    name = _pick(cols, ("finished",), lambda c: True)
+    if name is None:
+        return
+    seen = sorted(set(cols[name].values.map(_token_text)))
+    done = [v for v in seen if v.casefold() in ("1", "true", "yes")]
+    if not done:
+        return
+    plan.responses = {**(plan.responses or {"min_answered": 0.5}),
+                      "finished": {"column": name, "values": done}}  # fmt: skip
+    plan.take(name, "responses.finished", note=f"finished where it is {done}")
+    del cols[name]
+
+
+def _token_text(value: object) -> str:
+    return (
+        str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+    )
+
+
+def _given(
+    cols: dict[str, _Col],
+    plan: _Plan,
+    path: Path,
+    *,
+    company: str | None,
+    respondent_id: str | None,
+) -> None:
+    """The company and respondent id columns the user named (any column of the export)."""
+    for flag, name in (("--company", company), ("--id", respondent_id)):
+        if name is not None and name not in cols:
+            near = [c for c in cols if _key(c) == _key(name)]
+            hint = f" (did you mean {near[0]!r}?)" if near else ""
+            shown = ", ".join(map(repr, list(cols)[:12])) + (", ..." if len(cols) > 12 else "")
             raise DraftError(
-                f"{path}: no company column found (named company, virksomhet, bedrift, ... or "
-                "labelled with organisation names); name it with --company COLUMN"
+                f"{path}: {flag} {name!r} is not a column of the export{hint}; its columns: {shown}"
             )
-        name = max(scored, key=lambda sn: sn[0])[1]
-    col = cols.pop(name)
-    plan.segments.append({"id": "company", "type": "id", "required": True, "source": name,
-                          "text": _text(col.text if col.text != name else "Virksomhet", "Company")})  # fmt: skip
-    plan.take(name, "segment (company)", "company")
-    if not col.labels and _numbers(col)[1].empty:
+    if respondent_id is not None:
+        col = cols[respondent_id]
+        repeated = col.values.astype(str).duplicated()
+        if repeated.any() or col.answered < 1:
+            value = col.values[repeated].iloc[0] if repeated.any() else "(empty)"
+            raise DraftError(
+                f"{path}: --id {respondent_id!r} is not one value per row ({value!r} repeats "
+                "or is missing): a respondent id has one value per row"
+            )
+        plan.meta["respondent_id"] = respondent_id
+        plan.take(respondent_id, "meta.respondent_id", "respondent_id")
+        del cols[respondent_id]
+    if company is not None:
+        distinct = cols[company].values.astype(str).str.strip().unique()
+        if len(distinct) < 2:
+            one = repr(distinct[0]) if len(distinct) else "no value"
+            raise DraftError(
+                f"{path}: --company {company!r} holds {one} in every answered row: a survey "
+                "of one organisation needs no company column; leave --company out"
+            )
+        _take_company(cols, plan, company, todo=False)
+
+
+def _company(cols: dict[str, _Col], plan: _Plan) -> None:
+    """The company: a column whose values look like organisation names (``AS``, ``AB``, ...)
+    or that carries value labels and a company-like name, never a column chosen by its name
+    alone, nor one of sizes or numbers ("1-10", "100+"). Always marked for a person to check."""
+    scored = [(_company_score(c), n) for n, c in cols.items()]
+    scored = [(s, n) for s, n in scored if s > 0]
+    if not scored:
         plan.todo.append(
-            f"the company column {name!r} holds codes without labels: ingest refuses codes; "
-            "put the company names in the export"
+            "no company column found (values that look like organisation names, or value "
+            "labels naming them): a survey of one organisation; name the column with "
+            "`codebook draft --company COLUMN` if there is one"
         )
+        return
+    _take_company(cols, plan, max(scored, key=lambda sn: sn[0])[1], todo=True)
+
+
+def _take_company(cols: dict[str, _Col], plan: _Plan, name: str, *, todo: bool) -> None:
+    col = cols.pop(name)
+    text = _text(col.text if col.text != name else "Virksomhet", "Company")
+    segment: dict = {"id": "company", "type": "id", "required": True, "source": name, "text": text}
+    codes, other = _numbers(col)
+    if col.labels:
+        segment["values"] = {c: _text(t) for c, t in sorted(col.labels.items())}
+    elif other.empty and len(codes):
+        whole = sorted({int(c) for c in codes.unique() if float(c).is_integer()})
+        segment["values"] = {c: _text(f"TODO {c}") for c in whole}
+        plan.todo.append(
+            f"the company column {name!r} holds codes without names: give each code its "
+            "company's name under the company segment's `values` (a company is published by name)"
+        )
+    plan.segments.append(segment)
+    plan.company = True
+    plan.take(name, "segment (company)", "company", "TODO: check" if todo else "")
+    if todo:
+        plan.todo.append(f"check: the company is the column {name!r}")
+
+
+#: Values that are sizes, ranges or numbers ("1-10", "100+", "< 50"), never company names.
+_SIZES = re.compile(r"^\s*[<>≤≥]?\s*\d[\d\s.,]*(?:[-–]\s*\d[\d\s.,]*|\+)?\s*$")
 
 
 def _company_score(col: _Col) -> int:
-    named = any(w in _COMPANY for w in _words(col.name)) or col.key in _COMPANY
+    """0 unless the values look like organisation names, or carry value labels under a
+    company-like name; more for a company-like name and for organisation-like values."""
     names = list(col.labels.values()) or list(col.values.astype(str).unique()[:200])
-    org = np.mean([bool(_ORG_SUFFIX.search(str(v).strip())) for v in names]) if names else 0.0
-    return 2 * named + (org >= 0.5)
+    names = [str(v).strip() for v in names]
+    if len(names) < 2 or np.mean([bool(_SIZES.match(v)) for v in names]) > 0.5:
+        return 0
+    org = float(np.mean([bool(_ORG_SUFFIX.search(v)) for v in names]))
+    named = any(w in _COMPANY for w in _words(col.name) + _words(col.text)) or col.key in _COMPANY
+    few = col.values.astype(str).nunique() <= max(2, 0.5 * len(col.values))
+    if not few or (org < 0.5 and not (col.labels and named)):
+        return 0
+    return 1 + 2 * named + (org >= 0.5)
 
 
 def _option_columns(cols: dict[str, _Col], plan: _Plan, meta: ExportMeta) -> None:
@@ -456,10 +588,12 @@ def _classify(col: _Col, plan: _Plan) -> None:
         return
     values = col.values.astype(str).str.strip()
     counts = values.value_counts()
+    repeated = counts[counts >= 2]
     if (
         len(counts) <= 15
         and col.answered >= 0.5
-        and counts.min() >= 2
+        and len(repeated) >= 2
+        and repeated.sum() >= 0.9 * counts.sum()
         and values.str.len().max() <= 60
     ):
         codes = {i + 1: v for i, v in enumerate(sorted(counts.index, key=str.casefold))}
@@ -494,31 +628,58 @@ def _special(text: str) -> str | None:
 
 
 def _numeric(col: _Col, plan: _Plan, nums: pd.Series, other: pd.Series) -> None:
+    """Numbers without labels: a rating on the codes its question's columns use (Qualtrics'
+    ``Q8_1 .. Q8_k`` share one range, so a code nobody chose still belongs to the scale), a
+    0-10 item when the answers span 0..10, a segment when there are at most three answers,
+    otherwise a numeric item."""
     whole = bool((nums == nums.round()).all())
-    lo, hi = (int(nums.min()), int(nums.max())) if whole else (0, 0)
-    recommend = any(w in fold_label(col.text + " " + col.name) for w in _RECOMMEND)
-    if not whole or hi > 10 or lo < 0:
+    distinct = sorted({int(v) for v in nums.unique()}) if whole else []
+    if not whole or len(distinct) > 11 or distinct[-1] - distinct[0] > 10:
         plan.items.append(_item(plan, col, "numeric"))
         plan.take(col.name, "numeric item", plan.items[-1]["id"])
         return
-    if hi - lo <= 2 and not recommend:
-        values = {v: str(v) for v in range(lo, hi + 1)}
+    if len(distinct) <= 3:
+        values = {v: str(v) for v in distinct}
         return _segment(
             col, plan, values, todo=f"segment {col.name!r}: name its values {list(values)}"
         )
-    if recommend or (lo == 0 and hi >= 9):
-        lo, hi = 0, 10
-    labels = {lo: None, hi: None} if (lo, hi) == (0, 10) else {}
+    lo, hi = plan.ranges.get(_stem(col.name), (distinct[0], distinct[-1]))
+    lo = 1 if lo == 2 else lo  # codes count from 1: a 2 at the bottom means nobody chose 1
+    eleven = lo == 0 and hi >= 9 and len(distinct) >= 6
+    if eleven:
+        hi = 10
+    labels = {lo: None, hi: None} if eleven else {}
     scale = _scale(plan, lo, hi, labels, {v: _special(v) for v in other.unique()})
-    kind = "nps" if recommend and (lo, hi) == (0, 10) else "likert"
+    kind = "nps" if eleven else "likert"
     plan.items.append(_item(plan, col, kind, scale=scale))
     plan.take(col.name, f"{kind} item", plan.items[-1]["id"], f"scale {scale}")
-    if not plan.scales[scale].get("named") and (lo, hi) != (0, 10):
+    if not plan.scales[scale].get("named") and not eleven:
         plan.todo.append(
-            f"scale {scale}: codes {lo}..{hi} seen without labels; name them, and if the highest "
-            'code means "don\'t know" move it to `dont_know`'
+            f"scale {scale}: codes {lo}..{hi} (seen {distinct[0]}..{distinct[-1]}) without "
+            'labels; name them, and if the highest code means "don\'t know" move it to `dont_know`'
         )
         plan.scales[scale]["named"] = True
+
+
+def _stem(name: str) -> str:
+    """The question a column belongs to: ``Q8`` of ``Q8_3`` (a matrix's rows share a scale)."""
+    match = re.fullmatch(r"(.+?)[_.]\d+", name)
+    return match.group(1) if match else name
+
+
+def _ranges(cols: dict[str, _Col]) -> dict[str, tuple[int, int]]:
+    """The codes each question's numeric columns use together: ``{stem: (lo, hi)}``."""
+    out: dict[str, tuple[int, int]] = {}
+    for col in cols.values():
+        if col.labels:
+            continue
+        nums, other = _numbers(col)
+        if nums.empty or not _special_only(other) or not (nums == nums.round()).all():
+            continue
+        lo, hi = int(nums.min()), int(nums.max())
+        old = out.get(_stem(col.name), (lo, hi))
+        out[_stem(col.name)] = (min(lo, old[0]), max(hi, old[1]))
+    return out
 
 
 def _labelled(col: _Col, plan: _Plan) -> None:
@@ -535,12 +696,18 @@ def _labelled(col: _Col, plan: _Plan) -> None:
         return
     lo, hi = codes[0], codes[-1]
     known = _match_known({c: t for c, t in points.items()})
-    recommend = any(w in fold_label(col.text + " " + col.name) for w in _RECOMMEND)
-    if known or (lo, hi) == (0, 10) or recommend:
+    shared = plan.label_sets.get(_label_key(points), 0) >= 2 and 4 <= len(points) <= 7
+    if known or (lo, hi) == (0, 10) or shared:
         labels = {c: points.get(c) for c in range(lo, hi + 1) if c in points}
         extra = {c: col.labels[c] for c in special if special[c] and c in col.labels}
         scale = _scale_from_labels(plan, lo, hi, labels, extra, special, known)
-        kind = "nps" if recommend and (lo, hi) == (0, 10) else "likert"
+        kind = "nps" if (lo, hi) == (0, 10) else "likert"
+        if not known and not plan.scales[scale].get("named"):
+            plan.scales[scale]["named"] = True
+            plan.todo.append(
+                f"scale {scale}: a rating read from the export's labels ({points[lo]!r} .. "
+                f"{points[hi]!r}); check its direction (`reverse: true` where a low code is good)"
+            )
         plan.items.append(_item(plan, col, kind, scale=scale))
         plan.take(col.name, f"{kind} item", plan.items[-1]["id"], f"scale {scale}")
         return
@@ -551,6 +718,21 @@ def _labelled(col: _Col, plan: _Plan) -> None:
         values,
         todo=f"segment {col.name!r}: a background question, or a single-choice item?",
     )
+
+
+def _label_key(points: dict[int, str]) -> tuple:
+    return tuple(sorted((c, fold_label(t)) for c, t in points.items()))
+
+
+def _label_sets(cols: dict[str, _Col]) -> dict[tuple, int]:
+    """How many columns carry each set of value labels: a set that several questions share
+    is their answer scale; one column's own set is a background question."""
+    out: dict[tuple, int] = {}
+    for col in cols.values():
+        if col.labels:
+            points = {c: t for c, t in col.labels.items() if _special(t) is None}
+            out[_label_key(points)] = out.get(_label_key(points), 0) + 1
+    return out
 
 
 def _delimited(col: _Col, plan: _Plan) -> bool:
@@ -564,9 +746,9 @@ def _delimited(col: _Col, plan: _Plan) -> bool:
         if not has.any():
             continue
         numeric = all(re.fullmatch(r"\d+", t) for t in tokens)
-        if sep == "," and not numeric:
-            continue
         distinct = list(dict.fromkeys(tokens))
+        if sep == "," and not numeric and not _choices(tokens, len(texts)):
+            continue
         if len(distinct) > 40 or max(map(len, distinct)) > 60 or len(distinct) < 2:
             continue
         if numeric:
@@ -581,6 +763,13 @@ def _delimited(col: _Col, plan: _Plan) -> bool:
             plan.todo.append(f"multi item {ident!r}: name its options {list(options)}")
         return True
     return False
+
+
+def _choices(tokens: list[str], cells: int) -> bool:
+    """Comma-split texts that are choices, not prose: few distinct ones, each chosen by
+    several respondents."""
+    counts = pd.Series(tokens).value_counts()
+    return len(counts) <= max(2, 0.3 * cells) and counts.min() >= 2
 
 
 def _known_answers(col: _Col, plan: _Plan) -> bool:
@@ -607,8 +796,7 @@ def _known_answers(col: _Col, plan: _Plan) -> bool:
             code = _special_code(hi, kind)
             extra[code], special[code] = t, kind
     scale = _scale_from_labels(plan, lo, hi, labels, extra, special, scale_id)
-    recommend = any(w in fold_label(col.text + " " + col.name) for w in _RECOMMEND)
-    kind = "nps" if recommend and (lo, hi) == (0, 10) else "likert"
+    kind = "nps" if (lo, hi) == (0, 10) else "likert"
     plan.items.append(_item(plan, col, kind, scale=scale))
     plan.take(col.name, f"{kind} item (answers as text)", plan.items[-1]["id"], f"scale {scale}")
     return True
@@ -628,7 +816,7 @@ def _match_known(labels: dict[int, str]) -> str | None:
     if len(mine) != len(order):
         return None
     ranks = [order.index(codes[labels[c]]) for c in mine]
-    return scale_id if ranks == sorted(ranks) else None
+    return scale_id if ranks in (sorted(ranks), sorted(ranks, reverse=True)) else None
 
 
 def _match_texts(texts: list[str]) -> tuple[str, dict[str, int]] | None:
@@ -662,9 +850,13 @@ def _scale(plan, lo, hi, labels, texts) -> str:
 def _scale_from_labels(plan, lo, hi, labels, extra, special, known) -> str:
     """The id of a scale with these labels, shared with an equal one drafted before."""
     entry = _known()["scales"].get(known, {}) if known else {}
+    english = any(
+        text and code in entry and fold_label(text) == fold_label(entry[code]["en"])
+        for code, text in labels.items()
+    )
     out: dict[int, dict] = {}
     for code, text in labels.items():
-        out[code] = _label(text, entry.get(code))
+        out[code] = _label(text, entry.get(code), english=english)
     for code, text in extra.items():
         out[code] = _label(text, _known()[special[code]])
     spec = {
@@ -687,14 +879,15 @@ def _scale_from_labels(plan, lo, hi, labels, extra, special, known) -> str:
     return sid
 
 
-def _label(text: str | None, known: dict | None) -> dict | None:
-    """nb and en of a label: the export's own text in its language, the other from the
-    known scale (or a copy, to translate)."""
+def _label(text: str | None, known: dict | None, *, english: bool = False) -> dict | None:
+    """nb and en of a label: the export's own text in its language (English where any of the
+    scale's texts is the known English one), the other from the known scale (or a copy, to
+    translate)."""
     if known is None:
         return _text(text) if text else None
     if text is None:
         return {"nb": known["nb"], "en": known["en"]}
-    if fold_label(text) == fold_label(known["en"]):
+    if english or fold_label(text) == fold_label(known["en"]):
         return {"nb": known["nb"], "en": text}
     return {"nb": text, "en": known["en"]}
 
@@ -758,7 +951,10 @@ def _q(value: object) -> str:
 
 
 def _flow(d: dict) -> str:
-    return "{" + ", ".join(f"{k}: {_q(v)}" for k, v in d.items()) + "}"
+    def one(v: object) -> str:
+        return "[" + ", ".join(map(_q, v)) + "]" if isinstance(v, list) else _q(v)
+
+    return "{" + ", ".join(f"{k}: {one(v)}" for k, v in d.items()) + "}"
 
 
 def _emit(plan: _Plan, year: int, survey: str, file: str) -> str:
@@ -772,7 +968,9 @@ def _emit(plan: _Plan, year: int, survey: str, file: str) -> str:
         "meta:",
     ]
     for kind in ("respondent_id", "submitted_at", "started_at", "duration"):
-        if kind in plan.meta:
+        if kind == "respondent_id" and plan.row_id:
+            out.append("  respondent_id: {id: respondent_id, computed: row}  # TODO: no id column")
+        elif kind in plan.meta:
             out.append(f"  {kind}: {_flow({'id': _meta_id(kind), 'source': plan.meta[kind]})}")
         elif kind == "duration" and plan.duration_computed:
             out.append("  duration: {id: duration_sec, computed: true}")
@@ -806,6 +1004,8 @@ def _emit_responses(plan: _Plan) -> list[str]:
     if "column" in rules:
         out += [f"  column: {_q(rules['column'])}", f"  values: {json.dumps(rules['values'], ensure_ascii=False)}"]  # fmt: skip
     out.append(f"  min_answered: {rules['min_answered']}")
+    if "finished" in rules:
+        out.append(f"  finished: {_flow(rules['finished'])}  # answered all that was shown")
     return out
 
 
@@ -835,9 +1035,10 @@ def _emit_todo(plan: _Plan) -> list[str]:
         f"# ones). Likert and 0-10 items: {', '.join(likert) or 'none'}.",
         "constructs: {}",
         "# TODO roles: what the report sections need, e.g. job_role, tenure, turnover_intention.",
-        "roles:",
-        "  company: company",
+        "roles:" + ("" if plan.company or len(nps) == 1 else " {}"),
     ]
+    if plan.company:
+        out.append("  company: company")
     if len(nps) == 1:
         out.append(f"  enps: {nps[0]}")
     if plan.todo:

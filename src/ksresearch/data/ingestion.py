@@ -34,6 +34,7 @@ import pyarrow.compute as pc
 
 from .. import config
 from .codebook import Codebook, CodebookError, Column, load_codebook
+from .dates import AmbiguousDates, parse_dates
 from .headcounts import HEADCOUNTS_FILE, read_headcounts
 from .kpis import KPIS_FILE, read_kpis
 from .readers import EXPORT_SUFFIXES, IngestError, ReadInfo, find_export, fold_label, read_export
@@ -129,26 +130,10 @@ def _parse_numeric(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return num, text.notna() & num.isna()
 
 
-def _parse_datetime(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _parse_datetime(raw: pd.Series, fmt: str | None = None) -> tuple[pd.Series, pd.Series]:
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return raw.astype("datetime64[ns]"), pd.Series(False, index=raw.index)
-    text = raw.astype("string").str.strip().replace("", pd.NA)
-    out = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    retry = text.notna() & out.isna()
-    if retry.any():  # Norwegian style: 14.09.2025 13:45(:02)
-        out[retry] = [_one_datetime(v) for v in text[retry]]
-    # pandas 3 reads e.g. "-1" as the year -1: no survey was answered outside these years.
-    out = out.where((out >= pd.Timestamp("1900-01-01")) & (out < pd.Timestamp("2200-01-01")))
-    out = out.astype("datetime64[ns]")
-    return out, text.notna() & out.isna()
-
-
-def _one_datetime(value: str) -> pd.Timestamp:
-    # pandas' mixed-format parser raises OutOfBoundsDatetime for e.g. "-1" even with errors="coerce".
-    try:
-        return pd.to_datetime(value, dayfirst=True)
-    except (ValueError, OverflowError):
-        return pd.NaT
+    return parse_dates(raw, fmt)
 
 
 def _as_text(raw: pd.Series) -> pd.Series:
@@ -161,6 +146,14 @@ def _as_text(raw: pd.Series) -> pd.Series:
         return s or None
 
     return raw.map(one).astype(object)
+
+
+def _named(text: pd.Series, codebook: Codebook, col: Column) -> pd.Series:
+    """An id segment's codes as the names its ``values`` give them (other values as they are)."""
+    if col.kind != "segment" or not col.labels:
+        return text
+    names = {str(code): v.nb for code, v in codebook.segment(col.name).values.items()}
+    return text.map(lambda v: names.get(v, v) if v is not None else None).astype(object)
 
 
 def _is_blank_column(name: str, values: pd.Series) -> bool:
@@ -180,13 +173,13 @@ def _column_map(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     for item in codebook.items:
         if item.type == "multi" and item.delimiter:
             targets[item.source or item.id] = [f"{item.id}_{c}" for c in item.options]
-    status_col = codebook.responses.column
+    rule_columns = codebook.responses.columns
     rows = []
     for c in raw.columns:
         if c in targets:
             rows.append((c, "mapped", ", ".join(targets[c])))
-        elif c == status_col:
-            rows.append((c, "responses", f"responses: {codebook.responses.values}"))
+        elif c in rule_columns:
+            rows.append((c, "responses", _rule_text(c, codebook.responses)))
         elif any(fnmatch.fnmatchcase(c, p) for p in codebook.ignore):
             rows.append((c, "ignored", ""))
         elif _is_blank_column(c, raw[c]):
@@ -194,10 +187,16 @@ def _column_map(raw: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         else:
             rows.append((c, "unmapped", ""))
     present = set(raw.columns)
-    for c in [*targets, *([status_col] if status_col else [])]:
+    for c in [*targets, *rule_columns]:
         if c not in present:
             rows.append((c, "missing", ", ".join(targets.get(c, ["responses"]))))
     return pd.DataFrame(rows, columns=["column", "status", "maps_to"])
+
+
+def _rule_text(column: str, rules) -> str:
+    if column == rules.column:
+        return f"responses: {rules.values}"
+    return f"responses.finished: {rules.finished.values}"
 
 
 def _map_columns(
@@ -215,10 +214,18 @@ def _map_columns(
     table = _column_map(raw, codebook)
     missing = list(table.loc[table["status"] == "missing", "column"])
     if missing:
+        near = {" ".join(c.split()).casefold(): c for c in raw.columns}
+        hints = [
+            f"the export has {near[k]!r} where the codebook says {m!r}"
+            for m in missing
+            if (k := " ".join(m.split()).casefold()) in near
+        ]
+        hint = f"; {'; '.join(hints[:3])} (names are matched exactly)" if hints else ""
         raise IngestError(
             path,
             f"{len(missing)} column(s) of the codebook missing from the export: {missing} "
-            f"(codebook {codebook.year} v{codebook.version}; a column is found by its 'source')",
+            f"(codebook {codebook.year} v{codebook.version}; a column is found by its 'source')"
+            f"{hint}",
             row=1,
             column=missing[0],
         )
@@ -232,29 +239,46 @@ def _map_columns(
             row=1,
             column=unmapped[0],
         )
-    return raw, list(table.loc[table["status"] == "ignored", "column"])
+    ignored = list(table.loc[table["status"] == "ignored", "column"])
+    return raw.drop(columns=ignored), ignored
 
 
 def _ignore_line(columns: list[str]) -> str:
     return "ignore: [" + ", ".join(json.dumps(c, ensure_ascii=False) for c in columns) + "]"
 
 
-def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> np.ndarray:
-    """Rows that are not responses: a status outside ``responses.values``, fewer questions
-    answered than ``responses.min_answered``, or nothing answered at all."""
+def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> list[str]:
+    """Why each row is not a response ('' for a response): a status outside
+    ``responses.values``, nothing answered, or fewer questions answered than
+    ``responses.min_answered`` (unless the tool marks the respondent as finished)."""
     rules = codebook.responses
     n = len(raw)
-    bad = np.zeros(n, dtype=bool)
-    if rules.column:
-        allowed = {_token(v) for v in rules.values}
-        bad |= ~raw[rules.column].map(_token).isin(allowed).to_numpy()
+    why = np.full(n, "", dtype=object)
     answers = [c for c in codebook.export_columns if c in _answer_exports(codebook)]
     if answers:
-        given = raw[answers].notna().to_numpy()  # readers give blank cells as missing
-        share = given.mean(axis=1)
-        bad |= share == 0
-        bad |= share < rules.min_answered
-    return bad
+        share = raw[answers].notna().to_numpy().mean(axis=1)  # readers give blank cells as NA
+        finished = np.zeros(n, dtype=bool)
+        if rules.finished is not None:
+            done = {_token(v) for v in rules.finished.values}
+            finished = raw[rules.finished.column].map(_token).isin(done).to_numpy()
+        few = (share < rules.min_answered) & ~finished
+        k = len(answers)
+        for i in np.flatnonzero(few):
+            why[i] = (
+                f"{round(share[i] * k)} of {k} questions answered, under responses.min_answered "
+                f"({rules.min_answered:.0%})"
+                + (f" and not finished ({rules.finished.column})" if rules.finished else "")
+            )
+        why[share == 0] = "no question answered"
+    if rules.column:
+        allowed = {_token(v) for v in rules.values}
+        status = raw[rules.column].map(_token)
+        for i in np.flatnonzero(~status.isin(allowed).to_numpy()):
+            why[i] = (
+                f"{rules.column} is {status.iloc[i]!r}, not one of responses.values "
+                f"{sorted(allowed)}"
+            )
+    return list(why)
 
 
 def _answer_exports(codebook: Codebook) -> set[str]:
@@ -277,6 +301,7 @@ class _Cells:
 
     issues: list[tuple[int, str, str, str, str]]
     unexplained: dict[tuple[str, str], list[int]]  # (column, raw value) -> rows
+    path: Path = Path("<export>")  # the export, for messages
 
     def add(self, rows, column: str, values, reason: str, text: str) -> None:
         for i, v in zip(rows, values, strict=True):
@@ -317,7 +342,18 @@ def _numbers(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
 
 
 def _dates(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
-    out, bad = _parse_datetime(raw)
+    try:
+        out, bad = _parse_datetime(raw, col.format)
+    except AmbiguousDates as exc:
+        kind = col.kind if col.kind in ("submitted_at", "started_at") else col.name
+        raise IngestError(
+            cells.path,
+            f"the dates {exc.examples} could be day or month first ({exc}); say which with "
+            f'the codebook key `meta.{kind}.format`, e.g. "%m/%d/%y %H:%M" (month first) or '
+            f'"%d/%m/%y %H:%M" (day first)',
+            column=col.export,
+            value=exc.examples[0],
+        ) from None
     rows = np.flatnonzero(bad.to_numpy())
     cells.add(rows, col.name, raw.iloc[rows], "unparseable", "not a date and time")
     return out
@@ -346,8 +382,11 @@ def _options(raw: pd.Series, item, cells: _Cells) -> dict[str, pd.Series]:
     }
 
 
-def _typed(raw: pd.DataFrame, codebook: Codebook, cells: _Cells) -> pd.DataFrame:
-    """Every codebook column typed: codes, numbers, dates and text."""
+def _typed(
+    raw: pd.DataFrame, codebook: Codebook, cells: _Cells, file_row: np.ndarray
+) -> pd.DataFrame:
+    """Every codebook column typed: codes, numbers, dates and text; a computed respondent id
+    is the row's line in the file."""
     raw = raw.reset_index(drop=True)
     typed: dict[str, pd.Series] = {}
     for item in codebook.items:
@@ -358,6 +397,9 @@ def _typed(raw: pd.DataFrame, codebook: Codebook, cells: _Cells) -> pd.DataFrame
             continue
         if col.export is None and col.kind == "duration":
             continue  # computed below
+        if col.export is None and col.kind == "respondent_id":
+            typed[col.name] = pd.Series([str(r) for r in file_row], dtype=object)
+            continue
         s = raw[col.export]
         if col.dtype == "int":
             typed[col.name] = _codes(s, col, cells)
@@ -366,7 +408,7 @@ def _typed(raw: pd.DataFrame, codebook: Codebook, cells: _Cells) -> pd.DataFrame
         elif col.dtype == "datetime":
             typed[col.name] = _dates(s, col, cells)
         else:
-            typed[col.name] = _as_text(s)
+            typed[col.name] = _named(_as_text(s), codebook, col)
     meta = codebook.meta
     if meta.duration is not None and meta.duration.computed:
         seconds = (typed[meta.submitted_at.id] - typed[meta.started_at.id]).dt.total_seconds()
@@ -414,7 +456,7 @@ def _repeated_hint(value: str, count: int, columns: list[str], codebook: Codeboo
 def _row_problems(
     frame: pd.DataFrame,
     codebook: Codebook,
-    not_response: np.ndarray,
+    not_response: list[str],
     structural: dict[int, tuple[str, str]],
 ) -> list[list[tuple[str, str]]]:
     """Why each row is not kept: a structural problem found while reading (more fields than
@@ -424,10 +466,9 @@ def _row_problems(
     reasons: list[list[tuple[str, str]]] = [[] for _ in range(n)]
     for i, problem in structural.items():
         reasons[i].append(problem)
-    for i in np.flatnonzero(not_response):
-        reasons[i].append(
-            ("not_a_response", "not a response (status, or too few questions answered)")
-        )
+    for i, why in enumerate(not_response):
+        if why:
+            reasons[i].append(("not_a_response", f"not a response: {why}"))
     for col in codebook.columns:
         if col.required:
             for i in np.flatnonzero(frame[col.name].isna().to_numpy()):
@@ -451,6 +492,8 @@ def _check_company_names(
     path: Path, frame: pd.DataFrame, codebook: Codebook, keep: np.ndarray
 ) -> None:
     """Companies are names: a company column of bare codes ('1', '2', ...) stops the ingest."""
+    if codebook.roles.company is None:
+        return
     column = codebook.role("company")
     names = frame.loc[keep, column].dropna().astype(str)
     if len(names) and names.str.fullmatch(r"\s*\d+\s*").mean() > 0.5:
@@ -516,7 +559,7 @@ def process(
     """
     path = Path(source)
     raw, ignored = _map_columns(path, raw, codebook)
-    ex = _examine(raw, codebook, info, first_row)
+    ex = _examine(raw, codebook, info, first_row, path)
     _check_company_names(path, ex.frame, codebook, ~ex.bad_rows)
     _stop_on_repeated_values(path, ex.kept_cells, codebook)
     quarantine = _quarantine(ex, codebook)
@@ -526,7 +569,7 @@ def process(
     kept = kept.reset_index(drop=True)
     dont_know = _split_missing_codes(kept, codebook)
     kept = _final_types(kept, codebook)
-    comments = _redact_comments(kept, codebook, ex.frame[codebook.roles.company])
+    comments = _redact_comments(kept, codebook, _companies(ex.frame, codebook))
     kept = _flag(kept, codebook, speeder_ratio, min_straightline_items)
     quality = _quality(ex.raw, kept, quarantine, dont_know, codebook)
     quality["ignored_columns"] = ignored
@@ -555,7 +598,8 @@ def _redact_comments(kept: pd.DataFrame, codebook: Codebook, companies: pd.Serie
     ``redacted`` (the kinds replaced, comma-separated), ``needs_review`` and ``unplaced`` (the
     capitalised words that could not be placed)."""
     names = sorted({str(c) for c in companies.dropna().unique()})
-    rid, company = codebook.meta.respondent_id.id, codebook.roles.company
+    rid = codebook.meta.respondent_id.id
+    company = _companies(kept, codebook)
     memo: dict[str, object] = {}
     rows = []
     for item in codebook.items_of_type("text"):
@@ -567,7 +611,7 @@ def _redact_comments(kept: pd.DataFrame, codebook: Codebook, companies: pd.Serie
             done = memo.get(raw) or memo.setdefault(raw, redact(raw, names))
             out.iloc[i] = done.text
             rows.append(
-                (str(kept[rid].iloc[i]), str(kept[company].iloc[i]), item, done.text,
+                (str(kept[rid].iloc[i]), str(company.iloc[i]), item, done.text,
                  ",".join(done.kinds), done.needs_review, ",".join(done.unplaced))
             )  # fmt: skip
         kept[item] = out
@@ -575,6 +619,13 @@ def _redact_comments(kept: pd.DataFrame, codebook: Codebook, companies: pd.Serie
     return table.astype({c: "string" for c in COMMENT_COLUMNS if c != "needs_review"}).astype(
         {"needs_review": bool}
     )
+
+
+def _companies(frame: pd.DataFrame, codebook: Codebook) -> pd.Series:
+    """Each row's company; one unnamed organisation ('') for a survey without a company."""
+    if codebook.roles.company is None:
+        return pd.Series("", index=frame.index, dtype=object, name="company")
+    return frame[codebook.roles.company]
 
 
 def _comment_quality(comments: pd.DataFrame) -> dict:
@@ -600,7 +651,11 @@ class _Examined:
 
 
 def _examine(
-    raw: pd.DataFrame, codebook: Codebook, info: ReadInfo | None, first_row: int = 2
+    raw: pd.DataFrame,
+    codebook: Codebook,
+    info: ReadInfo | None,
+    first_row: int = 2,
+    path: Path = Path("<export>"),
 ) -> _Examined:
     """Type every cell and find every row problem (the columns already mapped)."""
     raw = raw.reset_index(drop=True)
@@ -608,8 +663,8 @@ def _examine(
     if info is not None and info.lines is not None:
         file_row = np.asarray(info.lines, dtype=np.int64)
     not_response = _not_responses(raw, codebook)
-    cells = _Cells([], {})
-    frame = _typed(raw, codebook, cells)
+    cells = _Cells([], {}, path)
+    frame = _typed(raw, codebook, cells, file_row)
     reasons = _row_problems(frame, codebook, not_response, info.row_problems if info else {})
     bad_rows = np.array([bool(r) for r in reasons], dtype=bool)
     kept = _Cells([], {})
@@ -622,7 +677,9 @@ def _examine(
 
 
 def _quarantine(ex: _Examined, codebook: Codebook) -> pd.DataFrame:
-    """The rows not kept, verbatim as text, with their file line and reasons."""
+    """The rows not kept, verbatim as text, with their file line and reasons: only the
+    columns the codebook reads (an ignored column, often personal data, never reaches
+    ``data/processed``)."""
     rid = codebook.meta.respondent_id.id
     frame, reasons, bad_rows, file_row = ex.frame, ex.reasons, ex.bad_rows, ex.file_row
     last = {v: i for i, v in enumerate(frame[rid]) if v is not None and not bad_rows[i]}
@@ -633,7 +690,8 @@ def _quarantine(ex: _Examined, codebook: Codebook) -> pd.DataFrame:
             for _, t in reasons[i]
         ]
         texts.append("; ".join(parts))
-    quarantine = ex.raw.loc[bad_rows].astype("string")
+    read = set(codebook.export_columns) | set(codebook.responses.columns)
+    quarantine = ex.raw.loc[bad_rows, [c for c in ex.raw.columns if c in read]].astype("string")
     quarantine.insert(0, "reason", texts)
     quarantine.insert(0, "reason_code", [reasons[i][0][0] for i in np.flatnonzero(bad_rows)])
     quarantine.insert(0, "row", file_row[bad_rows])
@@ -695,16 +753,30 @@ def _split_missing_codes(kept: pd.DataFrame, codebook: Codebook) -> pd.DataFrame
     return out.astype({"respondent_id": "string", "item": "string"})
 
 
+def _straightliners(kept: pd.DataFrame, codebook: Codebook, min_items: int) -> np.ndarray:
+    """One answer to every item of a scale, judged per scale on the scales with at least
+    ``min_items`` likert items, where the respondent answered at least ``min_items`` of them
+    (a survey with several scales flags whoever gives one answer to all of one)."""
+    flagged = np.zeros(len(kept), dtype=bool)
+    by_scale: dict[str, list[str]] = {}
+    for item in codebook.items:
+        if item.type == "likert":
+            by_scale.setdefault(item.scale, []).append(item.id)
+    for items in by_scale.values():
+        if len(items) < min_items:
+            continue
+        values = kept[items].astype("float64").to_numpy()
+        answered = (~np.isnan(values)).sum(axis=1)
+        high = np.max(np.where(np.isnan(values), -np.inf, values), axis=1)
+        low = np.min(np.where(np.isnan(values), np.inf, values), axis=1)
+        flagged |= (answered >= min_items) & (high == low)
+    return flagged
+
+
 def _flag(
     kept: pd.DataFrame, codebook: Codebook, speeder_ratio: float, min_items: int
 ) -> pd.DataFrame:
-    likert = codebook.items_of_type("likert")
-    values = kept[likert].astype("float64").to_numpy()
-    answered = (~np.isnan(values)).sum(axis=1)
-    spread = np.nanmax(np.where(np.isnan(values), -np.inf, values), axis=1) - np.nanmin(
-        np.where(np.isnan(values), np.inf, values), axis=1
-    )
-    kept["qc_straightliner"] = (answered >= min_items) & (spread == 0)
+    kept["qc_straightliner"] = _straightliners(kept, codebook, min_items)
     duration = (
         kept[codebook.meta.duration.id]
         if codebook.meta.duration
@@ -719,7 +791,9 @@ def _flag(
     answers = [
         c.name for c in codebook.columns if c.kind in ("item", "option") and c.dtype != "string"
     ]
-    row_hash = pd.util.hash_pandas_object(kept[[codebook.roles.company, *answers]], index=False)
+    row_hash = pd.util.hash_pandas_object(
+        pd.concat([_companies(kept, codebook), kept[answers]], axis=1), index=False
+    )
     enough = kept[answers].notna().sum(axis=1) >= min_items
     # identical answer vectors in one company: the first is kept, the copies are flagged
     kept["qc_duplicate_answers"] = (row_hash.duplicated(keep="first") & enough).to_numpy()
@@ -749,7 +823,7 @@ def _quality(
         },
         "responses_per_company": {
             str(k): int(v)
-            for k, v in kept[codebook.roles.company].value_counts().sort_index().items()
+            for k, v in _companies(kept, codebook).value_counts().sort_index().items()
         },
         "dont_know": {
             str(k): int(v) for k, v in dont_know["item"].value_counts().sort_index().items()
@@ -785,6 +859,18 @@ def ingest(
     """
     codebook, path = _year_files(year, data_dir, export)
     raw, info = read_export(path, codebook)
+    result = _everything_but_writing(year, data_dir, codebook, path, raw, info)
+    out = config.processed_dir(year, data_dir)
+    _write_atomically(out, result)
+    result.out_dir = out
+    return result
+
+
+def _everything_but_writing(
+    year: int, data_dir, codebook: Codebook, path: Path, raw: pd.DataFrame, info: ReadInfo
+) -> IngestResult:
+    """What :func:`ingest` does before it writes; :func:`check_export` runs the same, so that
+    whatever ingest would refuse, check refuses with the same message."""
     result = process(raw, codebook, source=path, info=info)
     _add_headcounts(result, config.raw_dir(year, data_dir) / HEADCOUNTS_FILE, codebook)
     _add_kpis(result, config.raw_dir(year, data_dir) / KPIS_FILE, codebook)
@@ -797,9 +883,6 @@ def ingest(
         "decimal": info.decimal,
         "sha256": info.sha256,
     }
-    out = config.processed_dir(year, data_dir)
-    _write_atomically(out, result)
-    result.out_dir = out
     return result
 
 
@@ -807,6 +890,7 @@ def _add_headcounts(result: IngestResult, path: Path, codebook: Codebook) -> Non
     """The year's headcounts, checked against the kept responses (when the file is there)."""
     if not path.is_file():
         return
+    _needs_company(path, codebook)
     result.headcounts = read_headcounts(path, codebook, result.responses)
     counted = set(result.headcounts["company"])
     companies = result.responses[codebook.roles.company].astype(str).unique()
@@ -822,12 +906,22 @@ def _add_kpis(result: IngestResult, path: Path, codebook: Codebook) -> None:
     """The year's customer KPIs, checked against the kept responses (when the file is there)."""
     if not path.is_file():
         return
+    _needs_company(path, codebook)
     result.kpis = read_kpis(path, codebook, result.responses)
     result.quality["kpis"] = {
         "file": path.name,
         "companies": len(result.kpis),
         "kpis": [c for c in result.kpis.columns if c != "company"],
     }
+
+
+def _needs_company(path: Path, codebook: Codebook) -> None:
+    if codebook.roles.company is None:
+        raise IngestError(
+            path,
+            "a file per company, but the codebook names no company (roles.company): "
+            "remove the file, or map the export's company column",
+        )
 
 
 def _year_files(
@@ -898,30 +992,17 @@ def check_export(year: int, data_dir: str | Path | None = None) -> CheckResult:
     columns = _column_map(raw, codebook)
     problems = []
     try:
-        _map_columns(path, raw, codebook)
+        _everything_but_writing(year, data_dir, codebook, path, raw, info)
     except IngestError as exc:
         problems.append(str(exc))
     empty = pd.DataFrame({"column": [], "value": [], "count": [], "reason": []})
     if (columns["status"] == "missing").any():
         return CheckResult(path, columns, empty, {"raw": len(raw)}, problems)
-    ex = _examine(raw, codebook, info)
+    try:
+        ex = _examine(raw, codebook, info, path=path)
+    except IngestError:
+        return CheckResult(path, columns, empty, {"raw": len(raw)}, problems)
     values = _value_table(ex.kept_cells)
-    steps = [
-        lambda: _check_company_names(path, ex.frame, codebook, ~ex.bad_rows),
-        lambda: _stop_on_repeated_values(path, ex.kept_cells, codebook),
-    ]
-    headcounts = config.raw_dir(year, data_dir) / HEADCOUNTS_FILE
-    kept = ex.frame.loc[~ex.bad_rows]
-    if headcounts.is_file():
-        steps.append(lambda: read_headcounts(headcounts, codebook, kept))
-    kpis = config.raw_dir(year, data_dir) / KPIS_FILE
-    if kpis.is_file():
-        steps.append(lambda: read_kpis(kpis, codebook, kept))
-    for step in steps:
-        try:
-            step()
-        except IngestError as exc:
-            problems.append(str(exc))
     first = pd.Series([r[0][0] for r in ex.reasons if r], dtype="string")
     rows = {
         "raw": len(raw),

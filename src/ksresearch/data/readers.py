@@ -41,6 +41,7 @@ __all__ = [
     "fold_label",
     "read_text",
     "SIDE_FILES",
+    "unique_names",
 ]
 
 EXPORT_SUFFIXES = (".csv", ".tsv", ".xlsx", ".sav")
@@ -198,7 +199,7 @@ def read_export(
         )
     if len(df.columns) == 0 or len(df) == 0:
         raise IngestError(path, "no data rows: the export holds a header at most")
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = unique_names([str(c) for c in df.columns])
     if codebook is not None and info.meta.value_labels:
         _check_labels(path, info.meta.value_labels, codebook)
         df = _names_from_labels(df, info.meta.value_labels, codebook)
@@ -358,9 +359,10 @@ def _read_csv(path: Path, data: bytes, sha: str, *, tab: bool) -> tuple[pd.DataF
     records = _records(path, text, sep)
     if not records:
         raise IngestError(path, "no data rows: the export holds a header at most")
-    header = [h.strip() for h in records[0][2]]
-    while header and not header[-1] and len(header) > 1:  # an Excel re-save's empty column
+    header = list(records[0][2])
+    while header and not header[-1].strip() and len(header) > 1:  # an Excel re-save's empty column
         header.pop()
+    header = unique_names(header)
     qualtrics = len(records) >= 3 and any('"ImportId"' in f for f in records[2][2])
     meta = ExportMeta()
     body = records[1:]
@@ -375,6 +377,31 @@ def _read_csv(path: Path, data: bytes, sha: str, *, tab: bool) -> tuple[pd.DataF
                     first_row=body[0][0] if body else 2, tool="qualtrics" if qualtrics else "table",
                     lines=tuple(start for start, _, _ in body), row_problems=problems, meta=meta)  # fmt: skip
     return frame, info
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Header names exactly as exported, a repeated name told apart by its position: the
+    second ``Q3`` becomes ``Q3#2``, the third ``Q3#3`` (Qualtrics reuses export tags). Names
+    are never stripped: ``" Q3"`` (a leading space) is not ``Q3``.
+
+    >>> unique_names(["Q1", "Q3", "Q3", " Q3", "Q3"])
+    ['Q1', 'Q3', 'Q3#2', ' Q3', 'Q3#3']
+    """
+    seen: dict[str, int] = {}
+    taken = set(names)
+    out = []
+    for name in names:
+        k = seen.get(name, 0) + 1
+        seen[name] = k
+        new = name
+        while k > 1 and (new == name or new in taken):
+            new = f"{name}#{k}"
+            k += 1
+        if new != name:
+            seen[name] = k - 1
+            taken.add(new)
+        out.append(new)
+    return out
 
 
 def _import_id(cell: str) -> str:
@@ -417,11 +444,16 @@ def _with_header(sheet: pd.DataFrame) -> pd.DataFrame:
     if not len(filled):
         return pd.DataFrame()
     sheet = sheet.iloc[filled[0] : filled[-1] + 1]  # empty rows inside are rows of the export
-    header = ["" if pd.isna(h) else _cell_text(h) for h in sheet.iloc[0]]
+    header = ["" if pd.isna(h) else _header_text(h) for h in sheet.iloc[0]]
     body = sheet.iloc[1:].reset_index(drop=True).infer_objects()
     body.columns = header
     keep = [bool(h.strip()) or body.iloc[:, i].notna().any() for i, h in enumerate(header)]
     return body.loc[:, keep]
+
+
+def _header_text(value: object) -> str:
+    """A header cell as exported (not stripped), a whole number without its ``.0``."""
+    return _cell_text(value) if not isinstance(value, str) else value
 
 
 def _cell_text(value: object) -> str:
