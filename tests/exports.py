@@ -92,10 +92,15 @@ def truth(seed: int = 3) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- Qualtrics
-def write_qualtrics(t: pd.DataFrame, path: Path) -> Path:
+#: How an Excel re-save writes Qualtrics' dates: ISO as exported, US (m/d/yy h:mm) or Norwegian.
+DATES = {"iso": "%Y-%m-%d %H:%M:%S", "us": "%-m/%-d/%y %-H:%M", "eu": "%d/%m/%Y %H:%M"}
+
+
+def write_qualtrics(t: pd.DataFrame, path: Path, *, dates: str = "iso") -> Path:
     """Qualtrics CSV with numeric values: three header rows, metadata columns, previews and an
     unfinished response, the company as an embedded-data field of names, multi answers as
-    "1,3,4", "don't know" at code 6."""
+    "1,3,4", "don't know" at code 6. ``dates``: as exported (``iso``) or as an Excel re-save
+    writes them (``us`` month first, ``eu`` day first)."""
     head = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
             "RecordedDate", "ResponseId", "LocationLatitude", "LocationLongitude", "UserLanguage",
             "Virksomhet", "Q2", "Q3_1", "Q3_2", "Q3_3", "Q4", "Q5", "Q6"]  # fmt: skip
@@ -128,6 +133,8 @@ def write_qualtrics(t: pd.DataFrame, path: Path) -> Path:
     )
     import csv
 
+    for c in ("StartDate", "EndDate", "RecordedDate"):
+        body[c] = pd.to_datetime(body[c]).dt.strftime(DATES[dates])
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(head)

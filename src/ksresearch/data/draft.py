@@ -357,7 +357,7 @@ def _status(cols: dict[str, _Col], plan: _Plan, tool: str) -> None:
     name = _pick(cols, _STATUS_KEYS, lambda c: True)
     if name is None:
         plan.responses = {"min_answered": 0.5}
-        return
+        return _finished(cols, plan)
     col = cols[name]
     values: list = [code for code, label in col.labels.items() if fold_label(label) in _COMPLETED]
     if not values and tool == "qualtrics":  # Status 0: "IP Address", a real response

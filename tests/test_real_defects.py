@@ -1,0 +1,240 @@
+"""What six real exports broke (issue: real exports), each as a small export written by
+``tests/exports.py`` or by hand in the shape the tool writes: dates in either order, repeated
+and padded headers, an agreement item about recommending, yes / no / don't know, identifiers,
+no respondent id, display logic with ``Finished``, personal data under ``ignore``, a company
+given as codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import ksresearch as ks
+from ksresearch.cli import app
+from tests import exports as X
+
+YEAR = 2025
+RUN = CliRunner()
+
+
+def _raw(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw" / str(YEAR)
+    raw.mkdir(parents=True)
+    return raw
+
+
+def _draft_and_ingest(tmp_path: Path, export: Path, *args: str):
+    out = export.parent / "codebook.yaml"
+    drafted = RUN.invoke(app, ["codebook", "draft", str(export), "--year", str(YEAR), "--out", str(out), *args])  # fmt: skip
+    assert drafted.exit_code == 0, drafted.output
+    return yaml.safe_load(out.read_text(encoding="utf-8")), ks.ingest(YEAR, tmp_path)
+
+
+@pytest.mark.parametrize("dates", ["us", "eu"])
+def test_dates_are_read_in_the_order_the_column_shows(tmp_path, dates):
+    t = X.truth()
+    export = X.write_qualtrics(t, _raw(tmp_path) / "export.csv", dates=dates)
+    _, result = _draft_and_ingest(tmp_path, export)
+    got = result.responses.set_index("respondent_id")["submitted_at"]
+    want = t.set_index("id")["ended"].dt.floor("min")
+    assert (got.loc[want.index] == want).all()
+
+
+def test_an_undecidable_date_column_stops_with_its_examples_and_the_key(tmp_path):
+    t = X.truth()
+    t["started"] = pd.Timestamp("2025-03-04 08:00")  # every day and month <= 12
+    t["ended"] = pd.Timestamp("2025-03-04 08:20")
+    raw = _raw(tmp_path)
+    export = X.write_qualtrics(t, raw / "export.csv", dates="us")
+    text = (
+        export.read_text(encoding="utf-8-sig")
+        .replace("9/30/25", "3/4/25")
+        .replace("10/2/25", "3/4/25")
+    )
+    text = text.replace("10/9/25", "3/4/25")
+    export.write_text(text, encoding="utf-8-sig")
+    (raw / "codebook.yaml").write_text(ks.draft_codebook(export, YEAR).text, encoding="utf-8")
+    checked = RUN.invoke(app, ["codebook", "check", "--year", str(YEAR), "--data-dir", str(tmp_path)])  # fmt: skip
+    ingested = RUN.invoke(app, ["ingest", "--year", str(YEAR), "--data-dir", str(tmp_path)])
+    for result in (checked, ingested):
+        assert result.exit_code in (1, 2) and "Traceback" not in result.output
+        assert "3/4/25" in result.output and "meta.submitted_at.format" in result.output
+    assert not (tmp_path / "processed").exists()
+    cb = yaml.safe_load((raw / "codebook.yaml").read_text(encoding="utf-8"))
+    for kind in ("submitted_at", "started_at"):
+        cb["meta"][kind]["format"] = "%m/%d/%y %H:%M"
+    (raw / "codebook.yaml").write_text(yaml.safe_dump(cb, allow_unicode=True), encoding="utf-8")
+    done = ks.ingest(YEAR, tmp_path).responses
+    assert (done["submitted_at"] == pd.Timestamp("2025-03-04 08:20")).all()
+
+
+def test_repeated_and_padded_headers_are_kept_apart(tmp_path):
+    raw = _raw(tmp_path)
+    rows = ["ID,Virksomhet,Q3,Q3,\u00a0Q3,Q4", *(f"{i},{'Alfa AS' if i % 2 else 'Beta AS'},{1 + i % 5},{1 + (i + 1) % 5},{1 + (i + 2) % 5},{1 + (i + 3) % 5}" for i in range(1, 31))]  # fmt: skip
+    export = raw / "export.csv"
+    export.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    cb, result = _draft_and_ingest(tmp_path, export)
+    sources = [i["source"] for i in cb["items"]]
+    assert sources == ["Q3", "Q3#2", "\u00a0Q3", "Q4"]
+    r = result.responses.sort_values("respondent_id", key=lambda s: s.astype(int))
+    ids = [i["id"] for i in cb["items"]]
+    assert list(r[ids[1]].astype(int)) == [1 + (i + 1) % 5 for i in range(1, 31)]
+    assert list(r[ids[2]].astype(int)) == [1 + (i + 2) % 5 for i in range(1, 31)]
+
+
+def _plain(raw: Path, columns: dict[str, list]) -> Path:
+    export = raw / "export.csv"
+    pd.DataFrame(columns).to_csv(export, index=False)
+    return export
+
+
+def test_types_come_from_the_answers_never_from_the_question_text(tmp_path):
+    n = 40
+    raw = _raw(tmp_path)
+    export = _plain(raw, {
+        "ResponseId": [f"R_{i}" for i in range(n)],
+        "Virksomhet": ["Alfa AS", "Beta AS"] * (n // 2),
+        # an agreement item about recommending, answered 1-6: a rating, not a 0-10 nps item
+        "Jeg vil anbefale arbeidsplassen min": [1 + i % 6 for i in range(n)],
+        # yes / no / don't know coded 1 / 2 / 9: a background question, never nps
+        "Would you recommend us? (1 yes, 2 no, 9 don't know)": [[1, 2, 9][i % 3] for i in range(n)],
+        # a frequency scale no known set names, 6 points, in a matrix nobody answered 1 in
+        "Q8_1": [2 + i % 5 for i in range(n)],
+        "Q8_2": [2 + (i + 1) % 5 for i in range(n)],
+        # a real 0-10 item
+        "Q9": [i % 11 for i in range(n)],
+        # a panel id: one value per respondent, never a comment
+        "Panel ID": [f"5f{i:04x}c9" for i in range(n)],
+        "Channels": ["Chat,Phone", "Phone", "E-mail,Chat", "Phone,E-mail"] * (n // 4),
+    })  # fmt: skip
+    cb, result = _draft_and_ingest(tmp_path, export)
+    items = {i["source"]: i for i in cb["items"]}
+    assert items["Jeg vil anbefale arbeidsplassen min"]["type"] == "likert"
+    assert cb["scales"][items["Jeg vil anbefale arbeidsplassen min"]["scale"]]["max"] == 6
+    yes_no = "Would you recommend us? (1 yes, 2 no, 9 don't know)"
+    assert yes_no not in items and any(s["source"] == yes_no for s in cb["segments"])
+    assert cb["roles"]["enps"] == items["Q9"]["id"]  # the one 0-10 item, not the yes / no one
+    q8 = cb["scales"][items["Q8_1"]["scale"]]
+    assert (q8["min"], q8["max"]) == (1, 6) and items["Q8_2"]["scale"] == items["Q8_1"]["scale"]
+    assert items["Q9"]["type"] == "nps"
+    assert "Panel ID" in cb["ignore"] and "Panel ID" not in items
+    assert items["Channels"]["type"] == "multi" and items["Channels"]["delimiter"] == ","
+    assert result.comments is None or result.comments.empty
+
+
+def test_an_unknown_six_point_frequency_set_shared_by_items_is_a_rating(tmp_path):
+    import pyreadstat
+
+    n = 30
+    labels = {
+        1: "Alltid",
+        2: "Mycket ofta",
+        3: "Ganska ofta",
+        4: "Ibland",
+        5: "Sällan",
+        6: "Aldrig",
+    }
+    odd = {
+        1: "Varje dag",
+        2: "Varje vecka",
+        3: "Varje månad",
+        4: "Mer sällan",
+        5: "Vet ej hur",
+        6: "Inte",
+    }
+    df = pd.DataFrame({
+        "org": [1.0, 2.0] * (n // 2),
+        **{f"q{k}": [float(1 + (i + k) % 6) for i in range(n)] for k in range(1, 4)},
+        **{f"w{k}": [float(1 + (i * k) % 6) for i in range(n)] for k in range(1, 3)},
+    })  # fmt: skip
+    raw = _raw(tmp_path)
+    pyreadstat.write_sav(df, str(raw / "data.sav"),
+                         column_labels={"org": "Arbetsgivare", **{c: c for c in df.columns[1:]}},
+                         variable_value_labels={"org": {1.0: "Nordbank", 2.0: "Kommunen"},
+                                                **{f"q{k}": labels for k in range(1, 4)},
+                                                **{f"w{k}": odd for k in range(1, 3)}})  # fmt: skip
+    cb, result = _draft_and_ingest(tmp_path, raw / "data.sav")
+    items = {i["id"]: i for i in cb["items"]}
+    assert all(items[f"q{k}"]["type"] == "likert" for k in range(1, 4))
+    scale = cb["scales"][items["q1"]["scale"]]
+    assert (scale["min"], scale["max"]) == (1, 6) and scale["labels"][1]["nb"] == "Alltid"
+    assert all(items[f"w{k}"]["type"] == "likert" for k in range(1, 3))  # a set two items share
+    # the employer, coded with labels, is the company, named as the labels say
+    assert cb["roles"]["company"] == "company"
+    assert set(result.responses["company"]) == {"Nordbank", "Kommunen"}
+    # no respondent id: the file row, stable across runs
+    assert cb["meta"]["respondent_id"] == {"id": "respondent_id", "computed": "row"}
+    again = ks.ingest(YEAR, tmp_path).responses
+    assert list(again["respondent_id"]) == list(result.responses["respondent_id"])
+    assert list(result.responses["respondent_id"]) == [str(i) for i in range(2, n + 2)]
+
+
+def test_display_logic_keeps_finished_respondents_and_names_the_rule(tmp_path):
+    n = 30
+    raw = _raw(tmp_path)
+    # each finished respondent was shown 2 of the 5 questions (40 %); one unfinished answered 1
+    rows = {
+        "ResponseId": [f"R_{i}" for i in range(n + 1)],
+        "Finished": ["1"] * n + ["0"],
+        "Virksomhet": ["Alfa AS", "Beta AS"] * (n // 2) + ["Alfa AS"],
+        "IPAddress": ["10.0.0.1"] * (n + 1),
+        "Evaluator Email": [f"boss{i}@firma.no" for i in range(n + 1)],
+    }
+    for k in range(5):
+        rows[f"Q{k + 1}"] = [(1 + (i // 5) % 5 if i % 5 in (k, (k + 1) % 5) else None) for i in range(n)] + [3 if k == 0 else None]  # fmt: skip
+    export = _plain(raw, rows)
+    cb, result = _draft_and_ingest(tmp_path, export)
+    assert cb["responses"]["finished"] == {"column": "Finished", "values": ["1"]}
+    assert len(result.responses) == n
+    reason = result.quarantine["reason"].iloc[0]
+    assert (
+        "1 of 5 questions answered" in reason and "min_answered" in reason and "Finished" in reason
+    )
+    # ignored personal data reaches no processed file
+    out = tmp_path / "processed" / str(YEAR)
+    for file in out.iterdir():
+        data = file.read_bytes()
+        assert b"firma.no" not in data and b"10.0.0.1" not in data, file.name
+
+
+def test_a_company_given_as_codes_takes_values_and_is_published_by_name(tmp_path):
+    raw = _raw(tmp_path)
+    export = _plain(raw, {
+        "ResponseId": [f"R_{i}" for i in range(20)],
+        "Firma": [1, 2] * 10,
+        **{f"Q{k}": [1 + (i + k) % 5 for i in range(20)] for k in range(1, 4)},
+    })  # fmt: skip
+    out = raw / "codebook.yaml"
+    drafted = RUN.invoke(app, ["codebook", "draft", str(export), "--year", str(YEAR), "--out", str(out), "--company", "Firma"])  # fmt: skip
+    assert drafted.exit_code == 0 and "give each code its company's name" in drafted.output
+    cb = yaml.safe_load(out.read_text(encoding="utf-8"))
+    company = next(s for s in cb["segments"] if s["id"] == "company")
+    company["values"] = {
+        1: {"nb": "Alfa AS", "en": "Alfa AS"},
+        2: {"nb": "Beta AS", "en": "Beta AS"},
+    }
+    out.write_text(yaml.safe_dump(cb, allow_unicode=True), encoding="utf-8")
+    result = ks.ingest(YEAR, tmp_path)
+    assert sorted(result.responses["company"].unique()) == ["Alfa AS", "Beta AS"]
+
+
+def test_company_is_never_chosen_by_its_name_alone(tmp_path):
+    raw = _raw(tmp_path)
+    export = _plain(raw, {
+        "ResponseId": [f"R_{i}" for i in range(20)],
+        "Company Size": ["1-10", "11-50", "51-200", "100+"] * 5,
+        **{f"Q{k}": [1 + (i + k) % 5 for i in range(20)] for k in range(1, 4)},
+    })  # fmt: skip
+    cb, result = _draft_and_ingest(tmp_path, export)
+    assert (cb["roles"] or {}).get("company") is None
+    assert any(s["source"] == "Company Size" for s in cb["segments"])
+    assert len(result.responses) == 20
+    constant = RUN.invoke(app, ["codebook", "draft", str(export), "--year", str(YEAR), "--company", "ResponseId"])  # fmt: skip
+    assert constant.exit_code == 0  # any column may be named; a constant one is refused:
+    (raw / "const.csv").write_text("ID,Org,Q1\n1,Alfa AS,3\n2,Alfa AS,4\n", encoding="utf-8")
+    one = RUN.invoke(app, ["codebook", "draft", str(raw / "const.csv"), "--year", str(YEAR), "--company", "Org"])  # fmt: skip
+    assert one.exit_code == 2 and "one organisation" in one.output and "Traceback" not in one.output
