@@ -238,3 +238,20 @@ def test_company_is_never_chosen_by_its_name_alone(tmp_path):
     (raw / "const.csv").write_text("ID,Org,Q1\n1,Alfa AS,3\n2,Alfa AS,4\n", encoding="utf-8")
     one = RUN.invoke(app, ["codebook", "draft", str(raw / "const.csv"), "--year", str(YEAR), "--company", "Org"])  # fmt: skip
     assert one.exit_code == 2 and "one organisation" in one.output and "Traceback" not in one.output
+
+
+def test_a_survey_of_one_organisation_ingests_and_batch_says_there_is_nothing_to_benchmark(
+    tmp_path, monkeypatch
+):
+    raw = _raw(tmp_path)
+    export = _plain(raw, {
+        "ResponseId": [f"R_{i}" for i in range(20)],
+        **{f"Q{k}": [1 + (i + k) % 5 for i in range(20)] for k in range(1, 4)},
+    })  # fmt: skip
+    cb, result = _draft_and_ingest(tmp_path, export)
+    assert cb["roles"] == {} and len(result.responses) == 20
+    monkeypatch.chdir(tmp_path)  # a relative --data-dir
+    done = RUN.invoke(app, ["batch", "--year", str(YEAR), "--data-dir", "."])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip().splitlines()[0].startswith("nothing to benchmark")
+    assert not (tmp_path / "reports").exists()

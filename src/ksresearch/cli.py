@@ -20,10 +20,18 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+
+def _absolute(path: Path | None) -> Path | None:
+    """A data folder as an absolute path, before any notebook runs (they run in notebooks/)."""
+    return None if path is None else path.expanduser().resolve()
+
+
 DataDir = Annotated[
     Path | None,
     typer.Option(
-        "--data-dir", help="Folder holding raw/ and processed/ (default: the repository's data/)."
+        "--data-dir",
+        help="Folder holding raw/ and processed/ (default: the repository's data/).",
+        callback=_absolute,
     ),
 ]
 Year = Annotated[int, typer.Option("--year", help="Survey year.")]
@@ -260,6 +268,17 @@ def _say_release(result) -> None:
         typer.echo(f"  hidden {fp}: {reason}")
 
 
+def _no_company(year: int, data_dir: Path | None) -> bool:
+    """Whether the year's codebook names no company (a missing codebook is the batch's to say)."""
+    from . import config
+    from .data.codebook import CodebookError, load_codebook
+
+    try:
+        return load_codebook(config.codebook_path(year, data_dir)).roles.company is None
+    except CodebookError:
+        return False
+
+
 @app.command()
 def batch(
     year: Year,
@@ -301,6 +320,12 @@ def batch(
     from .report.execute import ReportError
     from .report.formats import parse_formats
 
+    if _no_company(year, data_dir):
+        typer.echo(
+            f"nothing to benchmark: the {year} codebook names no company (roles.company), a "
+            f"survey of one organisation; its report is `ksresearch report --year {year}`"
+        )
+        return
     bar = tqdm(desc="company reports", unit="report", disable=None)
     try:
         wanted = parse_formats(formats)

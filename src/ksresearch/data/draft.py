@@ -988,7 +988,7 @@ def _emit(plan: _Plan, year: int, survey: str, file: str) -> str:
         for key in ("dont_know", "missing"):
             if spec[key]:
                 out.append(f"    {key}: {spec[key]}")
-    out.append("segments:")
+    out.append("segments:" + ("" if plan.segments else " []"))
     for seg in plan.segments:
         out += _emit_entry(seg)
     out.append("items:" + ("" if plan.items else " []"))
