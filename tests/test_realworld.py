@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import ksresearch as ks
 from ksresearch.cli import app
+from tests.test_draft import _merge
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realworld"
 YEAR = 2025
@@ -47,15 +48,6 @@ constructs:
   satisfaction: {label: {nb: Tilfredshet, en: Satisfaction}, min_items: 3}
 """,
 }
-
-
-def _merge(base: object, patch: object) -> object:
-    if isinstance(base, dict) and isinstance(patch, dict):
-        return {**base, **{k: _merge(base.get(k), v) for k, v in patch.items()}}
-    if isinstance(base, list) and isinstance(patch, list):
-        by_id = {p["id"]: p for p in patch}
-        return [_merge(b, by_id[b["id"]]) if b.get("id") in by_id else b for b in base]
-    return patch
 
 
 def _satisfaction_items(cb: dict) -> list[str]:
