@@ -171,11 +171,13 @@ def draft_codebook(
     >>> _ = export.write_text("ID;Virksomhet;Jeg trives\\n1;Alfa AS;Helt enig\\n"
     ...                       "2;Beta AS;Litt uenig\\n3;Beta AS;Vet ikke\\n", encoding="utf-8")
     >>> draft = draft_codebook(export, 2025)
-    >>> draft.columns
-           column                         became             id        note
+    >>> draft.columns[["column", "became", "id"]]
+           column                         became             id
     0          ID             meta.respondent_id  respondent_id
     1  Virksomhet              segment (company)        company
-    2  Jeg trives  likert item (answers as text)     jeg_trives  scale agree5
+    2  Jeg trives  likert item (answers as text)     jeg_trives
+    >>> draft.todo[0]
+    "check: the company is the column 'Virksomhet'"
     """
     path = Path(path)
     raw, info = read_export(path)
