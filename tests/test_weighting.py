@@ -65,6 +65,14 @@ def test_bad_margins_are_refused(data, ref):
         ks.rake(data, {"company": extra, "role": margins["role"] * 1810 / 1800})
     with pytest.raises(ValueError, match="missing values"):
         ks.rake(data.assign(role=data["role"].where(data.index > 0)), margins)
+    # a zero margin where respondents are: refused before any iteration, with the category
+    company = margins["company"].copy()
+    moved, first = company.iloc[0], company.index[0]
+    company.iloc[0], company.iloc[1] = 0.0, company.iloc[1] + moved
+    with pytest.raises(
+        ValueError, match=f"respondents in \\['{first}'\\] but a population count of 0"
+    ):
+        ks.rake(data, {"company": company, "role": margins["role"]})
 
 
 # --------------------------------------------------------------------------- the survey

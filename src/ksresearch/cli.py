@@ -435,9 +435,12 @@ def audit(
         else:
             typer.echo(f"ok   {file}")
     if release is not None:
-        result = audit_release(
-            year, out=release.parent, data_dir=data_dir, min_n=min_group_size, fix=False
-        )
+        try:
+            result = audit_release(
+                year, out=release.parent, data_dir=data_dir, min_n=min_group_size, fix=False
+            )
+        except (FileNotFoundError, ValueError) as exc:
+            _fail(exc)
         for leak in result.leaks:
             typer.secho(f"LEAK {leak.where}", fg=typer.colors.RED)
         typer.echo(

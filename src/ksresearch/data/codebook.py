@@ -11,6 +11,7 @@ import hashlib
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -35,6 +36,7 @@ __all__ = [
     "Column",
     "Codebook",
     "load_codebook",
+    "UniqueKeyLoader",
 ]
 
 ItemType = Literal["likert", "nps", "single", "multi", "numeric", "text"]
@@ -67,6 +69,10 @@ class Option(Text):
     source: str | None = None
 
 
+#: The largest code a scale may use, and the most points it may have.
+_CODE_LIMIT, _MAX_POINTS = 1_000_000, 100
+
+
 class Scale(_Strict):
     """A response scale: valid codes ``min..max`` (integers), labels, and codes meaning missing.
 
@@ -74,8 +80,8 @@ class Scale(_Strict):
     relevant") are valid answers in an export and become missing values on ingest.
     """
 
-    min: int
-    max: int
+    min: int = Field(ge=-_CODE_LIMIT, le=_CODE_LIMIT)
+    max: int = Field(ge=-_CODE_LIMIT, le=_CODE_LIMIT)
     labels: dict[int, Text] = Field(default_factory=dict)
     dont_know: list[int] = Field(default_factory=list)
     missing: list[int] = Field(default_factory=list)
@@ -84,6 +90,11 @@ class Scale(_Strict):
     def _check(self) -> Scale:
         if self.min >= self.max:
             raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        if self.max - self.min > _MAX_POINTS:
+            raise ValueError(
+                f"{self.max - self.min + 1} points ({self.min}..{self.max}): a rating has at most "
+                f"{_MAX_POINTS + 1}; a wider range is a numeric item"
+            )
         special = set(self.dont_know) | set(self.missing)
         inside = sorted(c for c in special if self.min <= c <= self.max)
         if inside:
@@ -650,9 +661,10 @@ class Codebook(_Strict):
             yield Column(column.id, kind, column.id, dtypes[kind], min=0.0 if kind == "duration" else None,
                          required=kind == "respondent_id", export=export, format=column.format)  # fmt: skip
 
-    @property
+    @cached_property
     def columns(self) -> list[Column]:
-        """Every column of the processed data, in order (meta, segments, items)."""
+        """Every column of the processed data, in order (meta, segments, items); made once
+        (a codebook is frozen), since ingest asks for it per export column."""
         cols = list(self._meta_columns())
         for seg in self.segments:
             export = seg.source if seg.source is not None else seg.id
@@ -667,7 +679,7 @@ class Codebook(_Strict):
         cols.extend(self._item_columns())
         return cols
 
-    @property
+    @cached_property
     def export_columns(self) -> list[str]:
         """The export's columns this codebook reads (a delimited multi item's one cell once)."""
         out = [c.export for c in self.columns if c.export is not None]
@@ -719,10 +731,11 @@ def load_codebook(path: str | Path) -> Codebook:
         raise CodebookError(f"codebook {path}: file not found")
     raw = path.read_bytes()
     try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where built in
-        data = yaml.load(raw.decode("utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+        data = yaml.load(raw.decode("utf-8"), Loader=UniqueKeyLoader)  # noqa: S506 (a safe loader)
     except UnicodeDecodeError as exc:
         raise CodebookError(f"codebook {path}: not UTF-8 text (byte {exc.start})") from exc
+    except ValueError as exc:  # int() of a number over Python's 4,300 digits
+        raise CodebookError(f"codebook {path}: a number too long to read ({exc})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -745,6 +758,25 @@ def load_codebook(path: str | Path) -> Codebook:
     cb._checksum = hashlib.sha256(raw).hexdigest()
     cb._path = path.resolve()
     return cb
+
+
+class UniqueKeyLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's, where built in
+    """A safe loader that refuses a key given twice in one mapping (YAML's loaders keep the
+    last silently: a second ``higher_is_better`` would flip the first)."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            if isinstance(key, (str, int, float, bool)) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key {key!r} is given twice (lines {seen[key]} and {line})",
+                    key_node.start_mark,
+                )  # fmt: skip
+            if isinstance(key, (str, int, float, bool)):
+                seen[key] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 def _describe_loc(data: object, loc: tuple) -> str:

@@ -115,6 +115,7 @@ class _Plan:
     became: list[tuple[str, str, str, str]] = field(default_factory=list)
     ids: set[str] = field(default_factory=lambda: set(_RESERVED))
     company: bool = False  # a company column was found or given
+    suffix: dict[str, int] = field(default_factory=dict)  # next number for a repeated id
     ranges: dict[str, tuple[int, int]] = field(default_factory=dict)  # codes per question
     label_sets: dict[tuple, int] = field(default_factory=dict)  # how many columns share labels
 
@@ -249,10 +250,7 @@ def _numbers(col: _Col) -> tuple[pd.Series, pd.Series]:
     """The values as numbers (decimal comma allowed) and the values that are not numbers."""
     if pd.api.types.is_numeric_dtype(col.values.dtype):
         return col.values.astype(float), col.values.iloc[:0].astype(str)
-    texts = col.values.map(
-        lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
-    )
-    texts = texts.str.strip()
+    texts = col.values.map(_token_text)
     nums = pd.to_numeric(texts.str.replace(",", ".", regex=False), errors="coerce")
     return nums.dropna().astype(float), texts[nums.isna()]
 
@@ -915,9 +913,10 @@ def _new_id(plan: _Plan, name: str) -> str:
     ident = "_".join(words)[:32].strip("_") or "q"
     if not ident[0].isalpha():
         ident = f"q{ident}" if ident[0].isdigit() else f"q_{ident}"
-    out, k = ident, 2
+    out, k = ident, plan.suffix.get(ident, 2)
     while out in plan.ids:
         out, k = f"{ident}_{k}", k + 1
+    plan.suffix[ident] = k  # the next free suffix: many questions may share their first words
     plan.ids.add(out)
     return out
 

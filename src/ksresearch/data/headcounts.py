@@ -8,14 +8,13 @@ like an export: every problem names the file, line, column and value, and nothin
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from .codebook import Codebook
-from .readers import IngestError, read_text
+from .readers import IngestError, read_side_table
 
 __all__ = ["HEADCOUNTS_FILE", "read_headcounts"]
 
@@ -39,13 +38,7 @@ def read_headcounts(path: str | Path, codebook: Codebook, responses: pd.DataFram
         given twice, or fewer invited than answered.
     """
     path = Path(path)
-    text, _, sep = read_text(path)
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    if not rows or not any(c.strip() for c in rows[0]):
-        raise IngestError(path, "empty file: expected a header row with company and invited")
-    header = [c.strip() for c in rows[0]]
-    while header and header[-1] == "":  # an Excel re-save's trailing empty column
-        header.pop()
+    header, rows = read_side_table(path)
     segments = {s.id: s for s in codebook.segments if s.type == "category"}
     for name in ("company", "invited"):
         if name not in header:
@@ -64,10 +57,8 @@ def read_headcounts(path: str | Path, codebook: Codebook, responses: pd.DataFram
     company = codebook.roles.company
     answered = responses[company].astype(str).value_counts()
     records, seen = [], {}
-    for line, raw in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in raw):
-            continue
-        cells = dict(zip(header, (c.strip() for c in raw), strict=False))
+    for line, raw in rows:
+        cells = dict(zip(header, raw, strict=True))
         record = {"company": cells.get("company", "")}
         if record["company"] not in answered.index:
             raise IngestError(
@@ -105,7 +96,7 @@ def read_headcounts(path: str | Path, codebook: Codebook, responses: pd.DataFram
 
 def _count(path: Path, line: int, value: str) -> int:
     clean = value.replace("\u00a0", "").replace(" ", "")
-    if not clean.isdigit():
+    if not re.fullmatch(r"[0-9]{1,9}", clean):  # ASCII digits: isdigit() takes "4²" too
         raise IngestError(
             path, "invited must be a whole number of 0 or more", row=line, column="invited",
             value=value,
@@ -115,10 +106,7 @@ def _count(path: Path, line: int, value: str) -> int:
 
 def _code(path: Path, line: int, name: str, value: str, segment) -> int:
     codes = {int(k) for k in segment.values}
-    try:
-        code = int(value)
-    except ValueError:
-        code = None
+    code = int(value) if re.fullmatch(r"-?[0-9]{1,9}", value) else None
     if code not in codes:
         raise IngestError(
             path, f"not a code of segment {name!r} ({sorted(codes)})", row=line, column=name,

@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -206,7 +207,7 @@ def _map_columns(
 
     Columns matching an ``ignore:`` name or glob pattern are dropped; a blank column of an
     Excel re-save is dropped; any other column neither mapped nor ignored stops the ingest."""
-    dupes = sorted({c for c in raw.columns if list(raw.columns).count(c) > 1})
+    dupes = sorted(c for c, k in Counter(raw.columns).items() if k > 1)
     if dupes:
         raise IngestError(
             path, f"column names appear twice in the header: {dupes}", row=1, column=dupes[0]
@@ -254,7 +255,8 @@ def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> list[str]:
     rules = codebook.responses
     n = len(raw)
     why = np.full(n, "", dtype=object)
-    answers = [c for c in codebook.export_columns if c in _answer_exports(codebook)]
+    exports = _answer_exports(codebook)
+    answers = [c for c in codebook.export_columns if c in exports]
     if answers:
         share = raw[answers].notna().to_numpy().mean(axis=1)  # readers give blank cells as NA
         finished = np.zeros(n, dtype=bool)
@@ -602,19 +604,22 @@ def _redact_comments(kept: pd.DataFrame, codebook: Codebook, companies: pd.Serie
     company = _companies(kept, codebook)
     memo: dict[str, object] = {}
     rows = []
+    ids = kept[rid].astype(str).to_numpy()
+    owners = company.astype(str).to_numpy()
     for item in codebook.items_of_type("text"):
         column = kept[item].astype("string")
-        answered = column.notna() & (column.str.strip() != "")
-        out = column.where(answered)
-        for i in np.flatnonzero(answered.to_numpy()):
-            raw = str(column.iloc[i])
+        answered = (column.notna() & (column.str.strip() != "")).to_numpy()
+        texts = column.to_numpy(dtype=object, na_value=None)
+        out = np.full(len(texts), None, dtype=object)  # one array, assigned once: linear
+        for i in np.flatnonzero(answered):
+            raw = str(texts[i])
             done = memo.get(raw) or memo.setdefault(raw, redact(raw, names))
-            out.iloc[i] = done.text
+            out[i] = done.text
             rows.append(
-                (str(kept[rid].iloc[i]), str(company.iloc[i]), item, done.text,
-                 ",".join(done.kinds), done.needs_review, ",".join(done.unplaced))
+                (ids[i], owners[i], item, done.text, ",".join(done.kinds), done.needs_review,
+                 ",".join(done.unplaced))
             )  # fmt: skip
-        kept[item] = out
+        kept[item] = pd.Series(out, index=kept.index, dtype="string")
     table = pd.DataFrame(rows, columns=COMMENT_COLUMNS)
     return table.astype({c: "string" for c in COMMENT_COLUMNS if c != "needs_review"}).astype(
         {"needs_review": bool}

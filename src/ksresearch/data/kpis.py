@@ -20,14 +20,13 @@ column                    what it is                                            
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from .codebook import Codebook
-from .readers import IngestError, read_text
+from .readers import IngestError, read_side_table
 
 __all__ = ["KPIS_FILE", "KPI_RANGES", "read_kpis"]
 
@@ -58,16 +57,13 @@ def read_kpis(path: str | Path, codebook: Codebook, responses: pd.DataFrame) -> 
         number or lies outside its range, a company not in the export, or a company twice.
     """
     path = Path(path)
-    text, _, sep = read_text(path)
-    rows = list(csv.reader(io.StringIO(text), delimiter=sep))
-    header = _header(path, rows)
+    header, rows = read_side_table(path)
+    kpis = _header(path, header)
     company = codebook.roles.company
     known = set(responses[company].astype(str))
     records, seen = [], {}
-    for line, raw in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in raw):
-            continue
-        cells = dict(zip(header, (c.strip() for c in raw), strict=False))
+    for line, raw in rows:
+        cells = dict(zip(header, raw, strict=True))
         name = cells.get("company", "")
         if name not in known:
             raise IngestError(
@@ -81,19 +77,14 @@ def read_kpis(path: str | Path, codebook: Codebook, responses: pd.DataFrame) -> 
             )  # fmt: skip
         seen[name] = line
         record = {"company": name}
-        for kpi in header[1:]:
+        for kpi in kpis:
             record[kpi] = _value(path, line, kpi, cells.get(kpi, ""))
         records.append(record)
-    return pd.DataFrame(records, columns=header).astype({k: "float64" for k in header[1:]})
+    return pd.DataFrame(records, columns=["company", *kpis]).astype({k: "float64" for k in kpis})
 
 
-def _header(path: Path, rows: list[list[str]]) -> list[str]:
-    """``company`` first, then the KPI columns as the file gives them."""
-    if not rows or not any(c.strip() for c in rows[0]):
-        raise IngestError(path, "empty file: expected a header row with company and KPIs")
-    header = [c.strip() for c in rows[0]]
-    while header and header[-1] == "":  # an Excel re-save's trailing empty column
-        header.pop()
+def _header(path: Path, header: list[str]) -> list[str]:
+    """The KPI columns as the file gives them (the header must also name ``company``)."""
     if "company" not in header:
         raise IngestError(path, "no 'company' column; the header must name company", row=1)
     for name in header:
@@ -105,7 +96,7 @@ def _header(path: Path, rows: list[list[str]]) -> list[str]:
     kpis = [h for h in header if h != "company"]
     if not kpis:
         raise IngestError(path, f"no KPI column ({', '.join(KPI_RANGES)})", row=1)
-    return ["company", *kpis]
+    return kpis
 
 
 def _value(path: Path, line: int, kpi: str, value: str) -> float:
@@ -114,10 +105,8 @@ def _value(path: Path, line: int, kpi: str, value: str) -> float:
     if clean == "":
         return float("nan")
     low, high = KPI_RANGES[kpi]
-    try:
-        number = float(clean)
-    except ValueError:
-        number = None
+    # ASCII digits only: float() would take "1e400", "nan", "inf" or Arabic-Indic digits
+    number = float(clean) if re.fullmatch(r"-?[0-9]{1,6}(\.[0-9]{1,6})?", clean) else None
     if number is None or not low <= number <= high:
         raise IngestError(
             path, f"{kpi} must be a number from {low:g} to {high:g}", row=line, column=kpi,

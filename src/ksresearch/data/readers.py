@@ -21,6 +21,7 @@ import csv
 import hashlib
 import io
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,7 @@ __all__ = [
     "read_export",
     "fold_label",
     "read_text",
+    "read_side_table",
     "SIDE_FILES",
     "unique_names",
 ]
@@ -246,6 +248,54 @@ def read_text(path: str | Path) -> tuple[str, str, str]:
     return text, encoding, _sniff_separator(header)
 
 
+#: The largest side file (headcounts, KPIs) read: a few thousand lines at most in practice.
+SIDE_FILE_MAX_BYTES = 50_000_000
+
+
+def read_side_table(path: str | Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """A CSV beside the export, read with the export's structural checks: ``(header, rows)``
+    with each row's file line, cells stripped, blank lines skipped, an Excel re-save's
+    trailing empty column dropped.
+
+    Raises
+    ------
+    IngestError
+        Larger than :data:`SIDE_FILE_MAX_BYTES`, undecodable, a NUL byte, a quote never
+        closed, or a row with more or fewer fields than the header: a separator inside a value
+        (a decimal comma in a comma-separated file reads ``94,8`` as two columns) would shift
+        every value after it, so it stops the read rather than be read shifted.
+    """
+    path = Path(path)
+    size = path.stat().st_size
+    if size > SIDE_FILE_MAX_BYTES:
+        raise IngestError(path, f"{size:,} bytes: larger than a side file can be "
+                          f"({SIDE_FILE_MAX_BYTES:,})")  # fmt: skip
+    text, _, sep = read_text(path)
+    records = _records(path, text.lstrip("\ufeff"), sep)
+    if not records or not any(c.strip() for c in records[0][2]):
+        raise IngestError(path, "empty file: expected a header row")
+    header = [c.strip() for c in records[0][2]]
+    while len(header) > 1 and header[-1] == "":
+        header.pop()
+    rows = []
+    for start, _, record in records[1:]:
+        if not any(c.strip() for c in record):
+            continue
+        if len(record) > len(header) and not any(c.strip() for c in record[len(header) :]):
+            record = record[: len(header)]
+        if len(record) != len(header):
+            decimal = " (a decimal comma in a comma-separated file?)" if sep == "," else ""
+            raise IngestError(
+                path,
+                f"{len(record)} fields where the header has {len(header)}: a separator "
+                f"{sep!r} inside a value{decimal}; quote such values or use ';' as the separator",
+                row=start,
+                value=sep.join(record),
+            )
+        rows.append((start, [c.strip() for c in record]))
+    return header, rows
+
+
 def _undecodable(path: Path, data: bytes, offset: int) -> IngestError:
     line = data[:offset].count(b"\n") + 1
     start = data.rfind(b"\n", 0, offset) + 1
@@ -259,8 +309,20 @@ def _undecodable(path: Path, data: bytes, offset: int) -> IngestError:
 
 
 def _sniff_separator(header: str) -> str:
-    counts = {sep: len(next(csv.reader([header], delimiter=sep))) for sep in (";", ",", "\t")}
+    with _field_limit(len(header) + 1):  # a header of thousands of long question texts
+        counts = {sep: len(next(csv.reader([header], delimiter=sep))) for sep in (";", ",", "\t")}
     return max(counts, key=lambda s: (counts[s], s == ";"))
+
+
+@contextmanager
+def _field_limit(at_least: int):
+    """The csv module's field limit raised to ``at_least`` for one read, then set back."""
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, at_least))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _refuse_nul(path: Path, text: str) -> None:

@@ -234,10 +234,19 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def pdf_text(path: Path) -> str:
-    """The text of every page of a PDF (pypdf), pages joined by blank lines."""
+    """The text of every page of a PDF (pypdf), pages joined by blank lines.
+
+    Raises
+    ------
+    ValueError
+        The file is not a readable PDF (damaged, cut off, or something else).
+    """
     from pypdf import PdfReader
 
-    return "\n\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    try:
+        return "\n\n".join(page.extract_text() or "" for page in PdfReader(str(path)).pages)
+    except Exception as exc:  # pypdf raises its own errors, and others, for a damaged file
+        raise ValueError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
 
 
 # ----------------------------------------------------------------------------- PPTX
@@ -365,10 +374,8 @@ def _table(slide, rows: list[list[str]], left, width, fills: list | None = None)
 
 def pptx_text(path: Path) -> str:
     """Every text of a deck: titles, text boxes and table cells, slide by slide."""
-    from pptx import Presentation
-
     lines = []
-    for slide in Presentation(str(path)).slides:
+    for slide in _open_deck(path).slides:
         for shape in slide.shapes:
             if shape.has_text_frame:
                 lines.append(shape.text_frame.text)
@@ -381,14 +388,24 @@ def pptx_text(path: Path) -> str:
 
 def pptx_tables(path: Path) -> list[list[list[str]]]:
     """Every table of a deck as rows of cell texts."""
-    from pptx import Presentation
-
     return [
         [[cell.text for cell in row.cells] for row in shape.table.rows]
-        for slide in Presentation(str(path)).slides
+        for slide in _open_deck(path).slides
         for shape in slide.shapes
         if getattr(shape, "has_table", False) and shape.has_table
     ]
+
+
+def _open_deck(path: Path):
+    """A deck opened with python-pptx; ValueError naming the file when it is not one."""
+    from pptx import Presentation
+
+    try:
+        return Presentation(str(path))
+    except Exception as exc:  # not a zip, no package, a part missing
+        raise ValueError(
+            f"{path}: not a readable PowerPoint file ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 # ----------------------------------------------------------------------------- the step

@@ -147,5 +147,12 @@ def ledger_path(report: Path, out_year: Path) -> Path:
 
 
 def read_ledgers(folder: Path) -> list[dict]:
-    """Every ledger of a release folder (``<out>/<year>/ledger``), in file order."""
-    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted(Path(folder).rglob("*.json"))]
+    """Every ledger of a release folder (``<out>/<year>/ledger``), in file order; a ledger
+    that is not JSON raises ValueError naming it."""
+    out = []
+    for p in sorted(Path(folder).rglob("*.json")):
+        try:
+            out.append(json.loads(p.read_text(encoding="utf-8")))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{p}: not a readable ledger ({exc})") from None
+    return out

@@ -130,6 +130,12 @@ def _check_margins(data: pd.DataFrame, totals: dict[str, pd.Series]) -> float:
         if seen - set(m.index):
             extra = sorted((_plain(k) for k in seen - set(m.index)), key=str)
             raise ValueError(f"categories of {col!r} with no margin: {extra}")
+        zero = sorted((_plain(k) for k, v in m.items() if v == 0 and k in seen), key=str)
+        if zero:
+            raise ValueError(
+                f"margin {col!r}: respondents in {zero} but a population count of 0; "
+                "no weight can make them count for nobody (check the headcounts)"
+            )
         empty = [_plain(k) for k, v in m.items() if v > 0 and k not in seen]
         if empty:
             raise ValueError(f"margin {col!r}: no respondent in {empty}, whose count cannot be met")

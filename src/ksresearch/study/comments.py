@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from .. import config
+from ..data.codebook import UniqueKeyLoader
 from ..data.redact import LEXICON
 from ..data.survey import Survey
 from ..stats.disclosure import InsufficientDataError, Members, owners_rule
@@ -134,7 +135,8 @@ def load_themes(year: int | None = None, data_dir: str | Path | None = None) -> 
         own = config.raw_dir(year, data_dir) / "themes.yaml"
         path = own if own.is_file() else path
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))["themes"]
+        text = path.read_text(encoding="utf-8")
+        spec = yaml.load(text, Loader=UniqueKeyLoader)["themes"]  # noqa: S506 (a safe loader)
         labels = {
             t: {"nb": str(v["label"]["nb"]), "en": str(v["label"]["en"])} for t, v in spec.items()
         }
@@ -142,7 +144,7 @@ def load_themes(year: int | None = None, data_dir: str | Path | None = None) -> 
             t: {lang: [str(w) for w in v["keywords"].get(lang, [])] for lang in STEMMERS}
             for t, v in spec.items()
         }
-    except (KeyError, TypeError, AttributeError, yaml.YAMLError) as err:
+    except (KeyError, TypeError, AttributeError, ValueError, yaml.YAMLError) as err:
         raise ValueError(
             f"{path}: a theme needs 'label' (nb, en) and 'keywords' (nb, sv lists): {err}"
         ) from None
