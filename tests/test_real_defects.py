@@ -255,3 +255,53 @@ def test_a_survey_of_one_organisation_ingests_and_batch_says_there_is_nothing_to
     assert done.exit_code == 0, done.output
     assert done.output.strip().splitlines()[0].startswith("nothing to benchmark")
     assert not (tmp_path / "reports").exists()
+
+
+# ----------------------------------------------------------------------------- the audit
+def _survey(companies: list[str], ids: list[str]):
+    """The little the audit reads of a survey: responses with companies and ids, the roles."""
+    from types import SimpleNamespace
+
+    responses = pd.DataFrame({"respondent_id": ids, "company": (companies * len(ids))[: len(ids)]})
+    codebook = SimpleNamespace(
+        roles=SimpleNamespace(company="company"),
+        role=lambda name: "company",
+        meta=SimpleNamespace(respondent_id=SimpleNamespace(id="respondent_id")),
+        items=[],
+    )
+    return SimpleNamespace(responses=responses, codebook=codebook, comments=None)
+
+
+def test_a_company_called_by_a_word_the_report_uses_is_not_a_leak_but_its_name_in_data_is():
+    from ksresearch.report.audit import audit_html
+    from ksresearch.report.present import catalogue
+
+    survey = _survey(["Education", "Manager", "Nordbank AS"], [f"R_{i}x" for i in range(30)])
+    header = catalogue("en")["measures"]["edu_relevant"]  # "Formal education relevant (%)"
+    page = f"<h2>About</h2><table><tr><th>{header}</th></tr><tr><td>61</td></tr></table>"
+    assert audit_html(page, survey, company="Nordbank AS") == []
+    leak = page + "<p>Compared with Education, your centre scores higher.</p>"
+    problems = audit_html(leak, survey, company="Nordbank AS")
+    assert len(problems) == 1 and "'Education' in «…" in problems[0]
+    assert "compared with education, your" in problems[0]
+
+
+def test_a_unit_whose_name_holds_another_units_name_passes_its_own_audit():
+    from ksresearch.report.audit import audit_html
+
+    survey = _survey(["Clerk of Superior Court", "Superior Court"], [f"R_{i}x" for i in range(30)])
+    page = "<h1>Clerk of Superior Court</h1><p>Clerk of Superior Court against all others</p>"
+    assert audit_html(page, survey, company="Clerk of Superior Court") == []
+    problems = audit_html(page + "<p>Superior Court scores 70</p>", survey, company="Clerk of Superior Court")  # fmt: skip
+    assert "'Superior Court'" in problems[0]
+
+
+def test_integer_respondent_ids_are_matched_in_table_cells_not_in_years_or_counts():
+    from ksresearch.report.audit import audit_html
+
+    survey = _survey(["Alfa AS", "Beta AS"], [str(i) for i in range(1, 5001)])
+    page = "<h1>Employee index 2016</h1><p>2016 answered, of 3000 invited.</p><table><tr><td>64.2</td></tr></table>"  # fmt: skip
+    assert audit_html(page, survey, company="Alfa AS") == []
+    shown = page.replace("<td>64.2</td>", "<td>2016</td>")
+    problems = audit_html(shown, survey, company="Alfa AS")
+    assert problems == ["the report shows 1 respondent id(s): ['2016']"]

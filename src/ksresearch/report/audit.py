@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -105,24 +106,89 @@ def page_text(soup) -> str:
     return normalise(" ".join(parts))
 
 
-def _named(text: str, names) -> list[str]:
-    """The names (normalised, as whole words) that occur in a normalised text."""
-    return [n for n in names if re.search(rf"(?<!\w){re.escape(normalise(n))}(?!\w)", text)]
+@cache
+def _catalogue_fragments() -> tuple[str, ...]:
+    """The report's own sentences and headers (both catalogues), cut at their placeholders and
+    normalised: text the report writes whatever the data, longest first."""
+    from .present import LANGS, catalogue
+
+    fragments = set()
+    for lang in LANGS:
+        for section in catalogue(lang).values():
+            for template in section.values():
+                for part in re.split(r"\{[^}]*\}", str(template)):
+                    if len(normalise(part)) >= 3:
+                        fragments.add(normalise(part))
+    return tuple(sorted(fragments, key=len, reverse=True))
+
+
+def _spans(text: str, phrase: str) -> list[tuple[int, int]]:
+    """Where ``phrase`` (normalised) stands in ``text`` as whole words."""
+    pattern = rf"(?<!\w){re.escape(phrase)}(?!\w)"
+    return [m.span() for m in re.finditer(pattern, text)]
+
+
+def _in_catalogue(text: str, span: tuple[int, int], phrase: str) -> bool:
+    """Whether this occurrence of ``phrase`` lies inside one of the report's own sentences (a
+    company called "Education" is not named by the header "Education and involvement")."""
+    for fragment in _catalogue_fragments():
+        if phrase not in fragment:
+            continue
+        for start, end in _spans(text, fragment):
+            if start <= span[0] and span[1] <= end:
+                return True
+    return False
+
+
+def _blank(text: str, phrase: str) -> str:
+    """``text`` with every whole-word occurrence of ``phrase`` blanked (positions kept)."""
+    for start, end in reversed(_spans(text, phrase)):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _named(text: str, names) -> list[tuple[str, str]]:
+    """``(name, context)`` for each name that occurs in a normalised text as whole words,
+    outside the report's own catalogue sentences; the context is the text around the first
+    such occurrence."""
+    out = []
+    for name in names:
+        phrase = normalise(name)
+        spans = [s for s in _spans(text, phrase) if not _in_catalogue(text, s, phrase)]
+        if spans:
+            start, end = spans[0]
+            out.append((name, text[max(0, start - 40) : end + 40].strip()))
+    return out
 
 
 def _other_companies(text: str, survey, company: str | None) -> list[str]:
+    if survey.codebook.roles.company is None:
+        return []
     names = set(survey.responses[survey.codebook.role("company")].dropna().astype(str))
     others = [n for n in sorted(names) if company is None or normalise(n) != normalise(company)]
+    if company is not None:  # its own name first: "Clerk of Superior Court" holds "Superior Court"
+        text = _blank(text, normalise(company))
     leaked = _named(text, others)
     if not leaked:
         return []
-    return [f"the report names {len(leaked)} other compan{'y' if len(leaked) == 1 else 'ies'}"]
+    shown = "; ".join(f"{name!r} in «…{context}…»" for name, context in leaked[:3])
+    return [
+        f"the report names {len(leaked)} other compan{'y' if len(leaked) == 1 else 'ies'}: "
+        f"{shown}"
+    ]
 
 
-def _respondent_ids(text: str, survey) -> list[str]:
+def _respondent_ids(text: str, survey, cells: set[str] | None = None) -> list[str]:
+    """Respondent ids shown: an id with letters anywhere in the text; an id of digits only
+    where an id could be shown, a table cell of its own (a year or a count in a sentence is
+    not an id)."""
     ids = {normalise(str(i)) for i in survey.responses[survey.codebook.meta.respondent_id.id]}
-    shown = ids & set(re.findall(r"[\w\-]{4,}", text))
-    return [f"the report shows {len(shown)} respondent id(s)"] if shown else []
+    worded = {i for i in ids if not i.isdigit()}
+    shown = worded & set(re.findall(r"[\w\-]{4,}", text))
+    shown |= {i for i in ids - worded if len(i) >= 4} & (cells or set())
+    if not shown:
+        return []
+    return [f"the report shows {len(shown)} respondent id(s): {sorted(shown)[:3]}"]
 
 
 def allowed_comments(survey, company: str | None) -> set[str]:
@@ -168,21 +234,30 @@ def _personal_details(text: str, survey) -> list[str]:
     found in quoted comments: a sign that a comment reached the report unredacted."""
     from ..data.redact import PLACEHOLDERS, redact
 
-    names = survey.responses[survey.codebook.role("company")].dropna().astype(str).unique()
+    role = survey.codebook.roles.company
+    names = [] if role is None else survey.responses[role].dropna().astype(str).unique()
     kinds = set(redact(text, names).kinds) - {"company"}  # companies: _other_companies
     if not kinds:
         return []
     return [f"a quoted comment holds {', '.join(PLACEHOLDERS[k] for k in sorted(kinds))}"]
 
 
-def text_problems(text: str, survey, *, company: str | None = None, quoted: str = "") -> list[str]:
+def text_problems(
+    text: str,
+    survey,
+    *,
+    company: str | None = None,
+    quoted: str = "",
+    cells: set[str] | None = None,
+) -> list[str]:
     """The checks on a report's readable text, whatever its format (HTML, PDF, PPTX):
     ``text`` as :func:`normalise` gives it, and ``quoted``, the comments it quotes as they
     read. No company named but ``company``, no respondent id, no free-text answer beyond the
-    examples the comment rules allow, no personal detail in a quoted comment."""
+    examples the comment rules allow, no personal detail in a quoted comment. ``cells``: the
+    texts of the report's table cells (normalised), where an id of digits only could stand."""
     return [
         *_other_companies(text, survey, company),
-        *_respondent_ids(text, survey),
+        *_respondent_ids(text, survey, cells),
         *_free_text(text, survey, company),
         *(_personal_details(quoted, survey) if quoted else []),
     ]
@@ -212,7 +287,10 @@ def audit_html(
     soup = BeautifulSoup(page, "html.parser")
     structure = [*_code_and_errors(soup), *_small_counts(soup, m)]
     quoted = quoted_comments(soup)
-    return structure + text_problems(page_text(soup), survey, company=company, quoted=quoted)
+    cells = {normalise(td.get_text(" ", strip=True)) for td in soup.find_all(["td", "th"])}
+    return structure + text_problems(
+        page_text(soup), survey, company=company, quoted=quoted, cells=cells
+    )
 
 
 def audit_document(
@@ -232,7 +310,10 @@ def audit_document(
         raise ValueError(f"{path}: not a report (html, pdf or pptx)")
     raw = pdf_text(path) if suffix == ".pdf" else pptx_text(path)
     quoted = "\n".join(re.findall(r"«([^»]*)»", raw))
-    problems = text_problems(normalise(raw), survey, company=company, quoted=quoted)
+    cells = None
+    if suffix == ".pptx":
+        cells = {normalise(c) for table in pptx_tables(path) for row in table for c in row}
+    problems = text_problems(normalise(raw), survey, company=company, quoted=quoted, cells=cells)
     if suffix == ".pptx":
         problems = _small_counts_in_rows(pptx_tables(path), min_size(min_n)) + problems
     return problems
