@@ -98,10 +98,13 @@ else:
 
 # %%
 display(S.heading("heatmap.title"))
-heat = ks.segment_heatmap(
-    survey, ["job_role", "tenure", "shift_worker", "work_location"], company=company
-)
-if heat.notna().to_numpy().any():
+try:  # a questionnaire without these segments or without constructs has nothing to map
+    heat = ks.segment_heatmap(
+        survey, ["job_role", "tenure", "shift_worker", "work_location"], company=company
+    )
+except ks.InsufficientDataError:
+    heat = None
+if heat is not None and heat.notna().to_numpy().any():
     display(S.say("heatmap.company_intro"))
     display(S.heatmap(heat))
 else:

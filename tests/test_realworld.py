@@ -200,3 +200,23 @@ def _independent_dates(theirs: pd.Series) -> pd.Series:
             return pd.NaT
 
     return theirs.map(one).reset_index(drop=True)
+
+
+def test_the_multi_employer_file_gives_a_general_report_and_a_report_per_employer(tmp_path):
+    """The Chilean SPSS file: its employer column (value labels) is the company, and the
+    general report and every employer's report are written with no failure."""
+    name = "unete_chile_multiorg.sav"
+    data, cb = _bring(tmp_path, name)
+    company = next(s for s in cb["segments"] if s["id"] == "company")
+    labels = {v["nb"] for v in company["values"].values()}
+    assert {"BBVA", "Banco Chile", "Municipalidad de Temuco"} <= labels
+    assert RUN.invoke(app, ["ingest", "--year", str(YEAR), "--data-dir", str(data)]).exit_code == 0
+    out = tmp_path / "reports"
+    general = RUN.invoke(app, ["report", "--year", str(YEAR), "--data-dir", str(data), "--lang", "en", "--out", str(out)])  # fmt: skip
+    assert general.exit_code == 0, general.output
+    page = (out / str(YEAR) / "general_report.en.html").read_text(encoding="utf-8")
+    assert "Satisfaction" in page
+    batch = RUN.invoke(app, ["batch", "--year", str(YEAR), "--data-dir", str(data), "--out", str(out), "--workers", "2"])  # fmt: skip
+    assert batch.exit_code == 0 and " 0 failed" in batch.output, batch.output
+    written = list((out / str(YEAR) / "companies").glob("*.html"))
+    assert len(written) >= 8

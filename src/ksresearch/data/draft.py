@@ -187,12 +187,12 @@ def draft_codebook(
     _given(cols, plan, path, company=company, respondent_id=respondent_id)
     _personal_data(cols, plan)
     _technical(cols, plan, tool=info.tool)
+    plan.label_sets = _label_sets(cols)
     if company is None:
         _company(cols, plan)
     _identifiers(cols, plan)
     _option_columns(cols, plan, info.meta)
     plan.ranges = _ranges(cols)
-    plan.label_sets = _label_sets(cols)
     for col in list(cols.values()):
         _classify(col, plan)
     _in_export_order(plan, list(raw.columns))
@@ -440,7 +440,7 @@ def _company(cols: dict[str, _Col], plan: _Plan) -> None:
     """The company: a column whose values look like organisation names (``AS``, ``AB``, ...)
     or that carries value labels and a company-like name, never a column chosen by its name
     alone, nor one of sizes or numbers ("1-10", "100+"). Always marked for a person to check."""
-    scored = [(_company_score(c), n) for n, c in cols.items()]
+    scored = [(_company_score(c, plan), n) for n, c in cols.items()]
     scored = [(s, n) for s, n in scored if s > 0]
     if not scored:
         plan.todo.append(
@@ -477,13 +477,19 @@ def _take_company(cols: dict[str, _Col], plan: _Plan, name: str, *, todo: bool) 
 _SIZES = re.compile(r"^\s*[<>≤≥]?\s*\d[\d\s.,]*(?:[-–]\s*\d[\d\s.,]*|\+)?\s*$")
 
 
-def _company_score(col: _Col) -> int:
+def _company_score(col: _Col, plan: _Plan) -> int:
     """0 unless the values look like organisation names, or carry value labels under a
-    company-like name; more for a company-like name and for organisation-like values."""
+    company-like name; more for a company-like name and for organisation-like values. Labels
+    that are an answer scale (a known one, or a set several questions share) name no
+    organisation, whatever the question says."""
     names = list(col.labels.values()) or list(col.values.astype(str).unique()[:200])
     names = [str(v).strip() for v in names]
     if len(names) < 2 or np.mean([bool(_SIZES.match(v)) for v in names]) > 0.5:
         return 0
+    if col.labels:
+        points = {c: t for c, t in col.labels.items() if _special(t) is None}
+        if _match_texts(list(points.values())) or plan.label_sets.get(_label_key(points), 0) > 1:
+            return 0
     org = float(np.mean([bool(_ORG_SUFFIX.search(v)) for v in names]))
     named = any(w in _COMPANY for w in _words(col.name) + _words(col.text)) or col.key in _COMPANY
     few = col.values.astype(str).nunique() <= max(2, 0.5 * len(col.values))

@@ -326,7 +326,9 @@ def benchmark(
         if (measure, company) in ranks.index:
             row.update(ranks.loc[(measure, company), RANK_COLUMNS].to_dict())
         rows.append(row)
-    out = pd.DataFrame(rows).set_index("measure")
+    # a questionnaire with no construct, eNPS or share role has no measure: an empty table
+    empty = ["measure", "n_company", "direction", "company", "pool", "assessment"]
+    out = pd.DataFrame(rows, columns=None if rows else empty).set_index("measure")
     out = _label(out)
     out.attrs.update(
         weighting=weighting,
@@ -340,8 +342,11 @@ def benchmark(
 
 def _label(out: pd.DataFrame) -> pd.DataFrame:
     """Holm across the tested measures, then the minimum difference (label_differences)."""
-    for column in (
+    for column in (  # every documented column, also where no measure had a pool
         "diff",
+        "diff_low",
+        "diff_high",
+        "n_pool",
         "p",
         "min_diff",
         "dont_know",
