@@ -233,6 +233,8 @@ def _profiles(raw: pd.DataFrame, meta: ExportMeta) -> dict[str, _Col]:
     out = {}
     for name in raw.columns:
         values = raw[name]
+        if isinstance(values.dtype, pd.ArrowDtype):  # a CSV's text: as Python strings here
+            values = values.astype(object).where(values.notna(), None)
         values = values[values.map(lambda v: pd.notna(v) and str(v).strip() != "")]
         if not str(name).strip() or re.fullmatch(r"Unnamed: \d+", str(name)):
             if values.empty:

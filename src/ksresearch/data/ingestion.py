@@ -111,12 +111,15 @@ def _parse_numeric(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Numbers (decimal comma or point) -> Float64; returns values and a mask of unparseable cells."""
     if pd.api.types.is_numeric_dtype(raw.dtype):
         return raw.astype("Float64"), pd.Series(False, index=raw.index)
-    values = raw.to_numpy(dtype=object)
-    try:
-        arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
-    except (pa_arrow.ArrowTypeError, pa_arrow.ArrowInvalid):  # numbers and texts mixed (XLSX)
-        values = np.array([_token(v) or None for v in values], dtype=object)
-        arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
+    if isinstance(raw.dtype, pd.ArrowDtype) and pa_arrow.types.is_string(raw.dtype.pyarrow_dtype):
+        arr = pa_arrow.array(raw)  # a CSV's text as read: no Python object per cell
+    else:
+        values = raw.to_numpy(dtype=object)
+        try:
+            arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
+        except (pa_arrow.ArrowTypeError, pa_arrow.ArrowInvalid):  # numbers and texts (XLSX)
+            values = np.array([_token(v) or None for v in values], dtype=object)
+            arr = pa_arrow.array(values, type=pa_arrow.string(), from_pandas=True)
     if pc.any(pc.match_substring(arr, ",")).as_py():
         arr = pc.replace_substring(arr, ",", ".")
     try:  # fast path: a clean column casts in one go
@@ -415,7 +418,7 @@ def _typed(
     if meta.duration is not None and meta.duration.computed:
         seconds = (typed[meta.submitted_at.id] - typed[meta.started_at.id]).dt.total_seconds()
         typed[meta.duration.id] = seconds.where(seconds >= 0).astype("Float64")
-    return pd.DataFrame({c.name: typed[c.name] for c in codebook.columns})
+    return pd.DataFrame({c.name: typed[c.name] for c in codebook.columns}, copy=False)
 
 
 def _stop_on_repeated_values(path: Path, cells: _Cells, codebook: Codebook) -> None:
@@ -565,15 +568,19 @@ def process(
     _check_company_names(path, ex.frame, codebook, ~ex.bad_rows)
     _stop_on_repeated_values(path, ex.kept_cells, codebook)
     quarantine = _quarantine(ex, codebook)
-    kept = ex.frame.loc[~ex.bad_rows]
-    codebook_schema(codebook).validate(kept, lazy=False)  # a failure here is a bug
     issues = _cell_issues(ex.kept_cells.issues, ex.frame, codebook)
+    companies, rows_raw = _companies(ex.frame, codebook), len(ex.raw)
+    kept = ex.frame.loc[~ex.bad_rows] if ex.bad_rows.any() else ex.frame  # no copy when all kept
+    del ex, raw  # kept holds the typed rows alone, so each column retyped below is let go
+    schema = codebook_schema(codebook)  # a failure here is a bug; its checks are per cell,
+    for start in range(0, len(kept), 200_000):  # so blocks of rows: no copy of all at once
+        schema.validate(kept.iloc[start : start + 200_000], lazy=False)
     kept = kept.reset_index(drop=True)
     dont_know = _split_missing_codes(kept, codebook)
     kept = _final_types(kept, codebook)
-    comments = _redact_comments(kept, codebook, _companies(ex.frame, codebook))
+    comments = _redact_comments(kept, codebook, companies)
     kept = _flag(kept, codebook, speeder_ratio, min_straightline_items)
-    quality = _quality(ex.raw, kept, quarantine, dont_know, codebook)
+    quality = _quality(rows_raw, kept, quarantine, dont_know, codebook)
     quality["ignored_columns"] = ignored
     quality["cell_issues"] = {
         str(k): int(v) for k, v in issues["reason"].value_counts().sort_index().items()
@@ -770,10 +777,15 @@ def _straightliners(kept: pd.DataFrame, codebook: Codebook, min_items: int) -> n
     for items in by_scale.values():
         if len(items) < min_items:
             continue
-        values = kept[items].astype("float64").to_numpy()
-        answered = (~np.isnan(values)).sum(axis=1)
-        high = np.max(np.where(np.isnan(values), -np.inf, values), axis=1)
-        low = np.min(np.where(np.isnan(values), np.inf, values), axis=1)
+        answered = np.zeros(len(kept), dtype=np.int64)
+        high = np.full(len(kept), -np.inf)
+        low = np.full(len(kept), np.inf)
+        for item in items:  # column by column: no copy of the whole block
+            values = kept[item].to_numpy(dtype="float64", na_value=np.nan)
+            seen = ~np.isnan(values)
+            answered += seen
+            np.maximum(high, np.where(seen, values, -np.inf), out=high)
+            np.minimum(low, np.where(seen, values, np.inf), out=low)
         flagged |= (answered >= min_items) & (high == low)
     return flagged
 
@@ -796,17 +808,28 @@ def _flag(
     answers = [
         c.name for c in codebook.columns if c.kind in ("item", "option") and c.dtype != "string"
     ]
-    row_hash = pd.util.hash_pandas_object(
-        pd.concat([_companies(kept, codebook), kept[answers]], axis=1), index=False
-    )
-    enough = kept[answers].notna().sum(axis=1) >= min_items
+    row_hash = _row_hash([_companies(kept, codebook), *(kept[c] for c in answers)])
+    enough = sum(kept[c].notna().to_numpy(dtype=bool) for c in answers) >= min_items
     # identical answer vectors in one company: the first is kept, the copies are flagged
     kept["qc_duplicate_answers"] = (row_hash.duplicated(keep="first") & enough).to_numpy()
     return kept
 
 
+def _row_hash(columns: list[pd.Series]) -> pd.Series:
+    """One hash per row of these columns, combined column by column (no copy of the frame:
+    a million rows of 120 answers would take a gigabyte more)."""
+    out = np.zeros(len(columns[0]), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for column in columns:
+            out = (
+                out * np.uint64(1_000_003)
+                ^ pd.util.hash_pandas_object(column, index=False).to_numpy()
+            )
+    return pd.Series(out, index=columns[0].index)
+
+
 def _quality(
-    raw: pd.DataFrame,
+    rows_raw: int,
     kept: pd.DataFrame,
     quarantine: pd.DataFrame,
     dont_know: pd.DataFrame,
@@ -817,7 +840,7 @@ def _quality(
         "year": codebook.year,
         "codebook_version": codebook.version,
         "codebook_sha256": codebook.checksum,
-        "rows_raw": int(len(raw)),
+        "rows_raw": int(rows_raw),
         "rows_kept": int(len(kept)),
         "rows_quarantined": int(len(quarantine)),
         "quarantine_reasons": {

@@ -17,9 +17,9 @@ aside as a row problem (``wrong_field_count``) with the fields it adds.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
-import io
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -212,7 +212,8 @@ def read_export(
 def _decode(path: Path, data: bytes) -> tuple[str, str]:
     if data.startswith(_UTF8_BOM):
         try:
-            return data[len(_UTF8_BOM) :].decode("utf-8"), "utf-8-sig"
+            text, _ = codecs.utf_8_decode(memoryview(data)[len(_UTF8_BOM) :], "strict", True)
+            return text, "utf-8-sig"  # decoded past the mark without a copy of the bytes
         except UnicodeDecodeError as exc:
             raise _undecodable(path, data, exc.start + len(_UTF8_BOM)) from None
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte-order mark (Qualtrics TSV)
@@ -339,14 +340,26 @@ def _refuse_nul(path: Path, text: str) -> None:
 
 def _records(path: Path, text: str, sep: str) -> list[tuple[int, int, list[str]]]:
     """Every non-blank record with its first and last file line; structural errors raise."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
-    out: list[tuple[int, int, list[str]]] = []
+    return list(_iter_records(path, text, sep))
+
+
+def _lines(text: str):
+    """The lines of ``text`` with their endings (``\\r\\n``, ``\\r`` or ``\\n``), one at a time:
+    what ``io.StringIO(text, newline="")`` gives, without its copy of the whole text at four
+    bytes a character."""
+    for match in re.finditer(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text):
+        yield match.group(0)
+
+
+def _iter_records(path: Path, text: str, sep: str):
+    """:func:`_records` one record at a time (a large file is checked without keeping it)."""
+    reader = csv.reader(_lines(text), delimiter=sep, strict=True)
     end = 0
     try:
         for record in reader:
             start, end = end + 1, reader.line_num
             if record:
-                out.append((start, end, record))
+                yield start, end, record
     except csv.Error as exc:
         start = end + 1
         if "field larger than field limit" in str(exc):
@@ -371,7 +384,6 @@ def _records(path: Path, text: str, sep: str) -> list[tuple[int, int, list[str]]
             "quotes doubled",
             row=start,
         ) from None
-    return out
 
 
 def _fit_records(
@@ -418,27 +430,94 @@ def _read_csv(path: Path, data: bytes, sha: str, *, tab: bool) -> tuple[pd.DataF
     _refuse_nul(path, text)
     first = next((line for line in text.splitlines() if line.strip()), "")
     sep = "\t" if tab else _sniff_separator(first)
-    records = _records(path, text, sep)
-    if not records:
+    heads, shapes = [], []  # the first three records; (first line, last line, fields) of all
+    for start, end, record in _iter_records(path, text, sep):
+        if len(heads) < 3:
+            heads.append((start, end, record))
+        shapes.append((start, end, len(record)))
+    if not shapes:
         raise IngestError(path, "no data rows: the export holds a header at most")
-    header = list(records[0][2])
+    header = list(heads[0][2])
     while header and not header[-1].strip() and len(header) > 1:  # an Excel re-save's empty column
         header.pop()
     header = unique_names(header)
-    qualtrics = len(records) >= 3 and any('"ImportId"' in f for f in records[2][2])
+    qualtrics = len(heads) >= 3 and any('"ImportId"' in f for f in heads[2][2])
     meta = ExportMeta()
-    body = records[1:]
     if qualtrics:
-        texts, ids = records[1][2], records[2][2]
+        texts, ids = heads[1][2], heads[2][2]
         meta.texts = {h: t for h, t in zip(header, texts, strict=False) if t.strip()}
         meta.import_ids = {h: _import_id(i) for h, i in zip(header, ids, strict=False)}
-        body = records[3:]
-    rows, problems = _fit_records(path, body, len(header))
-    frame = _frame_of_text(rows, header)
+    n_head = 3 if qualtrics else 1
+    body = shapes[n_head:]
+    head = text[: _line_offset(text, heads[n_head - 1][1])]
+    source = data if enc.startswith("utf-8") else text.encode()
+    if source is data:
+        del text  # a million rows: the file's bytes are read as they are, the text not kept
+    frame, problems = _columnar_body(head, source, sep, body, len(heads[0][2]), header)
+    if frame is None:  # rows of another width: read record by record, each checked
+        if source is data:
+            text = _decode(path, data)[0].lstrip("\ufeff")
+        rows, problems = _fit_records(path, _records(path, text, sep)[n_head:], len(header))
+        frame = _frame_of_text(rows, header)
     info = ReadInfo(path, "csv", enc, sep, "," if sep == ";" else ".", sha,
                     first_row=body[0][0] if body else 2, tool="qualtrics" if qualtrics else "table",
                     lines=tuple(start for start, _, _ in body), row_problems=problems, meta=meta)  # fmt: skip
     return frame, info
+
+
+def _line_offset(text: str, lines: int) -> int:
+    """Where line ``lines + 1`` of ``text`` starts (the end of the header's lines)."""
+    ends = re.finditer(r"\r\n|\r|\n", text)
+    offset = 0
+    for _ in range(lines):
+        match = next(ends, None)
+        offset = match.end() if match else len(text)
+    return offset
+
+
+def _columnar_body(
+    head: str, utf8: bytes, sep: str, body: list, width: int, header: list[str]
+) -> tuple[pd.DataFrame | None, dict]:
+    """The data rows read column-wise by pyarrow when every record (already checked by the csv
+    module) has the header's width: no Python object per cell, so a million rows fit in
+    memory. None where any record differs, or an Excel re-save's extra column holds a value:
+    those files are read record by record (:func:`_fit_records`)."""
+    if not body or any(w != width for _, _, w in body):
+        return None, {}
+    from pyarrow import csv as pa_csv
+
+    # the UTF-8 bytes without a copy, past the byte-order mark and the header's lines
+    start = (len(_UTF8_BOM) if utf8.startswith(_UTF8_BOM) else 0) + len(head.encode())
+    source = pa.py_buffer(utf8)[start:]
+    names = [f"c{j}" for j in range(width)]
+    try:
+        table = pa_csv.read_csv(
+            pa.BufferReader(source),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pa_csv.ConvertOptions(  # an empty cell is missing as it is read
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[""],
+                strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # the csv module's reading stands
+        return None, {}
+    if table.num_rows != len(body):
+        return None, {}
+    columns = [_text_column(table.column(j)) for j in range(width)]  # chunks kept: no copy
+    if any(c.notna().any() for c in columns[len(header) :]):
+        return None, {}
+    return pd.DataFrame(dict(zip(header, columns[: len(header)], strict=True))), {}
+
+
+def _text_column(text: pa.Array | pa.ChunkedArray) -> pd.Series:
+    """Text cells as Arrow strings in pandas (``string[pyarrow]``, the Arrow buffers as they
+    were read: no Python object per cell), empty (or blank) cells as missing."""
+    blank = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(text), ""), False)
+    if pc.any(blank).as_py():
+        text = pc.if_else(blank, pa.scalar(None, pa.string()), text)
+    return pd.Series(pd.arrays.ArrowExtensionArray(text))
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -472,16 +551,12 @@ def _import_id(cell: str) -> str:
 
 
 def _frame_of_text(rows: list[list[str]], header: list[str]) -> pd.DataFrame:
-    """Text cells as object columns, empty (or blank) cells as missing."""
+    """Text cells as Arrow-backed strings, empty (or blank) cells as missing."""
     cells = np.empty((len(rows), len(header)), dtype=object)
     if rows:
         cells[:] = rows
-    for k in range(cells.shape[1]):
-        text = pa.array(cells[:, k], type=pa.string())
-        blank = pc.equal(pc.utf8_trim_whitespace(text), "").to_numpy(zero_copy_only=False)
-        if blank.any():
-            cells[blank, k] = None
-    frame = pd.DataFrame(cells, dtype=object)
+    columns = [_text_column(pa.array(cells[:, k], type=pa.string())) for k in range(len(header))]
+    frame = pd.DataFrame(dict(enumerate(columns)), index=pd.RangeIndex(len(rows)))
     frame.columns = header
     return frame
 

@@ -173,8 +173,7 @@ def _other_companies(text: str, survey, company: str | None) -> list[str]:
         return []
     shown = "; ".join(f"{name!r} in «…{context}…»" for name, context in leaked[:3])
     return [
-        f"the report names {len(leaked)} other compan{'y' if len(leaked) == 1 else 'ies'}: "
-        f"{shown}"
+        f"the report names {len(leaked)} other compan{'y' if len(leaked) == 1 else 'ies'}: {shown}"
     ]
 
 
