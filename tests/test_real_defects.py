@@ -305,3 +305,63 @@ def test_integer_respondent_ids_are_matched_in_table_cells_not_in_years_or_count
     shown = page.replace("<td>64.2</td>", "<td>2016</td>")
     problems = audit_html(shown, survey, company="Alfa AS")
     assert problems == ["the report shows 1 respondent id(s): ['2016']"]
+
+
+@pytest.mark.parametrize(
+    "leak",
+    [
+        '<p><img src="x.png" alt="Nordbank AS"></p>',
+        '<svg><text x="1" y="1">Nordbank AS</text></svg>',
+        '<style>.x::after { content: "Nordbank AS"; }</style><p class="x">a</p>',
+        "<p>N\u043erdb\u0430nk AS</p>",  # Cyrillic o and a
+        "<p>Nordbanksjefen sier at lønna er bedre der</p>",
+        "<p>nordbankfolka tjener mer</p>",
+        "<p>Nordbanks lønn er høyere</p>",
+    ],
+)
+def test_the_audit_reads_what_a_reader_can_see(leak):
+    from ksresearch.report.audit import audit_html
+
+    survey = _survey(["Nordbank AS", "Stjernetel AS"], [f"R_{i}x" for i in range(30)])
+    problems = audit_html(f"<h1>Stjernetel AS</h1>{leak}", survey, company="Stjernetel AS")
+    assert len(problems) == 1 and "'Nordbank AS'" in problems[0], problems
+
+
+def test_a_company_whose_name_holds_another_is_judged_by_its_own_name_first():
+    from ksresearch.report.audit import audit_html
+
+    survey = _survey(["Sparebank 1 Nord-Norge", "Sparebank 1"], [f"R_{i}x" for i in range(30)])
+    page = "<h1>Sparebank 1 Nord-Norge</h1><p>Sparebank 1 Nord-Norges ansatte mot alle andre</p>"
+    assert audit_html(page, survey, company="Sparebank 1 Nord-Norge") == []
+
+
+def test_letter_spacing_and_hyphenation_in_a_pdf_are_undone_for_the_audit():
+    from ksresearch.report.audit import _rejoined, normalise
+
+    text = normalise(_rejoined("Sammenlignet med N o r d b a n k og Stjerne-\ntel i år"))
+    assert "nordbank" in text and "stjernetel" in text
+
+
+def test_every_shape_of_a_deck_is_read_groups_notes_and_charts(tmp_path):
+    from pptx import Presentation
+    from pptx.chart.data import CategoryChartData
+    from pptx.enum.chart import XL_CHART_TYPE
+    from pptx.util import Inches
+
+    from ksresearch.report.formats import pptx_text
+
+    deck = Presentation()
+    slide = deck.slides.add_slide(deck.slide_layouts[6])
+    group = slide.shapes.add_group_shape()
+    group.shapes.add_textbox(
+        Inches(1), Inches(1), Inches(2), Inches(1)
+    ).text_frame.text = "Gruppe Alfa"
+    data = CategoryChartData()
+    data.categories = ["Kategori Beta", "Annet"]
+    data.add_series("Serie Gamma", (1.0, 2.0))
+    slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, Inches(1), Inches(2), Inches(4), Inches(3), data)  # fmt: skip
+    slide.notes_slide.notes_text_frame.text = "Notat Delta"
+    deck.save(tmp_path / "d.pptx")
+    text = pptx_text(tmp_path / "d.pptx")
+    for word in ("Gruppe Alfa", "Kategori Beta", "Serie Gamma", "Notat Delta"):
+        assert word in text, text

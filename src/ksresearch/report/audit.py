@@ -76,28 +76,49 @@ _BLOCKS = ["p", "div", "td", "th", "tr", "li", "ul", "ol", "table", "caption", "
 _TEXT_ATTRIBUTES = ("title", "alt", "aria-label", "href", "data-title", "value", "placeholder")
 
 
+#: Letters of other scripts that look like Latin ones (Unicode confusables): a name written
+#: with a Cyrillic "а" reads as the name.
+_HOMOGLYPHS = str.maketrans(
+    "АВЕЗІЈКМНОРСТУХаеіјорсухѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧαεικνορτυχ",
+    "ABE3IJKMHOPCTYXaeijopcyxsdqwABEZHIKMNOPTYXaeikvoptux",
+)
+
+
 def normalise(text: str) -> str:
-    """Text as the checks compare it: NFKC, invisible characters removed, every kind of space
-    as one space, case folded. Entities must already be decoded.
+    """Text as the checks compare it: NFKC, invisible characters removed, look-alike letters
+    of other scripts as Latin, every kind of space as one space, case folded. Entities must
+    already be decoded.
 
     Examples
     --------
     >>> normalise("Sol\u200bbank\u00a0AS") == normalise("SOLBANK AS") == "solbank as"
     True
+    >>> normalise("N\u043erdbАnk") == "nordbank"
+    True
     """
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_HOMOGLYPHS)
     return re.sub(r"\s+", " ", text).casefold().strip()
 
 
 def page_text(soup) -> str:
     """What a reader of an HTML report can read: the text with entities decoded and tags
-    removed, plus the readable attributes; scripts, styles and figure data left out."""
+    removed, plus the readable attributes (an image's ``alt`` and ``title`` too), the text of
+    inline SVG figures and the strings CSS puts on the page (``content: "..."``); scripts and
+    figure data left out."""
+    shown = [
+        t.get_text(" ") for svg in soup("svg") for t in svg.find_all(["text", "title", "desc"])
+    ]
+    for style in soup("style"):
+        shown += re.findall(r"content\s*:\s*(?:\"([^\"]*)\"|'([^']*)')", style.get_text())
+    shown = [" ".join(x) if isinstance(x, tuple) else x for x in shown]
+    for img in soup("img"):
+        shown += [img.get(a) for a in ("alt", "title") if isinstance(img.get(a), str)]
     for tag in soup(["style", "script", "svg", "img", "math"]):
         tag.decompose()
     for tag in soup.find_all(_BLOCKS):  # blocks and cells read apart; inline tags do not
         tag.insert_after(" ")  # split a word (Nord<b>bank</b> reads as Nordbank)
         tag.insert_before(" ")
-    parts = [soup.get_text("")]
+    parts = [soup.get_text(""), *shown]
     for tag in soup.find_all(True):
         for attribute in _TEXT_ATTRIBUTES:
             value = tag.get(attribute)
@@ -141,10 +162,21 @@ def _in_catalogue(text: str, span: tuple[int, int], phrase: str) -> bool:
 
 
 def _blank(text: str, phrase: str) -> str:
-    """``text`` with every whole-word occurrence of ``phrase`` blanked (positions kept)."""
-    for start, end in reversed(_spans(text, phrase)):
+    """``text`` with every occurrence of ``phrase`` blanked with the word it stands in (a
+    genitive, a compound), positions kept."""
+    for start, end in reversed(
+        [m.span() for m in re.finditer(rf"\w*{re.escape(phrase)}\w*", text)]
+    ):
         text = text[:start] + " " * (end - start) + text[end:]
     return text
+
+
+def _core(phrase: str) -> str:
+    """A normalised company name without its legal suffix (``nordbank as`` -> ``nordbank``)."""
+    words = phrase.split()
+    if len(words) > 1 and words[-1].strip(".") in ("as", "asa", "ab", "a/s", "sa", "ba", "ans", "da", "kf", "iks", "hf"):  # fmt: skip
+        words = words[:-1]
+    return " ".join(words)
 
 
 def _named(text: str, names) -> list[tuple[str, str]]:
@@ -155,6 +187,13 @@ def _named(text: str, names) -> list[tuple[str, str]]:
     for name in names:
         phrase = normalise(name)
         spans = [s for s in _spans(text, phrase) if not _in_catalogue(text, s, phrase)]
+        core = _core(phrase)
+        if len(core) >= 5:  # inside words and genitives: "nordbanksjefen", "nordbanks"
+            spans += [
+                m.span()
+                for m in re.finditer(rf"\w*{re.escape(core)}\w*", text)
+                if not _in_catalogue(text, m.span(), m.group(0))
+            ]
         if spans:
             start, end = spans[0]
             out.append((name, text[max(0, start - 40) : end + 40].strip()))
@@ -308,6 +347,7 @@ def audit_document(
     if suffix not in (".pdf", ".pptx"):
         raise ValueError(f"{path}: not a report (html, pdf or pptx)")
     raw = pdf_text(path) if suffix == ".pdf" else pptx_text(path)
+    raw = _rejoined(raw)
     quoted = "\n".join(re.findall(r"«([^»]*)»", raw))
     cells = None
     if suffix == ".pptx":
@@ -316,6 +356,19 @@ def audit_document(
     if suffix == ".pptx":
         problems = _small_counts_in_rows(pptx_tables(path), min_size(min_n)) + problems
     return problems
+
+
+def _rejoined(text: str) -> str:
+    """The text, then the same with words a layout split put together again: hyphenation at a
+    line end (``Nord-\\nbank``) and letters set apart (``N o r d b a n k``), as a reader
+    reads them."""
+    joined = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    joined = re.sub(
+        r"(?<!\w)(?:\w[ \u00a0\u2009\u200a]){2,}\w(?!\w)",
+        lambda m: re.sub(r"[ \u00a0\u2009\u200a]", "", m.group(0)),
+        joined,
+    )
+    return text if joined == text else f"{text}\n{joined}"
 
 
 def _small_counts_in_rows(tables: list[list[list[str]]], m: int) -> list[str]:

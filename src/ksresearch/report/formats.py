@@ -373,17 +373,36 @@ def _table(slide, rows: list[list[str]], left, width, fills: list | None = None)
 
 
 def pptx_text(path: Path) -> str:
-    """Every text of a deck: titles, text boxes and table cells, slide by slide."""
+    """Every text of a deck, slide by slide: titles, text boxes, table cells, shapes inside
+    groups, charts (titles, categories, series names) and the speaker's notes."""
     lines = []
     for slide in _open_deck(path).slides:
         for shape in slide.shapes:
-            if shape.has_text_frame:
-                lines.append(shape.text_frame.text)
-            if getattr(shape, "has_table", False) and shape.has_table:
-                for row in shape.table.rows:
-                    lines.append("\t".join(cell.text for cell in row.cells))
+            lines += _shape_texts(shape)
+        if slide.has_notes_slide:
+            lines.append(slide.notes_slide.notes_text_frame.text)
         lines.append("")
     return "\n".join(lines)
+
+
+def _shape_texts(shape) -> list[str]:
+    """The texts a shape shows, a group's shapes included."""
+    out = []
+    if getattr(shape, "shape_type", None) == 6:  # MSO_SHAPE_TYPE.GROUP
+        for inner in shape.shapes:
+            out += _shape_texts(inner)
+    if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+        out.append(shape.text_frame.text)
+    if getattr(shape, "has_table", False) and shape.has_table:
+        out += ["\t".join(cell.text for cell in row.cells) for row in shape.table.rows]
+    if getattr(shape, "has_chart", False) and shape.has_chart:
+        chart = shape.chart
+        if chart.has_title and chart.chart_title.has_text_frame:
+            out.append(chart.chart_title.text_frame.text)
+        for plot in chart.plots:
+            out += [str(c) for c in plot.categories]
+            out += [s.name for s in plot.series if s.name]
+    return out
 
 
 def pptx_tables(path: Path) -> list[list[list[str]]]:
