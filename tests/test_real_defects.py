@@ -365,3 +365,44 @@ def test_every_shape_of_a_deck_is_read_groups_notes_and_charts(tmp_path):
     text = pptx_text(tmp_path / "d.pptx")
     for word in ("Gruppe Alfa", "Kategori Beta", "Serie Gamma", "Notat Delta"):
         assert word in text, text
+
+
+def test_an_html_only_rebuild_withdraws_the_stale_pdf_and_deck(tmp_path):
+    """Late answers, then a re-run for HTML only: the old PDF (n 10) beside the new HTML
+    (n 12) would give the late pair's mean by subtraction, so it goes."""
+    import os
+
+    from ksresearch.report.formats import write_formats
+
+    page = tmp_path / "Alfa_AS.html"
+    for suffix, age in ((".pdf", 100), (".pptx", 100), (".html", 0)):
+        path = page.with_suffix(suffix)
+        path.write_text("x", encoding="utf-8")
+        os.utime(path, (1_700_000_000 - age, 1_700_000_000 - age))
+    fresh = tmp_path / "Beta_AS.html"
+    fresh.write_text("x", encoding="utf-8")
+    fresh.with_suffix(".pdf").write_text("x", encoding="utf-8")  # made from this HTML: kept
+    os.utime(fresh, (1_700_000_000, 1_700_000_000))
+    os.utime(fresh.with_suffix(".pdf"), (1_700_000_100, 1_700_000_100))
+    assert write_formats([(page, "Alfa AS"), (fresh, "Beta AS")], ("html",), survey=None) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["Alfa_AS.html", "Beta_AS.html", "Beta_AS.pdf"]  # fmt: skip
+
+
+def test_a_kernel_server_whose_batch_died_while_it_started_exits(tmp_path):
+    """The batch killed before its kernel server asked who its parent was: the server knows
+    the batch's pid from it, sees it gone and exits (it used to wait for ever)."""
+    import os
+    import subprocess
+    import sys
+
+    from ksresearch.report.kernel import SERVER_PARENT_ENV
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a pid that is not our parent (it has exited)
+    env = {**os.environ, SERVER_PARENT_ENV: str(gone.pid)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "ksresearch.report.kernel", "--serve", str(tmp_path / "s.sock")],
+        env=env,
+    )
+    assert server.wait(timeout=60) == 0
+    assert not (tmp_path / "s.sock").exists()

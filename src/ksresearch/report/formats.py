@@ -438,8 +438,9 @@ def write_formats(
 ) -> list[Path]:
     """Write the PDF and PowerPoint (as ``formats`` asks) of each audited HTML report, beside
     it under the same name, and audit each file written (:func:`audit_document`); a file
-    already newer than its HTML is kept unless ``force``. ``pages``: (HTML path, its company
-    or None for the general report).
+    already newer than its HTML is kept unless ``force``, and a PDF or deck older than its
+    HTML that is not asked for now is removed (it was made from earlier data). ``pages``:
+    (HTML path, its company or None for the general report).
 
     The browser prints one PDF after another while a second thread builds the decks and
     audits what is written, so the Python work overlaps the browser's.
@@ -452,6 +453,7 @@ def write_formats(
     from concurrent.futures import ThreadPoolExecutor
 
     wanted = [f for f in formats if f != "html"]
+    _withdraw_stale(pages, wanted)
     jobs = [
         (page, company, page.with_suffix(f".{f}"))
         for page, company in pages
@@ -469,6 +471,17 @@ def write_formats(
             else:
                 futures.append(pool.submit(_deck, text, out, survey, company, min_n))
         return [f.result() for f in futures]
+
+
+def _withdraw_stale(pages: list[tuple[Path, str | None]], wanted: list[str]) -> None:
+    """A PDF or deck older than its HTML and not rebuilt now was made from earlier data: set
+    beside the new HTML it would give away what changed (two late answers: their mean by
+    subtraction), so it is removed."""
+    for page, _ in pages:
+        for other in ("pdf", "pptx"):
+            old = page.with_suffix(f".{other}")
+            if other not in wanted and old.exists() and _stale(old, page):
+                old.unlink()
 
 
 def _deck(text: str, out: Path, survey, company: str | None, min_n: int | None) -> Path:

@@ -35,6 +35,8 @@ __all__ = ["KERNEL_NAME", "SERVER_ENV", "install_kernelspec", "KernelServer", "m
 KERNEL_NAME = "ksresearch"
 SERVER_ENV = "KSRESEARCH_KERNEL_SERVER"
 SERVER_PID_ENV = "KSRESEARCH_KERNEL_SERVER_PID"
+#: The pid of the process that started the server, given to it (see _serve).
+SERVER_PARENT_ENV = "KSRESEARCH_KERNEL_SERVER_PARENT"
 _PRELOAD = (
     "numpy",
     "pandas",
@@ -244,8 +246,13 @@ def main(argv: list[str] | None = None) -> int:
 def _serve(path: str, surveys: list[list]) -> None:
     """Import the libraries once, read the surveys ``[[year, data_dir], ...]`` the kernels will
     load, then fork one kernel per request (never run notebook code)."""
-    parent = os.getppid()
+    # The batch that started us, by the pid it gave: asking getppid() here would answer 1 if
+    # the batch was killed while this process was still starting, and the server would then
+    # wait for ever for a parent that is already gone (seen under load).
+    parent = int(os.environ.get(SERVER_PARENT_ENV) or os.getppid())
     _die_with_parent()  # also while importing: the batch may be killed before the first fork
+    if os.getppid() != parent:  # it died before the request to be told could be made
+        return
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import importlib
 
@@ -334,6 +341,7 @@ class KernelServer:
             "OPENBLAS_NUM_THREADS": "1",
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
+            SERVER_PARENT_ENV: str(os.getpid()),
         }
         self._proc = subprocess.Popen(
             [
