@@ -406,3 +406,38 @@ def test_a_kernel_server_whose_batch_died_while_it_started_exits(tmp_path):
     )
     assert server.wait(timeout=60) == 0
     assert not (tmp_path / "s.sock").exists()
+
+
+def test_the_release_audit_names_a_report_without_its_ledger_and_a_file_no_manifest_lists(
+    tmp_path,
+):
+    import json
+
+    from ksresearch.report.release import unaccounted_files
+
+    base = tmp_path / "2025"
+    (base / "companies").mkdir(parents=True)
+    (base / "ledger" / "companies").mkdir(parents=True)
+    for name in ("general_report.nb.html", "companies/Alfa_AS.html", "companies/Alfa_AS.pdf"):
+        (base / name).write_text("x", encoding="utf-8")
+    (base / "ledger" / "companies" / "Alfa_AS.json").write_text("{}", encoding="utf-8")
+    (base / "companies" / "Beta_AS.pdf").write_text("x", encoding="utf-8")  # an earlier run's
+    manifest = {"Alfa AS": {"file": "Alfa_AS.html", "key": "k"}}
+    (base / "companies" / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    assert unaccounted_files(base) == [
+        "companies/Beta_AS.pdf: not in the manifest (left by an earlier run?)",
+        "general_report.nb.html: no ledger (its numbers cannot be checked)",
+    ]
+
+
+def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_writes(tmp_path):
+    from ksresearch.report.batch import exclusive
+    from ksresearch.report.execute import ReportError
+
+    folder = tmp_path / "2025" / "companies"
+    with exclusive(folder):
+        with pytest.raises(ReportError, match=r"another batch \(pid \d+\) is writing"):
+            with exclusive(folder):
+                pass
+    with exclusive(folder):  # free again once the first is done
+        pass

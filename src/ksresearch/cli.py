@@ -443,11 +443,14 @@ def audit(
             _fail(exc)
         for leak in result.leaks:
             typer.secho(f"LEAK {leak.where}", fg=typer.colors.RED)
+        for file in result.unaccounted:
+            typer.secho(f"UNACCOUNTED {file}", fg=typer.colors.RED)
         typer.echo(
-            f"release {year}: {len(result.leaks)} leak(s) across the reports "
+            f"release {year}: {len(result.leaks)} leak(s) across the reports, "
+            f"{len(result.unaccounted)} file(s) no ledger or manifest vouches for "
             f"({result.seconds:.2f} s)"
         )
-        bad += len(result.leaks)
+        bad += len(result.leaks) + len(result.unaccounted)
     if bad:
         raise typer.Exit(code=1)
 

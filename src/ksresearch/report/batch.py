@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import threading
 import time
 import traceback
@@ -162,6 +163,7 @@ def batch(
         check_weighting(survey, weighting)
         folder = out_dir(year, out) / "companies"
         check_writable(folder)
+        stack.enter_context(exclusive(folder))
         books = _Books(survey, folder, m, progress)
         jobs = _plan(survey, companies, books, lang, data_dir, force, weighting)
         if jobs and executor == "local":
@@ -173,6 +175,34 @@ def batch(
         company_formats(books.result, formats, survey, min_n=m)
     books.result.seconds = time.perf_counter() - start
     return books.result
+
+
+@contextlib.contextmanager
+def exclusive(folder: Path):
+    """One batch at a time in ``folder``: a second one started while the first writes is
+    refused (two at once left a manifest with only one batch's companies). The lock is the
+    operating system's (``flock``) on ``folder/.batch.lock``: it goes with the process, so a
+    killed batch leaves no stale lock behind."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".batch.lock", "a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            raise ReportError(
+                f"another batch ({holder}) is writing {folder}; wait for it to finish"
+            ) from None
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"pid {os.getpid()}")
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def company_formats(result: BatchResult, formats, survey, *, min_n: int | None = None) -> list:

@@ -81,9 +81,13 @@ class ReleaseResult:
     rebuilt: list[str] = field(default_factory=list)
     rounds: int = 0
     seconds: float = 0.0
+    #: files in the release folder the audit cannot vouch for: a report without its ledger, a
+    #: company's file its manifest does not list (left by an earlier run)
+    unaccounted: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
+        """No leak across the reports (``audit --release`` also fails on ``unaccounted``)."""
         return not self.leaks
 
 
@@ -363,8 +367,33 @@ def audit_release(
             _rebuild(meta)
             result.rebuilt.append(meta["report"])
         result.rounds += 1
+    result.unaccounted = unaccounted_files(base)
     result.seconds = time.perf_counter() - start
     return result
+
+
+def unaccounted_files(base: Path) -> list[str]:
+    """Files of the release folder ``<out>/<year>`` that no ledger or manifest vouches for:
+    a report (HTML, PDF, deck) whose HTML has no ledger, and a company file the manifest of
+    ``companies/`` does not list; each as ``path: why``."""
+    from .ledger import ledger_path
+
+    out = []
+    reports = [p for p in base.glob("*") if p.suffix in (".html", ".pdf", ".pptx")]
+    companies = base / "companies"
+    listed: set[str] | None = None
+    if (companies / "manifest.json").exists():
+        entries = json.loads((companies / "manifest.json").read_text(encoding="utf-8"))
+        listed = {Path(e["file"]).stem for e in entries.values()}
+    if companies.is_dir():
+        reports += [p for p in companies.glob("*") if p.suffix in (".html", ".pdf", ".pptx")]
+    for path in sorted(reports):
+        html = path.with_suffix(".html")
+        if path.parent == companies and listed is not None and path.stem not in listed:
+            out.append(f"{path.relative_to(base)}: not in the manifest (left by an earlier run?)")
+        elif not ledger_path(html, base).exists():
+            out.append(f"{path.relative_to(base)}: no ledger (its numbers cannot be checked)")
+    return out
 
 
 def finish_release(year: int, out: Path, data_dir, m: int):
