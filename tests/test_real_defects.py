@@ -441,3 +441,28 @@ def test_a_second_batch_on_the_same_folder_is_refused_while_the_first_writes(tmp
                 pass
     with exclusive(folder):  # free again once the first is done
         pass
+
+
+@pytest.mark.parametrize("keep", [2, 3])
+def test_a_pool_of_two_or_three_companies_gives_every_report(tmp_path, keep):
+    """With two or three companies "all others" is one or two companies: the pool columns say
+    so and every company's report is written (it used to crash on diff_low/diff_high)."""
+    import csv
+
+    raw = tmp_path / "raw" / "2025"
+    ks.write_synth(2025, seed=2025, data_dir=tmp_path, n_companies=12)
+    (raw / "company_kpis.csv").unlink()
+    (raw / "headcounts.csv").unlink()
+    export = raw / "responses.csv"
+    with export.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    at = rows[0].index("company")
+    sizes = pd.Series([r[at] for r in rows[1:]]).value_counts()
+    kept = set(sizes.index[:keep])
+    with export.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows([rows[0], *(r for r in rows[1:] if r[at] in kept)])
+    ks.ingest(2025, tmp_path)
+    result = ks.batch(2025, data_dir=tmp_path, out=tmp_path / "out", workers=2)
+    assert not result.failed and sorted(result.written) == sorted(kept)
+    page = tmp_path / "out" / "2025" / "companies" / next(iter(result.written.values())).name
+    assert "Traceback" not in page.read_text(encoding="utf-8")
