@@ -329,21 +329,24 @@ def test_a_kernel_that_dies_while_starting_is_tried_once_more(named, tmp_path, m
 
 @pytest.mark.slow
 def test_a_report_that_cannot_be_written_fails_its_company_only(named, tmp_path, monkeypatch):
-    from ksresearch.report import batch as batch_module
+    from ksresearch.report import export
 
-    real = batch_module.write_atomic
+    real = export.write_atomic
 
     def full_disk(path, text):
-        if "A_S_Nord" in path.name:
+        if "A_S_Nord" in path.name and path.suffix == ".html":
             raise OSError(28, "No space left on device")
         return real(path, text)
 
-    monkeypatch.setattr(batch_module, "write_atomic", full_disk)
+    monkeypatch.setattr(export, "write_atomic", full_disk)
     result = ks.batch(
         YEAR, companies=["A S Nord", "A/S Nord"], data_dir=named["data"], out=tmp_path, workers=2
     )
     assert set(result.failed) == {"A S Nord", "A/S Nord"} - set(result.written)
     assert "No space left on device" in result.failed["A S Nord"]
+    # no ledger of a report that was never written, and no temporary file left behind
+    left = [p.name for p in (tmp_path / str(YEAR)).rglob("*") if "A_S_Nord" in p.name]
+    assert not [n for n in left if n.endswith(".json") or n.startswith(".")], left
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from .export import check_writable, company_file, company_files, to_html, write_
 from .formats import parse_formats, write_formats
 from .general import out_dir, report_parameters
 from .kernel import KernelServer
-from .ledger import ledger_path, take_records, write_ledger
+from .ledger import ledger_path, take_records, write_report
 from .release import finish_release
 
 __all__ = ["BatchResult", "batch", "company_formats"]
@@ -312,8 +312,7 @@ class _Books:
             "parameters": params,
             "out": str(self.folder.parent.parent),
         }
-        write_ledger(ledger_path(path, self.folder.parent), records, meta)
-        write_atomic(path, page)
+        write_report(path, page, ledger_path(path, self.folder.parent), records, meta)
         self.result.written[company] = path
         self.manifest[company] = {"key": key, "file": path.name}
         self._failed_path(company).unlink(missing_ok=True)

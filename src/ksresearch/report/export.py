@@ -92,12 +92,15 @@ def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, toc_title: str)
     return re.sub(r"<html[^>]*>", f'<html lang="{lang}">', body, count=1)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8, or bytes) to ``path`` through a temporary sibling:
+    never a partial file, and the temporary file is removed on any error (a full disk)."""
+    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

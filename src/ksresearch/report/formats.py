@@ -224,13 +224,10 @@ def _print_options(footer: str) -> dict:
 
 
 def _write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (a temporary file, then renamed)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+    """Write ``data`` to ``path`` atomically (:func:`~ksresearch.report.export.write_atomic`)."""
+    from .export import write_atomic
+
+    write_atomic(path, data)
 
 
 def pdf_text(path: Path) -> str:

@@ -12,10 +12,10 @@ from ..stats.disclosure import min_size
 from ..study.participation import check_weighting
 from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
-from .export import check_writable, to_html, write_atomic
+from .export import check_writable, to_html
 from .formats import parse_formats, write_formats
 from .kernel import KernelServer
-from .ledger import ledger_path, take_records, write_ledger
+from .ledger import ledger_path, take_records, write_report
 from .release import finish_release
 
 __all__ = [
@@ -167,8 +167,7 @@ def general_report(
         )
     path = target / f"general_report.{lang}.html"
     meta = {"report": path.name, "kind": "general", "parameters": params, "out": str(target.parent)}
-    write_ledger(ledger_path(path, target), records, meta)
-    write_atomic(path, page)
+    write_report(path, page, ledger_path(path, target), records, meta)
     if release:
         finish_release(year, target.parent, data_dir, m)
         write_formats([(path, None)], formats, survey, min_n=m)

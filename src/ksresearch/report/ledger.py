@@ -127,6 +127,20 @@ def take_records(nb) -> list[dict]:
     return records
 
 
+def write_report(page_path: Path, page: str, path: Path, records: list[dict], meta: dict) -> None:
+    """Write a report and then its ledger, so that neither stands without the other: a report
+    whose ledger cannot be written (a full disk) is removed again, and a ledger is never
+    written for a report that was not."""
+    from .export import write_atomic
+
+    write_atomic(page_path, page)
+    try:
+        write_ledger(path, records, meta)
+    except BaseException:
+        page_path.unlink(missing_ok=True)
+        raise
+
+
 def write_ledger(path: Path, records: list[dict], meta: dict) -> None:
     """Write a report's ledger (atomically): ``meta`` says how the report was made."""
     from .export import write_atomic
