@@ -466,3 +466,12 @@ def test_a_pool_of_two_or_three_companies_gives_every_report(tmp_path, keep):
     assert not result.failed and sorted(result.written) == sorted(kept)
     page = tmp_path / "out" / "2025" / "companies" / next(iter(result.written.values())).name
     assert "Traceback" not in page.read_text(encoding="utf-8")
+
+
+def test_the_batch_lock_leaves_no_file_behind(tmp_path):
+    from ksresearch.report.batch import exclusive
+
+    folder = tmp_path / "companies"
+    with exclusive(folder):
+        assert (folder / ".batch.lock").exists()
+    assert list(folder.iterdir()) == []

@@ -181,8 +181,8 @@ def batch(
 def exclusive(folder: Path):
     """One batch at a time in ``folder``: a second one started while the first writes is
     refused (two at once left a manifest with only one batch's companies). The lock is the
-    operating system's (``flock``) on ``folder/.batch.lock``: it goes with the process, so a
-    killed batch leaves no stale lock behind."""
+    operating system's (``flock``) on ``folder/.batch.lock``, removed when the batch is done:
+    the lock goes with the process, so a killed batch leaves no stale lock behind."""
     import fcntl
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -201,7 +201,8 @@ def exclusive(folder: Path):
         lock.flush()
         try:
             yield
-        finally:
+        finally:  # no file left behind: a later batch makes its own
+            (folder / ".batch.lock").unlink(missing_ok=True)
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
