@@ -54,7 +54,7 @@ if company in rates.index:  # a year with headcounts.csv
     else:
         own = rates.loc[[company]]
         display(S.table(own, columns=["invited", "n", "rate"], labels={company: company},
-                        percent=["rate"], decimals=0, index_name=""))  # fmt: skip
+                        percent=["rate"], shares=[], decimals=0, index_name=""))  # fmt: skip
         if own.at[company, "low"]:
             display(S.say("participation.low", rate=S.number(ks.config.MIN_RESPONSE_RATE, 0, True)))
 

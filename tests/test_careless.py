@@ -48,13 +48,27 @@ def test_dont_know_share_beside_each_index(synth_data):
 def test_a_company_report_gives_its_dont_know_share(synth_data):
     survey = ks.load(2025, synth_data)
     eligible = ks.eligible_companies(survey)
-    company = eligible.index[eligible["eligible"]][0]
+    company = eligible.index[eligible["n"] >= ks.config.MIN_SHARE_N][0]
     bench = ks.benchmark(survey, company)
     df = ks.prepare(survey)
     own = df[df[survey.codebook.role("company")] == company]
     assert bench.loc["leadership", "dont_know"] == pytest.approx(own["leadership_dont_know"].mean())
     assert np.isnan(bench.loc["enps", "dont_know"])
-    assert ("leadership", "dont_know") in bench.attrs["members"]
+
+
+def test_a_company_under_the_share_minimum_gets_no_share_whatever_its_value(synth_data):
+    """A share of 0 % or 100 % in a group of six tells what each one answered; hiding only
+    those would tell it too, so every share of a company under MIN_SHARE_N is left out, with
+    its eNPS, while its means stay."""
+    survey = ks.load(2025, synth_data)
+    eligible = ks.eligible_companies(survey)
+    small = eligible[eligible["eligible"] & (eligible["n"] < ks.config.MIN_SHARE_N)]
+    assert not small.empty, "the synthetic survey should have a company of 5-9 respondents"
+    bench = ks.benchmark(survey, small.index[0])
+    shares = [m for m in ("enps", *ks.study.benchmarking.SHARE_MEASURES) if m in bench.index]
+    assert shares and bench.loc[shares, ["company", "diff"]].isna().all().all()
+    assert bench["dont_know"].isna().all()
+    assert bench.loc["leadership", "company"] == bench.loc["leadership", "company"]  # a mean
 
 
 def test_results_with_and_without_the_exclusions(synth_data):

@@ -40,7 +40,8 @@ def test_a_company_cell_is_its_group_less_the_company_mean(survey):
     assert low == pytest.approx(y[here].mean() - y.mean() - stats.norm.ppf(0.975) * se)
 
 
-def test_a_general_cell_has_company_clustered_errors(survey):
+def test_a_general_cell_has_company_clustered_errors(demo_data):
+    survey = ks.load(2025, demo_data)
     heat = ks.segment_heatmap(survey, ["industry", "centre_size"])
     df = ks.prepare(survey).dropna(subset=["industry", "stress_index"])
     shown = heat["stress"].dropna()
@@ -55,30 +56,74 @@ def test_a_general_cell_has_company_clustered_errors(survey):
     assert high == pytest.approx(shown.iloc[0] + stats.norm.ppf(0.975) * se)
 
 
+def _company_heatmaps(survey):
+    """``{company: heatmap}`` of every eligible company that has one to show."""
+    out = {}
+    for company in ks.eligible_companies(survey).query("eligible").index:
+        try:
+            out[company] = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+        except ks.InsufficientDataError:
+            continue
+    return out
+
+
 def test_small_groups_are_hidden_with_their_complement_and_colour_means_it_holds(survey):
     df = ks.prepare(survey)
-    seen_small = False
-    for company in ks.eligible_companies(survey).query("eligible").index:
-        heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+    seen_left_out = False
+    for company, heat in _company_heatmaps(survey).items():
         own = df[df["company"] == company]
         for (segment, level), row in heat.iterrows():
+            assert row.notna().any(), (company, segment, level)  # no row of "–" only
             for construct, value in row.items():
                 answered = own.loc[own[segment] == level, f"{construct}_index"].notna().sum()
                 if 0 < answered < 5:
-                    seen_small = True
                     assert np.isnan(value)
-        for segment in heat.index.get_level_values(0).unique():
-            block = heat.loc[segment]
+        for segment in map(survey.codebook.role, COMPANY_SEGMENTS):
             sizes = own[segment].value_counts()
-            hidden = [
-                lv for lv in block.index if block.loc[lv].isna().all() and sizes.get(lv, 0) > 0
-            ]
-            assert len(hidden) != 1 or len(block) == 1, (company, segment, hidden)  # complement
+            shown = heat.loc[segment].index if segment in heat.index else []
+            assert len(shown) != 1, (company, segment)  # one level would be everyone shown
+            left_out = [lv for lv in sizes.index if lv not in shown]
+            seen_left_out |= bool(len(shown) and left_out)
+            hidden = [lv for lv in left_out if sizes[lv] < 5]
+            assert not len(shown) or len(left_out) != 1 or not hidden, (company, segment)
         significant, p_adj = heat.attrs["significant"], heat.attrs["p_adj"]
         assert (significant == (p_adj < 0.05)).all().all()
         low, high = heat.attrs["low"][significant], heat.attrs["high"][significant]
         assert ((low > 0) | (high < 0))[significant].sum().sum() == significant.sum().sum()
-    assert seen_small  # the synthetic companies have small groups to hide
+    assert seen_left_out  # the synthetic companies have small groups, left out with their rows
+
+
+def _five_person_company(tmp_path):
+    """The synthetic 2025 export with five respondents of its largest company given to a new
+    company, "Fem AS" (the export and the headcounts rewritten line by line), ingested."""
+    import shutil
+
+    data = tmp_path / "data"
+    ks.write_synth(2025, seed=7, data_dir=data, n_companies=12)
+    raw = data / "raw" / "2025"
+    lines = (raw / "responses.csv").read_text(encoding="utf-8-sig").splitlines()
+    companies = pd.Series([line.split(";")[3] for line in lines[1:]])
+    largest = companies.value_counts().index[0]
+    moved = 0
+    for i, line in enumerate(lines[1:], start=1):
+        if moved < 5 and line.split(";")[3] == largest:
+            lines[i] = line.replace(f";{largest};", ";Fem AS;", 1)
+            moved += 1
+    (raw / "responses.csv").write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+    heads = (raw / "headcounts.csv").read_text(encoding="utf-8-sig")
+    (raw / "headcounts.csv").write_text("\ufeff" + heads + "Fem AS;1;6\n", encoding="utf-8")
+    shutil.rmtree(data / "processed", ignore_errors=True)
+    ks.ingest(2025, data)
+    return data
+
+
+def test_a_five_person_company_has_no_heatmap_row_that_shows_a_group(tmp_path):
+    """Five respondents split over any segment leave no level of five: no row, not even a
+    "–" row that would tell that a group of one to four exists."""
+    data = _five_person_company(tmp_path)
+    survey = ks.load(2025, data)
+    with pytest.raises(ks.InsufficientDataError):
+        ks.segment_heatmap(survey, COMPANY_SEGMENTS, company="Fem AS")
 
 
 def test_heatmap_cells_pass_the_release_audit(synth_data, tmp_path):
@@ -112,8 +157,7 @@ def test_the_heatmap_table_colours_exactly_the_cells_that_hold(synth_data, surve
 
     S = ks.Section(2025, "en", 5, synth_data)
     coloured = hidden = 0
-    for company in ks.eligible_companies(survey).query("eligible").index:
-        heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+    for heat in _company_heatmaps(survey).values():
         soup = BeautifulSoup(S.heatmap(heat).to_html(), "html.parser")
         cells = [tr.find_all("td") for tr in soup.find("tbody").find_all("tr")]
         assert len(cells) == len(heat) and {len(row) for row in cells} == {heat.shape[1]}
@@ -132,7 +176,7 @@ def test_the_heatmap_table_colours_exactly_the_cells_that_hold(synth_data, surve
                 else:
                     assert name == []
         assert "3, 6 and 10 points" in soup.find("caption").get_text()
-    assert coloured and hidden  # the synthetic companies have both
+    assert coloured  # rows hidden in every construct are left out; a partly hidden one stays
 
 
 def test_a_deck_keeps_the_heatmap_colours(tmp_path):

@@ -257,6 +257,29 @@ def test_a_company_no_longer_eligible_leaves_the_folder_and_the_manifest(named, 
 
 
 @pytest.mark.slow
+def test_a_company_whose_rerun_fails_loses_its_earlier_files(named, tmp_path, monkeypatch):
+    """Made once (HTML and its ledger, a PDF and a deck beside them), then failed on a forced
+    re-run: none of the earlier files stays to be published with the old data's numbers."""
+    import importlib
+
+    batch_module = importlib.import_module("ksresearch.report.batch")
+    out = tmp_path / "out"
+    first = ks.batch(YEAR, companies=["A S Nord"], data_dir=named["data"], out=out, workers=1)
+    path = first.written["A S Nord"]
+    for fmt in (".pdf", ".pptx"):  # as a --format html,pdf,pptx run leaves them
+        path.with_suffix(fmt).write_bytes(b"earlier")
+    monkeypatch.setattr(batch_module, "audit_html", lambda *a, **k: ["planted failure"])
+    second = ks.batch(
+        YEAR, companies=["A S Nord"], data_dir=named["data"], out=out, workers=1, force=True
+    )
+    assert "planted failure" in second.failed["A S Nord"]
+    left = [p.name for p in (out / str(YEAR)).rglob(f"{path.stem}*") if p.suffix != ".ipynb"]
+    assert left == [], left
+    manifest = json.loads((out / str(YEAR) / "companies" / "manifest.json").read_text())
+    assert "A S Nord" not in manifest
+
+
+@pytest.mark.slow
 def test_a_read_only_folder_fails_before_any_notebook_runs(named, tmp_path):
     from typer.testing import CliRunner
 

@@ -45,7 +45,9 @@ if not rates.empty:  # a year with headcounts.csv
     columns = ["invited", "n", "rate", "companies", "median", "lowest", "highest", "below"]
     percent = ["rate", "median", "lowest", "highest"]
     caption = S.text("participation.summary")
-    display(S.table(rates, columns=columns, percent=percent, decimals=0, caption=caption))
+    display(
+        S.table(rates, columns=columns, percent=percent, shares=[], decimals=0, caption=caption)
+    )
 
 # %%
 display(S.heading("quality.weighting", 3))

@@ -39,8 +39,11 @@ display(S.table(turned, columns=S.value_labels(bands), labels=measures, decimals
 
 # %%
 display(S.heading("heatmap.title", 3))
-heat = ks.segment_heatmap(survey, ["industry", "centre_size"])
-if heat.notna().to_numpy().any():
+try:  # too few respondents in every band but one leaves nothing to map
+    heat = ks.segment_heatmap(survey, ["industry", "centre_size"])
+except ks.InsufficientDataError:
+    heat = None
+if heat is not None and heat.notna().to_numpy().any():
     display(S.say("heatmap.general_intro"))
     display(S.heatmap(heat))
 else:

@@ -49,6 +49,13 @@ else:
         display(S.table(clear, columns=columns, labels=S.names, index_name="", decimals=2))
     construct, kpi = corr["rho"].abs().idxmax()
     x, y = S.names[construct], S.names[kpi]
-    fig = S.company_scatter(ks.company_scores(survey), construct, kpi, xlabel=x, ylabel=y)
-    plt.show()
-    display(S.say("customers.scatter", x=x, y=y, rho=S.number(corr.at[(construct, kpi), "rho"], 2)))
+    try:  # a point per band of companies, never per company: a KPI would name it
+        bands = ks.kpi_bands(ks.company_scores(survey), construct, kpi)
+    except ks.InsufficientDataError:
+        display(S.say("customers.no_bands", n=ks.study.customers.MIN_BAND_COMPANIES))
+    else:
+        fig = S.kpi_bands(bands, xlabel=x, ylabel=y)
+        plt.show()
+        rho = S.number(corr.at[(construct, kpi), "rho"], 2)
+        k = int(bands["n_companies"].min())
+        display(S.say("customers.scatter", x=x, y=y, rho=rho, bands=len(bands), k=k))

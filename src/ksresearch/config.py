@@ -13,6 +13,7 @@ __all__ = [
     "MIN_GROUP_SIZE",
     "MIN_COMPANIES",
     "MAX_COMPANY_SHARE",
+    "MIN_SHARE_N",
     "MIN_BENCHMARK_DIFF",
     "MIN_PERCENTILE_N",
     "MIN_COMMENT_GROUP",
@@ -38,6 +39,12 @@ MIN_GROUP_SIZE = 5
 MIN_COMPANIES = 3
 #: ... and no single company may hold more than this share of its respondents.
 MAX_COMPANY_SHARE = 0.8
+#: A share (and any measure that can be unanimous, such as a top-box) is shown only for a group
+#: of at least this many who answered: a share of a small group is too often 0 % or 100 %, which
+#: tells what each member answered, and hiding only those values would tell it too, so the
+#: whole measure is hidden for a smaller group whatever its value (Glint and Peakon hold
+#: percentages to a stricter minimum than scores for the same reason).
+MIN_SHARE_N = 10
 #: A company's difference from all others is called a strength or an improvement area (or, for
 #: a descriptive share, higher or lower) only when it survives Holm's correction across the
 #: report's measures and is at least this large: points on the 0-100 indices, percentage points

@@ -318,14 +318,16 @@ class _Books:
         self.manifest[company] = {"key": key, "file": path.name}
         self._failed_path(company).unlink(missing_ok=True)
 
-    def withdraw(self, company: str) -> None:
-        """A company with no report (no longer eligible, or failed): its file, ledger and
-        manifest entry go."""
+    def withdraw(self, company: str, *, save: bool = True) -> None:
+        """A company with no report (no longer eligible, or failed): its file in every format,
+        its ledger and its manifest entry go (an earlier run's report left beside a failed
+        one would be published with numbers of the old data)."""
         entry = self.manifest.pop(company, None)
         path = self.folder / (entry["file"] if entry else self.files[company])
-        path.unlink(missing_ok=True)
+        for old in (path, path.with_suffix(".pdf"), path.with_suffix(".pptx")):
+            old.unlink(missing_ok=True)
         ledger_path(path, self.folder.parent).unlink(missing_ok=True)
-        if entry:
+        if entry and save:
             self._save_manifest()
 
     def _save_manifest(self) -> None:
@@ -334,7 +336,7 @@ class _Books:
 
     def _fail(self, company: str, message: str, executed: dict | None) -> None:
         self.result.failed[company] = message
-        self.manifest.pop(company, None)
+        self.withdraw(company, save=False)  # the caller saves the manifest
         if executed is not None:
             failed = self._failed_path(company)
             failed.parent.mkdir(parents=True, exist_ok=True)

@@ -24,7 +24,7 @@ __all__ = [
     "benchmark_diffs",
     "compare_diffs",
     "trend_dumbbell",
-    "company_scatter",
+    "kpi_bands",
 ]
 
 _BLUE, _ORANGE, _GREY, _GREEN, _RED = "#1f5f8b", "#e07b39", "#9aa5b1", "#2e8b57", "#c0392b"
@@ -189,14 +189,14 @@ def trend_dumbbell(
     return fig
 
 
-def company_scatter(
-    scores: pd.DataFrame, x: str, y: str, *, xlabel: str = "", ylabel: str = "", title: str = ""
+def kpi_bands(
+    bands: pd.DataFrame, *, xlabel: str = "", ylabel: str = "", title: str = ""
 ) -> plt.Figure:
-    """One unnamed point per company: its mean ``x`` against its ``y`` (e.g. a construct
-    index against a customer KPI), companies without ``y`` left out."""
-    d = scores.dropna(subset=[x, y])
+    """One point per band of companies (:func:`ksresearch.kpi_bands`): the band's mean ``x``
+    against its mean ``y``, joined in the order of ``y``; never a point per company."""
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
-    ax.scatter(d[x], d[y], color=_BLUE, alpha=0.8, edgecolors="white", s=46)
+    ax.plot(bands["x"], bands["y"], color=_GREY, lw=1, zorder=1)
+    ax.scatter(bands["x"], bands["y"], color=_BLUE, edgecolors="white", s=70, zorder=2)
     ax.set_xlabel(plain(xlabel))
     ax.set_ylabel(plain(ylabel))
     ax.set_title(plain(title), loc="left")

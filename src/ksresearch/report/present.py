@@ -459,6 +459,30 @@ def _formatters(d: pd.DataFrame, headers: dict, lang: str, percent, decimals, m:
     return formatters
 
 
+def share_sizes(df: pd.DataFrame, columns: list[str], members: dict | None) -> pd.DataFrame:
+    """How many answered behind each share of ``columns``: the respondents the ledger records
+    for the cell (or for its row), else the row's ``n``; missing when neither is known (a
+    figure of the whole survey).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"n": [40, 6], "share": [0.5, 1.0]}, index=["a", "b"])
+    >>> share_sizes(t, ["share"], None)["share"].tolist()
+    [40.0, 6.0]
+    """
+    members = members or {}
+    rows = pd.to_numeric(df["n"], errors="coerce") if "n" in df.columns else None
+    out = pd.DataFrame(np.nan, index=df.index, columns=columns)
+    for j, c in enumerate(columns):
+        for i, row in enumerate(df.index):
+            labels = members.get((row, c), members.get((row, None)))
+            if labels is not None:
+                out.iloc[i, j] = len(labels)
+            elif rows is not None:
+                out.iloc[i, j] = rows.iloc[i]
+    return out
+
+
 def _count(v: object, lang: str, m: int) -> str:
     """A count of respondents as published: "< m" under the minimum, else the number."""
     if isinstance(v, str):
@@ -501,7 +525,8 @@ def provenance(survey, parameters: dict, lang: str = "nb") -> pd.DataFrame:
         ("Anonymitet", "Confidentiality"): text(
             "about.rules",
             lang,
-            m=getattr(survey, "min_group_size", None) or config.MIN_GROUP_SIZE,
+            m=(m := getattr(survey, "min_group_size", None) or config.MIN_GROUP_SIZE),
+            s=max(config.MIN_SHARE_N, m),
             k=config.MIN_COMPANIES,
             share=round(config.MAX_COMPANY_SHARE * 100),
         ),

@@ -126,15 +126,25 @@ class Section:
         *,
         labels: dict | None = None,
         index_name: str | None = None,
+        shares: list[str] | None = None,
         **kwargs,
     ):
         """:func:`present.table` in the section's language and minimum; row labels from
         ``labels`` or, for an index of segment or answer codes, the codebook's labels.
 
+        ``shares`` are the columns holding shares of answers (default: the ``percent``
+        columns; a response rate is a percentage but no share of answers): each is shown only
+        for a group of at least :attr:`min_share_n`, and the caption says so when one is not.
+
         Every number shown is registered in the disclosure ledger with the respondents it
         rests on (the result's ``attrs["members"]``; the whole survey for a table without
         them), and a cell whose respondents the release audit chose to hide shows "–"."""
         df = self._release_hidden(df)
+        shares = kwargs.get("percent", ()) if shares is None else shares
+        df, hidden = self._small_shares_hidden(df, shares)
+        if hidden:
+            note = self.text("report.small_shares", n=self.min_share_n)
+            kwargs["caption"] = " ".join(filter(None, [kwargs.get("caption"), note]))
         styler = present.table(
             df,
             self.lang,
@@ -148,6 +158,29 @@ class Section:
         shown = pd.DataFrame(text, index=df.index, columns=keys)
         self._register(shown, df.attrs.get("members"))
         return styler
+
+    @property
+    def min_share_n(self) -> int:
+        """The smallest group whose shares are shown (:data:`ksresearch.config.MIN_SHARE_N`,
+        never below the minimum group size)."""
+        from .. import config
+
+        return max(config.MIN_SHARE_N, self.survey.min_group_size or 0)
+
+    def _small_shares_hidden(self, df: pd.DataFrame, percent) -> tuple[pd.DataFrame, bool]:
+        """``df`` with every share (a ``percent`` column) of a group under :attr:`min_share_n`
+        set to missing, whatever its value, and whether any was (:func:`present.share_sizes`)."""
+        columns = [c for c in percent if c in df.columns]
+        if not columns:
+            return df, False
+        sizes = present.share_sizes(df, columns, df.attrs.get("members"))
+        small = sizes < self.min_share_n
+        if not small.to_numpy().any():
+            return df, False
+        out = df.copy()
+        for c in columns:
+            out[c] = out[c].astype(float).where(~small[c])
+        return out, True
 
     def _release_hidden(self, df: pd.DataFrame) -> pd.DataFrame:
         """``df`` with the cells resting on a set the release audit hides set to missing."""
@@ -185,8 +218,10 @@ class Section:
 
     def bar_ci(self, df: pd.DataFrame, value: str, *, labels: dict | None = None, **kwargs):
         """:func:`plots.bar_ci` with the section's language and row labels as :meth:`table`."""
-        cols = [value, kwargs.get("low"), kwargs.get("high")]
-        df = self._register_figure(df, [c for c in cols if c])
+        cols = [c for c in (value, kwargs.get("low"), kwargs.get("high")) if c]
+        if kwargs.get("percent"):  # shares of small groups are left out of the figure as well
+            df, _ = self._small_shares_hidden(df, cols)
+        df = self._register_figure(df, cols)
         return plots.bar_ci(df, value, labels=self._labels(df, labels), lang=self.lang, **kwargs)
 
     def compare_diffs(self, table: pd.DataFrame, **kwargs):
@@ -199,11 +234,10 @@ class Section:
         trends = self._register_figure(trends, list(trends.columns))
         return plots.trend_dumbbell(trends, labels=self.names, lang=self.lang, **kwargs)
 
-    def company_scatter(self, scores: pd.DataFrame, x: str, y: str, **kwargs):
-        """:func:`plots.company_scatter`, the companies' means registered (never named in
-        the figure)."""
-        scores = self._register_figure(scores, [x])
-        return plots.company_scatter(scores, x, y, **kwargs)
+    def kpi_bands(self, bands: pd.DataFrame, **kwargs):
+        """:func:`plots.kpi_bands`, each band's means registered (never a company's)."""
+        bands = self._register_figure(bands, ["x", "y"])
+        return plots.kpi_bands(bands, **kwargs)
 
     def heatmap(self, diff: pd.DataFrame):
         """A :func:`ksresearch.segment_heatmap` result as a coloured table

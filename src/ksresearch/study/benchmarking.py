@@ -46,6 +46,9 @@ WORSE_IF_HIGHER = ("stress", "turnover_intention", "quit_intent")
 NO_POOL = "not reported (too few other companies)"
 #: Flag roles shown as shares (%) in the benchmark, when the codebook declares them.
 SHARE_MEASURES = ("quit_intent", "edu_relevant", "ai_user")
+#: Kinds of measure that a small group can give unanimously (every member a promoter, every
+#: member intending to quit): shown only for a company of :data:`config.MIN_SHARE_N` answers.
+UNANIMOUS = ("share", "enps")
 
 
 def eligible_companies(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
@@ -260,6 +263,10 @@ def benchmark(
         :data:`ksresearch.config.MIN_COMPANIES` companies, or mostly from one
         (:func:`ksresearch.owners_rule`), has no pool value: "all others" would be one company.
 
+    A share, the eNPS and the "don't know" share of a company with fewer than
+    :data:`ksresearch.config.MIN_SHARE_N` answers are not reported, whatever their value
+    (a small group's share is too often 0 % or 100 %).
+
     Raises
     ------
     AnonymityError
@@ -269,6 +276,7 @@ def benchmark(
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
     weights = survey_weights(survey, weighting) if weighting == "raking" else None
     m = min_size(min_n if min_n is not None else survey.min_group_size)
+    share_n = max(config.MIN_SHARE_N, m)
     key = survey.codebook.role("company")
     df = prepare(survey)
     if company not in set(df[key]):
@@ -292,14 +300,14 @@ def benchmark(
         }
         answered = others[others[col].notna()]
         pooled = owners_rule(pd.Series(0, index=answered.index), answered[key]).get(0, "")
-        if len(x) < m:
+        if len(x) < (share_n if kind in UNANIMOUS else m):
             row.update(company=np.nan, pool=np.nan, assessment="not reported (too few answers)")
             rows.append(row)
             continue
         mine = own.index[own[col].notna()].to_numpy()
         members.add(measure, "n_company", mine, col)
         members.add(measure, "company", mine, col)
-        if f"{measure}_dont_know" in own:  # a construct: its "don't know" share beside it
+        if f"{measure}_dont_know" in own and len(own) >= share_n:  # a construct's "don't know"
             row["dont_know"] = float(own[f"{measure}_dont_know"].mean())
             members.add(measure, "dont_know", own.index.to_numpy(), f"{measure}_dont_know")
         if len(answered) < m or pooled:  # "all others" would be one company, or nobody

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .. import config
 from ..data.survey import Survey
 from ..stats.benchmark import holm_adjust
 from ..stats.disclosure import InsufficientDataError, Members, min_size
@@ -20,6 +21,7 @@ from .prepare import prepare, tracked_constructs
 
 __all__ = [
     "company_scores",
+    "kpi_bands",
     "kpi_correlations",
     "kpi_matrix",
     "company_kpis",
@@ -28,6 +30,10 @@ __all__ = [
 
 #: The fewest companies a KPI correlation is computed on.
 MIN_KPI_COMPANIES = 8
+#: The fewest companies with a KPI for :func:`kpi_bands` to draw anything.
+MIN_BAND_COMPANIES = 10
+#: At most this many bands of companies in :func:`kpi_bands`.
+MAX_KPI_BANDS = 5
 
 
 def company_scores(survey: Survey) -> pd.DataFrame:
@@ -58,6 +64,81 @@ def company_scores(survey: Survey) -> pd.DataFrame:
         for c, col in zip(constructs, columns, strict=True):
             members.add(name, c, own.index[own[col].notna()].to_numpy(), col)
     out.attrs.update(members=members, constructs=constructs, kpis=list(kpis.columns))
+    return out
+
+
+def kpi_bands(
+    scores: pd.DataFrame,
+    x: str,
+    y: str,
+    *,
+    min_companies: int | None = None,
+    max_bands: int = MAX_KPI_BANDS,
+) -> pd.DataFrame:
+    """The companies in bands of similar ``y`` (a KPI), each band's mean ``x`` (a construct)
+    against its mean ``y``: what a scatter of companies shows, without a point per company.
+
+    A company knows its own KPI, and often its neighbours'; a point per company would give its
+    employees' mean away to anyone who knows its KPI. So the companies that gave ``y`` are
+    sorted by it and cut into at most ``max_bands`` bands of at least ``min_companies``
+    companies each (the companies-per-cell rule, :data:`ksresearch.config.MIN_COMPANIES`);
+    a band's values are the unweighted means over its companies. Fewer than
+    :data:`MIN_BAND_COMPANIES` companies give nothing.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        :func:`company_scores`.
+    x, y : str
+        A construct and a KPI column of ``scores``.
+
+    Returns
+    -------
+    DataFrame
+        One row per band (1 = lowest ``y``): ``n_companies``, ``x`` and ``y`` (the band's
+        means), ``n`` (its respondents). ``attrs["members"]``: the respondents behind each
+        band's ``x``.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than :data:`MIN_BAND_COMPANIES` companies have both values.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> s = pd.DataFrame({"n": 20, "a": range(12), "k": range(12)}, index=list("abcdefghijkl"))
+    >>> kpi_bands(s, "a", "k")[["n_companies", "x", "y"]]
+          n_companies     x     y
+    band
+    1               3   1.0   1.0
+    2               3   4.0   4.0
+    3               3   7.0   7.0
+    4               3  10.0  10.0
+    """
+    k = config.MIN_COMPANIES if min_companies is None else int(min_companies)
+    d = scores.dropna(subset=[x, y]).sort_values(y, kind="stable")
+    if len(d) < max(MIN_BAND_COMPANIES, k):
+        raise InsufficientDataError(
+            f"{len(d)} companies have {x} and {y}; bands need at least {MIN_BAND_COMPANIES}"
+        )
+    members, source = Members(), scores.attrs.get("members", {})
+    rows = []
+    cuts = np.array_split(np.arange(len(d)), min(max_bands, len(d) // k))
+    for band, part in enumerate((d.iloc[cut] for cut in cuts), start=1):
+        rows.append(
+            {
+                "band": band,
+                "n_companies": len(part),
+                "x": float(part[x].mean()),
+                "y": float(part[y].mean()),
+                "n": int(part["n"].sum()),
+            }
+        )
+        labels = [source.get((name, x), source.get((name, None), [])) for name in part.index]
+        members.add(band, "x", np.concatenate([np.asarray(v) for v in labels]))
+    out = pd.DataFrame(rows).set_index("band")
+    out.attrs["members"] = members
     return out
 
 

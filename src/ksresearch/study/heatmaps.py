@@ -52,7 +52,9 @@ def segment_heatmap(
     -------
     DataFrame
         Rows (``segment``, ``level``): segment ids and codes; columns: constructs; values: the
-        level's mean less the mean of all (NaN where hidden). ``attrs``: ``low``, ``high``
+        level's mean less the mean of all (NaN where hidden). A level hidden in every
+        construct is left out (its "–" row would tell that a small group exists), and so is a
+        segment with fewer than two levels left (one level would be everyone shown). ``attrs``: ``low``, ``high``
         (the interval, same shape), ``p_adj`` (Holm across every shown cell), ``significant``
         (``p_adj`` < 1 - ``ci``), ``n`` (respondents per row), ``direction`` (per construct:
         +1 where higher is better, -1 where lower is), ``roles`` (segment id -> its role) and
@@ -61,7 +63,8 @@ def segment_heatmap(
     Raises
     ------
     InsufficientDataError
-        No segment of ``roles`` in the codebook, or no construct.
+        No segment of ``roles`` in the codebook, no construct, or no segment with two levels
+        to show.
     """
     cb = survey.codebook
     role_of = {cb.role(r): r for r in roles if not cb.missing_roles([r])}
@@ -75,6 +78,9 @@ def segment_heatmap(
         df = df[df[owner] == company]
     m = min_size(min_n if min_n is not None else survey.min_group_size)
     parts = [_segment_part(df, s, constructs, owner, company is None, m, ci) for s in segments]
+    parts = [part for part in map(_shown_levels, parts) if part is not None]
+    if not parts:
+        raise InsufficientDataError(f"no segment of {list(roles)} has two levels to show")
     diff = pd.concat([p[0] for p in parts])
     low, high, p = (pd.concat([part[k] for part in parts]) for k in (1, 2, 3))
     shown = diff.notna() & p.notna()
@@ -96,6 +102,19 @@ def segment_heatmap(
         members=members,
     )
     return diff
+
+
+def _shown_levels(part: tuple) -> tuple | None:
+    """A segment's part without the levels it hides entirely (a row of "–" would tell that a
+    group of one to four exists), or None when fewer than two levels are left: one level
+    would cover everyone shown, and its difference from the mean would give the hidden
+    levels' mean away."""
+    diff = part[0]
+    keep = diff.notna().any(axis=1).to_numpy()
+    if keep.sum() < 2:
+        return None
+    frames = tuple(frame[keep] for frame in part[:4])
+    return (*frames, part[4], part[5][keep])
 
 
 def _segment_part(df, segment, constructs, owner, clustered, m, ci):

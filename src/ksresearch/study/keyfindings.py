@@ -275,8 +275,9 @@ def ai_statements(survey: Survey, role: str = "industry") -> pd.DataFrame:
 
 
 def _spread(used: pd.DataFrame, by: pd.DataFrame, segment: str, company: str) -> dict | None:
-    """The highest and lowest shown level of ``by`` as a spread row, if the gap holds."""
-    shown = by["user_share"].dropna()
+    """The highest and lowest shown level of ``by`` as a spread row, if the gap holds; a
+    level under :data:`config.MIN_SHARE_N` answers, whose share the table hides, is never one."""
+    shown = by["user_share"].where(by["n"] >= config.MIN_SHARE_N).dropna()
     if len(shown) < 2:
         return None
     top, bottom = shown.idxmax(), shown.idxmin()
