@@ -97,6 +97,37 @@ else:
     display(S.table(notable, columns=["company", "pool", "diff", "assessment"], labels=S.names))
 
 # %%
+display(S.heading("questions.title"))
+questions = ks.question_benchmark(survey, company)
+display(S.say("questions.intro", k=questions.attrs["tests"], ci=S.number(95, 0),
+              d=S.number(ks.config.MIN_BENCHMARK_DIFF, 0)))  # fmt: skip
+rows = {r: (S.names[r] if k == "construct" else f"· {S.names[r]}")
+        for r, k in questions["kind"].items()}  # fmt: skip
+columns = ["n_company", "company", "favourable_company", "pool", "favourable_pool", "diff",
+           "diff_low", "diff_high", "assessment"]  # fmt: skip
+favourable = ["favourable_company", "favourable_pool"]
+display(S.table(questions, columns=columns, labels=rows, index_name="", percent=favourable))
+
+# %%
+display(S.heading("questions.focus"))
+focus = ks.focus_areas(survey, questions)
+outcome = S.names[focus.attrs["outcome"]]
+why = S.text(f"questions.focus_why.{focus.attrs['reason']}")
+display(
+    S.say("questions.focus_rule", k=ks.study.questions.MAX_FOCUS_AREAS, outcome=outcome, why=why)
+)
+if focus.empty:
+    display(S.say("questions.no_focus"))
+else:
+    focus["reason"] = [
+        S.text("questions.focus_reason", diff=S.number(abs(r["diff"])), low=S.number(r["diff_low"]),
+               high=S.number(r["diff_high"]), rho=S.number(r["rho"], 2), outcome=outcome)
+        for _, r in focus.iterrows()
+    ]  # fmt: skip
+    display(S.table(focus, columns=["company", "pool", "diff", "rho", "reason"], labels=S.names,
+                    index_name="", decimals={"rho": 2}))  # fmt: skip
+
+# %%
 display(S.heading("heatmap.title"))
 try:  # a questionnaire without these segments or without constructs has nothing to map
     heat = ks.segment_heatmap(

@@ -111,6 +111,15 @@ _BY_MODULE = {
     "study.benchmarking": ["benchmark", "benchmark_ranks", "company_drivers", "eligible_companies"],
     "study.keyfindings": ["company_key_findings", "general_key_findings"],
     "study.heatmaps": ["segment_heatmap"],
+    "study.questions": [
+        "answer_bands",
+        "choice_results",
+        "focus_areas",
+        "numeric_results",
+        "outcome_measure",
+        "question_benchmark",
+        "question_results",
+    ],
     "study.customers": [
         "company_kpis",
         "company_scores",

@@ -85,11 +85,21 @@ class Scale(_Strict):
     labels: dict[int, Text] = Field(default_factory=dict)
     dont_know: list[int] = Field(default_factory=list)
     missing: list[int] = Field(default_factory=list)
+    #: The codes counted favourable (their mirror unfavourable) where the report's default,
+    #: the top and bottom two points, does not fit the scale.
+    favourable: list[int] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _check(self) -> Scale:
         if self.min >= self.max:
             raise ValueError(f"min ({self.min}) must be below max ({self.max})")
+        off = sorted(c for c in self.favourable if not self.min <= c <= self.max)
+        if off:
+            raise ValueError(f"favourable codes {off} are not on the scale {self.min}..{self.max}")
+        if 2 * len(set(self.favourable)) > self.max - self.min + 1:
+            raise ValueError(
+                f"favourable codes {sorted(self.favourable)}: more than half of the scale's points"
+            )
         if self.max - self.min > _MAX_POINTS:
             raise ValueError(
                 f"{self.max - self.min + 1} points ({self.min}..{self.max}): a rating has at most "
@@ -254,6 +264,7 @@ ROLE_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "ai_daily": ("flag", ()),
     "more_complex": ("flag", ()),
     "shift_worker": ("flag", ()),
+    "outcome": ("measure", ("likert", "nps")),
 }
 
 
@@ -294,6 +305,9 @@ class Roles(_Strict):
     ai_daily: Flag | None = None
     more_complex: Flag | None = None
     shift_worker: Flag | None = None
+    #: What the report's "what goes with it" and focus areas relate to: a construct or a
+    #: rating item (default: turnover intention, else the eNPS, else the first construct).
+    outcome: str | None = None
 
     def declared(self) -> dict[str, str | Flag]:
         """``{role: target}`` of the roles this codebook declares."""
@@ -511,6 +525,12 @@ class Codebook(_Strict):
                 raise ValueError(
                     f"{where}: {target!r} is not a construct; constructs: {sorted(self.constructs)}"
                 )
+            if kind == "measure" and target not in self.constructs:
+                if target not in items or items[target].type not in types:
+                    raise ValueError(
+                        f"{where}: {target!r} is neither a construct nor a "
+                        f"{' or '.join(types)} item"
+                    )
             if kind == "item":
                 if target not in items:
                     raise ValueError(f"{where}: {target!r} is not an item")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from .present import fmt_number, text
+from .present import column, fmt_number, text
 
 __all__ = [
     "style",
@@ -25,6 +25,7 @@ __all__ = [
     "compare_diffs",
     "trend_dumbbell",
     "kpi_bands",
+    "answer_bars",
 ]
 
 _BLUE, _ORANGE, _GREY, _GREEN, _RED = "#1f5f8b", "#e07b39", "#9aa5b1", "#2e8b57", "#c0392b"
@@ -199,6 +200,40 @@ def kpi_bands(
     ax.scatter(bands["x"], bands["y"], color=_BLUE, edgecolors="white", s=70, zorder=2)
     ax.set_xlabel(plain(xlabel))
     ax.set_ylabel(plain(ylabel))
+    ax.set_title(plain(title), loc="left")
+    _layout(fig)
+    return fig
+
+
+#: Colours of :func:`answer_bars`: unfavourable, neutral, favourable.
+_ANSWER_COLOURS = ("#d6604d", "#d9d9d9", "#4393c3")
+
+
+def answer_bars(
+    table: pd.DataFrame, labels: dict | None = None, lang: str = "nb", title: str = ""
+) -> plt.Figure:
+    """A diverging stacked bar per row of a :func:`ksresearch.question_results` table: the
+    unfavourable share to the left of the neutral (centred on 0), the favourable to its
+    right, in percent; rows without shares left out."""
+    d = table.dropna(subset=["favourable", "neutral", "unfavourable"]).iloc[::-1]
+    names = [plain((labels or {}).get(i, i)) for i in d.index]
+    y = np.arange(len(d))
+    fav, neutral, unfav = (
+        100 * d[c].to_numpy(float) for c in ("favourable", "neutral", "unfavourable")
+    )
+    fig, ax = plt.subplots(figsize=(8, 0.42 * len(d) + 1.4))
+    left = -neutral / 2
+    keys = ("unfavourable", "neutral", "favourable")
+    for start, width, colour, key in zip(
+        (left - unfav, left, neutral / 2), (unfav, neutral, fav), _ANSWER_COLOURS, keys, strict=True
+    ):
+        ax.barh(y, width, left=start, color=colour, label=column(key, lang), height=0.7)
+    ax.axvline(0, color="#333333", lw=0.8)
+    reach = max(np.max(neutral / 2 + unfav, initial=0), np.max(neutral / 2 + fav, initial=0))
+    ax.set_xlim(-min(reach + 5, 100), min(reach + 5, 100))  # 0, the neutral middle, centred
+    ax.set_yticks(y, names)
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{abs(v):.0f} %"))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=9, frameon=False)
     ax.set_title(plain(title), loc="left")
     _layout(fig)
     return fig

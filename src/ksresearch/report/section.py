@@ -234,6 +234,14 @@ class Section:
         trends = self._register_figure(trends, list(trends.columns))
         return plots.trend_dumbbell(trends, labels=self.names, lang=self.lang, **kwargs)
 
+    def answer_bars(self, table: pd.DataFrame, **kwargs):
+        """:func:`plots.answer_bars` of a :func:`ksresearch.question_results` table, labelled
+        with the section's names; the shares of a small group left out as in :meth:`table`."""
+        shares = ["favourable", "neutral", "unfavourable"]
+        table, _ = self._small_shares_hidden(table, shares)
+        table = self._register_figure(table, shares)
+        return plots.answer_bars(table, labels=self.names, lang=self.lang, **kwargs)
+
     def kpi_bands(self, bands: pd.DataFrame, **kwargs):
         """:func:`plots.kpi_bands`, each band's means registered (never a company's)."""
         bands = self._register_figure(bands, ["x", "y"])

@@ -1,0 +1,574 @@
+"""Every question of the codebook: the backbone of every report, from the codebook alone.
+
+A report's sections on the study's topics need their roles; this module needs none. For any
+valid codebook it gives each theme (construct) with its questions beneath it, the rating
+questions in no theme, the eNPS items, the choice questions as shares and the numeric ones
+as quartiles; a unit (a company) against all others with the benchmark's interval and
+label rules; and the unit's focus areas. Every cell carries the respondents it rests on
+(``attrs["members"]``) for the disclosure ledger.
+
+Favourable, neutral and unfavourable follow the platforms' convention (Qualtrics EX,
+Culture Amp, Glint): the top two and the bottom two points of a scale of up to seven points
+(a wider scale: its top and bottom fifth), the rest neutral; a scale may state its own
+``favourable:`` codes in the codebook (the unfavourable are their mirror). They are read in
+the good direction: for a reverse-keyed question, or a theme where lower is better (stress),
+agreement is unfavourable. An eNPS item's are its promoters (9-10), passives (7-8) and
+detractors (0-6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .. import config
+from ..data.codebook import Codebook
+from ..data.survey import Survey
+from ..stats.benchmark import clustered_mean_se
+from ..stats.disclosure import InsufficientDataError, Members, min_size, owners_rule
+from ..stats.scoring import to_index
+from .benchmarking import NO_POOL, measure_directions
+from .prepare import kept, prepare
+
+__all__ = [
+    "answer_bands",
+    "question_results",
+    "choice_results",
+    "numeric_results",
+    "question_benchmark",
+    "outcome_measure",
+    "focus_areas",
+    "MAX_FOCUS_AREAS",
+]
+
+#: The columns of :func:`question_benchmark` (``se`` dropped at the end).
+BENCH_COLUMNS = [
+    "kind",
+    "theme",
+    "n_company",
+    "company",
+    "favourable_company",
+    "pool",
+    "favourable_pool",
+    "diff",
+    "se",
+    "diff_low",
+    "diff_high",
+    "p",
+    "p_adj",
+    "direction",
+    "assessment",
+]
+#: At most this many focus areas in a unit's report.
+MAX_FOCUS_AREAS = 5
+#: The columns of :func:`question_results`.
+RESULT_COLUMNS = [
+    "kind",
+    "theme",
+    "n",
+    "index",
+    "mean",
+    "favourable",
+    "neutral",
+    "unfavourable",
+    "dont_know",
+    "enps",
+]
+
+
+def answer_bands(codebook: Codebook, item: str) -> tuple[list[int], list[int]]:
+    """The favourable and unfavourable codes of a rating item, as answered (before any reverse
+    keying or direction is applied): the scale's ``favourable`` codes and their mirror, or the
+    top and bottom two points (a scale of more than seven points: its top and bottom fifth,
+    rounded); an nps item: 9-10 and 0-6.
+
+    Examples
+    --------
+    >>> from ksresearch import config, load_codebook
+    >>> answer_bands(load_codebook(config.codebook_path(2025)), "mot_1")
+    ([4, 5], [1, 2])
+    """
+    scale = codebook.scale_of(item)
+    if codebook.item(item).type == "nps":
+        return [9, 10], list(range(0, 7))
+    if scale.favourable:
+        good = sorted(scale.favourable)
+        return good, sorted(scale.min + scale.max - c for c in good)
+    points = scale.max - scale.min + 1
+    width = min(2 if points <= 7 else round(points / 5), points // 2)
+    return list(range(scale.max - width + 1, scale.max + 1)), list(
+        range(scale.min, scale.min + width)
+    )
+
+
+def _good_direction(codebook: Codebook, item: str, directions: dict[str, int]) -> int:
+    """+1 where agreeing with the item is the good end, -1 where it is the bad one."""
+    construct = codebook.item(item).construct
+    sign = -1 if codebook.item(item).reverse else 1
+    return sign * (directions.get(construct, 1) or 1) if construct else sign
+
+
+def _frame(survey: Survey, company: str | None, others: bool = False) -> pd.DataFrame:
+    """The analysed respondents' scores (:func:`prepare`) beside their answers to every item
+    (:func:`kept`), one row each, keyed as :func:`prepare` keys them; one company's rows, or
+    (``others``) every other company's."""
+    scores = prepare(survey)
+    answers = kept(survey).set_axis(scores.index)
+    items = [i.id for i in survey.codebook.items if i.type != "text" and i.id in answers]
+    multi = [
+        f"{i.id}_{code}"
+        for i in survey.codebook.items
+        if i.type == "multi"
+        for code in i.options
+        if f"{i.id}_{code}" in answers
+    ]
+    extra = [c for c in items + multi if c not in scores.columns]
+    df = pd.concat([scores, answers[extra]], axis=1)
+    if company is None:
+        return df
+    key = survey.codebook.role("company")
+    return df[(df[key] != company) if others else (df[key] == company)]
+
+
+def _dont_know(survey: Survey, df: pd.DataFrame, item: str) -> float:
+    """The share of ``df``'s respondents asked ``item`` who said "don't know" (NaN when the
+    scale offers no "don't know")."""
+    if not survey.codebook.scale_of(item).dont_know:
+        return np.nan
+    ids = kept(survey)[survey.codebook.meta.respondent_id.id].astype("string")
+    ids = ids.set_axis(prepare(survey).index).reindex(df.index)
+    dk = survey.dont_know
+    said = (
+        0
+        if dk is None or dk.empty
+        else int(ids.isin(dk.loc[dk["item"] == item, "respondent_id"]).sum())
+    )
+    answered = int(df[item].notna().sum())
+    return said / (said + answered) if said + answered else np.nan
+
+
+def _bands(
+    x: pd.Series, good: list[int], bad: list[int], direction: int
+) -> tuple[float, float, float]:
+    """Favourable, neutral and unfavourable shares of the answers ``x``."""
+    if direction < 0:
+        good, bad = bad, good
+    fav, unfav = x.isin(good).mean(), x.isin(bad).mean()
+    return float(fav), float(1 - fav - unfav), float(unfav)
+
+
+def _item_row(survey, df, item, theme, directions, members) -> dict:
+    cb = survey.codebook
+    scale = cb.scale_of(item)
+    x = pd.to_numeric(df[item], errors="coerce").dropna()
+    direction = _good_direction(cb, item, directions)
+    scored = scale.min + scale.max - x if cb.item(item).reverse else x
+    good, bad = answer_bands(cb, item)
+    fav, neutral, unfav = _bands(x, good, bad, direction) if len(x) else (np.nan,) * 3
+    row = {
+        "kind": cb.item(item).type if cb.item(item).type == "nps" else "item",
+        "theme": theme or "",
+        "n": len(x),
+        "index": float(to_index(scored.mean(), scale.min, scale.max)) if len(x) else np.nan,
+        "mean": float(x.mean()) if len(x) else np.nan,
+        "favourable": fav,
+        "neutral": neutral,
+        "unfavourable": unfav,
+        "dont_know": _dont_know(survey, df, item),
+        "enps": float(100 * ((x >= 9).mean() - (x <= 6).mean()))
+        if cb.item(item).type == "nps" and len(x)
+        else np.nan,
+    }
+    who = x.index.to_numpy()
+    for column in RESULT_COLUMNS[2:]:
+        members.add(item, column, who, f"{item}:{column}")
+    return row
+
+
+def _construct_row(survey, df, construct, directions, members) -> dict:
+    cb = survey.codebook
+    items = [i for i in cb.construct_items(construct) if i in df.columns]
+    scored = df[df[f"{construct}_index"].notna()]
+    answers, good_all = [], []
+    for item in items:
+        x = pd.to_numeric(scored[item], errors="coerce").dropna()
+        good, bad = answer_bands(cb, item)
+        direction = _good_direction(cb, item, directions)
+        answers.append(x)
+        good_all.append(
+            np.select(
+                [x.isin(good if direction > 0 else bad), x.isin(bad if direction > 0 else good)],
+                [1, -1],
+                0,
+            )
+        )
+    pooled = np.concatenate(good_all) if good_all else np.array([])
+    first = items[0]
+    scale = cb.scale_of(first)
+    dk = f"{construct}_dont_know"
+    row = {
+        "kind": "construct",
+        "theme": construct,
+        "n": len(scored),
+        "index": float(scored[f"{construct}_index"].mean()) if len(scored) else np.nan,
+        "mean": float(scored[construct].mean()) if len(scored) and construct in scored else np.nan,
+        "favourable": float((pooled == 1).mean()) if pooled.size else np.nan,
+        "neutral": float((pooled == 0).mean()) if pooled.size else np.nan,
+        "unfavourable": float((pooled == -1).mean()) if pooled.size else np.nan,
+        "dont_know": float(df[dk].mean()) if dk in df and len(df) else np.nan,
+        "enps": np.nan,
+    }
+    del scale
+    who = scored.index.to_numpy()
+    for column in RESULT_COLUMNS[2:]:
+        members.add(construct, column, who, f"{construct}:{column}")
+    if dk in df:
+        members.add(construct, "dont_know", df.index.to_numpy(), f"{construct}:dont_know")
+    return row
+
+
+def _rated(codebook: Codebook) -> list[tuple[str, str | None]]:
+    """``(row id, theme)`` in the questionnaire's order: each construct, then its items, then
+    the rating and nps items in no construct where they stand."""
+    out, seen = [], set()
+    for item in codebook.items:
+        if item.type not in ("likert", "nps"):
+            continue
+        c = item.construct
+        if c and c not in seen:
+            seen.add(c)
+            out.append((c, None))
+            out.extend((i, c) for i in codebook.construct_items(c))
+        elif not c:
+            out.append((item.id, None))
+    return out
+
+
+def _protected(out: pd.DataFrame, m: int) -> pd.DataFrame:
+    """Every statistic of a row under the minimum who answered it set to missing."""
+    small = out["n"] < m
+    values = [c for c in RESULT_COLUMNS[3:] if c in out.columns]
+    out.loc[small, values] = np.nan
+    return out
+
+
+def question_results(
+    survey: Survey, *, company: str | None = None, min_n: int | None = None
+) -> pd.DataFrame:
+    """Each theme (construct) with its questions beneath it, and every other rating and nps
+    question, in the questionnaire's order; for everyone or for one company.
+
+    Parameters
+    ----------
+    survey : Survey
+    company : str, optional
+        One company's respondents (role ``company``).
+    min_n : int, optional
+        Minimum who answered (default: the survey's); a row under it shows only its ``n``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by construct or item id: ``kind`` ("construct", "item" or "nps"), ``theme``
+        (the construct, "" for a question in none), ``n`` (who answered; a construct: who got
+        a score), ``index`` (0-100 in the scored direction, POMP), ``mean`` (on the answer
+        scale), ``favourable``/``neutral``/``unfavourable`` (shares 0-1 of the answers,
+        :func:`answer_bands`; a construct: of all its items' answers), ``dont_know`` (share
+        of those asked who said "don't know"), ``enps`` (nps items: % promoters - %
+        detractors). ``attrs["members"]``: the respondents of every cell.
+
+    Examples
+    --------
+    >>> import tempfile, ksresearch as ks
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
+    >>> _ = ks.ingest(2025, folder)
+    >>> table = question_results(ks.load(2025, folder))
+    >>> table.loc[["motivation", "mot_1"], ["kind", "theme"]]
+                     kind       theme
+    motivation  construct  motivation
+    mot_1            item  motivation
+    """
+    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    return _results(survey, _frame(survey, company), m)
+
+
+def _results(survey: Survey, df: pd.DataFrame, m: int) -> pd.DataFrame:
+    """:func:`question_results` of the respondents ``df`` (:func:`_frame`)."""
+    cb = survey.codebook
+    directions = measure_directions(survey, list(cb.constructs))
+    members = Members()
+    rows = {}
+    for row_id, theme in _rated(cb):
+        if row_id in cb.constructs:
+            if f"{row_id}_index" in df:
+                rows[row_id] = _construct_row(survey, df, row_id, directions, members)
+        elif row_id in df:
+            rows[row_id] = _item_row(survey, df, row_id, theme, directions, members)
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=RESULT_COLUMNS)
+    out = _protected(out.astype({"n": int}), m)
+    out.attrs.update(members=members, min_n=m)
+    return out
+
+
+def choice_results(
+    survey: Survey, *, company: str | None = None, min_n: int | None = None
+) -> pd.DataFrame:
+    """The share choosing each option of every single- and multi-choice question.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``item``, ``option`` code): ``n`` (who answered the question) and
+        ``share`` (0-1 of them; a multi question's shares need not sum to 1); a question
+        under the minimum shows its ``n`` only.
+    """
+    cb = survey.codebook
+    df = _frame(survey, company)
+    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    members, rows = Members(), []
+    for item in cb.items:
+        if item.type == "single" and item.id in df:
+            x = pd.to_numeric(df[item.id], errors="coerce").dropna()
+            scale = cb.scale_of(item.id)
+            options = {c: (x == c) for c in range(scale.min, scale.max + 1)}
+        elif item.type == "multi":
+            columns = {c: f"{item.id}_{c}" for c in item.options if f"{item.id}_{c}" in df}
+            if not columns:
+                continue
+            chosen = df[list(columns.values())].apply(pd.to_numeric, errors="coerce")
+            x = chosen.dropna(how="all")
+            options = {c: x[col].fillna(0) > 0 for c, col in columns.items()}
+        else:
+            continue
+        for code, hit in options.items():
+            row = (item.id, code)
+            rows.append(
+                {
+                    "item": item.id,
+                    "option": code,
+                    "n": len(x),
+                    "share": float(hit.mean()) if len(x) else np.nan,
+                }
+            )
+            members.add(row, "n", x.index.to_numpy(), f"{item.id}:n")
+            members.add(row, "share", x.index.to_numpy(), f"{item.id}:{code}")
+    out = pd.DataFrame(rows, columns=["item", "option", "n", "share"]).set_index(["item", "option"])
+    out.loc[out["n"] < m, "share"] = np.nan
+    out.attrs.update(members=members, min_n=m)
+    return out
+
+
+def numeric_results(
+    survey: Survey, *, company: str | None = None, min_n: int | None = None
+) -> pd.DataFrame:
+    """Median and quartiles of every numeric question (``n``, ``q1``, ``median``, ``q3``;
+    pandas' linear interpolation, R's ``quantile(type = 7)``)."""
+    cb = survey.codebook
+    df = _frame(survey, company)
+    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    members, rows = Members(), {}
+    for item in cb.items_of_type("numeric"):
+        if item not in df:
+            continue
+        x = pd.to_numeric(df[item], errors="coerce").dropna()
+        enough = len(x) >= m
+        rows[item] = {
+            "n": len(x),
+            **{
+                k: float(x.quantile(q)) if enough else np.nan
+                for k, q in (("q1", 0.25), ("median", 0.5), ("q3", 0.75))
+            },
+        }
+        for column in ("n", "q1", "median", "q3"):
+            members.add(item, column, x.index.to_numpy(), f"{item}:{column}")
+    out = pd.DataFrame.from_dict(rows, orient="index", columns=["n", "q1", "median", "q3"])
+    out.attrs.update(members=members, min_n=m)
+    return out
+
+
+def _scores(survey: Survey, df: pd.DataFrame, row_id: str) -> pd.Series:
+    """Each respondent's 0-100 score of a construct or a rating item (scored direction)."""
+    cb = survey.codebook
+    if row_id in cb.constructs:
+        return df[f"{row_id}_index"].dropna()
+    scale = cb.scale_of(row_id)
+    x = pd.to_numeric(df[row_id], errors="coerce").dropna()
+    if cb.item(row_id).reverse:
+        x = scale.min + scale.max - x
+    return to_index(x, scale.min, scale.max)
+
+
+def _assessments(table: pd.DataFrame) -> pd.Series:
+    """ "strength" / "weakness" (by ``direction``) where the interval shown excludes 0 and the
+    difference is at least the minimum, else "on par": the label and the interval agree."""
+    outside = (table["diff_low"] > 0) | (table["diff_high"] < 0)
+    big = table["diff"].abs() >= config.MIN_BENCHMARK_DIFF
+    better = np.sign(table["diff"]) * table["direction"] > 0
+    verdict = np.where(better, "strength", "weakness")
+    return pd.Series(np.where(outside & big, verdict, "on par"), index=table.index)
+
+
+def question_benchmark(
+    survey: Survey, company: str, *, ci: float = 0.95, min_n: int | None = None
+) -> pd.DataFrame:
+    r"""One company against all other companies on every theme and rating question.
+
+    The difference of the 0-100 scores and its interval are the benchmark's
+    (:func:`ksresearch.benchmark`): :math:`SE = \sqrt{s_c^2/n_c + \widehat V_{CR1}(\bar
+    y_{pool})}`, the pool's error clustered by company. Since a table of some sixty rows tests
+    some sixty differences, the interval shown is simultaneous (Bonferroni across the rows
+    tested) and a difference is labelled a strength or an area to improve exactly when that
+    interval excludes 0 and the difference is at least
+    :data:`ksresearch.config.MIN_BENCHMARK_DIFF` points: the label never contradicts the
+    interval beside it. "All others" obey the companies-per-cell rule
+    (:func:`ksresearch.owners_rule`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed as :func:`question_results`: ``kind``, ``theme``, ``n_company``,
+        ``company`` (its index), ``favourable_company``, ``pool`` (all others' index),
+        ``favourable_pool``, ``diff``, ``diff_low``, ``diff_high`` (simultaneous interval),
+        ``p``, ``p_adj`` (Bonferroni), ``direction`` and ``assessment``.
+    """
+    cb = survey.codebook
+    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    key = cb.role("company")
+    own, others = _frame(survey, company), _frame(survey, company, others=True)
+    if own.empty:
+        raise ValueError(f"company {company!r} is not in the {survey.year} data")
+    mine, theirs = _results(survey, own, m), _results(survey, others, m)
+    directions = measure_directions(survey, list(cb.constructs))
+    members = mine.attrs["members"].relabel(lambda r: r)
+    rows = []
+    for row_id in mine.index:
+        theme = mine.at[row_id, "theme"]
+        y_own, y_pool = _scores(survey, own, row_id), _scores(survey, others, row_id)
+        row = {
+            "measure": row_id,
+            "kind": mine.at[row_id, "kind"],
+            "theme": theme,
+            "n_company": len(y_own),
+            "direction": directions.get(row_id, directions.get(theme, 1) or 1) or 1,
+        }
+        pooled = owners_rule(pd.Series(0, index=y_pool.index), others.loc[y_pool.index, key])
+        if len(y_own) < m:
+            row["assessment"] = "not reported (too few answers)"
+        elif len(y_pool) < m or pooled.get(0, ""):
+            row.update(company=float(y_own.mean()), assessment=NO_POOL)
+            row["favourable_company"] = mine.at[row_id, "favourable"]
+        else:
+            se = np.hypot(
+                y_own.std(ddof=1) / np.sqrt(len(y_own)) if len(y_own) > 1 else np.nan,
+                clustered_mean_se(y_pool.to_numpy(float), others.loc[y_pool.index, key].to_numpy()),
+            )
+            diff = float(y_own.mean() - y_pool.mean())
+            row.update(
+                company=float(y_own.mean()),
+                favourable_company=mine.at[row_id, "favourable"],
+                pool=float(y_pool.mean()),
+                favourable_pool=theirs.at[row_id, "favourable"],
+                diff=diff,
+                se=se,
+                p=float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else np.nan,
+            )
+            for column, variable in (("pool", "index"), ("favourable_pool", "favourable")):
+                members.add(row_id, column, y_pool.index.to_numpy(), f"{row_id}:{variable}")
+            members.add(row_id, None, np.concatenate([y_own.index, y_pool.index]))
+        for column, variable in (("company", "index"), ("favourable_company", "favourable")):
+            members.add(row_id, column, y_own.index.to_numpy(), f"{row_id}:{variable}")
+        members.add(row_id, "n_company", y_own.index.to_numpy(), f"{row_id}:n")
+        rows.append(row)
+    out = pd.DataFrame(rows).set_index("measure").reindex(columns=BENCH_COLUMNS)
+    out["assessment"] = out["assessment"].astype(object)
+    tested = out["p"].notna()
+    k = max(int(tested.sum()), 1)
+    z = stats.norm.ppf(1 - (1 - ci) / (2 * k))
+    out["diff_low"] = out["diff"] - z * out["se"]
+    out["diff_high"] = out["diff"] + z * out["se"]
+    out["p_adj"] = (out["p"] * k).clip(upper=1.0)
+    out.loc[tested, "assessment"] = _assessments(out[tested])
+    out = out.drop(columns="se")
+    out.index.name = None
+    out.attrs.update(members=members, min_n=m, tests=k, ci=ci)
+    return out
+
+
+def outcome_measure(codebook: Codebook) -> tuple[str, str]:
+    """The outcome a report relates everything to, and why it is that one: the role
+    ``outcome`` (a construct or a rating item), else the role ``turnover_intention``, else the
+    eNPS item (role ``enps``, or the first nps item), else the first construct.
+
+    Returns
+    -------
+    tuple
+        ``(id, reason)``; reason is "outcome", "turnover_intention", "enps" or "first".
+
+    Raises
+    ------
+    InsufficientDataError
+        The codebook has no construct and no nps item.
+    """
+    for role in ("outcome", "turnover_intention", "enps"):
+        if codebook.has_roles(role):
+            return codebook.role(role), role
+    nps = codebook.items_of_type("nps")
+    if nps:
+        return nps[0], "enps"
+    if codebook.constructs:
+        return next(iter(codebook.constructs)), "first"
+    raise InsufficientDataError("the questionnaire has no construct and no nps item to relate to")
+
+
+def focus_areas(
+    survey: Survey,
+    bench: pd.DataFrame,
+    *,
+    max_areas: int = MAX_FOCUS_AREAS,
+) -> pd.DataFrame:
+    """A company's focus areas: at most ``max_areas`` themes or questions where it is worse
+    than all others (assessment "weakness" in :func:`question_benchmark`: the simultaneous
+    interval excludes 0 and the gap is at least the minimum) and that go most with the
+    outcome (:func:`outcome_measure`): the largest Spearman correlation, across every
+    analysed respondent, of the theme's or question's score with the outcome's. The outcome
+    itself, and a question whose theme is already a focus area, are not repeated.
+
+    Returns
+    -------
+    DataFrame
+        The chosen rows of ``bench`` (``kind``, ``theme``, ``company``, ``pool``, ``diff``,
+        ``diff_low``, ``diff_high``) with ``rho`` (the association with the outcome), most
+        associated first; ``attrs["outcome"]`` and ``attrs["reason"]`` say which outcome
+        and why (:func:`outcome_measure`).
+    """
+    outcome, reason = outcome_measure(survey.codebook)
+    weak = bench[(bench["assessment"] == "weakness") & (bench.index != outcome)]
+    df = _frame(survey, None)
+    target = _scores(survey, df, outcome)
+    rho = {}
+    for row_id in weak.index:
+        pair = pd.concat([_scores(survey, df, row_id), target], axis=1, join="inner").dropna()
+        if len(pair) >= 3:
+            rho[row_id] = float(stats.spearmanr(pair.iloc[:, 0], pair.iloc[:, 1]).statistic)
+    columns = ["kind", "theme", "company", "pool", "diff", "diff_low", "diff_high"]
+    out = weak.loc[list(rho), columns].assign(rho=pd.Series(rho))
+    out = out.reindex(out["rho"].abs().sort_values(ascending=False, kind="stable").index)
+    chosen = []
+    for row_id, row in out.iterrows():
+        if row["kind"] != "construct" and row["theme"] in chosen:
+            continue
+        chosen.append(row_id)
+        if len(chosen) == max_areas:
+            break
+    out = out.loc[chosen]
+    members = bench.attrs.get("members", Members())
+    keep = Members()
+    for (row, column), labels in members.items():
+        if row in chosen and column in (*columns, None):
+            keep.add(row, column, labels, members.variables.get((row, column)))
+    for row in chosen:
+        keep.add(row, "rho", df.index.to_numpy())
+    out.attrs.update(outcome=outcome, reason=reason, members=keep)
+    return out
