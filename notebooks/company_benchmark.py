@@ -101,7 +101,7 @@ display(S.heading("questions.title"))
 questions = ks.question_benchmark(survey, company)
 display(S.say("questions.intro", k=questions.attrs["tests"], ci=S.number(95, 0),
               d=S.number(ks.config.MIN_BENCHMARK_DIFF, 0)))  # fmt: skip
-rows = {r: (S.names[r] if k == "construct" else f"· {S.names[r]}")
+rows = {r: (S.questions[r] if k == "construct" else f"· {S.questions[r]}")
         for r, k in questions["kind"].items()}  # fmt: skip
 columns = ["n_company", "company", "favourable_company", "pool", "favourable_pool", "diff",
            "diff_low", "diff_high", "assessment"]  # fmt: skip
@@ -111,7 +111,7 @@ display(S.table(questions, columns=columns, labels=rows, index_name="", percent=
 # %%
 display(S.heading("questions.focus"))
 focus = ks.focus_areas(survey, questions)
-outcome = S.names[focus.attrs["outcome"]]
+outcome = S.questions[focus.attrs["outcome"]]
 why = S.text(f"questions.focus_why.{focus.attrs['reason']}")
 display(
     S.say("questions.focus_rule", k=ks.study.questions.MAX_FOCUS_AREAS, outcome=outcome, why=why)
@@ -124,7 +124,7 @@ else:
                high=S.number(r["diff_high"]), rho=S.number(r["rho"], 2), outcome=outcome)
         for _, r in focus.iterrows()
     ]  # fmt: skip
-    display(S.table(focus, columns=["company", "pool", "diff", "rho", "reason"], labels=S.names,
+    display(S.table(focus, columns=["company", "pool", "diff", "rho", "reason"], labels=S.questions,
                     index_name="", decimals={"rho": 2}))  # fmt: skip
 
 # %%

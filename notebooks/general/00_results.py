@@ -37,7 +37,7 @@ results = ks.question_results(survey)
 themes = results[results["kind"] == "construct"]
 if not themes.empty:
     display(S.heading("results.themes", 3))
-    display(S.table(themes, columns=rating, labels=S.names, index_name="", percent=shares,
+    display(S.table(themes, columns=rating, labels=S.questions, index_name="", percent=shares,
                     decimals={"index": 1, "mean": 2}))  # fmt: skip
     fig = S.answer_bars(themes)
     plt.show()
@@ -45,8 +45,8 @@ if not themes.empty:
 # %%
 for theme in themes.index:
     questions = results[(results["theme"] == theme) & (results["kind"] != "construct")]
-    caption = S.text("results.items_caption", theme=S.names[theme])
-    display(S.table(questions, columns=rating, labels=S.names, index_name="", percent=shares,
+    caption = S.text("results.items_caption", theme=S.questions[theme])
+    display(S.table(questions, columns=rating, labels=S.questions, index_name="", percent=shares,
                     decimals={"index": 1, "mean": 2}, caption=caption))  # fmt: skip
     fig = S.answer_bars(questions)
     plt.show()
@@ -55,7 +55,7 @@ for theme in themes.index:
 loose = results[(results["theme"] == "") & (results["kind"] == "item")]
 if not loose.empty:
     display(S.heading("results.loose", 3))
-    display(S.table(loose, columns=rating, labels=S.names, index_name="", percent=shares,
+    display(S.table(loose, columns=rating, labels=S.questions, index_name="", percent=shares,
                     decimals={"index": 1, "mean": 2}))  # fmt: skip
     fig = S.answer_bars(loose)
     plt.show()
@@ -68,7 +68,7 @@ if not nps.empty:
     display(S.heading("results.nps", 3))
     display(S.say("results.nps_intro"))
     parts = ["promoters", "passives", "detractors"]
-    display(S.table(nps, columns=["n", "enps", *parts], labels=S.names, index_name="",
+    display(S.table(nps, columns=["n", "enps", *parts], labels=S.questions, index_name="",
                     percent=parts, decimals={"enps": 0}))  # fmt: skip
 
 # %%
@@ -79,7 +79,7 @@ for item in choices.index.get_level_values("item").unique():
     options = choices.loc[[item]]
     labels = {(item, code): label for code, label in codebook.labels(item, lang).items()}
     multi = S.text("yes" if codebook.item(item).type == "multi" else "no")
-    caption = S.text("results.choice_caption", question=S.names[item], multi=multi)
+    caption = S.text("results.choice_caption", question=S.questions[item], multi=multi)
     display(S.table(options, columns=["n", "share"], labels=labels, index_name="",
                     percent=["share"], caption=caption))  # fmt: skip
 
@@ -87,22 +87,24 @@ for item in choices.index.get_level_values("item").unique():
 numbers = ks.numeric_results(survey)
 if not numbers.empty:
     display(S.heading("results.numeric", 3))
-    display(S.table(numbers, columns=["n", "q1", "median", "q3"], labels=S.names, index_name=""))
+    display(
+        S.table(numbers, columns=["n", "q1", "median", "q3"], labels=S.questions, index_name="")
+    )
 
 # %%
 display(S.heading("results.by_group"))
 groups = [s for s in codebook.segments if s.type != "id"]
-owner = codebook.role("company") if codebook.has_roles("company") else None
 df = ks.prepare(survey)
 columns = {c: f"{c}_index" for c in themes.index if f"{c}_index" in df}
 if not groups or not columns:
     display(S.say("results.no_groups"))
 for segment in groups:
-    table = ks.segment_summary(df, segment.id, columns, company=owner)
+    table = ks.segment_summary(df, segment.id, columns, company=S.owner)
     shown = table.index[table["n"].notna()]
     if len(shown) < 2:  # one group shown would be everyone shown: nothing to compare
+        display(S.say("results.group_hidden", segment=segment.text.get(lang)))
         continue
-    measures = {"n": S.text("n"), **{c: S.names[c] for c in columns}}
+    measures = {"n": S.text("n"), **{c: S.questions[c] for c in columns}}
     turned = ks.transposed(table.loc[shown, list(measures)])
     intro = S.text("results.by_group_intro", segment=segment.text.get(lang))
     display(S.table(turned, columns=S.value_labels(shown), labels=measures, decimals=1,

@@ -88,5 +88,5 @@ df = ks.prepare(survey)
 for role, key in (("industry", "quality.by_industry"), ("centre_size", "quality.by_size")):
     if survey.codebook.has_roles(role):
         display(S.heading(key, 3))
-        counts = ks.segment_summary(df, S.role(role), {}, company=S.role("company"))
+        counts = ks.segment_summary(df, S.role(role), {}, company=S.owner)
         display(S.table(counts, columns=["n"], index_name=""))

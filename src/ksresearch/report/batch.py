@@ -160,6 +160,11 @@ def batch(
         if executor == "local":  # the server imports the libraries while the batch plans
             stack.enter_context(KernelServer([(year, data_dir), (year - 1, data_dir)]))
         survey = load(year, data_dir, min_group_size=m)
+        if not survey.codebook.has_roles("company"):
+            raise ValueError(
+                f"the {year} codebook names no company (roles.company), a survey of one "
+                "organisation: there is nothing to benchmark; its report is general_report()"
+            )
         check_weighting(survey, weighting)
         folder = out_dir(year, out) / "companies"
         check_writable(folder)

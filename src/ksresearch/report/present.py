@@ -561,6 +561,15 @@ def names(codebook, lang: str = "nb") -> dict[str, str]:
     return out
 
 
+def question_names(codebook, lang: str = "nb") -> dict[str, str]:
+    """Each construct's label and each question's text by its id, as the questionnaire has
+    them (:func:`names` lets the study's measure names win where an item id is also a role
+    name, such as ``enps``; a table of questions must show the question)."""
+    out = {c: con.label.get(lang) for c, con in codebook.constructs.items()}
+    out.update({item.id: item.text.get(lang) for item in codebook.items})
+    return out
+
+
 def value_labels(codebook, index: pd.Index, lang: str = "nb") -> dict:
     """Labels of an index of codes named after a segment or a coded item (its levels or
     options), e.g. the index of :func:`ksresearch.turnover_by`; ``{}`` for any other index."""

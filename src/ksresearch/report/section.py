@@ -40,6 +40,8 @@ class Section:
     codebook : Codebook
     names : dict
         Readable names of items, constructs and measures in ``lang`` (:func:`present.names`).
+    questions : dict
+        Each construct's label and each question's text (:func:`present.question_names`).
 
     Examples
     --------
@@ -65,6 +67,7 @@ class Section:
         self.survey: Survey = load(year, data_dir, min_group_size=min_group_size)
         self.codebook = self.survey.codebook
         self.names = present.names(self.codebook, lang)
+        self.questions = present.question_names(self.codebook, lang)
         self._everyone = prepare(self.survey).index.to_numpy()
         self._hidden = read_suppressed(self.survey.path)
         self._tables = 0
@@ -74,6 +77,12 @@ class Section:
     def role(self, name: str) -> str:
         """The codebook id of a role (e.g. ``S.role("job_role")`` -> ``"role"``)."""
         return self.codebook.role(name)
+
+    @property
+    def owner(self) -> str | None:
+        """The company column (role ``company``), or None for a survey of one organisation:
+        what the companies-per-cell rule counts owners by."""
+        return self.codebook.role("company") if self.codebook.has_roles("company") else None
 
     def previous(self) -> Survey | None:
         """Last year's survey, if it has been ingested (for trends)."""
@@ -240,7 +249,7 @@ class Section:
         shares = ["favourable", "neutral", "unfavourable"]
         table, _ = self._small_shares_hidden(table, shares)
         table = self._register_figure(table, shares)
-        return plots.answer_bars(table, labels=self.names, lang=self.lang, **kwargs)
+        return plots.answer_bars(table, labels=self.questions, lang=self.lang, **kwargs)
 
     def kpi_bands(self, bands: pd.DataFrame, **kwargs):
         """:func:`plots.kpi_bands`, each band's means registered (never a company's)."""

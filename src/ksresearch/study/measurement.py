@@ -265,7 +265,8 @@ def response_summary(survey: Survey) -> pd.DataFrame:
     rows.update({f"flagged: {k}": v for k, v in q["flags"].items()})
     analysed = prepare(survey)
     rows["analysed"] = len(analysed)
-    rows["companies"] = int(analysed[survey.codebook.role("company")].nunique())
+    if survey.codebook.has_roles("company"):  # a survey of one organisation has no count
+        rows["companies"] = int(analysed[survey.codebook.role("company")].nunique())
     return pd.DataFrame({"rows": pd.Series(rows, dtype="int64")}).rename_axis("step")
 
 

@@ -140,14 +140,19 @@ def survey_weights(survey: Survey, scheme: str = "respondent") -> pd.Series:
     if scheme not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {scheme!r}")
     df = prepare(survey)
-    company = df[survey.codebook.role("company")].astype(str)
+    if scheme != "respondent" and not survey.codebook.has_roles("company"):
+        raise ValueError(
+            f"{scheme} weighting needs companies; the {survey.year} codebook names none "
+            "(roles.company), a survey of one organisation"
+        )
     if scheme == "respondent":
         w = pd.Series(1.0, index=df.index)
     elif scheme == "company":
+        company = df[survey.codebook.role("company")].astype(str)
         sizes = company.map(company.value_counts())
         w = len(df) / company.nunique() / sizes
     else:
-        w = _raked(survey, df, company, rake)
+        w = _raked(survey, df, df[survey.codebook.role("company")].astype(str), rake)
     w = w.rename("weight")
     w.attrs.update(scheme=scheme, design_effect=design_effect(w), effective_n=effective_n(w))
     return w

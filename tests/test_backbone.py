@@ -1,0 +1,104 @@
+"""Every question in the report: with every role but ``company`` removed from the 2025
+codebook, the general report shows every theme and every question of the codebook, by every
+background group, and each company report its theme and question tables; with no ``company``
+either, the general report alone. Nothing fails."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+import ksresearch as ks
+
+YEAR = 2025
+
+
+def _stripped(synth_data, tmp_path_factory, roles: dict, name: str):
+    """The synthetic 2025 export with a codebook that keeps only ``roles``, ingested; without
+    a company the per-company side files go too (they need one)."""
+    data = tmp_path_factory.mktemp(name)
+    shutil.copytree(synth_data / "raw" / str(YEAR), data / "raw" / str(YEAR))
+    path = data / "raw" / str(YEAR) / "codebook.yaml"
+    book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    book["roles"] = roles
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    if "company" not in roles:
+        for side in ("headcounts.csv", "company_kpis.csv"):
+            (data / "raw" / str(YEAR) / side).unlink(missing_ok=True)
+    ks.ingest(YEAR, data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def company_only(synth_data, tmp_path_factory):
+    data = _stripped(synth_data, tmp_path_factory, {"company": "company"}, "company_only")
+    out = data / "reports"
+    general = ks.general_report(YEAR, lang="en", data_dir=data, out=out)
+    result = ks.batch(YEAR, data_dir=data, out=out, workers=2)
+    return data, general, result
+
+
+@pytest.fixture(scope="module")
+def one_organisation(synth_data, tmp_path_factory):
+    data = _stripped(synth_data, tmp_path_factory, {}, "one_organisation")
+    return data, ks.general_report(YEAR, lang="en", data_dir=data, out=data / "reports")
+
+
+def _text(path) -> str:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    return " ".join(soup.get_text(" ").split())
+
+
+def _shown_labels(codebook) -> dict[str, str]:
+    """Every theme and every question but free text (shown only by theme), by its English
+    label as a report prints it."""
+    labels = {c: con.label.en for c, con in codebook.constructs.items()}
+    labels |= {i.id: i.text.en for i in codebook.items if i.type != "text"}
+    return {k: " ".join(v.split()) for k, v in labels.items()}
+
+
+def _every_question_is_shown(data, path) -> None:
+    codebook = ks.load(YEAR, data).codebook
+    page = _text(path)
+    missing = {k: v for k, v in _shown_labels(codebook).items() if v not in page}
+    assert not missing, missing
+    for segment in codebook.segments:  # each by its groups, or a line saying why not
+        if segment.type == "category":
+            said = [
+                ks.report.present.text(key, "en", segment=segment.text.en)
+                for key in ("results.by_group_intro", "results.group_hidden")
+            ]
+            assert any(line in page for line in said), segment.id
+
+
+@pytest.mark.slow
+def test_a_codebook_with_only_the_company_role_shows_every_question(company_only):
+    data, general, result = company_only
+    _every_question_is_shown(data, general)
+    assert "left out" in _text(general)  # the study's sections, each with its one line
+
+
+@pytest.mark.slow
+def test_every_eligible_company_gets_its_theme_and_question_tables(company_only):
+    data, _, result = company_only
+    survey = ks.load(YEAR, data)
+    eligible = ks.eligible_companies(survey)
+    assert not result.failed, result.failed
+    assert set(result.written) == set(eligible.index[eligible["eligible"]])
+    title = ks.report.present.text("questions.title", "nb")
+    rated = [i.text.nb for i in survey.codebook.items if i.type in ("likert", "nps")]
+    for path in result.written.values():
+        page = _text(path)
+        assert title in page
+        assert all(" ".join(t.split()) in page for t in rated), path.name
+
+
+@pytest.mark.slow
+def test_a_survey_of_one_organisation_gets_every_question(one_organisation):
+    data, general = one_organisation
+    _every_question_is_shown(data, general)
+    with pytest.raises(ValueError, match="names no company"):
+        ks.batch(YEAR, data_dir=data, out=data / "reports")
