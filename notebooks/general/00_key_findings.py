@@ -27,8 +27,8 @@ S = ks.Section(year, lang, min_group_size, data_dir)
 survey = S.survey
 
 # %%
-display(S.heading("report.title", 1, year=year))
-display(S.say("report.subtitle", year=year))
+display(ks.report.present.heading(S.title(), 1))
+display(S.subtitle())
 
 # %%
 display(S.heading("kf.title"))

@@ -446,7 +446,12 @@ class Column:
 class Codebook(_Strict):
     """A validated questionnaire. Build it with :func:`load_codebook`."""
 
-    survey: str
+    #: The survey's name, one for both languages or ``{nb: ..., en: ...}``: the reports'
+    #: title.
+    survey: str | Text
+    #: Who took part, optional (``{nb: kundesentrene som deltok, en: the customer centres
+    #: taking part}``): the reports' subtitle and "About" name it.
+    organisation: str | Text | None = None
     year: int = Field(ge=2000, le=2100)
     version: str
     meta: Meta = Field(default_factory=Meta)
@@ -567,6 +572,15 @@ class Codebook(_Strict):
             raise ValueError(f"{where}.codes: {stray} are not answers of {flag.source!r}")
 
     # ------------------------------------------------------------------ lookups
+    def survey_name(self, lang: str = "nb") -> str:
+        """The survey's name in ``lang`` (``survey:``)."""
+        return self.survey if isinstance(self.survey, str) else self.survey.get(lang)
+
+    def organisation_name(self, lang: str = "nb") -> str | None:
+        """Who took part, in ``lang`` (``organisation:``), or None."""
+        org = self.organisation
+        return org if org is None or isinstance(org, str) else org.get(lang)
+
     def role(self, name: str) -> str:
         """The id this codebook gives the role ``name`` (a segment, construct or item id).
 

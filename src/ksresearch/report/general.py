@@ -24,6 +24,7 @@ __all__ = [
     "section_roles",
     "missing_needs",
     "left_out_note",
+    "report_title",
     "general_report",
 ]
 
@@ -82,6 +83,13 @@ def left_out_note(
         "display_data", data={"text/html": html_line, "text/plain": line}
     )
     return nbformat.v4.new_code_cell("", outputs=[output])
+
+
+def report_title(codebook, year: int, lang: str) -> str:
+    """The report's title: the codebook's ``survey:`` name and the year."""
+    from .present import text
+
+    return text("report.title", lang, survey=codebook.survey_name(lang), year=year)
 
 
 def _run_section(
@@ -157,7 +165,7 @@ def general_report(
     merged = nbformat.v4.new_notebook(
         cells=cells, metadata=read_notebook(general_notebooks()[0]).metadata
     )
-    title = text("report.title", lang, year=year)
+    title = report_title(survey.codebook, year, lang)
     records = take_records(merged)
     page = to_html(merged, lang=lang, title=title, toc_title=text("report.toc", lang))
     problems = audit_html(page, survey, company=None, min_n=m)

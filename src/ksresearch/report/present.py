@@ -69,7 +69,7 @@ def text(key: str, lang: str = "nb", **values: object) -> str:
 
     Examples
     --------
-    >>> text("report.title", "en", year=2025)
+    >>> text("report.title", "en", survey="KS employee index", year=2025)
     'KS employee index 2025'
     """
     cat = catalogue(lang)
@@ -515,7 +515,10 @@ def provenance(survey, parameters: dict, lang: str = "nb") -> pd.DataFrame:
 
     data = getattr(survey, "path", None)
     data_sha = _sha256(Path(data) / "responses.parquet") if data else ""
+    cb = survey.codebook
+    who = cb.organisation_name(lang)
     rows = {
+        ("Undersøkelse", "Survey"): cb.survey_name(lang) + (f" ({who})" if who else ""),
         ("År", "Year"): str(survey.year),
         ("Spørreskjema (versjon)", "Codebook (version)"): survey.codebook.version,
         ("Spørreskjema (sha256)", "Codebook (sha256)"): survey.codebook.checksum[:16],

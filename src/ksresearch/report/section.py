@@ -50,7 +50,7 @@ class Section:
     >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
     >>> _ = ks.ingest(2025, folder)
     >>> S = ks.Section(2025, "en", 5, folder)
-    >>> S.text("report.title", year=2025), S.role("company")
+    >>> S.title(), S.role("company")
     ('KS employee index 2025', 'company')
     """
 
@@ -92,6 +92,19 @@ class Section:
     def text(self, key: str, **values: object) -> str:
         """A catalogue text in the section's language."""
         return present.text(key, self.lang, **values)
+
+    def title(self) -> str:
+        """The report's title: the survey's name (codebook ``survey:``) and the year."""
+        return self.text(
+            "report.title", survey=self.codebook.survey_name(self.lang), year=self.year
+        )
+
+    def subtitle(self):
+        """Who the report is for: the codebook's ``organisation:``, or everyone who took part."""
+        org = self.codebook.organisation_name(self.lang)
+        if org is None:
+            return self.say("report.subtitle", year=self.year)
+        return self.say("report.subtitle_organisation", organisation=org, year=self.year)
 
     def heading(self, key: str, level: int = 2, **values: object):
         """A heading from the catalogue text ``key``."""
