@@ -220,3 +220,26 @@ def test_the_multi_employer_file_gives_a_general_report_and_a_report_per_employe
     assert batch.exit_code == 0 and " 0 failed" in batch.output, batch.output
     written = list((out / str(YEAR) / "companies").glob("*.html"))
     assert len(written) >= 8
+
+
+ONE_ORGANISATION = [n for n in PATCHES if n != "unete_chile_multiorg.sav"]
+
+
+@pytest.mark.parametrize("name", ONE_ORGANISATION)
+def test_a_real_survey_of_one_organisation_gets_every_question_in_its_report(tmp_path, name):
+    """No employer column: the general report is written, and every rating, choice and
+    numeric question of the drafted codebook is in it by its text."""
+    from bs4 import BeautifulSoup
+
+    data, _ = _bring(tmp_path, name)
+    assert RUN.invoke(app, ["ingest", "--year", str(YEAR), "--data-dir", str(data)]).exit_code == 0
+    out = tmp_path / "reports"
+    general = RUN.invoke(app, ["report", "--year", str(YEAR), "--data-dir", str(data), "--lang", "en", "--out", str(out)])  # fmt: skip
+    assert general.exit_code == 0 and "Traceback" not in general.output, general.output
+    page = (out / str(YEAR) / "general_report.en.html").read_text(encoding="utf-8")
+    shown = " ".join(BeautifulSoup(page, "html.parser").get_text(" ").split())
+    codebook = ks.load_codebook(data / "raw" / str(YEAR) / "codebook.yaml")
+    questions = [" ".join(i.text.en.split()) for i in codebook.items if i.type != "text"]
+    assert questions and [q for q in questions if q not in shown] == []
+    batch = RUN.invoke(app, ["batch", "--year", str(YEAR), "--data-dir", str(data), "--out", str(out)])  # fmt: skip
+    assert batch.exit_code == 0 and "nothing to benchmark" in batch.output

@@ -129,7 +129,7 @@ def test_notebooks_are_paired_sources_with_one_parameters_cell():
         nbexec.BENCHMARK_NOTEBOOK,
         *sorted((nbexec.NOTEBOOK_DIR / "exploratory").glob("*.py")),
     ]
-    assert len(notebooks) == 15
+    assert len(notebooks) == 16
     for path in notebooks:
         nb = nbexec.read_notebook(path)
         tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
