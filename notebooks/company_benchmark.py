@@ -29,7 +29,11 @@ survey = S.survey
 bench = ks.benchmark(survey, company, weighting=weighting)
 previous = S.previous()
 try:
-    own_trend = ks.company_trends(survey, previous, company) if previous else None
+    own_trend = (
+        ks.company_trends(survey, previous, company)
+        if ks.comparable_years(survey, previous)
+        else None
+    )
 except ks.InsufficientDataError:  # the company did not take part last year
     own_trend = None
 

@@ -102,3 +102,54 @@ def test_a_survey_of_one_organisation_gets_every_question(one_organisation):
     _every_question_is_shown(data, general)
     with pytest.raises(ValueError, match="names no company"):
         ks.batch(YEAR, data_dir=data, out=data / "reports")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A small synthetic 2025 export (four companies): reports in seconds."""
+    data = tmp_path_factory.mktemp("small")
+    ks.write_synth(YEAR, seed=3, data_dir=data, n_companies=4)
+    return data
+
+
+def _without_trend_ids(source, data, year: int) -> None:
+    """``source``'s 2025 raw folder as ``year`` in ``data``, its codebook without a trend id
+    (a drafted codebook, or a survey unrelated to any other year), ingested."""
+    raw = data / "raw" / str(year)
+    shutil.copytree(source / "raw" / str(YEAR), raw)
+    path = raw / "codebook.yaml"
+    book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    book["year"] = year
+    for item in book["items"]:
+        item.pop("trend_id", None)
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    ks.ingest(year, data)
+
+
+@pytest.mark.slow
+def test_a_drafted_codebook_in_its_second_year_gives_both_years_reports(small, tmp_path):
+    """No trend ids: last year shares no construct with this one, so the change section says
+    there is nothing to compare (it used to fail with KeyError: None)."""
+    for year in (YEAR - 1, YEAR):
+        _without_trend_ids(small, tmp_path, year)
+    out = tmp_path / "reports"
+    assert ks.general_report(YEAR - 1, lang="en", data_dir=tmp_path, out=out).exists()
+    page = _text(ks.general_report(YEAR, lang="en", data_dir=tmp_path, out=out))
+    assert "no change to show" in page
+    result = ks.batch(YEAR, data_dir=tmp_path, out=out, workers=2)  # the year with a previous
+    assert result.written and not result.failed, result.failed
+
+
+@pytest.mark.slow
+def test_two_unrelated_surveys_in_one_data_folder_give_both_years_reports(
+    synth_data, small, tmp_path
+):
+    """Last year the KS survey, this year another one: both years' reports, no change."""
+    shutil.copytree(synth_data / "raw" / str(YEAR - 1), tmp_path / "raw" / str(YEAR - 1))
+    ks.ingest(YEAR - 1, tmp_path)
+    _without_trend_ids(small, tmp_path, YEAR)
+    out = tmp_path / "reports"
+    page = _text(ks.general_report(YEAR, lang="en", data_dir=tmp_path, out=out))
+    assert "no change to show" in page
+    result = ks.batch(YEAR, data_dir=tmp_path, out=out, workers=2)
+    assert result.written and not result.failed, result.failed

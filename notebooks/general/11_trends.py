@@ -32,6 +32,8 @@ display(S.heading("trends.title"))
 previous = S.previous()
 if previous is None:
     display(S.say("trends.none"))
+elif not ks.comparable_years(survey, previous):
+    display(S.say("trends.not_comparable", previous_year=year - 1))
 else:
     display(S.say("trends.intro"))
     trends = ks.construct_trends(survey, previous)

@@ -97,6 +97,7 @@ _BY_MODULE = {
         "weighting_summary",
     ],
     "study.measurement": [
+        "comparable_years",
         "company_trends",
         "construct_trends",
         "year_comparability",

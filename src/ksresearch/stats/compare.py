@@ -163,6 +163,27 @@ def _more_groups(samples: list[np.ndarray], y: pd.Series) -> dict[str, float]:
     }
 
 
+#: The test columns of :func:`compare_groups` for two groups and for more (missing where a
+#: group is hidden).
+TWO_GROUP_COLUMNS = [
+    "diff",
+    "diff_low",
+    "diff_high",
+    "t",
+    "p",
+    "hedges_g",
+    "g_low",
+    "g_high",
+    "mw_p",
+    "rank_biserial",
+    "adjusted_diff",
+    "adjusted_low",
+    "adjusted_high",
+    "adjusted_p",
+]
+MORE_GROUP_COLUMNS = ["f", "p", "kw_p", "eta2"]
+
+
 def compare_groups(
     df: pd.DataFrame,
     outcomes: list[str],
@@ -292,8 +313,10 @@ def compare_groups(
         row["comparable"] = outcome not in noninvariant
         rows.append(row)
     out = pd.DataFrame(rows).set_index("outcome")
-    if "p" in out:
-        out["p_adj"] = _adjust(out["p"], adjust)
+    tests = TWO_GROUP_COLUMNS if len(levels) == 2 else MORE_GROUP_COLUMNS
+    tests = [c for c in tests if company or not c.startswith("adjusted_")]
+    out = out.reindex(columns=[*out.columns, *(c for c in tests if c not in out.columns)])
+    out["p_adj"] = _adjust(out["p"], adjust)  # every documented column, also where all hidden
     out.attrs.update(group=group, levels=levels, adjust=adjust, min_n=m, members=members)
     return out
 

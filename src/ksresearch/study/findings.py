@@ -159,27 +159,38 @@ def _weights(survey: Survey, weighting: str) -> pd.Series | None:
     return None if weighting == "respondent" else survey_weights(survey, weighting)
 
 
+#: The fewest companies whose bootstrap resamples companies (:func:`turnover_drivers`); with
+#: fewer, most resamples hold too few companies to fit, and the respondents are resampled.
+MIN_CLUSTER_COMPANIES = 8
+
+
 def driver_columns(survey: Survey) -> list[str]:
     """The candidate drivers of turnover intention: every tracked construct but turnover
-    intention itself, and education relevance."""
-    require_roles(survey, "turnover_intention", "education_relevance")
+    intention itself, and education relevance where the codebook names it."""
+    require_roles(survey, "turnover_intention")
     cb = survey.codebook
     toi = cb.role("turnover_intention")
-    return [c for c in tracked_constructs(cb) if c != toi] + [cb.role("education_relevance")]
+    edu = [cb.role("education_relevance")] if cb.has_roles("education_relevance") else []
+    return [c for c in tracked_constructs(cb) if c != toi] + edu
 
 
 def turnover_drivers(survey: Survey, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Key drivers of turnover intention: the tracked constructs and education relevance,
     with dominance shares, relative weights and company-cluster bootstrap CIs
-    (:func:`ksresearch.key_drivers`)."""
+    (:func:`ksresearch.key_drivers`); with fewer than :data:`MIN_CLUSTER_COMPANIES`
+    companies (or one organisation), a respondent bootstrap."""
     cb = survey.codebook
     drivers = driver_columns(survey)
-    return key_drivers(
-        prepare(survey),
+    df = prepare(survey)
+    company = cb.role("company") if cb.has_roles("company") else None
+    few = company is None or df[company].nunique() < MIN_CLUSTER_COMPANIES
+    return key_drivers(  # too few companies to resample: their respondents are resampled
+        df,
         cb.role("turnover_intention"),
         drivers,
-        company=cb.role("company"),
+        company=None if few else company,
         n_boot=n_boot,
+        resample="respondents" if few else "companies",
         seed=seed,
     )
 

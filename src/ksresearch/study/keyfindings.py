@@ -393,23 +393,24 @@ def general_key_findings(
     what is most strongly associated with turnover intention, the clearest changes since
     last year within companies (with ``previous``), AI use and its spread over industries and
     centre sizes, and how shift workers differ within their companies."""
-    from .findings import shift_work, turnover_drivers
-    from .measurement import construct_trends
+    from .findings import driver_columns, shift_work, turnover_drivers
+    from .measurement import comparable_years, construct_trends
 
     cb = survey.codebook
     parts = []
-    if not cb.missing_roles(["turnover_intention"]) and cb.constructs:
+    toi = cb.role("turnover_intention") if cb.has_roles("turnover_intention") else None
+    if toi is not None and len([c for c in driver_columns(survey) if c != toi]) >= 2:
         found = (
             drivers if drivers is not None else turnover_drivers(survey, n_boot=n_boot, seed=seed)
         )
         parts.append(driver_statements(found, max_each=max_each))
-    if previous is not None:
+    if comparable_years(survey, previous):  # within companies, on constructs of both years
         parts.append(trend_statements(construct_trends(survey, previous), max_each=max_each))
-    if not cb.missing_roles(["ai_frequency", "ai_user", "ai_weekly", "ai_daily"]):
+    if not cb.missing_roles(["company", "ai_frequency", "ai_user", "ai_weekly", "ai_daily"]):
         roles = [r for r in ("industry", "centre_size") if not cb.missing_roles([r])]
         for i, role in enumerate(roles):
             part = ai_statements(survey, role)
             parts.append(part if i == 0 else part.drop(index="ai_use"))  # the share said once
-    if not cb.missing_roles(["shift_worker"]):
+    if not cb.missing_roles(["company", "shift_worker"]):
         parts.append(shift_statements(shift_work(survey)))
     return _combine(parts)

@@ -124,15 +124,33 @@ def measurement_check(
 
 def shared_constructs(current: Codebook, previous: Codebook) -> dict[str, str]:
     """``{construct id this year: its id last year}`` for the constructs tracked in both years.
-    A construct is the same one when its items carry the same trend ids; its id may differ."""
+    A construct is the same one when its items carry the same trend ids; its id may differ.
+    A construct with an item without a trend id is never the same as another year's (two
+    drafted codebooks, or two unrelated surveys in one data folder, share no construct)."""
 
-    def key(cb: Codebook, c: str) -> frozenset:
-        return frozenset(cb.item(i).trend_id for i in cb.construct_items(c))
+    def key(cb: Codebook, c: str) -> frozenset | None:
+        ids = [cb.item(i).trend_id for i in cb.construct_items(c)]
+        return None if None in ids else frozenset(ids)
 
     before = {key(previous, c): c for c in tracked_constructs(previous)}
+    before.pop(None, None)
     return {
-        c: before[key(current, c)] for c in tracked_constructs(current) if key(current, c) in before
+        c: before[key(current, c)]
+        for c in tracked_constructs(current)
+        if key(current, c) is not None and key(current, c) in before
     }
+
+
+def comparable_years(current: Survey, previous: Survey | None) -> bool:
+    """Whether last year can be set beside this one (:func:`construct_trends`): both name
+    the company (the change is within companies), and they share a construct by its items'
+    trend ids. Two drafted codebooks, or two unrelated surveys in one data folder, do not."""
+    return (
+        previous is not None
+        and current.codebook.has_roles("company")
+        and previous.codebook.has_roles("company")
+        and bool(shared_constructs(current.codebook, previous.codebook))
+    )
 
 
 def construct_trends(
