@@ -220,3 +220,28 @@ def test_the_outcome_falls_back_and_says_why():
     assert ks.outcome_measure(no_turnover) == ("enps", "enps")
     neither = _codebook(**{"roles.turnover_intention": None, "roles.enps": None})
     assert ks.outcome_measure(neither) == ("enps", "enps")  # the first nps item, by its type
+
+
+def test_what_goes_with_the_outcome_weighs_the_other_themes(survey):
+    found = ks.outcome_drivers(survey)
+    assert found.attrs["outcome"] == "turnover_intention"
+    assert "turnover_intention" not in found.index
+    assert set(found.index) == {c for c in survey.codebook.constructs if c != "turnover_intention"}
+    assert found["share"].sum() == pytest.approx(1.0)
+    df = ks.prepare(survey)
+    by_hand = ks.key_drivers(df, "turnover_intention_index", [f"{c}_index" for c in found.index])
+    assert found["general_dominance"].to_numpy() == pytest.approx(
+        by_hand["general_dominance"].reindex([f"{c}_index" for c in found.index]).to_numpy()
+    )
+
+
+def test_an_item_outcome_never_has_its_own_theme_as_a_driver(survey):
+    data = yaml.safe_load(ks.config.codebook_path(2025).read_text(encoding="utf-8"))
+    data["roles"]["outcome"] = "mot_1"
+    survey_mot = ks.data.survey.Survey.__new__(ks.data.survey.Survey)
+    survey_mot.__dict__.update(survey.__dict__)
+    survey_mot.codebook = ks.data.codebook.Codebook.model_validate(data)
+    survey_mot.cache = {}
+    found = ks.outcome_drivers(survey_mot)
+    assert found.attrs == {**found.attrs, "outcome": "mot_1", "reason": "outcome"}
+    assert "motivation" not in found.index and len(found) == len(survey.codebook.constructs) - 1

@@ -109,3 +109,18 @@ for segment in groups:
     intro = S.text("results.by_group_intro", segment=segment.text.get(lang))
     display(S.table(turned, columns=S.value_labels(shown), labels=measures, decimals=1,
                     caption=intro))  # fmt: skip
+
+# %%
+display(S.heading("results.outcome"))
+try:
+    weights = ks.outcome_drivers(survey, n_boot=200, seed=1)
+except ks.InsufficientDataError:
+    display(S.say("results.no_outcome", k=ks.study.questions.MAX_ITEM_DRIVERS))
+else:
+    outcome = S.questions[weights.attrs["outcome"]]
+    why = S.text(f"questions.focus_why.{weights.attrs['reason']}")
+    display(S.say("results.outcome_intro", outcome=outcome, why=why,
+                  r2=S.number(weights.attrs["r2"], 2), b=200))  # fmt: skip
+    fig = S.bar_ci(weights, "share", low="share_low", high="share_high", labels=S.questions,
+                   percent=True, xlabel=S.text("share_of_r2"))  # fmt: skip
+    plt.show()

@@ -117,6 +117,7 @@ _BY_MODULE = {
         "choice_results",
         "focus_areas",
         "numeric_results",
+        "outcome_drivers",
         "outcome_measure",
         "question_benchmark",
         "question_results",

@@ -38,6 +38,7 @@ __all__ = [
     "numeric_results",
     "question_benchmark",
     "outcome_measure",
+    "outcome_drivers",
     "focus_areas",
     "MAX_FOCUS_AREAS",
 ]
@@ -571,4 +572,69 @@ def focus_areas(
     for row in chosen:
         keep.add(row, "rho", df.index.to_numpy())
     out.attrs.update(outcome=outcome, reason=reason, members=keep)
+    return out
+
+
+#: The most questions :func:`outcome_drivers` takes as drivers when there are too few themes
+#: (dominance analysis fits every subset: 2^k models).
+MAX_ITEM_DRIVERS = 12
+
+
+def outcome_drivers(survey: Survey, *, n_boot: int = 0, seed: int = 0) -> pd.DataFrame:
+    """What goes with the outcome (:func:`outcome_measure`): the key drivers
+    (:func:`ksresearch.key_drivers`: dominance shares of R², relative weights, bootstrap
+    intervals) of the outcome's 0-100 score among the other themes, or, with fewer than two
+    other themes, among the rating questions (at most :data:`MAX_ITEM_DRIVERS`); the
+    outcome's own theme and questions are never its drivers. Companies are resampled when
+    there are at least :data:`ksresearch.study.findings.MIN_CLUSTER_COMPANIES`, else
+    respondents.
+
+    Returns
+    -------
+    DataFrame
+        :func:`ksresearch.key_drivers`' table, indexed by theme or question id;
+        ``attrs["outcome"]`` and ``attrs["reason"]`` as :func:`outcome_measure`.
+
+    Raises
+    ------
+    InsufficientDataError
+        Fewer than two drivers, or too many questions and too few themes.
+    """
+    from ..stats.drivers import key_drivers
+    from .findings import MIN_CLUSTER_COMPANIES
+
+    cb = survey.codebook
+    outcome, reason = outcome_measure(cb)
+    df = _frame(survey, None)
+    own = outcome if outcome in cb.constructs else cb.item(outcome).construct
+    themes = [c for c in cb.constructs if c != own and f"{c}_index" in df]
+    candidates = themes
+    if len(themes) < 2:
+        candidates = [
+            i
+            for i in cb.items_of_type("likert", "nps")
+            if i != outcome and i in df and cb.item(i).construct in (None, *themes)
+        ]
+        if len(candidates) > MAX_ITEM_DRIVERS:
+            raise InsufficientDataError(
+                f"{len(candidates)} questions and fewer than two themes: too many to weigh "
+                f"(at most {MAX_ITEM_DRIVERS}); group them into themes (constructs)"
+            )
+    if len(candidates) < 2:
+        raise InsufficientDataError("fewer than two themes or questions to relate to the outcome")
+    frame = pd.DataFrame({c: _scores(survey, df, c) for c in [*candidates, outcome]})
+    company = cb.role("company") if cb.has_roles("company") else None
+    few = company is None or df[company].nunique() < MIN_CLUSTER_COMPANIES
+    if not few:
+        frame[company] = df[company]
+    out = key_drivers(
+        frame.rename(columns={outcome: "_outcome"}),
+        "_outcome",
+        candidates,
+        company=None if few else company,
+        n_boot=n_boot,
+        resample="respondents" if few else "companies",
+        seed=seed,
+    )
+    out.attrs.update(outcome=outcome, reason=reason)
     return out
