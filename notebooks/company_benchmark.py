@@ -146,14 +146,15 @@ else:
     display(S.say("heatmap.none"))
 
 # %%
-display(S.heading("benchmark.drivers"))
-try:
-    own = ks.company_drivers(survey, company)
-except ks.InsufficientDataError:
-    display(S.say("benchmark.drivers_small"))
-else:
-    fig = S.bar_ci(own, "share", labels=S.names, percent=True, xlabel=S.text("share_of_r2"))
-    plt.show()
+if S.codebook.has_roles("turnover_intention"):  # a survey without a turnover measure: no section
+    display(S.heading("benchmark.drivers"))
+    try:
+        own = ks.company_drivers(survey, company)
+    except ks.InsufficientDataError:
+        display(S.say("benchmark.drivers_small"))
+    else:
+        fig = S.bar_ci(own, "share", labels=S.names, percent=True, xlabel=S.text("share_of_r2"))
+        plt.show()
 
 # %%
 display(S.heading("company_trend.title"))

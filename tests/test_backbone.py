@@ -153,3 +153,88 @@ def test_two_unrelated_surveys_in_one_data_folder_give_both_years_reports(
     assert "no change to show" in page
     result = ks.batch(YEAR, data_dir=tmp_path, out=out, workers=2)
     assert result.written and not result.failed, result.failed
+
+
+def _declared_sections() -> list:
+    from ksresearch.report.execute import general_notebooks, read_notebook
+    from ksresearch.report.general import section_roles
+
+    out = []
+    for path in general_notebooks():
+        _, needs = section_roles(read_notebook(path))
+        roles = [n for n in needs if n != "constructs"]
+        if roles:
+            out.append(pytest.param(path, roles, id=path.stem))
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("path", "roles"), _declared_sections())
+def test_a_section_runs_with_only_the_roles_it_declares(synth_data, tmp_path, path, roles):
+    """A section that the report runs (its declared roles present) must not need any other
+    role: every role it does not declare is removed (the company stays: it is the survey's
+    unit), and the section is executed on its own."""
+    from ksresearch.report.execute import execute
+    from ksresearch.report.general import report_parameters
+
+    book = yaml.safe_load(ks.config.codebook_path(YEAR).read_text(encoding="utf-8"))
+    kept = {r: t for r, t in book["roles"].items() if r in {*roles, "company"}}
+    data = tmp_path / "data"
+    shutil.copytree(synth_data / "raw" / str(YEAR), data / "raw" / str(YEAR))
+    path_cb = data / "raw" / str(YEAR) / "codebook.yaml"
+    book = yaml.safe_load(path_cb.read_text(encoding="utf-8"))
+    book["roles"] = kept
+    path_cb.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), "utf-8")
+    ks.ingest(YEAR, data)
+    executed = execute(path, report_parameters(YEAR, "en", 5, data))
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+
+
+#: The roles the company report (and the analyses it calls) reads, each removed in turn.
+UNIT_ROLES = [
+    "enps",
+    "quit_intent",
+    "edu_relevant",
+    "ai_user",
+    "job_role",
+    "tenure",
+    "shift_worker",
+    "work_location",
+    "turnover_intention",
+    "education_relevance",
+    "stress",
+]
+
+
+@pytest.fixture(scope="module")
+def unit_data(synth_data, tmp_path_factory):
+    data = tmp_path_factory.mktemp("unit")
+    shutil.copytree(synth_data / "raw" / str(YEAR), data / "raw" / str(YEAR))
+    return data
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", UNIT_ROLES)
+def test_the_company_report_runs_with_each_of_its_roles_removed(unit_data, role):
+    from ksresearch.report.execute import BENCHMARK_NOTEBOOK, execute
+    from ksresearch.report.general import report_parameters
+
+    path = unit_data / "raw" / str(YEAR) / "codebook.yaml"
+    book = yaml.safe_load(ks.config.codebook_path(YEAR).read_text(encoding="utf-8"))
+    book["roles"].pop(role)
+    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), "utf-8")
+    ks.ingest(YEAR, unit_data)
+    survey = ks.load(YEAR, unit_data)
+    company = ks.eligible_companies(survey).sort_values("n").index[-1]
+    params = report_parameters(YEAR, "en", 5, unit_data, company=company)
+    executed = execute(BENCHMARK_NOTEBOOK, params)
+    shown = " ".join(
+        str(o.get("data", {}).get("text/plain", ""))
+        for c in executed.cells
+        for o in c.get("outputs", [])
+    )
+    title = ks.report.present.text("questions.title", "en")
+    assert title in shown
+    if role == "turnover_intention":  # no section that can only say "too few answers"
+        assert ks.report.present.text("benchmark.drivers", "en") not in shown
