@@ -91,3 +91,20 @@ def test_fewer_than_ten_companies_give_no_kpi_figure():
     scores = pd.DataFrame({"n": 20, "a": range(9), "k": range(9)}, index=list("abcdefghi"))
     with pytest.raises(ks.InsufficientDataError, match="at least 10"):
         ks.kpi_bands(scores, "a", "k")
+
+
+def test_a_share_goes_with_its_count_when_the_release_hides_the_count(section):
+    """ "Kundene – 20,7 %" beside a known total gave the hidden count back (47 / 34,8 % x
+    20,7 % = 28): where the release audit hides a row's count, its shares go too."""
+    from ksresearch.report.ledger import encode_members, fingerprint
+
+    table = _shares().iloc[[2]].assign(n_commenters=40)
+    members = table.attrs["members"]
+    members.add("c", "n_commenters", np.arange(15, 55), "commenters")
+    hidden = fingerprint(encode_members(members[("c", "n_commenters")]))
+    section._hidden = {hidden}
+    try:
+        styler = section.table(table, columns=["n_commenters", "share"], percent=["share"])
+    finally:
+        section._hidden = set()
+    assert _cells(styler) == [["–", "–"]]

@@ -161,7 +161,7 @@ class Section:
         Every number shown is registered in the disclosure ledger with the respondents it
         rests on (the result's ``attrs["members"]``; the whole survey for a table without
         them), and a cell whose respondents the release audit chose to hide shows "–"."""
-        df = self._release_hidden(df)
+        df = self._release_hidden(df, linked=kwargs.get("percent", ()))
         shares = kwargs.get("percent", ()) if shares is None else shares
         df, hidden = self._small_shares_hidden(df, shares)
         if hidden:
@@ -204,8 +204,10 @@ class Section:
             out[c] = out[c].astype(float).where(~small[c])
         return out, True
 
-    def _release_hidden(self, df: pd.DataFrame) -> pd.DataFrame:
-        """``df`` with the cells resting on a set the release audit hides set to missing."""
+    def _release_hidden(self, df: pd.DataFrame, linked=()) -> pd.DataFrame:
+        """``df`` with the cells resting on a set the release audit hides set to missing; where
+        a row's count goes, its ``linked`` shares go too (a share beside a known total gives
+        the count back)."""
         members = df.attrs.get("members")
         if not self._hidden or members is None:
             return df
@@ -217,6 +219,10 @@ class Section:
                     out.at[row, column] = np.nan
                     if column == "n" and "n_shown" in out.columns:
                         out.at[row, "n_shown"] = "–"
+                    if column in present.COUNT_COLUMNS:
+                        for share in (c for c in linked if c in out.columns):
+                            out[share] = out[share].astype(object)
+                            out.at[row, share] = np.nan
         if "suppressed" in out.columns:
             out["suppressed"] = out["suppressed"].astype(object)
         return out
