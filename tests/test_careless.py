@@ -105,3 +105,38 @@ def test_a_scale_without_dont_know_gives_no_share(synth_data):
     assert table["dont_know"].isna().all() and table["any_dont_know"].isna().all()
     assert table["index"].notna().all()
     assert ("leadership", "dont_know") not in table.attrs["members"]
+
+
+def test_quality_exclusions_follow_the_codebook_and_can_be_turned_off(raw_2025):
+    """``quality: {exclude: [speeder]}`` leaves only speeders out; ``ingest
+    --no-quality-exclusions`` leaves nobody out; every flag is still set and counted, and the
+    data-quality table says which were analysed."""
+    from typer.testing import CliRunner
+
+    from ksresearch.cli import app
+
+    path = raw_2025 / "raw" / "2025" / "codebook.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "\nquality: {exclude: [speeder]}\n", encoding="utf-8")
+    ks.ingest(2025, raw_2025)
+    survey = ks.load(2025, raw_2025)
+    flags = survey.responses[["qc_straightliner", "qc_speeder"]]
+    assert flags["qc_straightliner"].any() and flags["qc_speeder"].any()
+    assert len(ks.prepare(survey)) == int((~flags["qc_speeder"]).sum())
+    steps = ks.response_summary(survey)["rows"]
+    assert steps["flagged: speeder"] == flags["qc_speeder"].sum()
+    assert steps["kept_flag: straightliner"] == flags["qc_straightliner"].sum()
+    run = CliRunner().invoke(
+        app, ["ingest", "--year", "2025", "--data-dir", str(raw_2025), "--no-quality-exclusions"]
+    )
+    assert run.exit_code == 0 and "left out of the analyses: none" in run.output, run.output
+    survey = ks.load(2025, raw_2025)
+    assert len(ks.prepare(survey)) == len(survey.responses)
+    assert survey.responses["qc_speeder"].sum() == flags["qc_speeder"].sum()  # still flagged
+
+
+def test_an_unknown_quality_rule_is_refused(raw_2025):
+    path = raw_2025 / "raw" / "2025" / "codebook.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\nquality: {exclude: [slow]}\n", "utf-8")
+    with pytest.raises(ks.data.codebook.CodebookError, match="quality"):
+        ks.load_codebook(path)

@@ -69,12 +69,20 @@ def synth(
 
 
 @app.command()
-def ingest(year: Year, data_dir: DataDir = None) -> None:
+def ingest(
+    year: Year,
+    data_dir: DataDir = None,
+    no_quality_exclusions: bool = typer.Option(
+        False,
+        "--no-quality-exclusions",
+        help="Flag straight-liners, speeders and duplicate answers, but leave nobody out.",
+    ),
+) -> None:
     """Validate and clean DATA_DIR/raw/YEAR into DATA_DIR/processed/YEAR; bad rows go to quarantine."""
     from .data.ingestion import ingest as run
 
     try:
-        result = run(year, data_dir)
+        result = run(year, data_dir, quality_exclusions=not no_quality_exclusions)
     except (IngestError, CodebookError, OSError) as exc:  # OSError: a folder it cannot write
         _fail(exc)
     q = result.quality
@@ -85,7 +93,8 @@ def ingest(year: Year, data_dir: DataDir = None) -> None:
     for reason, count in q["quarantine_reasons"].items():
         typer.echo(f"  quarantined, {reason}: {count}")
     flags = ", ".join(f"{k} {v}" for k, v in q["flags"].items())
-    typer.echo(f"  flagged (kept): {flags}")
+    left_out = ", ".join(q["excluded_flags"]) or "none (--no-quality-exclusions)"
+    typer.echo(f"  flagged (kept): {flags}; left out of the analyses: {left_out}")
     typer.echo(f"wrote {result.out_dir}")
 
 

@@ -392,6 +392,20 @@ class Finished(_Strict):
     values: list[str | int | float] = Field(min_length=1)
 
 
+#: The quality flags ingest sets (``qc_<flag>``), each a rule that can leave answers out.
+QUALITY_RULES = ("straightliner", "speeder", "duplicate_answers")
+
+
+class Quality(_Strict):
+    """Which quality flags leave a respondent out of the analyses (``quality: {exclude:
+    [speeder]}``; default all three). Every flag is still set and counted; ``ingest
+    --no-quality-exclusions`` leaves nobody out for one ingest."""
+
+    exclude: list[Literal["straightliner", "speeder", "duplicate_answers"]] = Field(
+        default_factory=lambda: list(QUALITY_RULES)
+    )
+
+
 class Responses(_Strict):
     """Which rows of the export are responses: ``column`` (as exported, e.g. Qualtrics'
     ``Status``) must hold one of ``values``, and at least ``min_answered`` of the questions
@@ -457,6 +471,7 @@ class Codebook(_Strict):
     meta: Meta = Field(default_factory=Meta)
     ignore: list[str] = Field(default_factory=list)
     responses: Responses = Field(default_factory=Responses)
+    quality: Quality = Field(default_factory=Quality)
     scales: dict[str, Scale]
     segments: list[Segment]
     items: list[Item]

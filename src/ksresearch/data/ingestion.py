@@ -862,7 +862,11 @@ def _quality(
 
 # ----------------------------------------------------------------------------- the command
 def ingest(
-    year: int, data_dir: str | Path | None = None, *, export: str | Path | None = None
+    year: int,
+    data_dir: str | Path | None = None,
+    *,
+    export: str | Path | None = None,
+    quality_exclusions: bool = True,
 ) -> IngestResult:
     """Read, validate and clean ``raw/<year>/`` and write ``processed/<year>/``.
 
@@ -874,6 +878,10 @@ def ingest(
         Folder holding ``raw/`` and ``processed/``; defaults to the repository's ``data/``.
     export : str or Path, optional
         The export file; by default the one ``.csv``/``.xlsx``/``.sav`` in ``raw/<year>/``.
+    quality_exclusions : bool
+        Whether the quality flags the codebook's ``quality: exclude`` names leave respondents
+        out of the analyses (recorded in ``quality.json`` as ``excluded_flags``); False: every
+        flag is set and counted, nobody is left out.
 
     Returns
     -------
@@ -888,6 +896,8 @@ def ingest(
     codebook, path = _year_files(year, data_dir, export)
     raw, info = read_export(path, codebook)
     result = _everything_but_writing(year, data_dir, codebook, path, raw, info)
+    excluded = list(codebook.quality.exclude) if quality_exclusions else []
+    result.quality["excluded_flags"] = excluded
     out = config.processed_dir(year, data_dir)
     _write_atomically(out, result)
     result.out_dir = out

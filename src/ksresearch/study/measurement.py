@@ -14,7 +14,7 @@ from ..stats.disclosure import Members, min_size
 from ..stats.psychometrics import alpha, omega, parallel_analysis
 from ..stats.scoring import reverse_items
 from ..stats.sem import cfa, invariance, model_from_codebook
-from .prepare import kept, prepare, tracked_constructs
+from .prepare import excluded_flags, kept, prepare, tracked_constructs
 
 __all__ = [
     "measurement_check",
@@ -273,14 +273,18 @@ def response_summary(survey: Survey) -> pd.DataFrame:
     Steps: ``raw`` (rows in the export), ``quarantined`` (and one ``quarantined: <reason>`` row
     per reason), ``kept``, ``cells: <reason>`` (single answers set aside as missing: an
     out-of-range or unreadable value), ``flagged: straightliner/speeder/duplicate_answers`` (kept but left
-    out of the analyses), ``analysed`` and ``companies`` (how many, never which).
+    out of the analyses), ``kept_flag: ...`` (flagged but analysed: the codebook's ``quality:
+    exclude`` leaves that rule out, or ``ingest --no-quality-exclusions``), ``analysed`` and
+    ``companies`` (how many, never which).
     """
     q = survey.quality
     rows = {"raw": q["rows_raw"], "quarantined": q["rows_quarantined"]}
     rows.update({f"quarantined: {k}": v for k, v in q["quarantine_reasons"].items()})
     rows["kept"] = q["rows_kept"]
     rows.update({f"cells: {k}": v for k, v in q.get("cell_issues", {}).items()})
-    rows.update({f"flagged: {k}": v for k, v in q["flags"].items()})
+    left_out = {f.removeprefix("qc_") for f in excluded_flags(survey)}
+    rows.update({f"flagged: {k}": v for k, v in q["flags"].items() if k in left_out})
+    rows.update({f"kept_flag: {k}": v for k, v in q["flags"].items() if k not in left_out})
     analysed = prepare(survey)
     rows["analysed"] = len(analysed)
     if survey.codebook.has_roles("company"):  # a survey of one organisation has no count

@@ -14,6 +14,7 @@ __all__ = [
     "prepare",
     "tracked_constructs",
     "kept",
+    "excluded_flags",
     "require_roles",
     "respondent_key",
     "QUALITY_FLAGS",
@@ -54,9 +55,18 @@ def require_roles(survey: Survey, *roles: str) -> None:
         )
 
 
+def excluded_flags(survey: Survey) -> list[str]:
+    """The quality flags that leave respondents out of this year's analyses: the codebook's
+    ``quality: exclude`` as ingested (``quality.json``'s ``excluded_flags``; none after
+    ``ingest --no-quality-exclusions``; all three for data ingested before the key)."""
+    named = survey.quality.get("excluded_flags", [f.removeprefix("qc_") for f in QUALITY_FLAGS])
+    return [f"qc_{f}" for f in named]
+
+
 def _kept_rows(survey: Survey, exclude_flagged: bool) -> np.ndarray:
     df = survey.responses
-    flags = [c for c in QUALITY_FLAGS if c in df.columns] if exclude_flagged else []
+    wanted = excluded_flags(survey) if exclude_flagged else []
+    flags = [c for c in wanted if c in df.columns]
     if not flags:
         return np.arange(len(df))
     return np.flatnonzero(~df[flags].any(axis=1).to_numpy())
