@@ -475,3 +475,29 @@ def test_the_batch_lock_leaves_no_file_behind(tmp_path):
     with exclusive(folder):
         assert (folder / ".batch.lock").exists()
     assert list(folder.iterdir()) == []
+
+
+def test_option_columns_marked_with_their_own_code_are_one_multi_item(tmp_path):
+    """R haven's ``p0001`` = 1 or empty, ``p0002`` = 2 or empty, ...: one multi item whose
+    options read from their own columns, a mark as 1, a blank as no answer; an unchosen
+    option is no question left unanswered (the responses rule counts the item once), and a
+    blank free text is no answer either."""
+    n = 40
+    raw = _raw(tmp_path)
+    marks = {f"p{k:04d}": [str(k) if (i + k) % 3 == 0 else "" for i in range(n)] for k in (1, 2, 3)}
+    export = _plain(raw, {
+        "ResponseId": [f"R_{i}" for i in range(n)],
+        **{f"Q{k}": [1 + (i + k) % 5 for i in range(n)] for k in range(1, 5)},
+        **marks,
+        "Other, namely": [""] * n,
+    })  # fmt: skip
+    cb, result = _draft_and_ingest(tmp_path, export)
+    multi = [i for i in cb["items"] if i["type"] == "multi"]
+    assert len(multi) == 1 and multi[0]["options"].keys() == {1, 2, 3}
+    assert {o["source"] for o in multi[0]["options"].values()} == set(marks)
+    item = multi[0]["id"]
+    df = result.responses
+    for k in (1, 2, 3):
+        chosen = pd.Series(marks[f"p{k:04d}"]) != ""
+        assert (df[f"{item}_{k}"].fillna(0).to_numpy() == chosen.astype(int).to_numpy()).all()
+    assert len(df) == n  # four ratings answered: everyone is a response

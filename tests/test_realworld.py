@@ -181,7 +181,10 @@ def _independent_numbers(theirs: pd.Series, col, codebook) -> pd.Series:
         except ValueError:
             return float(lookup.get(" ".join(str(v).split()).casefold(), np.nan))
 
-    return theirs.map(one).astype(float).reset_index(drop=True)
+    out = theirs.map(one).astype(float).reset_index(drop=True)
+    if col.chosen is not None:  # an option column marked with its own code when chosen
+        out = out.mask(out == col.chosen, 1.0)
+    return out
 
 
 def _independent_dates(theirs: pd.Series) -> pd.Series:

@@ -455,6 +455,9 @@ class Column:
     export: str | None = None
     labels: tuple[tuple[int, str], ...] = ()
     format: str | None = None
+    #: An option read from a column of its own may be marked with its own code when chosen
+    #: (``p0003`` = 3): that code reads as 1.
+    chosen: int | None = None
 
 
 class Codebook(_Strict):
@@ -685,8 +688,10 @@ class Codebook(_Strict):
             if item.type == "multi":
                 for code, option in item.options.items():
                     own = option.source if option.source is not None else f"{export}_{code}"
-                    yield Column(f"{item.id}_{code}", "option", item.id, "int", frozenset({0, 1}),
-                                 export=None if item.delimiter else own)  # fmt: skip
+                    mark = code if option.source is not None and code not in (0, 1) else None
+                    valid = frozenset({0, 1} | ({mark} if mark is not None else set()))
+                    yield Column(f"{item.id}_{code}", "option", item.id, "int", valid,
+                                 export=None if item.delimiter else own, chosen=mark)  # fmt: skip
             elif item.type == "numeric":
                 yield Column(
                     item.id, "item", item.id, "float", min=item.min, max=item.max, export=export

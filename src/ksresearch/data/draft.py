@@ -525,6 +525,36 @@ def _option_columns(cols: dict[str, _Col], plan: _Plan, meta: ExportMeta) -> Non
             for n in names
         ]
         _multi_item(cols, plan, stem, options)
+    _coded_options(cols, plan)
+
+
+def _coded_options(cols: dict[str, _Col], plan: _Plan) -> None:
+    """Columns that each hold their own option's code when it was chosen and nothing
+    otherwise (R haven's ``p0001`` = 1 or empty, ``p0002`` = 2 or empty, ...): one multi item
+    per run of such columns under one stem, each option read from its own column."""
+    stems: dict[str, list[str]] = {}
+    for name in cols:
+        match = re.fullmatch(r"(.*?\D)(\d+)", name)
+        if match:
+            stems.setdefault(match.group(1), []).append(name)
+    for stem, names in stems.items():
+        codes = [_own_code(cols[n]) for n in names]
+        if len(names) < 2 or None in codes or len(set(codes)) < len(codes):
+            continue
+        options = [
+            (code, n, _option_text(cols[n], "")) for code, n in zip(codes, names, strict=True)
+        ]
+        _multi_item(cols, plan, stem.rstrip("_."), options)
+
+
+def _own_code(col: _Col) -> int | None:
+    """The one code a column holds, where it is left empty by some (an option's mark)."""
+    nums, other = _numbers(col)
+    values = set(nums.unique())
+    if not other.empty or len(values) != 1 or col.answered >= 1.0:
+        return None
+    code = values.pop()
+    return int(code) if code == int(code) and code != 0 else None
 
 
 def _zero_one(col: _Col) -> bool:

@@ -258,16 +258,16 @@ def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> list[str]:
     rules = codebook.responses
     n = len(raw)
     why = np.full(n, "", dtype=object)
-    exports = _answer_exports(codebook)
-    answers = [c for c in codebook.export_columns if c in exports]
+    questions = _question_exports(codebook, set(raw.columns))
+    answers = questions  # the questions, each by its export columns
     if answers:
-        share = raw[answers].notna().to_numpy().mean(axis=1)  # readers give blank cells as NA
+        share = np.mean([_given_any(raw, cols) for cols in questions], axis=0)
         finished = np.zeros(n, dtype=bool)
         if rules.finished is not None:
             done = {_token(v) for v in rules.finished.values}
             finished = raw[rules.finished.column].map(_token).isin(done).to_numpy()
         few = (share < rules.min_answered) & ~finished
-        k = len(answers)
+        k = len(questions)
         for i in np.flatnonzero(few):
             why[i] = (
                 f"{round(share[i] * k)} of {k} questions answered, under responses.min_answered "
@@ -284,6 +284,37 @@ def _not_responses(raw: pd.DataFrame, codebook: Codebook) -> list[str]:
                 f"{sorted(allowed)}"
             )
     return list(why)
+
+
+def _question_exports(codebook: Codebook, present: set[str]) -> list[list[str]]:
+    """The export columns of each closed question, in export order: one list per item (a
+    multi item's option columns together: an option left unchosen is no question
+    unanswered); free-text items are left out."""
+    exports = _answer_exports(codebook)
+    by_item: dict[str, list[str]] = {}
+    for c in codebook.columns:  # free text ("other, namely ...") is optional: not counted
+        if c.dtype == "string":
+            continue
+        if c.kind in ("item", "option") and c.export in exports and c.export in present:
+            by_item.setdefault(c.source, []).append(c.export)
+    for item in codebook.items:
+        if item.type == "multi" and item.delimiter and (item.source or item.id) in present:
+            by_item.setdefault(item.id, []).append(item.source or item.id)
+    return list(by_item.values())
+
+
+def _given_any(raw: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Whether each row has an answer in any of ``columns`` (a blank text is none: an SPSS
+    string column holds "" where nothing was given)."""
+    out = np.zeros(len(raw), dtype=bool)
+    for c in columns:
+        s = raw[c]
+        given = s.notna().to_numpy(dtype=bool)
+        if not pd.api.types.is_numeric_dtype(s.dtype):
+            blank = (s.astype("string").str.strip() == "").fillna(True).to_numpy(dtype=bool)
+            given = given & ~blank
+        out |= given
+    return out
 
 
 def _answer_exports(codebook: Codebook) -> set[str]:
@@ -324,6 +355,8 @@ def _codes(raw: pd.Series, col: Column, cells: _Cells) -> pd.Series:
         num[texts.index[found]] = texts[found].astype(float)
         bad = bad.copy()
         bad[texts.index[found]] = False
+    if col.chosen is not None:  # an option column marked with its own code
+        num = num.mask((num == col.chosen).fillna(False).astype(bool), 1.0)
     values = num.to_numpy(dtype=float, na_value=np.nan)
     outside = pd.Series(
         ~np.isnan(values) & ~np.isin(values, sorted(col.valid or ())), index=num.index
