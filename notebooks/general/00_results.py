@@ -27,8 +27,6 @@ import ksresearch as ks
 S = ks.Section(year, lang, min_group_size, data_dir)
 survey = S.survey
 codebook = S.codebook
-shares = ["favourable", "neutral", "unfavourable", "dont_know"]
-rating = ["n", "index", "mean", *shares]
 
 # %%
 display(S.heading("results.title"))
@@ -37,8 +35,7 @@ results = ks.question_results(survey)
 themes = results[results["kind"] == "construct"]
 if not themes.empty:
     display(S.heading("results.themes", 3))
-    display(S.table(themes, columns=rating, labels=S.questions, index_name="", percent=shares,
-                    decimals={"index": 1, "mean": 2}))  # fmt: skip
+    display(S.rating_table(themes))
     fig = S.answer_bars(themes)
     plt.show()
 
@@ -46,8 +43,7 @@ if not themes.empty:
 for theme in themes.index:
     questions = results[(results["theme"] == theme) & (results["kind"] != "construct")]
     caption = S.text("results.items_caption", theme=S.questions[theme])
-    display(S.table(questions, columns=rating, labels=S.questions, index_name="", percent=shares,
-                    decimals={"index": 1, "mean": 2}, caption=caption))  # fmt: skip
+    display(S.rating_table(questions, caption=caption))
     fig = S.answer_bars(questions)
     plt.show()
 
@@ -55,8 +51,7 @@ for theme in themes.index:
 loose = results[(results["theme"] == "") & (results["kind"] == "item")]
 if not loose.empty:
     display(S.heading("results.loose", 3))
-    display(S.table(loose, columns=rating, labels=S.questions, index_name="", percent=shares,
-                    decimals={"index": 1, "mean": 2}))  # fmt: skip
+    display(S.rating_table(loose))
     fig = S.answer_bars(loose)
     plt.show()
 

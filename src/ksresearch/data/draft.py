@@ -510,12 +510,7 @@ def _option_columns(cols: dict[str, _Col], plan: _Plan, meta: ExportMeta) -> Non
             groups.setdefault(question, []).append((code, name, text))
     for question, options in groups.items():
         _multi_item(cols, plan, question, options)
-    stems: dict[str, list[str]] = {}
-    for name in cols:
-        match = re.fullmatch(r"(.+?)[_.](\d+)", name)
-        if match:
-            stems.setdefault(match.group(1), []).append(name)
-    for stem, names in stems.items():
+    for stem, names in _by_stem(cols, r"(.+?)[_.](\d+)").items():
         if len(names) < 2 or not all(_zero_one(cols[n]) for n in names):
             continue
         texts = [cols[n].text for n in names]
@@ -532,12 +527,7 @@ def _coded_options(cols: dict[str, _Col], plan: _Plan) -> None:
     """Columns that each hold their own option's code when it was chosen and nothing
     otherwise (R haven's ``p0001`` = 1 or empty, ``p0002`` = 2 or empty, ...): one multi item
     per run of such columns under one stem, each option read from its own column."""
-    stems: dict[str, list[str]] = {}
-    for name in cols:
-        match = re.fullmatch(r"(.*?\D)(\d+)", name)
-        if match:
-            stems.setdefault(match.group(1), []).append(name)
-    for stem, names in stems.items():
+    for stem, names in _by_stem(cols, r"(.*?\D)(\d+)").items():
         codes = [_own_code(cols[n]) for n in names]
         if len(names) < 2 or None in codes or len(set(codes)) < len(codes):
             continue
@@ -545,6 +535,16 @@ def _coded_options(cols: dict[str, _Col], plan: _Plan) -> None:
             (code, n, _option_text(cols[n], "")) for code, n in zip(codes, names, strict=True)
         ]
         _multi_item(cols, plan, stem.rstrip("_."), options)
+
+
+def _by_stem(cols: dict[str, _Col], pattern: str) -> dict[str, list[str]]:
+    """The column names by their stem, the first group of ``pattern`` (names it fits)."""
+    stems: dict[str, list[str]] = {}
+    for name in cols:
+        match = re.fullmatch(pattern, name)
+        if match:
+            stems.setdefault(match.group(1), []).append(name)
+    return stems
 
 
 def _own_code(col: _Col) -> int | None:

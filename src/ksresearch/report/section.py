@@ -262,6 +262,15 @@ class Section:
         trends = self._register_figure(trends, list(trends.columns))
         return plots.trend_dumbbell(trends, labels=self.names, lang=self.lang, **kwargs)
 
+    def rating_table(self, table: pd.DataFrame, caption: str | None = None):
+        """A :func:`ksresearch.question_results` table as the backbone shows it: who answered,
+        index, mean, favourable / neutral / unfavourable and "don't know", each row by its
+        question's text."""
+        shares = ["favourable", "neutral", "unfavourable", "dont_know"]
+        return self.table(table, columns=["n", "index", "mean", *shares], labels=self.questions,
+                          index_name="", percent=shares, decimals={"index": 1, "mean": 2},
+                          caption=caption)  # fmt: skip
+
     def answer_bars(self, table: pd.DataFrame, **kwargs):
         """:func:`plots.answer_bars` of a :func:`ksresearch.question_results` table, labelled
         with the section's names; the shares of a small group left out as in :meth:`table`."""
