@@ -69,9 +69,18 @@ def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, flo
 
 def _noncentral_t_interval(t: float, df: float, ci: float) -> tuple[float, float]:
     """Noncentrality parameters whose t distribution puts ``t`` at its upper and lower
-    ``(1 - ci) / 2`` quantile (the confidence interval of the noncentrality)."""
+    ``(1 - ci) / 2`` quantile (the confidence interval of the noncentrality).
+
+    A negative ``t`` is reflected (``P(T <= t; ncp) = 1 - P(T <= -t; -ncp)``): scipy's
+    noncentral t is NaN deep in its lower tail (``nct.cdf(-12, 37845, 2)``), which broke the
+    interval of a large negative difference. Where it is NaN all the same, the large-sample
+    interval ``t +/- z sqrt(1 + t^2 / (2 df))`` is used (the two agree to three decimals at
+    the sizes where scipy fails)."""
     if not np.isfinite(t):
         return np.nan, np.nan
+    if t < 0:
+        low, high = _noncentral_t_interval(-t, df, ci)
+        return -high, -low
     tail = (1 - ci) / 2
 
     def root(p: float) -> float:
@@ -79,11 +88,20 @@ def _noncentral_t_interval(t: float, df: float, ci: float) -> tuple[float, float
             return stats.nct.cdf(t, df, ncp) - p
 
         width = 2.0 + abs(t)
-        while gap(t - width) < 0 or gap(t + width) > 0:
+        for _ in range(60):
+            below, above = gap(t - width), gap(t + width)
+            if np.isnan(below) or np.isnan(above):
+                return np.nan
+            if below >= 0 and above <= 0:
+                return optimize.brentq(gap, t - width, t + width, xtol=1e-12)
             width *= 2
-        return optimize.brentq(gap, t - width, t + width, xtol=1e-12)
+        return np.nan
 
-    return root(1 - tail), root(tail)
+    found = root(1 - tail), root(tail)
+    if np.isnan(found).any():
+        half = stats.norm.ppf(1 - tail) * np.sqrt(1 + t**2 / (2 * df))
+        return t - half, t + half
+    return found
 
 
 def _adjust(p: pd.Series, method: str) -> pd.Series:
