@@ -97,10 +97,12 @@ def bar_ci(
     names = [plain((labels or {}).get(i, i)) for i in d.index]
     scale = 100 if percent else 1
     fig, ax = plt.subplots(figsize=(8, 0.45 * len(d) + 1.4))
-    err = None
-    if low and high:
-        err = np.vstack([(d[value] - d[low]) * scale, (d[high] - d[value]) * scale])
-    ax.barh(names, d[value] * scale, xerr=err, color=_BLUE, ecolor="#333333", capsize=3)
+    ax.barh(names, d[value] * scale, color=_BLUE)
+    if low and high:  # drawn where it lies: a percentile bootstrap interval may leave the value out
+        rows = np.arange(len(d))
+        ax.hlines(rows, d[low] * scale, d[high] * scale, color="#333333", lw=1)
+        for end in (low, high):
+            ax.scatter(d[end] * scale, rows, marker="|", s=60, color="#333333", zorder=3)
     ends = d[high] if (low and high) else d[value]  # labels go past the interval, not on it
     for y, (v, end) in enumerate(zip(d[value], ends, strict=True)):
         label = "  " + fmt_number(v, lang, 1 if not percent else 0, percent)

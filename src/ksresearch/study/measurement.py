@@ -17,6 +17,7 @@ from ..stats.sem import cfa, invariance, model_from_codebook
 from .prepare import excluded_flags, kept, prepare, tracked_constructs
 
 __all__ = [
+    "comparable_years",
     "measurement_check",
     "construct_trends",
     "company_trends",
