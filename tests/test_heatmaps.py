@@ -219,3 +219,18 @@ def test_a_cell_the_release_audit_hides_is_grey_and_blank(synth_data, survey, tm
     soup = BeautifulSoup(S.heatmap(again).to_html(), "html.parser")
     cell = soup.find("tbody").find_all("tr")[i].find_all("td")[j]
     assert cell.get_text() == "–" and "ks-heat-na" in cell["class"]
+
+
+def test_a_five_person_company_is_told_no_share_anywhere(tmp_path):
+    """The attack's five-person company: no share, eNPS or "don't know" share in its
+    benchmark (whatever their values: 'plan to look for another job 80 %'), so no key
+    finding states one; its means stay."""
+    data = _five_person_company(tmp_path)
+    survey = ks.load(2025, data)
+    bench = ks.benchmark(survey, "Fem AS")
+    shares = ["enps", *ks.study.benchmarking.SHARE_MEASURES]
+    assert bench.loc[bench.index.isin(shares), "company"].isna().all()
+    assert bench["dont_know"].isna().all() and bench["company"].notna().any()
+    found = ks.company_key_findings(survey, "Fem AS", bench=bench)
+    subjects = set(found["subject"].dropna()) if "subject" in found else set()
+    assert not subjects & set(shares)
