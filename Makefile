@@ -44,10 +44,10 @@ browser: ## Debian's chromium (reports to PDF, the rendering tests) and poppler-
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
 		else echo "chromium or pdftoppm missing: sudo apt-get install chromium poppler-utils"; exit 1; fi; }
 
-test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test suite, doctests included
+test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test suite, doctests included, on two cores
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 references: ## Re-run the R scripts of tests/reference/ (needs R: see the README) and rewrite their JSON
 	@command -v Rscript >/dev/null 2>&1 || { echo "error: Rscript not found: install R (README, 'Reference results')"; exit 2; }
