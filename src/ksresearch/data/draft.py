@@ -528,7 +528,11 @@ def _coded_options(cols: dict[str, _Col], plan: _Plan) -> None:
     otherwise (R haven's ``p0001`` = 1 or empty, ``p0002`` = 2 or empty, ...): one multi item
     per run of such columns under one stem, each option read from its own column."""
     for stem, names in _by_stem(cols, r"(.*?\D)(\d+)").items():
-        codes = [_own_code(cols[n]) for n in names]
+        codes = []
+        for n in names:  # the first column that is no mark ends the run: no full scan
+            codes.append(_own_code(cols[n]))
+            if codes[-1] is None:
+                break
         if len(names) < 2 or None in codes or len(set(codes)) < len(codes):
             continue
         options = [
