@@ -501,3 +501,18 @@ def test_option_columns_marked_with_their_own_code_are_one_multi_item(tmp_path):
         chosen = pd.Series(marks[f"p{k:04d}"]) != ""
         assert (df[f"{item}_{k}"].fillna(0).to_numpy() == chosen.astype(int).to_numpy()).all()
     assert len(df) == n  # four ratings answered: everyone is a response
+
+
+def test_the_answered_share_reads_any_block_of_columns():
+    """All numbers, all texts, or both, a multi item's columns counted once: the share each
+    row answered (a block of one dtype gave pandas' own read-only array: ingest failed)."""
+    import numpy as np
+
+    from ksresearch.data.ingestion import _answered_share
+
+    numbers = pd.DataFrame({"a": [1.0, np.nan], "b": [np.nan, np.nan], "c": [2.0, 3.0]})
+    assert _answered_share(numbers, [["a"], ["b", "c"]]).tolist() == [1.0, 0.5]
+    texts = pd.DataFrame({"a": ["x", ""], "b": ["", ""], "c": ["", "y"]}, dtype="str")
+    assert _answered_share(texts, [["a"], ["b", "c"]]).tolist() == [0.5, 0.5]
+    both = pd.concat([numbers[["a"]], texts[["c"]]], axis=1)
+    assert _answered_share(both, [["a"], ["c"]]).tolist() == [0.5, 0.5]

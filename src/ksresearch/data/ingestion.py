@@ -312,7 +312,7 @@ def _answered_share(raw: pd.DataFrame, questions: list[list[str]]) -> np.ndarray
     step = max(1, 2_000_000 // max(len(raw), 1))  # a few million cells at a time: bounded memory
     for start in range(0, len(columns), step):  # and few pandas calls for 10,000 columns
         block = raw[columns[start : start + step]]
-        part = block.notna().to_numpy(dtype=bool)
+        part = block.notna().to_numpy(dtype=bool, copy=True)  # writable: pandas may lend its own
         text = [j for j, t in enumerate(block.dtypes) if not pd.api.types.is_numeric_dtype(t)]
         if text:
             part[:, text] &= (block.iloc[:, text] != "").fillna(False).to_numpy(dtype=bool)
