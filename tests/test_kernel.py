@@ -1,6 +1,6 @@
 """The batch's kernel manager and client (ksresearch.report.kernelclient): ready as soon as the
-kernel and its IOPub channel answer, a kernel that dies while starting reported as such (the
-batch then tries once more), and a stopped kernel gone."""
+kernel and its IOPub channel answer, a kernel that dies while starting reported as such and
+replaced by execute(), Unix sockets, and a stopped kernel gone."""
 
 from __future__ import annotations
 
@@ -64,3 +64,71 @@ def test_a_kernel_that_dies_while_starting_is_reported():
             await km.shutdown_kernel(now=True)
 
     asyncio.run(start_and_kill())
+
+
+def test_kernels_talk_over_sockets_in_a_folder_of_their_own_that_goes_with_them():
+    """No TCP port that another process could take between the choice and the kernel's bind:
+    Unix sockets in a fresh folder, removed at shutdown."""
+    _ensure_kernel()
+
+    async def start_and_stop() -> tuple[dict, bool, bool]:
+        km = ReadyKernelManager(kernel_name=KERNEL_NAME)
+        await km.start_kernel()
+        info, folder = km.get_connection_info(), os.path.dirname(km.ip)
+        kc = km.client()
+        kc.start_channels()
+        try:
+            await kc.wait_for_ready(timeout=60)
+            there = os.path.isdir(folder)
+        finally:
+            kc.stop_channels()
+            await km.shutdown_kernel()
+        return info, there, os.path.exists(folder)
+
+    info, there, left = asyncio.run(start_and_stop())
+    assert info["transport"] == "ipc" and os.path.isabs(info["ip"])
+    assert there and not left
+
+
+def _notebook(*sources: str):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in sources]
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "ks", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def test_execute_starts_another_kernel_when_the_first_dies_while_starting(monkeypatch):
+    from ksresearch.report.execute import execute
+
+    real, killed = ReadyKernelManager._async_post_start_kernel, []
+
+    async def kill_the_first(self, **kw):
+        await real(self, **kw)
+        if not killed:
+            killed.append(self.provisioner.process.pid)
+            os.kill(self.provisioner.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(ReadyKernelManager, "_async_post_start_kernel", kill_the_first)
+    nb = execute(_notebook("print(6 * 7)"), {})
+    assert len(killed) == 1
+    assert nb.cells[0].outputs[0]["text"] == "42\n"
+
+
+def test_a_kernel_that_dies_in_every_run_fails_the_notebook_after_the_tries(tmp_path):
+    """A cell that kills its kernel: tried KERNEL_TRIES times (each run leaves a mark), then a
+    ReportError that says so; a cell that raises is not tried again."""
+    from ksresearch.report.execute import KERNEL_TRIES, ReportError, execute
+
+    marks = tmp_path / "runs"
+    suicide = f"open({str(marks)!r}, 'a').write('x'); import os; os.kill(os.getpid(), 9)"
+    with pytest.raises(ReportError, match=f"tried {KERNEL_TRIES} times"):
+        execute(_notebook(suicide), {})
+    assert marks.read_text() == "x" * KERNEL_TRIES
+
+    marks.unlink()
+    with pytest.raises(ReportError, match="ZeroDivisionError") as caught:
+        execute(_notebook(f"open({str(marks)!r}, 'a').write('x'); 1 / 0"), {})
+    assert marks.read_text() == "x" and "tried" not in str(caught.value)

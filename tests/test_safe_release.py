@@ -355,19 +355,21 @@ def test_kernels_end_with_a_batch_killed_with_sigkill(named, tmp_path):
 
 @pytest.mark.slow
 def test_a_kernel_that_dies_while_starting_is_tried_once_more(named, tmp_path, monkeypatch):
-    from ksresearch.report import batch as batch_module
+    """The company's first kernel is killed as soon as it is started: the batch, through
+    execute(), starts another and the report is written."""
+    from ksresearch.report.kernelclient import ReadyKernelManager
 
-    real, calls = batch_module.execute, []
+    real, killed = ReadyKernelManager._async_post_start_kernel, []
 
-    def flaky(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("Kernel died before replying to kernel_info")
-        return real(*args, **kwargs)
+    async def kill_the_first(self, **kw):
+        await real(self, **kw)
+        if not killed:
+            killed.append(self.provisioner.process.pid)
+            os.kill(self.provisioner.process.pid, signal.SIGKILL)
 
-    monkeypatch.setattr(batch_module, "execute", flaky)
+    monkeypatch.setattr(ReadyKernelManager, "_async_post_start_kernel", kill_the_first)
     result = ks.batch(YEAR, companies=["A S Nord"], data_dir=named["data"], out=tmp_path, workers=1)
-    assert not result.failed and len(calls) == 2 and "A S Nord" in result.written
+    assert killed and not result.failed and "A S Nord" in result.written
 
 
 @pytest.mark.slow

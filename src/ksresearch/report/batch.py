@@ -74,28 +74,26 @@ def _render_company(params: dict, timeout: int) -> tuple[str, str | None, dict |
     an executor's thread (a Dask worker's, say) may already have one running.
     """
     box: dict[str, tuple] = {}
-    thread = threading.Thread(target=lambda: box.update(result=_render_in_thread(params, timeout)))
+
+    def render() -> None:
+        try:
+            box["result"] = _render_in_thread(params, timeout)
+        except Exception as exc:  # the export, say: this company fails, not the batch
+            box["result"] = ("failed", f"{type(exc).__name__}: {exc}", None)
+
+    thread = threading.Thread(target=render)
     thread.start()
     thread.join()
     return box.get("result", ("failed", "the report thread ended without a result", None))
 
 
-#: How often a company's notebook is tried when its kernel dies or cannot start.
-KERNEL_TRIES = 2
-
-
 def _render_in_thread(params: dict, timeout: int) -> tuple[str, object, dict | None]:
     from .present import text
 
-    for attempt in range(1, KERNEL_TRIES + 1):
-        try:
-            nb = execute(BENCHMARK_NOTEBOOK, params, timeout=timeout)
-            break
-        except ReportError as exc:  # the notebook itself failed: no second try
-            return "failed", str(exc), dict(exc.notebook) if exc.notebook is not None else None
-        except Exception as exc:  # the kernel died while starting, and the like
-            if attempt == KERNEL_TRIES:
-                return "failed", f"{type(exc).__name__}: {exc} (tried {attempt} times)", None
+    try:  # a kernel that dies or cannot start is replaced by execute() itself
+        nb = execute(BENCHMARK_NOTEBOOK, params, timeout=timeout)
+    except ReportError as exc:
+        return "failed", str(exc), dict(exc.notebook) if exc.notebook is not None else None
     title = text("benchmark.title", params["lang"], company=params["company"])
     records = take_records(nb)
     page = to_html(

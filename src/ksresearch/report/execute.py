@@ -20,6 +20,7 @@ __all__ = [
     "NOTEBOOK_DIR",
     "BENCHMARK_NOTEBOOK",
     "DEFAULT_TIMEOUT",
+    "KERNEL_TRIES",
     "general_notebooks",
     "ReportError",
     "read_notebook",
@@ -80,6 +81,11 @@ def _ensure_kernel() -> None:
         _kernel_checked = True
 
 
+#: How often a notebook is started when its kernel dies or cannot start. Its cells only read
+#: the survey and display, so a second run repeats nothing that the first one wrote.
+KERNEL_TRIES = 2
+
+
 def execute(
     notebook: str | Path | nbformat.NotebookNode,
     parameters: dict,
@@ -89,18 +95,46 @@ def execute(
 ) -> nbformat.NotebookNode:
     """Execute a notebook with papermill and return the executed notebook.
 
+    A kernel that dies, or does not answer when it starts, is replaced by a fresh one and the
+    notebook run again, up to :data:`KERNEL_TRIES` times in all.
+
     Raises
     ------
     ReportError
-        A cell failed or timed out; ``.notebook`` is the partly executed notebook.
+        A cell failed or timed out, or every kernel died; ``.notebook`` is the partly executed
+        notebook.
     """
+    import nbformat
+
+    _ensure_kernel()
+    nb = read_notebook(notebook) if not isinstance(notebook, nbformat.NotebookNode) else notebook
+    for _ in range(KERNEL_TRIES):
+        try:
+            return _execute_once(nb, parameters, timeout=timeout, kernel_name=kernel_name)
+        except ReportError as exc:
+            if not _kernel_lost(exc.__cause__):
+                raise
+            lost = exc
+    raise ReportError(f"{lost} (tried {KERNEL_TRIES} times)", lost.notebook) from lost
+
+
+def _kernel_lost(exc: BaseException | None) -> bool:
+    """Whether ``exc`` says the kernel died or never started, rather than a cell failing."""
+    from nbclient.exceptions import DeadKernelError
+
+    from .kernelclient import KernelStartError
+
+    return isinstance(exc, KernelStartError | DeadKernelError)
+
+
+def _execute_once(
+    nb: nbformat.NotebookNode, parameters: dict, *, timeout: int, kernel_name: str
+) -> nbformat.NotebookNode:
     import nbformat
     import papermill as pm
 
     from .kernelclient import ReadyKernelManager
 
-    _ensure_kernel()
-    nb = read_notebook(notebook) if not isinstance(notebook, nbformat.NotebookNode) else notebook
     with tempfile.TemporaryDirectory(prefix="ks-nb-") as tmp:
         out = Path(tmp) / "executed.ipynb"
         try:

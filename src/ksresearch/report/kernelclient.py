@@ -10,10 +10,20 @@ channel and the idle status of that very request has come on IOPub: IOPub is con
 nothing older can follow, since the kernel was started for this client. It asks again, as
 jupyter_client does, while IOPub is not yet connected. :class:`ReadyKernelManager` polls a
 stopping kernel every 10 ms.
+
+The manager connects to its kernel over Unix sockets in a folder of its own (zmq's ``ipc``
+transport), not over TCP. A TCP kernel is given ports that were free a moment before it binds
+them; with kernels starting in several processes at once (a batch, the test suite on two
+cores), an outgoing connection may take such a port in between, and the kernel dies before it
+answers. A socket file in a fresh folder cannot be taken by anyone else. A kernel that still
+fails to start raises :class:`KernelStartError`: no cell has run, so it can be started again.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import time
 from queue import Empty
 
@@ -21,9 +31,9 @@ import zmq
 import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import DottedObjectName, Type
+from traitlets import CaselessStrEnum, DottedObjectName, Type
 
-__all__ = ["ReadyKernelClient", "ReadyKernelManager"]
+__all__ = ["KernelStartError", "ReadyKernelClient", "ReadyKernelManager"]
 
 #: How long the IOPub reply of one ``kernel_info`` is awaited before asking again (s).
 IOPUB_WAIT = 0.05
@@ -31,6 +41,10 @@ IOPUB_WAIT = 0.05
 RECONNECT = 5
 #: How often a stopping kernel is checked (s).
 SHUTDOWN_POLL = 0.01
+
+
+class KernelStartError(RuntimeError):
+    """The kernel died, or did not answer, before it ran anything."""
 
 
 class ReadyKernelClient(AsyncKernelClient):
@@ -55,9 +69,9 @@ class ReadyKernelClient(AsyncKernelClient):
                     self._handle_kernel_info_reply(reply)
                     return
             if not await self._async_is_alive():
-                raise RuntimeError("Kernel died before replying to kernel_info")
+                raise KernelStartError("Kernel died before replying to kernel_info")
             if time.monotonic() > deadline:
-                raise RuntimeError(f"Kernel didn't respond in {timeout} seconds")
+                raise KernelStartError(f"Kernel didn't respond in {timeout} seconds")
 
     async def _idle_after(self, msg_id: str) -> bool:
         """Whether IOPub brings the idle status of request ``msg_id`` within
@@ -79,10 +93,29 @@ class ReadyKernelClient(AsyncKernelClient):
 
 class ReadyKernelManager(AsyncKernelManager):
     """:class:`~jupyter_client.manager.AsyncKernelManager` with :class:`ReadyKernelClient`
-    clients that checks a stopping kernel every :data:`SHUTDOWN_POLL` seconds."""
+    clients, Unix sockets in a folder of its own (where there are Unix sockets), and a check of
+    a stopping kernel every :data:`SHUTDOWN_POLL` seconds."""
 
     client_class = DottedObjectName("ksresearch.report.kernelclient.ReadyKernelClient")
     client_factory = Type(klass=ReadyKernelClient)
+    transport = CaselessStrEnum(
+        ["tcp", "ipc"], default_value="ipc" if os.name == "posix" else "tcp", config=True
+    )
+    _socket_dir: str | None = None
+
+    def _ip_default(self) -> str:
+        if self.transport != "ipc":
+            return super()._ip_default()
+        self._socket_dir = tempfile.mkdtemp(prefix="ks-kernel-")  # short: a socket path is
+        return os.path.join(self._socket_dir, "k")  # at most 107 bytes
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart and self._socket_dir is not None:
+            shutil.rmtree(self._socket_dir, ignore_errors=True)
+            self._socket_dir = None
+
+    cleanup_resources = _async_cleanup_resources
 
     async def _async_wait(self, pollinterval: float = SHUTDOWN_POLL) -> None:
         await super()._async_wait(pollinterval=min(pollinterval, SHUTDOWN_POLL))
