@@ -175,6 +175,19 @@ def test_draft_marks_personal_data_and_tool_columns_as_ignored(tmp_path):
     assert 'finished: {column: "Finished", values: ["1"]}' in draft.text
 
 
+def test_a_text_with_no_english_is_marked_on_its_own_line(tmp_path):
+    """The export gives one text per question: its English is a copy, marked on the item's
+    own line as a TODO, and a report never shows an id in its place."""
+    path = X.write_qualtrics(X.truth(), tmp_path / "export.csv")
+    draft = ks.draft_codebook(path, YEAR)
+    marker = "# TODO en: the export's text, to translate"
+    texts = [line for line in draft.text.splitlines() if line.lstrip().startswith("text:")]
+    copied = {line: yaml.safe_load(line.split(":", 1)[1].split("  #")[0]) for line in texts}
+    copied = {line: t["nb"] == t["en"] for line, t in copied.items()}
+    assert sum(copied.values()) >= 5 and not all(copied.values())  # "Company" is known
+    assert all(line.endswith(marker) == same for line, same in copied.items())
+
+
 def test_draft_guesses_the_company_from_labels_and_says_when_it_cannot(tmp_path):
     t = X.truth()
     sav = X.write_surveyxact_sav(t, tmp_path / "data.sav")

@@ -144,6 +144,24 @@ def test_notebooks_are_paired_sources_with_one_parameters_cell():
     }
 
 
+def _words(path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(_page(path), "html.parser").get_text(" ").split())
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_every_question_of_the_codebook_is_in_the_general_report(general, report_data, lang):
+    """The backbone: every item of the 2025 codebook, free text included (the comments say
+    which question they answer), by its text in the report's language; every theme too."""
+    codebook = ks.load(2025, report_data).codebook
+    page = _words(general[(lang, 2025)])
+    texts = {i.id: getattr(i.text, lang) for i in codebook.items}
+    texts |= {c: getattr(con.label, lang) for c, con in codebook.constructs.items()}
+    missing = [k for k, t in texts.items() if " ".join(t.split()) not in page]
+    assert not missing
+
+
 # ----------------------------------------------------------------------------- the audit
 @pytest.fixture(scope="module")
 def company_report(report_data, tmp_path_factory):
@@ -153,6 +171,32 @@ def company_report(report_data, tmp_path_factory):
     company = eligible[eligible["eligible"]].index[0]
     result = ks.batch(2025, companies=[company], data_dir=report_data, out=out, workers=1)
     return survey, company, result.written[company]
+
+
+def test_a_company_report_shows_its_questions_and_at_most_five_focus_areas_with_reasons(
+    company_report,
+):
+    """Each company report: the table of every theme and question against all others, then
+    its focus areas (at most five, each with its reason) or the sentence that there is none."""
+    from bs4 import BeautifulSoup
+
+    from ksresearch.report.present import text
+
+    survey, _, path = company_report
+    soup = BeautifulSoup(_page(path), "html.parser")
+    headings = {h.get_text(" ", strip=True): h for h in soup.find_all(["h2", "h3"])}
+    assert text("questions.title", "nb") in headings
+    rated = [i.text.nb for i in survey.codebook.items if i.type in ("likert", "nps")]
+    table = headings[text("questions.title", "nb")].find_next("table")
+    assert all(" ".join(t.split()) in " ".join(table.get_text(" ").split()) for t in rated)
+    focus = headings[text("questions.focus", "nb")]
+    after = focus.find_next(["table", "h2"])
+    if after.name == "table":
+        rows = after.find("tbody").find_all("tr")
+        assert 1 <= len(rows) <= ks.study.questions.MAX_FOCUS_AREAS
+        assert all("ρ =" in row.get_text(" ") for row in rows)  # each with its reason
+    else:
+        assert " ".join(text("questions.no_focus", "nb").split()) in _words(path)
 
 
 def test_no_planted_personal_detail_reaches_a_report_or_its_ledger(

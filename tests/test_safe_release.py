@@ -371,6 +371,38 @@ def test_a_kernel_that_dies_while_starting_is_tried_once_more(named, tmp_path, m
     result = ks.batch(YEAR, companies=["A S Nord"], data_dir=named["data"], out=tmp_path, workers=1)
     assert killed and not result.failed and "A S Nord" in result.written
 
+@pytest.mark.slow
+def test_a_kernel_that_never_answers_fails_its_company_and_one_that_dies_once_is_retried(
+    named, tmp_path, monkeypatch
+):
+    """Issue 26: the first company's kernels never answer (their client is pointed where no
+    kernel listens), the second company's first kernel dies: the batch ends within its start-up
+    timeouts, the first company fails with the reason, the second is written on its retry."""
+    from ksresearch.report import execute as execute_module
+    from ksresearch.report.kernelclient import ReadyKernelManager
+
+    real, started = ReadyKernelManager._async_post_start_kernel, []
+
+    async def hang_two_then_kill_one(self, **kw):
+        await real(self, **kw)
+        started.append(self.provisioner.process.pid)
+        if len(started) <= execute_module.KERNEL_TRIES:  # the first company, every try
+            self.ip = f"{self.ip}-nowhere"
+        elif len(started) == execute_module.KERNEL_TRIES + 1:  # the second, once
+            os.kill(self.provisioner.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(ReadyKernelManager, "_async_post_start_kernel", hang_two_then_kill_one)
+    monkeypatch.setattr(execute_module, "START_TIMEOUT", 3)
+    t0 = time.monotonic()
+    result = ks.batch(
+        YEAR, companies=["A S Nord", "A/S Nord"], data_dir=named["data"], out=tmp_path,
+        workers=1, release=False,
+    )  # fmt: skip
+    assert time.monotonic() - t0 < 120
+    assert list(result.failed) == ["A S Nord"] and list(result.written) == ["A/S Nord"]
+    assert "did not answer" in result.failed["A S Nord"]
+    assert f"tried {execute_module.KERNEL_TRIES} times" in result.failed["A S Nord"]
+
 
 @pytest.mark.slow
 def test_a_report_that_cannot_be_written_fails_its_company_only(named, tmp_path, monkeypatch):

@@ -1062,10 +1062,19 @@ def _emit_entry(entry: dict) -> list[str]:
             out.append(f"{lead}{key}:")
             out += [f"      {c}: {_flow(t)}" for c, t in value.items()]
         elif isinstance(value, dict):
-            out.append(f"{lead}{key}: {_flow(value)}")
+            out.append(f"{lead}{key}: {_flow(value)}" + _untranslated(key, value))
         else:
             out.append(f"{lead}{key}: {_q(value)}")
     return out
+
+
+def _untranslated(key: str, value: dict) -> str:
+    """A marker on a text whose English is a copy of the export's text (none was found)."""
+    return (
+        "  # TODO en: the export's text, to translate"
+        if key == "text" and value.get("en") == value.get("nb")
+        else ""
+    )
 
 
 def _emit_todo(plan: _Plan) -> list[str]:

@@ -350,11 +350,15 @@ class Section:
         return self.table(table, columns=columns, labels=labels, index_name="", percent=columns[1:])
 
     def comment_rule(self):
-        """How comments are shown (the rule of :func:`ksresearch.comments`)."""
+        """How comments are shown (the rule of :func:`ksresearch.comments`), after the
+        questions whose answers they are."""
         from .. import config
 
+        said = self.survey.comments
+        asked = [] if said is None else list(dict.fromkeys(said["item"].dropna()))
         return self.say(
-            "comments.intro",
+            "comments.intro_asked" if asked else "comments.intro",
+            questions="», «".join(self.questions.get(i, i) for i in asked),
             theme=config.MIN_THEME_COMMENTERS,
             group=config.MIN_COMMENT_GROUP,
             k=config.MAX_COMMENT_EXAMPLES,
