@@ -12,7 +12,7 @@ import pytest
 
 from ksresearch.report.execute import _ensure_kernel
 from ksresearch.report.kernel import KERNEL_NAME
-from ksresearch.report.kernelclient import ReadyKernelClient, ReadyKernelManager
+from ksresearch.report.kernelclient import KernelStartError, ReadyKernelClient, ReadyKernelManager
 
 
 async def _run(code: str) -> tuple[list[str], bool]:
@@ -57,7 +57,7 @@ def test_a_kernel_that_dies_while_starting_is_reported():
         kc = km.client()
         kc.start_channels()
         try:
-            with pytest.raises(RuntimeError, match="died before replying to kernel_info"):
+            with pytest.raises(KernelStartError, match="died before it answered"):
                 await kc.wait_for_ready(timeout=30)
         finally:
             kc.stop_channels()
@@ -132,3 +132,25 @@ def test_a_kernel_that_dies_in_every_run_fails_the_notebook_after_the_tries(tmp_
     with pytest.raises(ReportError, match="ZeroDivisionError") as caught:
         execute(_notebook(f"open({str(marks)!r}, 'a').write('x'); 1 / 0"), {})
     assert marks.read_text() == "x" and "tried" not in str(caught.value)
+
+
+def test_a_company_whose_notebook_never_returns_is_given_up_as_hung(monkeypatch):
+    """The batch's watchdog: past the time limit the company fails as hung (its thread is left
+    behind as a daemon) and the caller goes on."""
+    import time
+
+    from ksresearch.report import batch
+
+    monkeypatch.setattr(batch, "_render_in_thread", lambda params, timeout: time.sleep(60))
+    monkeypatch.setattr(batch, "_time_limit", lambda timeout: 1.0)
+    t0 = time.monotonic()
+    status, message, _ = batch._render_company({"company": "X"}, 600)
+    assert time.monotonic() - t0 < 10
+    assert status == "failed" and "given up as hung" in message
+
+
+def test_the_time_limit_counts_every_try_and_every_cell():
+    from ksresearch.report.execute import KERNEL_TRIES, START_TIMEOUT, time_limit
+
+    nb = _notebook("1", "2", "3")
+    assert time_limit(nb, 10) >= KERNEL_TRIES * (START_TIMEOUT + 3 * 10)

@@ -371,6 +371,7 @@ def test_a_kernel_that_dies_while_starting_is_tried_once_more(named, tmp_path, m
     result = ks.batch(YEAR, companies=["A S Nord"], data_dir=named["data"], out=tmp_path, workers=1)
     assert killed and not result.failed and "A S Nord" in result.written
 
+
 @pytest.mark.slow
 def test_a_kernel_that_never_answers_fails_its_company_and_one_that_dies_once_is_retried(
     named, tmp_path, monkeypatch

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -19,7 +20,14 @@ import nbformat
 from ..stats.disclosure import min_size
 from ..study.participation import check_weighting
 from .audit import audit_html
-from .execute import BENCHMARK_NOTEBOOK, DEFAULT_TIMEOUT, ReportError, execute
+from .execute import (
+    BENCHMARK_NOTEBOOK,
+    DEFAULT_TIMEOUT,
+    ReportError,
+    execute,
+    read_notebook,
+    time_limit,
+)
 from .export import check_writable, company_file, company_files, to_html, write_atomic
 from .formats import parse_formats, write_formats
 from .general import out_dir, report_parameters
@@ -71,7 +79,9 @@ def _render_company(params: dict, timeout: int) -> tuple[str, str | None, dict |
     Runs in a thread or on a Dask worker; it writes nothing.
 
     The work runs in a thread of its own: nbclient drives the kernel with an asyncio loop, and
-    an executor's thread (a Dask worker's, say) may already have one running.
+    an executor's thread (a Dask worker's, say) may already have one running. The thread is
+    awaited for at most :func:`~ksresearch.report.execute.time_limit` (every start-up and every
+    cell at its limit): past it, the company fails as hung and the batch goes on.
     """
     box: dict[str, tuple] = {}
 
@@ -81,10 +91,18 @@ def _render_company(params: dict, timeout: int) -> tuple[str, str | None, dict |
         except Exception as exc:  # the export, say: this company fails, not the batch
             box["result"] = ("failed", f"{type(exc).__name__}: {exc}", None)
 
-    thread = threading.Thread(target=render)
+    thread = threading.Thread(target=render, daemon=True)  # a hung one must not hold the exit
     thread.start()
-    thread.join()
+    limit = _time_limit(timeout)
+    thread.join(limit)
+    if thread.is_alive():
+        return "failed", f"no answer from its notebook within {limit:.0f} s: given up as hung", None
     return box.get("result", ("failed", "the report thread ended without a result", None))
+
+
+@functools.cache
+def _time_limit(timeout: int) -> float:
+    return time_limit(read_notebook(BENCHMARK_NOTEBOOK), timeout)
 
 
 def _render_in_thread(params: dict, timeout: int) -> tuple[str, object, dict | None]:

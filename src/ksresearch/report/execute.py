@@ -21,6 +21,8 @@ __all__ = [
     "BENCHMARK_NOTEBOOK",
     "DEFAULT_TIMEOUT",
     "KERNEL_TRIES",
+    "START_TIMEOUT",
+    "time_limit",
     "general_notebooks",
     "ReportError",
     "read_notebook",
@@ -31,6 +33,8 @@ __all__ = [
 NOTEBOOK_DIR = config.PROJ_ROOT / "notebooks"
 BENCHMARK_NOTEBOOK = NOTEBOOK_DIR / "company_benchmark.py"
 DEFAULT_TIMEOUT = 600
+#: How long a kernel may take to answer once started (s); then it is replaced (KERNEL_TRIES).
+START_TIMEOUT = 60
 
 
 def general_notebooks() -> list[Path]:
@@ -118,6 +122,13 @@ def execute(
     raise ReportError(f"{lost} (tried {KERNEL_TRIES} times)", lost.notebook) from lost
 
 
+def time_limit(notebook: nbformat.NotebookNode, timeout: int) -> float:
+    """The longest :func:`execute` can take on ``notebook`` with a cell timeout of ``timeout``:
+    every try's start-up and every cell at its limit. A wait longer than this is a hang."""
+    cells = sum(cell.cell_type == "code" for cell in notebook.cells) + 1  # + the parameters
+    return KERNEL_TRIES * (START_TIMEOUT + cells * timeout) + 60.0  # + shutdowns and export
+
+
 def _kernel_lost(exc: BaseException | None) -> bool:
     """Whether ``exc`` says the kernel died or never started, rather than a cell failing."""
     from nbclient.exceptions import DeadKernelError
@@ -145,6 +156,7 @@ def _execute_once(
                 kernel_name=kernel_name,
                 language="python",
                 execution_timeout=timeout,
+                start_timeout=START_TIMEOUT,
                 progress_bar=False,
                 log_output=False,
                 request_save_on_cell_execute=False,  # written once at the end, not per cell

@@ -69,9 +69,11 @@ class ReadyKernelClient(AsyncKernelClient):
                     self._handle_kernel_info_reply(reply)
                     return
             if not await self._async_is_alive():
-                raise KernelStartError("Kernel died before replying to kernel_info")
+                raise KernelStartError("the kernel died before it answered")
             if time.monotonic() > deadline:
-                raise KernelStartError(f"Kernel didn't respond in {timeout} seconds")
+                raise KernelStartError(
+                    f"the kernel did not answer within {timeout:g} s of its start"
+                )
 
     async def _idle_after(self, msg_id: str) -> bool:
         """Whether IOPub brings the idle status of request ``msg_id`` within
