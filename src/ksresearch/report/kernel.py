@@ -60,17 +60,9 @@ _PRELOAD = (
     "statsmodels.stats.proportion",
     "statsmodels.stats.multitest",
     "ksresearch",
-    # the library is imported lazily: the modules every report uses, imported once here
-    "ksresearch.data.survey",
+    # the library is imported lazily: the study's modules come with its warm-up hook
     "ksresearch.report.section",
-    "ksresearch.study.benchmarking",
-    "ksresearch.study.findings",
-    "ksresearch.study.measurement",
-    "ksresearch.study.comments",
-    "ksresearch.study.participation",
-    "ksresearch.study.keyfindings",
-    "ksresearch.study.heatmaps",
-    "ksresearch.study.customers",
+    "ksresearch.study.warm",
     "pandas.io.formats.style",  # every table is a Styler: its Jinja templates load here
 )
 
@@ -87,29 +79,6 @@ def _warm_up() -> None:
     ax.set_title("Aa", loc="left", fontweight="bold")
     fig.savefig(io.BytesIO(), format="png")
     plt.close(fig)
-
-
-def _warm_surveys(surveys: list[list]) -> None:
-    """Load and prepare each survey once (:func:`ksresearch.data.survey.keep_warm`); a year
-    that cannot be loaded is left to the kernels, whose notebooks report the error."""
-    from ksresearch.data.survey import keep_warm
-    from ksresearch.study.benchmarking import benchmark_ranks
-    from ksresearch.study.comments import code_themes, load_themes
-    from ksresearch.study.measurement import year_comparability
-    from ksresearch.study.prepare import prepare
-
-    warm = {}
-    for year, data_dir in surveys:
-        with contextlib.suppress(Exception):
-            survey = warm[int(year)] = keep_warm(int(year), data_dir)
-            prepare(survey)
-            benchmark_ranks(survey)  # every company report shows its row of the same ranks
-            if survey.comments is not None:  # every word stemmed once, before the fork
-                code_themes(survey.comments["text"], load_themes(int(year), data_dir))
-    for year, survey in warm.items():  # the trends' measurement check across two years
-        if year - 1 in warm:
-            with contextlib.suppress(Exception):
-                year_comparability(survey, warm[year - 1])
 
 
 #: How Jupyter starts the ksresearch kernel: this Python, this module.
@@ -259,7 +228,9 @@ def _serve(path: str, surveys: list[list]) -> None:
     for module in _PRELOAD:
         importlib.import_module(module)
     _warm_up()
-    _warm_surveys(surveys)
+    from ksresearch.study.warm import warm
+
+    warm(surveys)
     # The imported heap moves out of the collector's reach: a kernel's first collections would
     # otherwise walk (and, copying on write, duplicate) every object of every library.
     gc.freeze()

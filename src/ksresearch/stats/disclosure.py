@@ -253,17 +253,22 @@ def owners_rule(
     """
     k = config.MIN_COMPANIES if min_owners is None else int(min_owners)
     share = config.MAX_COMPANY_SHARE if max_share is None else float(max_share)
-    d = pd.DataFrame({"g": groups.to_numpy(), "o": owners.to_numpy()}).dropna()
-    counts = d.groupby(["g", "o"]).size()
-    out = {}
-    for level, per_owner in counts.groupby(level="g"):
-        if len(per_owner) < k:
-            out[level] = OWNERS.format(k=k)
-        elif per_owner.max() > share * per_owner.sum():
-            out[level] = DOMINANT.format(share=round(share * 100))
-        else:
-            out[level] = ""
-    return pd.Series(out, dtype=object)
+    g, o = groups.to_numpy(), owners.to_numpy()
+    known = ~(pd.isna(g) | pd.isna(o))
+    g_codes, levels = pd.factorize(g[known], sort=True)
+    o_codes, names = pd.factorize(o[known])
+    counts = np.zeros((len(levels), len(names)), dtype=np.int64)  # level x owner
+    np.add.at(counts, (g_codes, o_codes), 1)
+    reasons = np.where(
+        (counts > 0).sum(axis=1) < k,
+        OWNERS.format(k=k),
+        np.where(
+            counts.max(axis=1, initial=0) > share * counts.sum(axis=1),
+            DOMINANT.format(share=round(share * 100)),
+            "",
+        ),
+    )
+    return pd.Series(reasons, index=levels, dtype=object)
 
 
 def group_members(df: pd.DataFrame, group: str, columns: dict[str, str]) -> Members:

@@ -113,7 +113,17 @@ def _good_direction(codebook: Codebook, item: str, directions: dict[str, int]) -
 def _frame(survey: Survey, company: str | None, others: bool = False) -> pd.DataFrame:
     """The analysed respondents' scores (:func:`prepare`) beside their answers to every item
     (:func:`kept`), one row each, keyed as :func:`prepare` keys them; one company's rows, or
-    (``others``) every other company's."""
+    (``others``) every other company's. The whole frame is made once per survey."""
+    if "question_frame" not in survey.cache:
+        survey.cache["question_frame"] = _whole_frame(survey)
+    df = survey.cache["question_frame"]
+    if company is None:
+        return df.copy()
+    key = survey.codebook.role("company")
+    return df[(df[key] != company) if others else (df[key] == company)]
+
+
+def _whole_frame(survey: Survey) -> pd.DataFrame:
     scores = prepare(survey)
     answers = kept(survey).set_axis(scores.index)
     items = [i.id for i in survey.codebook.items if i.type != "text" and i.id in answers]
@@ -125,11 +135,7 @@ def _frame(survey: Survey, company: str | None, others: bool = False) -> pd.Data
         if f"{i.id}_{code}" in answers
     ]
     extra = [c for c in items + multi if c not in scores.columns]
-    df = pd.concat([scores, answers[extra]], axis=1)
-    if company is None:
-        return df
-    key = survey.codebook.role("company")
-    return df[(df[key] != company) if others else (df[key] == company)]
+    return pd.concat([scores, answers[extra]], axis=1)
 
 
 def _dont_know(survey: Survey, df: pd.DataFrame, item: str) -> float:
@@ -137,16 +143,24 @@ def _dont_know(survey: Survey, df: pd.DataFrame, item: str) -> float:
     scale offers no "don't know")."""
     if not survey.codebook.scale_of(item).dont_know:
         return np.nan
-    ids = kept(survey)[survey.codebook.meta.respondent_id.id].astype("string")
-    ids = ids.set_axis(prepare(survey).index).reindex(df.index)
-    dk = survey.dont_know
-    said = (
-        0
-        if dk is None or dk.empty
-        else int(ids.isin(dk.loc[dk["item"] == item, "respondent_id"]).sum())
-    )
+    said = int(df.index.isin(_said_dont_know(survey).get(item, ())).sum())
     answered = int(df[item].notna().sum())
     return said / (said + answered) if said + answered else np.nan
+
+
+def _said_dont_know(survey: Survey) -> dict[str, np.ndarray]:
+    """Item -> the analysed respondents (:func:`prepare`'s index) who answered it "don't
+    know"; made once per survey (``survey.cache``), as every report asks for every item."""
+    if "said_dont_know" not in survey.cache:
+        dk, said = survey.dont_know, {}
+        if dk is not None and not dk.empty:
+            ids = kept(survey)[survey.codebook.meta.respondent_id.id].astype("string")
+            key = pd.Series(prepare(survey).index, index=ids.to_numpy())
+            known = dk[dk["respondent_id"].isin(key.index)]
+            for item, part in known.groupby("item", sort=False):
+                said[item] = key.loc[part["respondent_id"].astype("string")].to_numpy()
+        survey.cache["said_dont_know"] = said
+    return survey.cache["said_dont_know"]
 
 
 def _bands(
