@@ -64,6 +64,7 @@ if company in rates.index:  # a year with headcounts.csv
 
 # %%
 display(S.heading("benchmark.table"))
+display(S.say("benchmark.table_rule", k=int(bench["p"].notna().sum())))
 columns = [
     "n_company",
     "company",

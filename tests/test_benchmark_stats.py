@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy import stats as scipy_stats
 
 import ksresearch as ks
 from ksresearch import config
@@ -155,3 +156,64 @@ def test_holm_equals_statsmodels():
     p = np.random.default_rng(2).uniform(0, 0.2, 17)
     p[[3, 9]] = p[5]  # ties
     assert holm_adjust(p) == pytest.approx(multipletests(p, method="holm")[1], abs=1e-15)
+
+
+def test_a_difference_clear_alone_but_not_over_all_comparisons_reads_not_clear(survey):
+    """Issue 24: one company's theme index moved so that its difference lies between the
+    one-at-a-time and the simultaneous interval's reach. The label is «not clear», never
+    «on par» beside an interval that leaves out 0; the table prints it in words with the
+    interval the label used, and the figure draws that interval and the same words."""
+    import dataclasses
+
+    from ksresearch.report import plots, present
+    from ksresearch.study.prepare import prepare
+
+    eligible = ks.eligible_companies(survey)
+    z_one = 1.959964
+    planted = None
+    for company in eligible[eligible["eligible"]].sort_values("n").index:
+        bench = ks.benchmark(survey, company)
+        k = int(bench["p"].notna().sum())
+        z_all = float(scipy_stats.norm.ppf(1 - 0.05 / (2 * k)))
+        se = (bench["diff_high"] - bench["diff"]) / z_all
+        for measure in [c for c in survey.codebook.constructs if c in bench.index]:
+            s_m = se.get(measure)
+            target = max(config.MIN_BENCHMARK_DIFF + 0.5, (z_one + z_all) / 2 * (s_m or 0))
+            if s_m and z_one * s_m < target < z_all * s_m - 0.3:
+                planted = company, measure, target - bench.at[measure, "diff"]
+                break
+        if planted:
+            break
+    assert planted, "no company with a wide enough interval to plant in"
+    company, measure, shift = planted
+
+    moved = dataclasses.replace(survey, cache={})
+    prepare(moved)
+    (key,) = [k for k in moved.cache if k[0] == "prepare" and k[1]]
+    frame = moved.cache[key]
+    own = frame[survey.codebook.role("company")] == company
+    frame.loc[own, f"{measure}_index"] += shift
+    bench = ks.benchmark(moved, company)
+    row = bench.loc[measure]
+    one_at_a_time = row["diff"] - z_one * (row["diff_high"] - row["diff"]) / z_all
+    assert row["assessment"] == "not clear"
+    assert row["diff_low"] < 0 < row["diff_high"] and one_at_a_time > 0
+    assert abs(row["diff"]) >= config.MIN_BENCHMARK_DIFF
+
+    words = present.text("not clear", "en")
+    columns = ["company", "pool", "diff", "diff_low", "diff_high", "assessment"]
+    page = present.table(bench, "en", columns=columns).to_html()
+    line = next(tr for tr in page.split("<tr") if measure in tr)
+    for value in (row["diff_low"], row["diff_high"]):
+        assert present.fmt_number(value, "en", 1) in line
+    assert words in line
+
+    fig = plots.benchmark_diffs(bench, lang="en")
+    ax = fig.axes[0]
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    y = names.index(measure)
+    said = [t for t in ax.texts if t.get_text() == words]
+    assert [round(t.get_position()[1]) for t in said] == [y]
+    (segments,) = [c.get_segments() for c in ax.collections if len(c.get_segments()) == len(names)]
+    (x0, _), (x1, _) = segments[y]
+    assert (x0, x1) == pytest.approx((row["diff_low"], row["diff_high"]))

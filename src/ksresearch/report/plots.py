@@ -117,7 +117,8 @@ def bar_ci(
 def benchmark_diffs(
     bench: pd.DataFrame, labels: dict | None = None, lang: str = "nb"
 ) -> plt.Figure:
-    """The company's difference from all others per measure, coloured by assessment."""
+    """The company's difference from all others per measure with the interval its label uses,
+    coloured by assessment, and every label but "on par" in words at the interval's end."""
     d = bench.dropna(subset=["diff"]).iloc[::-1]
     names = [plain((labels or {}).get(i, i)) for i in d.index]
     colours = d["assessment"].map({"strength": _GREEN, "weakness": _RED}).fillna(_GREY)
@@ -125,6 +126,21 @@ def benchmark_diffs(
     err = np.vstack([d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]])
     ax.barh(names, d["diff"], xerr=err, color=colours, ecolor="#333333", capsize=3)
     ax.axvline(0, color="#333333", lw=1)
+    low, high = (
+        float(np.nanmin([d["diff_low"].min(), 0])),
+        float(np.nanmax([d["diff_high"].max(), 0])),
+    )
+    pad = 0.02 * (high - low or 1)
+    for y, (diff, left, right, verdict) in enumerate(
+        d[["diff", "diff_low", "diff_high", "assessment"]].itertuples(index=False)
+    ):
+        if verdict in ("strength", "weakness", "small", "not clear", "higher", "lower"):
+            out = diff < 0
+            x = (left if out else right) + (-pad if out else pad)
+            ax.text(
+                x, y, text(verdict, lang), va="center", ha="right" if out else "left", fontsize=8
+            )
+    ax.set_xlim(low - 18 * pad, high + 18 * pad)  # room for the words
     ax.set_title(text("benchmark.figure", lang), loc="left")
     _layout(fig)
     return fig

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import config
 from ..data.survey import Survey
-from ..stats.benchmark import clustered_mean_se, label_differences, shrunken_ranks
+from ..stats.benchmark import (
+    clustered_mean_se,
+    holm_adjust,
+    shrunken_ranks,
+    simultaneous_differences,
+)
 from ..stats.disclosure import (
     InsufficientDataError,
     Members,
@@ -223,10 +227,14 @@ def benchmark(
     error clustered by company (the other companies are a sample of companies):
     :math:`SE = \sqrt{s_c^2/n_c + \widehat V_{CR1}(\bar y_{pool})}`
     (:func:`ksresearch.stats.benchmark.clustered_mean_se`); the interval and p use the normal
-    distribution. A difference is called a "strength" or "weakness" (for a descriptive share:
-    "higher" / "lower") only when it survives Holm's correction across the table's measures and
-    is at least :data:`ksresearch.config.MIN_BENCHMARK_DIFF` points (eNPS: twice that);
-    which direction is better comes from the codebook's ``higher_is_better``.
+    distribution. The interval is simultaneous across the table's measures (Bonferroni,
+    :func:`ksresearch.stats.benchmark.simultaneous_differences`), and a difference is called a
+    "strength" or "weakness" (for a descriptive share: "higher" / "lower") exactly when that
+    interval leaves out 0 and the difference is at least
+    :data:`ksresearch.config.MIN_BENCHMARK_DIFF` points (eNPS: twice that): the label never
+    contradicts the interval printed beside it. "not clear": the one-at-a-time interval would
+    have left out 0, the simultaneous one does not. Which direction is better comes from the
+    codebook's ``higher_is_better``.
 
     Parameters
     ----------
@@ -251,7 +259,8 @@ def benchmark(
         ``ai_user`` by role): ``n_company``, ``company`` (its value), ``dont_know`` (for a
         construct: the share, 0-1, of the company's answers to its questions that were
         "don't know"), ``pool`` (all other
-        companies), ``diff`` with ``diff_low``/``diff_high``, ``p``, ``p_holm``, ``n_pool``,
+        companies), ``diff`` with ``diff_low``/``diff_high`` (simultaneous), ``p``, ``p_adj``
+        (Bonferroni, as the label), ``p_holm`` (Holm, for the researcher), ``n_pool``,
         ``direction`` (+1 higher is better, -1 lower is better, 0 descriptive),
         ``percentile`` with ``percentile_low``/``percentile_high`` (the share of the other
         companies of at least :data:`ksresearch.config.MIN_PERCENTILE_N` respondents that the
@@ -285,7 +294,6 @@ def benchmark(
     require_min_n(len(own), "this company", m)
     others = df[df[key] != company]
     sizes = others[key].value_counts()
-    z = stats.norm.ppf(1 - (1 - ci) / 2)
     measures = _measures(survey, df)
     directions = measure_directions(survey, measures)
     ranks = benchmark_ranks(survey)
@@ -325,9 +333,7 @@ def benchmark(
             company=value,
             pool=pool,
             diff=diff,
-            diff_low=diff - z * se,
-            diff_high=diff + z * se,
-            p=float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else np.nan,
+            se=se,
             n_pool=n_pool,
             min_diff=_min_diff(kind),
         )
@@ -337,7 +343,7 @@ def benchmark(
     # a questionnaire with no construct, eNPS or share role has no measure: an empty table
     empty = ["measure", "n_company", "direction", "company", "pool", "assessment"]
     out = pd.DataFrame(rows, columns=None if rows else empty).set_index("measure")
-    out = _label(out)
+    out = _label(out, ci)
     out.attrs.update(
         weighting=weighting,
         n_companies_pool=int((sizes >= m).sum()),
@@ -348,14 +354,13 @@ def benchmark(
     return out
 
 
-def _label(out: pd.DataFrame) -> pd.DataFrame:
-    """Holm across the tested measures, then the minimum difference (label_differences)."""
+def _label(out: pd.DataFrame, ci: float) -> pd.DataFrame:
+    """Simultaneous intervals across the tested measures and the labels they give
+    (:func:`~ksresearch.stats.benchmark.simultaneous_differences`), with Holm's p beside."""
     for column in (  # every documented column, also where no measure had a pool
         "diff",
-        "diff_low",
-        "diff_high",
+        "se",
         "n_pool",
-        "p",
         "min_diff",
         "dont_know",
         "percentile",
@@ -364,11 +369,19 @@ def _label(out: pd.DataFrame) -> pd.DataFrame:
     ):
         if column not in out:
             out[column] = np.nan
-    tested = out["p"].notna()
-    labels = label_differences(out["diff"], out["p"], out["direction"], out["min_diff"])
-    out["p_holm"] = labels["p_holm"]
+    tested = out["se"].notna() & out["diff"].notna()
+    labels = simultaneous_differences(
+        out["diff"], out["se"], out["direction"], out["min_diff"], ci=ci
+    )
+    for column in ("diff_low", "diff_high", "p", "p_adj"):
+        out[column] = labels[column]
+    out["p_holm"] = np.nan
+    if tested.any():
+        out.loc[tested, "p_holm"] = holm_adjust(out.loc[tested, "p"].to_numpy(dtype=float))
+    out["assessment"] = out["assessment"].astype(object) if "assessment" in out else None
     out.loc[tested, "assessment"] = labels.loc[tested, "assessment"]
-    return out.drop(columns="min_diff")
+    out.attrs["tests"] = labels.attrs["tests"]
+    return out.drop(columns=["min_diff", "se"])
 
 
 def company_drivers(

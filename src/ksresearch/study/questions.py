@@ -25,7 +25,7 @@ from scipy import stats
 from .. import config
 from ..data.codebook import Codebook
 from ..data.survey import Survey
-from ..stats.benchmark import clustered_mean_se
+from ..stats.benchmark import clustered_mean_se, simultaneous_differences
 from ..stats.disclosure import InsufficientDataError, Members, min_size, owners_rule
 from ..stats.scoring import to_index
 from .benchmarking import NO_POOL, measure_directions
@@ -415,16 +415,6 @@ def _scores(survey: Survey, df: pd.DataFrame, row_id: str) -> pd.Series:
     return to_index(x, scale.min, scale.max)
 
 
-def _assessments(table: pd.DataFrame) -> pd.Series:
-    """ "strength" / "weakness" (by ``direction``) where the interval shown excludes 0 and the
-    difference is at least the minimum, else "on par": the label and the interval agree."""
-    outside = (table["diff_low"] > 0) | (table["diff_high"] < 0)
-    big = table["diff"].abs() >= config.MIN_BENCHMARK_DIFF
-    better = np.sign(table["diff"]) * table["direction"] > 0
-    verdict = np.where(better, "strength", "weakness")
-    return pd.Series(np.where(outside & big, verdict, "on par"), index=table.index)
-
-
 def question_benchmark(
     survey: Survey, company: str, *, ci: float = 0.95, min_n: int | None = None
 ) -> pd.DataFrame:
@@ -479,15 +469,13 @@ def question_benchmark(
                 y_own.std(ddof=1) / np.sqrt(len(y_own)) if len(y_own) > 1 else np.nan,
                 clustered_mean_se(y_pool.to_numpy(float), others.loc[y_pool.index, key].to_numpy()),
             )
-            diff = float(y_own.mean() - y_pool.mean())
             row.update(
                 company=float(y_own.mean()),
                 favourable_company=mine.at[row_id, "favourable"],
                 pool=float(y_pool.mean()),
                 favourable_pool=theirs.at[row_id, "favourable"],
-                diff=diff,
+                diff=float(y_own.mean() - y_pool.mean()),
                 se=se,
-                p=float(2 * stats.norm.sf(abs(diff) / se)) if se > 0 else np.nan,
             )
             for column, variable in (("pool", "index"), ("favourable_pool", "favourable")):
                 members.add(row_id, column, y_pool.index.to_numpy(), f"{row_id}:{variable}")
@@ -498,16 +486,16 @@ def question_benchmark(
         rows.append(row)
     out = pd.DataFrame(rows).set_index("measure").reindex(columns=BENCH_COLUMNS)
     out["assessment"] = out["assessment"].astype(object)
-    tested = out["p"].notna()
-    k = max(int(tested.sum()), 1)
-    z = stats.norm.ppf(1 - (1 - ci) / (2 * k))
-    out["diff_low"] = out["diff"] - z * out["se"]
-    out["diff_high"] = out["diff"] + z * out["se"]
-    out["p_adj"] = (out["p"] * k).clip(upper=1.0)
-    out.loc[tested, "assessment"] = _assessments(out[tested])
+    labels = simultaneous_differences(
+        out["diff"], out["se"], out["direction"], config.MIN_BENCHMARK_DIFF, ci=ci
+    )
+    tested = labels["p"].notna()
+    for column in ("diff_low", "diff_high", "p", "p_adj"):
+        out[column] = labels[column]
+    out.loc[tested, "assessment"] = labels.loc[tested, "assessment"]
     out = out.drop(columns="se")
     out.index.name = None
-    out.attrs.update(members=members, min_n=m, tests=k, ci=ci)
+    out.attrs.update(members=members, min_n=m, tests=max(labels.attrs["tests"], 1), ci=ci)
     return out
 
 
