@@ -78,7 +78,10 @@ columns = [
 display(S.table(bench, columns=columns, labels=S.names, percent=["dont_know"]))
 display(S.heading("benchmark.ranks", 3))
 ranks = {"percentile": 0, "percentile_low": 0, "percentile_high": 0}
-display(S.table(bench, columns=list(ranks), labels=S.names, decimals=ranks))
+if bench["percentile"].notna().any():
+    display(S.table(bench, columns=list(ranks), labels=S.names, decimals=ranks))
+else:  # a small company: a table of dashes would say nothing
+    display(S.say("benchmark.no_ranks", n=ks.config.MIN_PERCENTILE_N))
 
 # %%
 fig = S.benchmark_diffs(bench)

@@ -1,7 +1,7 @@
 """The tables of the demo's published reports, as text: the yardstick that a refactoring keeps
 the demo's numbers.
 
-``python tests/demo_tables.py`` (run before the groundwork refactoring, again when the backbone added every question and the small-share rule hid shares of small groups, and when the benchmark tables took simultaneous intervals with labels that follow them: the only changes, checked table by table) builds the demo survey (seed 2025, 30 companies, both years) in a
+``python tests/demo_tables.py`` (run before the groundwork refactoring, again when the backbone added every question and the small-share rule hid shares of small groups, when the benchmark tables took simultaneous intervals with labels that follow them, and when a small company's rank table of dashes became a sentence: the only changes, checked table by table) builds the demo survey (seed 2025, 30 companies, both years) in a
 temporary folder, writes the general report (nb) and three company reports, and stores every
 table's cells in ``tests/reference/demo_tables.json``. The provenance table ("About this
 report": run time, checksums, version) is left out: it changes with every run by design.

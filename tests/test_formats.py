@@ -228,3 +228,52 @@ def test_a_word_broken_after_its_hyphen_reads_whole_in_the_pdf_text(tmp_path):
     assert "[e-\n" in raw  # the browser did break it there
     text = formats.pdf_text(tmp_path / "narrow.pdf")
     assert "[e-post]" in text and "Nord-Norge og sør-vest" in text
+
+
+@pytest.mark.parametrize("kind", ["company", "general"])
+def test_no_pdf_page_is_its_footer_alone_or_ends_with_a_heading(made, kind):
+    """Sections go on where the last ended (no page of one sentence), and a heading, or the
+    sentence under it, never ends a page: its table or figure comes with it."""
+    import re
+
+    from pypdf import PdfReader
+
+    page = made["pages"][kind]
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    headings = {" ".join(h.get_text(" ").split()) for h in soup.find_all(["h2", "h3"])}
+    intro, over_figure = _under_headings(soup)
+    reader = PdfReader(str(page.with_suffix(".pdf")))
+    total = len(reader.pages)
+    for number, p in enumerate(reader.pages, 1):
+        lines = [" ".join(line.split()) for line in (p.extract_text() or "").splitlines()]
+        footer = re.compile(rf" {number} / {total}$")
+        body = [line for line in lines if line and not footer.search(line)]
+        assert len(body) < len(lines) or not lines, f"page {number} has no footer"
+        assert body, f"page {number} holds only its footer"
+        contents = sum(line in headings for line in body) > len(body) / 2  # the headings' list
+        last = max((i for i, line in enumerate(body) if line in headings), default=None)
+        pictured = last is not None and body[last] in over_figure and len(p.images) > 0
+        if not contents and not pictured:
+            assert body[-1] not in headings, f"page {number} ends with the heading {body[-1]!r}"
+            if last is not None and last < len(body) - 1:
+                rest = " ".join(body[last + 1 :])
+                alone = intro[body[last]] and intro[body[last]].startswith(rest)
+                assert not alone, f"page {number} ends with {body[last]!r} and its sentence"
+
+
+def _under_headings(soup) -> tuple[dict[str, str], set[str]]:
+    """Heading -> the sentences right under it (before its table or figure), and the headings
+    whose sentences a figure follows: a figure is a picture with no text of its own, so over
+    one a heading may end the text of a page."""
+    intro, over_figure = {}, set()
+    for h in soup.find_all(["h2", "h3"]):
+        name = " ".join(h.get_text(" ").split())
+        box, said = h.find_parent(class_="jp-OutputArea-child"), []
+        while box is not None and (box := box.find_next_sibling(class_="jp-OutputArea-child")):
+            if box.find("p", class_="ks-text") is None or box.find(["table", "img", "h2", "h3"]):
+                if box.find("img") is not None and box.find("table") is None:
+                    over_figure.add(name)
+                break
+            said.append(box.get_text(" "))
+        intro[name] = " ".join(" ".join(said).split())
+    return intro, over_figure

@@ -118,7 +118,7 @@ def benchmark_diffs(
     bench: pd.DataFrame, labels: dict | None = None, lang: str = "nb"
 ) -> plt.Figure:
     """The company's difference from all others per measure with the interval its label uses,
-    coloured by assessment, and every label but "on par" in words at the interval's end."""
+    coloured by assessment, and every label but "on par" in words in a column beside it."""
     d = bench.dropna(subset=["diff"]).iloc[::-1]
     names = [plain((labels or {}).get(i, i)) for i in d.index]
     colours = d["assessment"].map({"strength": _GREEN, "weakness": _RED}).fillna(_GREY)
@@ -126,21 +126,10 @@ def benchmark_diffs(
     err = np.vstack([d["diff"] - d["diff_low"], d["diff_high"] - d["diff"]])
     ax.barh(names, d["diff"], xerr=err, color=colours, ecolor="#333333", capsize=3)
     ax.axvline(0, color="#333333", lw=1)
-    low, high = (
-        float(np.nanmin([d["diff_low"].min(), 0])),
-        float(np.nanmax([d["diff_high"].max(), 0])),
-    )
-    pad = 0.02 * (high - low or 1)
-    for y, (diff, left, right, verdict) in enumerate(
-        d[["diff", "diff_low", "diff_high", "assessment"]].itertuples(index=False)
-    ):
+    beside = ax.get_yaxis_transform()  # x in axes units, y in data: a column right of the plot
+    for y, verdict in enumerate(d["assessment"]):
         if verdict in ("strength", "weakness", "small", "not clear", "higher", "lower"):
-            out = diff < 0
-            x = (left if out else right) + (-pad if out else pad)
-            ax.text(
-                x, y, text(verdict, lang), va="center", ha="right" if out else "left", fontsize=8
-            )
-    ax.set_xlim(low - 18 * pad, high + 18 * pad)  # room for the words
+            ax.text(1.02, y, text(verdict, lang), transform=beside, va="center", fontsize=8)
     ax.set_title(text("benchmark.figure", lang), loc="left")
     _layout(fig)
     return fig
