@@ -43,3 +43,24 @@ def demo_data(tmp_path_factory) -> Path:
         write_synth(year, seed=2025, data_dir=data, n_companies=30)
         ingest(year, data)
     return data
+
+
+@pytest.fixture
+def kill_first_kernel(monkeypatch) -> list[int]:
+    """Kill the first kernel started, as soon as it is started (SIGKILL to its process);
+    returns the list of the killed pids (one, once it has happened)."""
+    import os
+    import signal
+
+    from ksresearch.report.kernelclient import ReadyKernelManager
+
+    real, killed = ReadyKernelManager._async_post_start_kernel, []
+
+    async def kill_the_first(self, **kw):
+        await real(self, **kw)
+        if not killed:
+            killed.append(self.provisioner.process.pid)
+            os.kill(self.provisioner.process.pid, signal.SIGKILL)
+
+    monkeypatch.setattr(ReadyKernelManager, "_async_post_start_kernel", kill_the_first)
+    return killed

@@ -100,20 +100,11 @@ def _notebook(*sources: str):
     return nb
 
 
-def test_execute_starts_another_kernel_when_the_first_dies_while_starting(monkeypatch):
+def test_execute_starts_another_kernel_when_the_first_dies_while_starting(kill_first_kernel):
     from ksresearch.report.execute import execute
 
-    real, killed = ReadyKernelManager._async_post_start_kernel, []
-
-    async def kill_the_first(self, **kw):
-        await real(self, **kw)
-        if not killed:
-            killed.append(self.provisioner.process.pid)
-            os.kill(self.provisioner.process.pid, signal.SIGKILL)
-
-    monkeypatch.setattr(ReadyKernelManager, "_async_post_start_kernel", kill_the_first)
     nb = execute(_notebook("print(6 * 7)"), {})
-    assert len(killed) == 1
+    assert len(kill_first_kernel) == 1
     assert nb.cells[0].outputs[0]["text"] == "42\n"
 
 

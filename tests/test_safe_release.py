@@ -354,22 +354,11 @@ def test_kernels_end_with_a_batch_killed_with_sigkill(named, tmp_path):
 
 
 @pytest.mark.slow
-def test_a_kernel_that_dies_while_starting_is_tried_once_more(named, tmp_path, monkeypatch):
+def test_a_kernel_that_dies_while_starting_is_tried_once_more(named, tmp_path, kill_first_kernel):
     """The company's first kernel is killed as soon as it is started: the batch, through
     execute(), starts another and the report is written."""
-    from ksresearch.report.kernelclient import ReadyKernelManager
-
-    real, killed = ReadyKernelManager._async_post_start_kernel, []
-
-    async def kill_the_first(self, **kw):
-        await real(self, **kw)
-        if not killed:
-            killed.append(self.provisioner.process.pid)
-            os.kill(self.provisioner.process.pid, signal.SIGKILL)
-
-    monkeypatch.setattr(ReadyKernelManager, "_async_post_start_kernel", kill_the_first)
     result = ks.batch(YEAR, companies=["A S Nord"], data_dir=named["data"], out=tmp_path, workers=1)
-    assert killed and not result.failed and "A S Nord" in result.written
+    assert kill_first_kernel and not result.failed and "A S Nord" in result.written
 
 
 @pytest.mark.slow
