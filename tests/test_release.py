@@ -175,6 +175,36 @@ def test_all_others_of_too_few_companies_get_no_pool(tmp_path):
     assert "pool" not in {c for (_, c) in bench.attrs["members"]}
 
 
+def test_all_others_held_mostly_by_one_company_get_no_pool(tmp_path):
+    """Where one company is over 80 % of "all others", the pool is that company's figure in all
+    but name: the pool columns say so and the company's own figures stay."""
+    import csv
+
+    ks.write_synth(YEAR, seed=4, data_dir=tmp_path, n_companies=4)
+    export = tmp_path / "raw" / str(YEAR) / "responses.csv"
+    with export.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh, delimiter=";"))
+    at = rows[0].index("company")
+    big, *small = pd.Series([r[at] for r in rows[1:]]).value_counts().index
+    kept, seen = [rows[0]], dict.fromkeys(small, 0)
+    for r in rows[1:]:  # the largest company whole, two of the others down to six answers
+        if r[at] == big or r[at] == small[0] or seen[r[at]] < 6:
+            kept.append(r)
+            seen[r[at]] = seen.get(r[at], 0) + 1
+    with export.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter=";").writerows(kept)
+    for side in ("company_kpis.csv", "headcounts.csv"):
+        (export.parent / side).unlink(missing_ok=True)
+    ks.ingest(YEAR, tmp_path)
+    survey = ks.load(YEAR, tmp_path)
+    others = survey.responses[survey.responses["company"] != small[0]]["company"]
+    assert others.value_counts(normalize=True).iloc[0] > ks.config.MAX_COMPANY_SHARE
+    bench = ks.benchmark(survey, small[0])
+    assert bench["pool"].isna().all() and bench["company"].notna().any()
+    assert "not reported (too few other companies)" in set(bench["assessment"])
+    assert "pool" not in {c for (_, c) in bench.attrs["members"]}
+
+
 def test_last_years_published_cells_are_never_chosen_for_hiding():
     from ksresearch.report.release import Leak
 
