@@ -92,9 +92,10 @@ own_kpis = ks.company_kpis(survey, company)
 if not own_kpis.empty:  # a year with company_kpis.csv that gives this company's
     display(S.heading("customers.own_title"))
     display(S.say("customers.own_intro"))
-    display(
-        S.table(own_kpis, columns={"value": S.text("kpi_value")}, labels=S.names, index_name="")
-    )
+    display(  # the company's own customer figures, given to us: no respondent's answer
+        S.table(own_kpis, columns={"value": S.text("kpi_value")}, labels=S.names, index_name="",
+                rests_on="survey")
+    )  # fmt: skip
 
 # %%
 display(S.heading("benchmark.strengths"))

@@ -41,6 +41,22 @@ def test_demo_tables_are_unchanged(demo_data):
         assert len(after[report]) == len(tables), report
         for i, (old, new) in enumerate(zip(tables, after[report], strict=True)):
             _same_or_hidden(new, _published(old), (report, i))
+    _only_declared_tables_rest_on_the_whole_survey(demo_data / "reports" / "2025" / "ledger")
+
+
+def _only_declared_tables_rest_on_the_whole_survey(ledgers) -> None:
+    """Every published number of the demo release rests on the respondents its analysis
+    named; a table whose cells fall back on the whole survey said so in its notebook: the
+    general report's steps of the data, response-rate summary, weightings and provenance, a
+    company report's provenance and its own customer figures."""
+    general = json.loads((ledgers / "general_report.nb.json").read_text(encoding="utf-8"))
+    declared = [t for t in general["tables"] if t.get("rests_on") == "survey"]
+    assert len(declared) == 4, [t["table"] for t in declared]
+    assert {"raw", "analysed"} <= {c["row"] for t in declared for c in t["cells"]}
+    for path in (ledgers / "companies").glob("*.json"):
+        company = json.loads(path.read_text(encoding="utf-8"))
+        declared = [t for t in company["tables"] if t.get("rests_on") == "survey"]
+        assert 1 <= len(declared) <= 2, path.name
 
 
 #: What a cell hidden by design shows: no number, or the benchmark's reason for no pool.

@@ -28,6 +28,7 @@ def _shares() -> pd.DataFrame:
     start = 0
     for row, n in zip(table.index, table["n"], strict=True):
         members.add(row, "share", np.arange(start, start + n), "agree")
+        members.add(row, None, np.arange(start, start + n))  # the count and the mean
         start += n
     table.attrs["members"] = members
     return table

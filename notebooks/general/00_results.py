@@ -56,8 +56,9 @@ if not loose.empty:
     plt.show()
 
 # %%
-nps = results[results["kind"] == "nps"].rename(
-    columns={"favourable": "promoters", "neutral": "passives", "unfavourable": "detractors"}
+nps = ks.renamed(
+    results[results["kind"] == "nps"],
+    {"favourable": "promoters", "neutral": "passives", "unfavourable": "detractors"},
 )
 if not nps.empty:
     display(S.heading("results.nps", 3))

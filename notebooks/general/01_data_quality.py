@@ -34,6 +34,7 @@ display(
         labels=ks.report.present.step_names(summary.index, lang),
         decimals=0,
         caption=S.text("quality.steps"),
+        rests_on="survey",  # the export's rows at each step, not a statistic of a group
     )
 )
 
@@ -46,8 +47,9 @@ if not rates.empty:  # a year with headcounts.csv
     percent = ["rate", "median", "lowest", "highest"]
     caption = S.text("participation.summary")
     display(
-        S.table(rates, columns=columns, percent=percent, shares=[], decimals=0, caption=caption)
-    )
+        S.table(rates, columns=columns, percent=percent, shares=[], decimals=0, caption=caption,
+                rests_on="survey")  # the whole survey's invitations and answers
+    )  # fmt: skip
 
 # %%
 display(S.heading("quality.weighting", 3))
@@ -63,6 +65,7 @@ display(
         labels=labels,
         index_name="",
         decimals={"design_effect": 2, "effective_n": 0},
+        rests_on="survey",  # each weighting of every respondent
     )
 )
 

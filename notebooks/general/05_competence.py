@@ -52,6 +52,5 @@ display(S.table(by_education, columns=columns, percent=shares, index_name="", de
 
 # %%
 display(S.heading("competence.links", 3))
-links = ks.competence_links(survey)
-links.index = [f"{S.names[a]} → {S.names[b]}" for a, b in links.index]
+links = ks.renamed(ks.competence_links(survey), index=lambda ab: " → ".join(S.names[x] for x in ab))
 display(S.table(links, columns=["n", "r", "ci_low", "ci_high"], index_name="", decimals=2))

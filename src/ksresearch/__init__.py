@@ -30,6 +30,7 @@ _BY_MODULE = {
         "Members",
         "owners_rule",
         "protect",
+        "renamed",
         "transposed",
     ],
     "stats.scoring": ["enps", "item_stats", "reverse_items", "score_scales", "to_index", "top_box"],

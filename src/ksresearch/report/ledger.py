@@ -29,6 +29,8 @@ __all__ = [
     "decode_members",
     "fingerprint",
     "table_record",
+    "UnregisteredCellError",
+    "SURVEY",
     "take_records",
     "write_ledger",
     "ledger_path",
@@ -36,6 +38,17 @@ __all__ = [
 ]
 
 LEDGER_MIME = "application/vnd.ksresearch.ledger+json"
+
+#: ``rests_on=SURVEY``: a table or figure says that its cells without an entry of their own
+#: rest on the whole survey (a model fitted on every respondent, the report's provenance).
+SURVEY = "survey"
+
+
+class UnregisteredCellError(ValueError):
+    """A published number whose respondents nobody named: the analysis forgot its
+    ``attrs["members"]`` entry, and the release audit could not check it. The ledger fails
+    closed: a table whose numbers rest on the whole survey must say so (``rests_on="survey"``).
+    """
 
 
 def encode_members(keys: np.ndarray) -> dict[str, str]:
@@ -68,6 +81,7 @@ def table_record(
     shown: pd.DataFrame,
     members,
     everyone: np.ndarray,
+    rests_on: str | None = None,
 ) -> dict:
     """The ledger record of one displayed table.
 
@@ -79,10 +93,21 @@ def table_record(
         The text of each published cell, by the result's row labels and column names; an
         empty string, "–" or "< m" is no number and is not registered.
     members : Members or None
-        The result's ``attrs["members"]``; a cell without an entry rests on ``everyone``.
+        The result's ``attrs["members"]``.
     everyone : ndarray
         The respondents of the whole analysis (the survey's prepared respondents).
+    rests_on : {None, "survey"}
+        None (the default): every cell that shows a number needs an entry in ``members``
+        (its own or its row's), else :class:`UnregisteredCellError`. ``"survey"``: a cell
+        without an entry rests on ``everyone``, as the caller says.
+
+    Raises
+    ------
+    UnregisteredCellError
+        A number without respondents where the caller did not say it rests on the survey.
     """
+    if rests_on not in (None, SURVEY):
+        raise ValueError(f"rests_on must be None or {SURVEY!r}, got {rests_on!r}")
     sets: dict[str, dict[str, str]] = {}
     cells = []
     for row in shown.index:
@@ -94,6 +119,12 @@ def table_record(
             variable = members.variables.get((row, column)) if labels is not None else None
             if labels is None and members is not None:
                 labels = members.get((row, None))
+            if labels is None and rests_on is None and any(ch.isdigit() for ch in value):
+                raise UnregisteredCellError(
+                    f"{table}: the number {value!r} (row {row!r}, column {column!r}) has no "
+                    "respondents: give the result's attrs['members'] an entry for it, or say "
+                    "the table rests on the whole survey (rests_on='survey')"
+                )
             encoded = encode_members(everyone if labels is None else labels)
             fp = fingerprint(encoded)
             sets[fp] = encoded
@@ -107,7 +138,10 @@ def table_record(
                     "variable": variable,
                 }
             )
-    return {"table": table, "cells": cells, "sets": sets}
+    record = {"table": table, "cells": cells, "sets": sets}
+    if rests_on is not None:
+        record["rests_on"] = rests_on
+    return record
 
 
 def take_records(nb) -> list[dict]:
@@ -149,7 +183,10 @@ def write_ledger(path: Path, records: list[dict], meta: dict) -> None:
     tables = []
     for i, record in enumerate(records):
         sets.update(record["sets"])
-        tables.append({"table": f"{i}:{record['table']}", "cells": record["cells"]})
+        table = {"table": f"{i}:{record['table']}", "cells": record["cells"]}
+        if "rests_on" in record:  # said by the notebook: cells without an entry rest on all
+            table["rests_on"] = record["rests_on"]
+        tables.append(table)
     text = json.dumps({"meta": meta, "tables": tables, "sets": sets}, sort_keys=True)
     write_atomic(path, text)
 

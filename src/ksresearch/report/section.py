@@ -12,7 +12,7 @@ import pandas as pd
 from ..data.survey import Survey, load, try_load
 from ..study.prepare import prepare
 from . import plots, present
-from .ledger import LEDGER_MIME, encode_members, fingerprint, table_record
+from .ledger import LEDGER_MIME, SURVEY, encode_members, fingerprint, table_record
 from .release import read_suppressed
 
 __all__ = ["Section"]
@@ -149,6 +149,7 @@ class Section:
         labels: dict | None = None,
         index_name: str | None = None,
         shares: list[str] | None = None,
+        rests_on: str | None = None,
         **kwargs,
     ):
         """:func:`present.table` in the section's language and minimum; row labels from
@@ -159,8 +160,10 @@ class Section:
         for a group of at least :attr:`min_share_n`, and the caption says so when one is not.
 
         Every number shown is registered in the disclosure ledger with the respondents it
-        rests on (the result's ``attrs["members"]``; the whole survey for a table without
-        them), and a cell whose respondents the release audit chose to hide shows "–"."""
+        rests on (the result's ``attrs["members"]``), and a cell whose respondents the release
+        audit chose to hide shows "–". A number without an entry is refused
+        (:class:`~ksresearch.report.ledger.UnregisteredCellError`) unless ``rests_on="survey"``
+        says that such cells rest on the whole survey."""
         df = self._release_hidden(df, linked=kwargs.get("percent", ()))
         shares = kwargs.get("percent", ()) if shares is None else shares
         df, hidden = self._small_shares_hidden(df, shares)
@@ -178,7 +181,7 @@ class Section:
         keys = present.shown_columns(df, kwargs.get("columns"))
         text = np.vectorize(html.unescape, otypes=[object])(styler.data.to_numpy(dtype=str))
         shown = pd.DataFrame(text, index=df.index, columns=keys)
-        self._register(shown, df.attrs.get("members"))
+        self._register(shown, df.attrs.get("members"), rests_on)
         return styler
 
     @property
@@ -227,29 +230,41 @@ class Section:
             out["suppressed"] = out["suppressed"].astype(object)
         return out
 
-    def _register(self, shown: pd.DataFrame, members) -> None:
-        """Display the ledger record of a table or figure (an output the HTML leaves out)."""
+    def _register(self, shown: pd.DataFrame, members, rests_on: str | None = None) -> None:
+        """Display the ledger record of a table or figure (an output the HTML leaves out);
+        ``rests_on`` as :func:`~ksresearch.report.ledger.table_record`."""
         from IPython.display import display
 
         self._tables += 1
-        record = table_record(f"t{self._tables}", shown, members, self._everyone)
+        record = table_record(f"t{self._tables}", shown, members, self._everyone, rests_on)
         display({LEDGER_MIME: record, "text/plain": ""}, raw=True)
 
-    def _register_figure(self, df: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    def _register_figure(
+        self, df: pd.DataFrame, columns: list[str], rests_on: str | None = None
+    ) -> pd.DataFrame:
         """Hide released-suppressed cells of a figure's data and register what it plots."""
         df = self._release_hidden(df)
         d = plots.shown_rows(df)
         cols = [c for c in columns if c in d.columns]
         shown = d[cols].map(lambda v: present.fmt_number(v, self.lang, 3))
-        self._register(shown, df.attrs.get("members"))
+        self._register(shown, df.attrs.get("members"), rests_on)
         return df
 
-    def bar_ci(self, df: pd.DataFrame, value: str, *, labels: dict | None = None, **kwargs):
-        """:func:`plots.bar_ci` with the section's language and row labels as :meth:`table`."""
+    def bar_ci(
+        self,
+        df: pd.DataFrame,
+        value: str,
+        *,
+        labels: dict | None = None,
+        rests_on: str | None = None,
+        **kwargs,
+    ):
+        """:func:`plots.bar_ci` with the section's language and row labels as :meth:`table`;
+        ``rests_on`` as :meth:`table`."""
         cols = [c for c in (value, kwargs.get("low"), kwargs.get("high")) if c]
         if kwargs.get("percent"):  # shares of small groups are left out of the figure as well
             df, _ = self._small_shares_hidden(df, cols)
-        df = self._register_figure(df, cols)
+        df = self._register_figure(df, cols, rests_on)
         return plots.bar_ci(df, value, labels=self._labels(df, labels), lang=self.lang, **kwargs)
 
     def compare_diffs(self, table: pd.DataFrame, **kwargs):
@@ -370,4 +385,4 @@ class Section:
 
     def provenance(self, parameters: dict):
         """The provenance table ("About this report")."""
-        return self.table(present.provenance(self.survey, parameters, self.lang))
+        return self.table(present.provenance(self.survey, parameters, self.lang), rests_on=SURVEY)

@@ -453,12 +453,14 @@ def trend(
             for lv in sorted(set(current[segment].dropna()) | set(previous[segment].dropna()))
         ]
     )
-    rows = []
+    rows, members = [], Members()
     for outcome in outcomes:
         hidden = _small_in_a_year(parts, outcome, m)
         for (level, cur, prev), hide in zip(parts, hidden, strict=True):
             a = prev[outcome].dropna().astype(float).to_numpy()
             b = cur[outcome].dropna().astype(float).to_numpy()
+            key = outcome if segment is None else (level, outcome)
+            _trend_members(members, key, outcome, prev, cur)
             row = {
                 "outcome": outcome,
                 "n_previous": len(a),
@@ -496,7 +498,19 @@ def trend(
         if column not in out:  # every row hidden or not comparable: the columns still there
             out[column] = np.nan
     out["p_adj"] = _adjust(out["p"], adjust)
+    out.attrs["members"] = members
     return out
+
+
+def _trend_members(members: Members, key, outcome: str, prev, cur) -> None:
+    """The respondents of a trend row: each year's count and mean rest on that year's who
+    answered, the change and its test on both years'."""
+    before = prev.index[prev[outcome].notna()].to_numpy()
+    now = cur.index[cur[outcome].notna()].to_numpy()
+    for column, who in (("n_previous", before), ("mean_previous", before),
+                        ("n_current", now), ("mean_current", now)):  # fmt: skip
+        members.add(key, column, who, outcome)
+    members.add(key, None, np.concatenate([before, now]))
 
 
 _TREND_COLUMNS = (

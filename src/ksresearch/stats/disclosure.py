@@ -10,7 +10,7 @@ first, until the suppressed groups together hold at least the minimum and number
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ __all__ = [
     "owners_rule",
     "group_members",
     "transposed",
+    "renamed",
     "require_min_n",
     "InsufficientDataError",
     "AnonymityError",
@@ -63,6 +64,16 @@ class Members(dict):
         self[(row, column)] = np.asarray(labels)
         if variable is not None and column is not None:
             self.variables[(row, column)] = variable
+
+    @classmethod
+    def model(cls, rows, labels) -> Members:
+        """Every row's model statistics (``(row, None)``) resting on ``labels``: the
+        respondents a model was fitted on, e.g. the complete cases of a regression."""
+        out = cls()
+        used = np.asarray(labels)
+        for row in rows:
+            out.add(row, None, used)
+        return out
 
     def relabel(self, rename) -> Members:
         """The same entries with each row label replaced by ``rename(row)``."""
@@ -103,6 +114,39 @@ def transposed(table: pd.DataFrame) -> pd.DataFrame:
             if column is not None:
                 turned.add(column, row, labels, members.variables.get((row, column)))
         out.attrs["members"] = turned
+    return out
+
+
+def renamed(
+    table: pd.DataFrame, columns: dict | None = None, index: Callable | None = None
+) -> pd.DataFrame:
+    """``table`` with columns renamed (``{old: new}``) and/or each row label replaced by
+    ``index(label)``, the respondents of every cell (``attrs["members"]``) renamed with them, so
+    that the renamed cells stay registered.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"a": [1.0]}, index=["x"])
+    >>> t.attrs["members"] = Members({("x", "a"): [7, 8]})
+    >>> out = renamed(t, {"a": "b"}, index=str.upper)
+    >>> out.index.tolist(), out.attrs["members"][("X", "b")].tolist()
+    (['X'], [7, 8])
+    """
+    columns = columns or {}
+    row = index or (lambda label: label)
+    out = table.rename(columns=columns)
+    out.index = pd.Index(
+        [row(label) for label in table.index], name=None if index else table.index.name
+    )
+    members = table.attrs.get("members")
+    out.attrs = {k: v for k, v in table.attrs.items() if k != "members"}
+    if members is not None:
+        moved = Members()
+        for (label, column), labels in members.items():
+            new = columns.get(column, column) if column is not None else None
+            moved.add(row(label), new, labels, members.variables.get((label, column)))
+        out.attrs["members"] = moved
     return out
 
 

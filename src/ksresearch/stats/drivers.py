@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from .diagnostics import check_frame
+from .disclosure import Members
 
 __all__ = [
     "DominanceAnalysis",
@@ -308,9 +309,9 @@ def key_drivers(
         ``beta`` (standardised), ``general_dominance`` (LMG; sums to R²), ``share`` (of R²),
         ``rank``, ``relative_weight`` (Johnson), ``rw_share``, and with ``n_boot``:
         ``gd_low``, ``gd_high``, ``share_low``, ``share_high``, ``rw_low``, ``rw_high``,
-        ``rank_low``, ``rank_high``. ``attrs`` holds ``r2``, ``n``, ``n_companies`` and
+        ``rank_low``, ``rank_high``. ``attrs`` holds ``r2``, ``n``, ``n_companies``,
         ``n_redrawn`` (degenerate resamples, e.g. a driver constant among few drawn companies,
-        that were drawn again).
+        that were drawn again) and ``members`` (every row rests on the complete cases).
 
     Examples
     --------
@@ -370,6 +371,7 @@ def key_drivers(
         n_boot=n_boot,
         resample=resample,
         n_redrawn=redrawn,
+        members=Members.model(table.index, x.index),
     )
     return table
 
@@ -389,7 +391,8 @@ def logistic_drivers(
     -------
     DataFrame
         Indexed by driver: ``odds_ratio`` (per standard deviation of the driver), ``ci_low``,
-        ``ci_high``, ``p``; ``attrs`` holds ``n``, ``n_events`` and ``pseudo_r2``.
+        ``ci_high``, ``p``; ``attrs`` holds ``n``, ``n_events``, ``pseudo_r2`` and ``members``
+        (every row rests on the complete cases).
 
     Examples
     --------
@@ -424,7 +427,12 @@ def logistic_drivers(
             "p": fit.pvalues[drivers],
         }
     ).rename_axis("driver")
-    out.attrs.update(n=int(len(x)), n_events=int(y.sum()), pseudo_r2=float(fit.prsquared))
+    out.attrs.update(
+        n=int(len(x)),
+        n_events=int(y.sum()),
+        pseudo_r2=float(fit.prsquared),
+        members=Members.model(out.index, x.index),
+    )
     return out
 
 

@@ -308,12 +308,12 @@ def benchmark(
         }
         answered = others[others[col].notna()]
         pooled = owners_rule(pd.Series(0, index=answered.index), answered[key]).get(0, "")
+        mine = own.index[own[col].notna()].to_numpy()
+        members.add(measure, "n_company", mine, col)
         if len(x) < (share_n if kind in UNANIMOUS else m):
             row.update(company=np.nan, pool=np.nan, assessment="not reported (too few answers)")
             rows.append(row)
             continue
-        mine = own.index[own[col].notna()].to_numpy()
-        members.add(measure, "n_company", mine, col)
         members.add(measure, "company", mine, col)
         if f"{measure}_dont_know" in own and len(own) >= share_n:  # a construct's "don't know"
             row["dont_know"] = float(own[f"{measure}_dont_know"].mean())

@@ -137,6 +137,8 @@ def kpi_bands(
         )
         labels = [source.get((name, x), source.get((name, None), [])) for name in part.index]
         members.add(band, "x", np.concatenate([np.asarray(v) for v in labels]))
+        companies = [np.asarray(source.get((name, None), [])) for name in part.index]
+        members.add(band, None, np.concatenate(companies))  # y, n: the band's companies
     out = pd.DataFrame(rows).set_index("band")
     out.attrs["members"] = members
     return out

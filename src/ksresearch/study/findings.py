@@ -25,7 +25,7 @@ from scipy import stats
 
 from ..data.survey import Survey
 from ..stats.compare import compare_groups
-from ..stats.disclosure import group_members, min_size, owners_rule, protect
+from ..stats.disclosure import Members, group_members, min_size, owners_rule, protect
 from ..stats.drivers import key_drivers, logistic_drivers, priority_matrix
 from ..stats.scoring import enps, to_index
 from .measurement import measurement_check
@@ -211,7 +211,14 @@ def turnover_priorities(survey: Survey, drivers: pd.DataFrame | None = None) -> 
             for d in drivers.index
         }
     )
-    return priority_matrix(drivers["share"], performance)
+    out = priority_matrix(drivers["share"], performance)
+    members = Members()
+    for d in out.index:  # importance from the drivers' model, performance from who answered
+        column = edu if d == edu else f"{d}_index"
+        members.add(d, None, drivers.attrs["members"][(d, None)])
+        members.add(d, "performance", df.index[df[column].notna()].to_numpy(), column)
+    out.attrs["members"] = members
+    return out
 
 
 def quit_intent_drivers(survey: Survey) -> pd.DataFrame:
@@ -299,9 +306,12 @@ def ai_use_cases(
     df = prepare(survey)
     users = df[df["ai_user"] == 1]
     weights = _weights(survey, weighting)
-    rows = []
+    rows, members = [], Members()
     for code in survey.codebook.item(item).options:
         x = users[f"{item}_{code}"].dropna()
+        for column in ("n", "share"):
+            members.add(code, column, x.index.to_numpy(), f"{item}_{code}")
+        members.add(code, None, x.index.to_numpy())
         share, n_eff = _share(x, weights)
         lo, hi = (
             proportion_confint(share * n_eff, n_eff, alpha=1 - ci, method="wilson")
@@ -312,7 +322,7 @@ def ai_use_cases(
     table = pd.DataFrame(rows).set_index(item)
     # each use case is a share of all users, not a partition
     table = protect(table, min_n=_min(survey, min_n), partition=False)
-    table.attrs["weighting"] = weighting
+    table.attrs.update(weighting=weighting, members=members)
     return table.sort_values("share", ascending=False)
 
 
@@ -381,7 +391,11 @@ def education_relevance(
     means = {k: [_share(d[v].dropna(), weights)[0]] for k, v in cols.items()}
     table = pd.DataFrame({"n": [len(d)], **means}, index=["all"])
     table = protect(table, min_n=m, partition=False)
-    table.attrs["weighting"] = weighting
+    members = Members()
+    members.add("all", "n", d.index.to_numpy(), edu)
+    for k, v in cols.items():
+        members.add("all", k, d.index[d[v].notna()].to_numpy(), v)
+    table.attrs.update(weighting=weighting, members=members)
     return table
 
 
@@ -392,11 +406,12 @@ def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
     require_roles(survey, *roles)
     cb = survey.codebook
     df = prepare(survey)
-    rows = []
+    rows, members = [], Members()
     z = stats.norm.ppf(1 - (1 - ci) / 2)
     for source in (cb.role("education_relevance"), cb.role("development")):
         for target in (cb.role("attractiveness"), cb.role("turnover_intention")):
             d = df[[source, target]].dropna()
+            members.add((source, target), None, d.index.to_numpy())
             r, p = stats.pearsonr(d[source], d[target])
             half = z / np.sqrt(len(d) - 3)
             low, high = np.tanh(np.arctanh(r) - half), np.tanh(np.arctanh(r) + half)
@@ -411,7 +426,9 @@ def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
                     "p": p,
                 }
             )
-    return pd.DataFrame(rows).set_index(["source", "target"])
+    out = pd.DataFrame(rows).set_index(["source", "target"])
+    out.attrs["members"] = members
+    return out
 
 
 # ----------------------------------------------------------------------------- shift work, self-service, size

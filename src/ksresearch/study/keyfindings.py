@@ -138,7 +138,12 @@ def benchmark_statements(bench: pd.DataFrame, *, max_each: int = 2) -> pd.DataFr
             )
             _carry(members, sid, source, {(measure, None): None})
     if not rows and bench["p"].notna().any():
-        rows.append({"id": "on_par", "key": "on_par", "count": int(bench["p"].notna().sum())})
+        tested = bench.index[bench["p"].notna()]
+        rows.append({"id": "on_par", "key": "on_par", "count": len(tested)})
+        if source is not None:  # how many measures were tested: said of their respondents
+            sets = [source[(m, None)] for m in tested if (m, None) in source]
+            if sets:
+                members.add("on_par", None, np.unique(np.concatenate(sets)))
     return _table(rows, members)
 
 
@@ -253,6 +258,8 @@ def ai_statements(survey: Survey, role: str = "industry") -> pd.DataFrame:
     se = clustered_mean_se(used["ai_user"].to_numpy(float), used[company].to_numpy())
     members = Members()
     members.add("ai_use", "value", used.index.to_numpy(), "ai_user")
+    members.add("ai_use", "count", used.index.to_numpy(), "ai_user")
+    members.add("ai_use", None, used.index.to_numpy())  # the interval
     rows = [
         {
             "id": "ai_use",
@@ -269,8 +276,11 @@ def ai_statements(survey: Survey, role: str = "industry") -> pd.DataFrame:
     if spread is not None:
         sid = f"ai_spread:{role}"
         rows.append({**spread, "id": sid, "key": f"ai_spread_{role}"})
+        source = by.attrs["members"]
         for end, column in (("subject", "value"), ("subject2", "reference")):
-            _carry(members, sid, by.attrs["members"], {(spread[end], "user_share"): column})
+            _carry(members, sid, source, {(spread[end], "user_share"): column})
+        ends = [source[(spread[end], "user_share")] for end in ("subject", "subject2")]
+        members.add(sid, None, np.concatenate(ends))  # the difference and its interval
     return _table(rows, members)
 
 
@@ -324,13 +334,10 @@ def response_rate_statement(survey: Survey, company: str) -> pd.DataFrame:
         "total": int(r["invited"]),
         "unit": "share",
     }
-    members = Members()
-    _carry(
-        members,
-        "response_rate",
-        rates.attrs.get("members"),
-        {(company, "rate"): "value", (company, "n"): "count"},
-    )
+    members, source = Members(), rates.attrs.get("members")
+    _carry(members, "response_rate", source, {(company, "rate"): "value", (company, "n"): "count"})
+    # the rule's threshold and the invited count: said of the company's respondents
+    _carry(members, "response_rate", source, {(company, "rate"): None})
     return _table([row], members)
 
 

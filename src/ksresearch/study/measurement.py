@@ -202,16 +202,7 @@ def company_trends(
             f"{company} did not take part in both {previous.year} and {current.year}"
         )
     m = min_size(min_n if min_n is not None else current.min_group_size)
-    out = trend(now, before, outcomes, min_n=m, noninvariant=noninvariant)
-    members = Members()
-    both = np.concatenate([before.index.to_numpy(), now.index.to_numpy()])
-    for outcome in out.index:
-        members.add(outcome, None, both)
-        for column, frame in (("mean_previous", before), ("mean_current", now)):
-            answered = frame.index[frame[outcome].notna()].to_numpy()
-            members.add(outcome, column, answered, outcome)
-    out.attrs["members"] = members
-    return out
+    return trend(now, before, outcomes, min_n=m, noninvariant=noninvariant)
 
 
 def year_comparability(current: Survey, previous: Survey) -> pd.DataFrame:
@@ -361,6 +352,7 @@ def exclusion_sensitivity(survey: Survey) -> pd.DataFrame:
         row = {"construct": c, "n": len(mine), "index": kept_[col].mean()}
         for name, who in (("n", mine), ("index", mine), ("n_all", all_), ("index_all", all_)):
             members.add(c, name, who.to_numpy(), col)
+        members.add(c, None, all_.to_numpy())  # the difference: the excluded against the kept
         if 0 < len(all_) - len(mine) < m:  # the excluded few could be recovered by subtraction
             row.update(n_all=np.nan, index_all=np.nan)
         else:
@@ -381,14 +373,18 @@ def reliability_by_construct(survey: Survey, constructs: list[str] | None = None
     DataFrame
         Per construct: ``n_items``, ``n``, ``alpha``, ``ci_low``, ``ci_high``, ``omega_total``
         and ``note`` (an estimation warning, e.g. an item correlating negatively with the rest).
+        ``attrs["members"]``: each construct's statistics rest on those who answered any of
+        its items.
     """
     cb = survey.codebook
-    rows = []
+    rows, members = [], Members()
+    keys = prepare(survey).index.to_numpy()  # the kept respondents' keys, in kept()'s order
     for c in constructs if constructs is not None else list(cb.constructs):
         items = cb.construct_items(c)
         if len(items) < 3:
             continue
         x = _item_frame(survey, items)
+        members.add(c, None, keys[x.notna().any(axis=1).to_numpy()])
         (a, om), note = recorded(lambda x=x: (alpha(x).iloc[0], omega(x)["omega_total"].iloc[0]))
         rows.append(
             {
@@ -402,7 +398,9 @@ def reliability_by_construct(survey: Survey, constructs: list[str] | None = None
                 "note": note,
             }
         )
-    return pd.DataFrame(rows).set_index("construct")
+    out = pd.DataFrame(rows).set_index("construct")
+    out.attrs["members"] = members
+    return out
 
 
 def structure_summary(

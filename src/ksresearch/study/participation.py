@@ -67,6 +67,7 @@ def response_rates(survey: Survey) -> pd.DataFrame:
         keys = who.index[who == company].to_numpy()
         for column in ("n", "rate"):
             members.add(company, column, keys, "responded")
+        members.add(company, None, keys)  # invited: the company's headcount, beside its answers
     out = out.rename_axis("company")
     out.attrs.update(members=members)
     return out

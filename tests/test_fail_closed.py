@@ -1,0 +1,75 @@
+"""The ledger fails closed: a published number whose respondents no analysis named is refused
+by the table and figure helpers, unless the notebook says in so many words that the table rests
+on the whole survey; what is said is kept in the ledger."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import ksresearch as ks
+from ksresearch.report.ledger import UnregisteredCellError, table_record
+from ksresearch.stats.disclosure import Members, renamed
+
+
+@pytest.fixture(scope="module")
+def section(synth_data):
+    return ks.Section(2025, "en", 5, synth_data)
+
+
+def _forgetful() -> pd.DataFrame:
+    """An analysis that gives the respondents of its means but forgot its counts'."""
+    table = pd.DataFrame({"n": [40, 60], "mean": [3.5, 3.9]}, index=["a", "b"])
+    members = Members()
+    members.add("a", "mean", np.arange(40), "y")
+    members.add("b", "mean", np.arange(40, 100), "y")
+    table.attrs["members"] = members
+    return table
+
+
+def test_a_table_that_forgets_its_members_is_refused(section):
+    with pytest.raises(UnregisteredCellError, match=r"'40'.*row 'a'.*column 'n'"):
+        section.table(_forgetful())
+    with pytest.raises(UnregisteredCellError):
+        section.table(_forgetful().drop(columns="n").assign(sd=1.2))  # a column of no analysis
+    plain = pd.DataFrame({"n": [40]}, index=["a"])  # no attrs["members"] at all
+    with pytest.raises(UnregisteredCellError):
+        section.table(plain)
+
+
+def test_a_figure_that_forgets_its_members_is_refused(section):
+    with pytest.raises(UnregisteredCellError):
+        section.bar_ci(_forgetful(), "n")
+
+
+def test_the_whole_survey_must_be_said_and_is_kept_in_the_record():
+    table = _forgetful()
+    everyone = 2025 * ks.study.prepare.KEY_BASE + np.arange(100)
+    shown = table.astype(str)
+    with pytest.raises(UnregisteredCellError):
+        table_record("t1", shown, table.attrs["members"], everyone)
+    record = table_record("t1", shown, table.attrs["members"], everyone, rests_on="survey")
+    assert record["rests_on"] == "survey"
+    counts = [c for c in record["cells"] if c["column"] == "n"]
+    assert {c["set"] for c in counts} == {c["set"] for c in counts[:1]}  # the whole survey
+    with pytest.raises(ValueError, match="rests_on"):
+        table_record("t1", shown, None, everyone, rests_on="everyone")
+
+
+def test_a_row_set_covers_its_row_and_text_needs_none():
+    members = Members.model(["a", "b"], np.arange(10))
+    table = pd.DataFrame({"r": ["0.41", "0.12"], "verdict": ["clear", "not clear"]}, ["a", "b"])
+    everyone = 2025 * ks.study.prepare.KEY_BASE + np.arange(100)
+    record = table_record("t1", table, members, everyone)
+    assert len(record["cells"]) == 4
+    words = pd.DataFrame({"verdict": ["Full (scalar)"]}, index=["a"])
+    assert table_record("t2", words, None, everyone)["cells"][0]["value"] == "Full (scalar)"
+
+
+def test_renaming_columns_or_rows_keeps_the_members():
+    table = _forgetful()
+    moved = renamed(table, {"mean": "average"}, index=str.upper)
+    assert moved.attrs["members"][("A", "average")].tolist() == list(range(40))
+    assert moved.attrs["members"].variables[("B", "average")] == "y"
+    assert ("a", "mean") in table.attrs["members"]  # the original is left as it was
