@@ -38,11 +38,12 @@ demo: $(STAMP) browser ## Synthetic survey for both years -> ingest -> general r
 	@echo "General report:  reports/$(LAST_YEAR)/general_report.nb.html (.pdf, .pptx; and .en)"
 	@echo "Company reports: reports/$(LAST_YEAR)/companies/ (HTML, PDF and PowerPoint)"
 
-browser: ## Debian's chromium (reports to PDF, the rendering tests) and poppler-utils (PDF pages to PNG); installed when missing, needs root
-	@{ command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1; } || { \
+browser: ## Debian's chromium (reports to PDF, the rendering tests), poppler-utils (PDF pages to PNG) and libreoffice-impress (decks as PowerPoint shows them); installed when missing, needs root
+	@{ command -v chromium >/dev/null 2>&1 && command -v pdftoppm >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1; } || { \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null; \
-		else echo "chromium or pdftoppm missing: sudo apt-get install chromium poppler-utils"; exit 1; fi; }
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-impress fonts-liberation2 >/dev/null; \
+		else echo "chromium, pdftoppm or soffice missing: sudo apt-get install chromium poppler-utils libreoffice-impress"; exit 1; fi; }
 
 test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test suite, doctests included, on two cores
 	$(BIN)/ruff check src tests benchmarks notebooks

@@ -31,7 +31,7 @@ def test_a_company_cell_is_its_group_less_the_company_mean(survey):
     company = _company(survey)
     heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
     df = ks.prepare(survey)
-    own = df[df["company"] == company].dropna(subset=["role", "leadership_index"])
+    own = df[df["company"] == company].dropna(subset=["leadership_index"])  # any role or none
     y, here = own["leadership_index"], own["role"] == 1
     assert heat.loc[("role", 1), "leadership"] == pytest.approx(y[here].mean() - y.mean())
     w = here.mean()
@@ -43,7 +43,7 @@ def test_a_company_cell_is_its_group_less_the_company_mean(survey):
 def test_a_general_cell_has_company_clustered_errors(demo_data):
     survey = ks.load(2025, demo_data)
     heat = ks.segment_heatmap(survey, ["industry", "centre_size"])
-    df = ks.prepare(survey).dropna(subset=["industry", "stress_index"])
+    df = ks.prepare(survey).dropna(subset=["stress_index"])  # any industry or none
     shown = heat["stress"].dropna()
     segment, level = shown.index[0]
     here = (df[segment] == level).to_numpy()
@@ -152,31 +152,55 @@ def test_a_codebook_without_the_segments_has_no_heatmap(survey):
     assert found["diff"].tolist() == [-1.5, 1.5]
 
 
-def test_the_heatmap_table_colours_exactly_the_cells_that_hold(synth_data, survey):
+def test_the_heatmap_table_colours_every_cell_by_size_and_sets_what_holds_in_bold(
+    synth_data, survey
+):
     from bs4 import BeautifulSoup
 
     S = ks.Section(2025, "en", 5, synth_data)
-    coloured = hidden = 0
+    coloured = bold = 0
     for heat in _company_heatmaps(survey).values():
         soup = BeautifulSoup(S.heatmap(heat).to_html(), "html.parser")
         cells = [tr.find_all("td") for tr in soup.find("tbody").find_all("tr")]
-        assert len(cells) == len(heat) and {len(row) for row in cells} == {heat.shape[1]}
+        assert len(cells) == len(heat) and {len(row) for row in cells} == {heat.shape[1] + 1}
         significant = heat.attrs["significant"].reindex_like(heat).fillna(False)
         for i, row in enumerate(cells):
-            for j, td in enumerate(row):
+            assert row[0].get_text() == str(int(heat.attrs["n"].iloc[i]))  # the group's size first
+            for j, td in enumerate(row[1:]):
                 value, name = heat.iat[i, j], [c for c in td["class"] if c.startswith("ks-heat")]
+                better = value * (heat.attrs["direction"].get(heat.columns[j]) or 1)
                 if np.isnan(value):
                     assert name == ["ks-heat-na"] and td.get_text() == "–"
-                    hidden += 1
-                elif significant.iat[i, j]:
-                    better = value * (heat.attrs["direction"].get(heat.columns[j]) or 1)
-                    step = sum(abs(better) >= s for s in (3, 6, 10)) + 1
-                    assert name == [f"ks-heat-{'b' if better > 0 else 'w'}{step}"]
-                    coloured += 1
-                else:
+                elif better == 0:
                     assert name == []
-        assert "3, 6 and 10 points" in soup.find("caption").get_text()
-    assert coloured  # rows hidden in every construct are left out; a partly hidden one stays
+                else:
+                    step = sum(abs(better) >= s for s in (3, 6, 10)) + 1
+                    colour = f"ks-heat-{'b' if better > 0 else 'w'}{step}"
+                    assert name == [colour, "ks-heat-sig"] if significant.iat[i, j] else [colour]
+                    coloured += 1
+                    bold += bool(significant.iat[i, j])
+        caption = soup.find("caption").get_text()
+        assert "3, 6 and 10 points" in caption and "bold" in caption
+        tests = int(heat.attrs["p_adj"].notna().to_numpy().sum())
+        assert f"correcting for {tests} cells" in caption
+    assert coloured > bold  # every shown difference has its colour; only some hold
+
+
+def test_the_heatmap_reference_is_everyone_who_answered(survey):
+    """A cell is the group's mean less the mean the themes table shows (everyone who
+    answered, those who gave no group included), not the mean of those with a group."""
+    df = ks.prepare(survey)
+    company = _company(survey)
+    own = df[df[survey.codebook.role("company")] == company]
+    heat = ks.segment_heatmap(survey, COMPANY_SEGMENTS, company=company)
+    segment, level = heat.index[0]
+    construct = heat.columns[heat.iloc[0].notna().to_numpy()][0]
+    y = own[f"{construct}_index"]
+    expected = y[own[segment] == level].mean() - y.mean()
+    assert heat.iat[0, list(heat.columns).index(construct)] == pytest.approx(expected)
+    table = pd.DataFrame({"g": [1, 1, 2, 2, np.nan, np.nan], "y": [1.0, 3, 5, 7, 9, 11]})
+    found = ks.stats.compare.level_differences(table, "y", "g")
+    assert found["diff"].tolist() == [2 - 6, 6 - 6]  # the mean of all six is 6
 
 
 def test_a_deck_keeps_the_heatmap_colours(tmp_path):
@@ -217,7 +241,7 @@ def test_a_cell_the_release_audit_hides_is_grey_and_blank(synth_data, survey, tm
     S = ks.Section(2025, "en", 5, data)
     again = ks.segment_heatmap(S.survey, COMPANY_SEGMENTS, company=company)
     soup = BeautifulSoup(S.heatmap(again).to_html(), "html.parser")
-    cell = soup.find("tbody").find_all("tr")[i].find_all("td")[j]
+    cell = soup.find("tbody").find_all("tr")[i].find_all("td")[j + 1]  # after the count
     assert cell.get_text() == "–" and "ks-heat-na" in cell["class"]
 
 

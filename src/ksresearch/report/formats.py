@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import html
-import io
 import json
 import os
 import re
@@ -30,6 +29,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+from .deck import html_to_pptx
 
 __all__ = [
     "FORMATS",
@@ -256,128 +257,6 @@ _HYPHEN_BREAK = re.compile(r"(?<=\w)-[ \t]*\n[ \t]*(?=\w)")
 
 
 # ----------------------------------------------------------------------------- PPTX
-_SLIDE_W, _SLIDE_H = 13.333, 7.5  # 16:9, inches
-
-
-def html_to_pptx(page: str, out: Path, *, max_rows: int = 12) -> Path:
-    """A slide deck of a report's HTML: a title slide (its h1 and first sentence), then one
-    slide per section (h2): its heading, its sentences as bullets, its first figure and the
-    first rows of its first table. Text goes in as text, never as markup."""
-    from bs4 import BeautifulSoup
-    from pptx import Presentation
-    from pptx.util import Inches
-
-    soup = BeautifulSoup(page, "html.parser")
-    deck = Presentation()
-    deck.slide_width, deck.slide_height = Inches(_SLIDE_W), Inches(_SLIDE_H)
-    title = soup.find("h1")
-    _title_slide(deck, _clean(title.get_text(" ")) if title else "", _first_text(soup))
-    for heading, parts in _sections(soup):
-        if parts["image"] and parts["table"]:  # the table first (key figures), then the figure
-            _section_slide(deck, heading, {**parts, "image": None}, max_rows)
-            parts = {**parts, "text": [], "table": None}
-        _section_slide(deck, heading, parts, max_rows)
-    buffer = io.BytesIO()
-    deck.save(buffer)
-    _write_bytes(out, buffer.getvalue())
-    return out
-
-
-def _clean(text: str) -> str:
-    return " ".join(text.replace("¶", "").split())
-
-
-def _first_text(soup) -> str:
-    p = soup.find("p", class_="ks-text")
-    return _clean(p.get_text(" ")) if p else ""
-
-
-def _sections(soup) -> list[tuple[str, dict]]:
-    """Each h2 with what follows it up to the next h2: sentences, the first image, the first
-    table (rows of cell texts)."""
-    out = []
-    for h2 in soup.find_all("h2"):
-        parts = {"text": [], "image": None, "table": None}
-        for node in h2.find_all_next():
-            if node.name == "h2":
-                break
-            if node.name == "li" and node.find_parent("ul", class_="ks-key-findings"):
-                parts["text"].append(_clean(node.get_text(" ")))
-            elif node.name == "p" and "ks-text" in (node.get("class") or []):
-                parts["text"].append(_clean(node.get_text(" ")))
-            elif node.name == "img" and parts["image"] is None:
-                parts["image"] = node.get("src", "")
-            elif node.name == "table" and parts["table"] is None:
-                rows = [tr.find_all(["th", "td"]) for tr in node.find_all("tr")]
-                parts["table"] = [[_clean(c.get_text(" ")) for c in row] for row in rows]
-                parts["fills"] = [[_fill(c) for c in row] for row in rows]
-        out.append((_clean(h2.get_text(" ")), parts))
-    return out
-
-
-def _fill(cell) -> str | None:
-    """The background of a heatmap cell (:data:`present.HEAT_COLOURS`, by its class)."""
-    from .present import HEAT_COLOURS
-
-    return next((HEAT_COLOURS[c] for c in cell.get("class") or [] if c in HEAT_COLOURS), None)
-
-
-def _title_slide(deck, title: str, subtitle: str) -> None:
-    slide = deck.slides.add_slide(deck.slide_layouts[0])
-    slide.shapes.title.text = title
-    slide.placeholders[1].text = subtitle
-
-
-def _section_slide(deck, heading: str, parts: dict, max_rows: int) -> None:
-    from pptx.util import Inches, Pt
-
-    slide = deck.slides.add_slide(deck.slide_layouts[5])  # title only
-    slide.shapes.title.text = heading
-    slide.shapes.title.text_frame.paragraphs[0].font.size = Pt(30)
-    has_visual = parts["image"] or parts["table"]
-    text_width = 5.6 if has_visual else _SLIDE_W - 1.0
-    if parts["text"]:
-        box = slide.shapes.add_textbox(Inches(0.5), Inches(1.5), Inches(text_width), Inches(5.6))
-        frame = box.text_frame
-        frame.word_wrap = True
-        for i, sentence in enumerate(parts["text"][:8]):
-            para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
-            para.text = sentence
-            para.font.size = Pt(13 if len(parts["text"]) > 3 else 16)
-            para.space_after = Pt(6)
-    left = Inches(0.5 + text_width + 0.3) if parts["text"] else Inches(0.5)
-    width = Inches(_SLIDE_W - 0.5) - left
-    if parts["image"] and parts["image"].startswith("data:image/png;base64,"):
-        picture = io.BytesIO(base64.b64decode(parts["image"].split(",", 1)[1]))
-        shape = slide.shapes.add_picture(picture, left, Inches(1.5), width=width)
-        if shape.height > Inches(5.6):  # keep it on the slide
-            ratio = Inches(5.6) / shape.height
-            shape.height, shape.width = Inches(5.6), int(shape.width * ratio)
-    elif parts["table"]:
-        fills = parts.get("fills") or []
-        _table(slide, parts["table"][: max_rows + 1], left, width, fills[: max_rows + 1])
-
-
-def _table(slide, rows: list[list[str]], left, width, fills: list | None = None) -> None:
-    from pptx.dml.color import RGBColor
-    from pptx.util import Inches, Pt
-
-    ncols = max(len(r) for r in rows)
-    shape = slide.shapes.add_table(
-        len(rows), ncols, left, Inches(1.5), width, Inches(0.3 * len(rows))
-    )
-    for i, row in enumerate(rows):
-        for j in range(ncols):
-            cell = shape.table.cell(i, j)
-            cell.text = row[j] if j < len(row) else ""
-            fill = fills[i][j] if fills and j < len(fills[i]) else None
-            if fill:
-                cell.fill.solid()
-                cell.fill.fore_color.rgb = RGBColor.from_string(fill.lstrip("#").upper())
-            for para in cell.text_frame.paragraphs:
-                para.font.size = Pt(10)
-
-
 def pptx_text(path: Path) -> str:
     """Every text of a deck, slide by slide: titles, text boxes, table cells, shapes inside
     groups, charts (titles, categories, series names) and the speaker's notes."""

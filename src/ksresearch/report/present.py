@@ -384,17 +384,18 @@ HEAT_HEADER = (
 
 def heat_classes(diff: pd.DataFrame) -> pd.DataFrame:
     """The cell classes of a :func:`ksresearch.segment_heatmap` result (:data:`HEAT_COLOURS`):
-    a colour only where the difference holds (``attrs["significant"]``), green where the group
-    does better (``attrs["direction"]``: -1 where lower is better), red where worse, deeper at
-    each of :data:`HEAT_STEPS`; grey where the cell is hidden; no class elsewhere.
+    every shown difference coloured by its size, green where the group does better
+    (``attrs["direction"]``: -1 where lower is better), red where worse, deeper at each of
+    :data:`HEAT_STEPS`; ``ks-heat-sig`` (set in bold) where the difference holds after the
+    correction (``attrs["significant"]``); grey where the cell is hidden.
 
     Examples
     --------
-    >>> d = pd.DataFrame({"stress": [-4.0, 11.0, np.nan]}, index=["a", "b", "c"])
-    >>> d.attrs.update(significant=pd.DataFrame({"stress": [True, True, False]}, d.index),
+    >>> d = pd.DataFrame({"stress": [-4.0, 11.0, 1.0, np.nan]}, index=["a", "b", "c", "d"])
+    >>> d.attrs.update(significant=pd.DataFrame({"stress": [True, True, False, False]}, d.index),
     ...                direction={"stress": -1})
     >>> heat_classes(d)["stress"].tolist()
-    ['ks-heat-b2', 'ks-heat-w4', 'ks-heat-na']
+    ['ks-heat-b2 ks-heat-sig', 'ks-heat-w4 ks-heat-sig', 'ks-heat-w1', 'ks-heat-na']
     """
     values = diff.to_numpy(float)
     significant = diff.attrs["significant"].reindex_like(diff).fillna(False).to_numpy(bool)
@@ -403,7 +404,8 @@ def heat_classes(diff: pd.DataFrame) -> pd.DataFrame:
     step = np.searchsorted(HEAT_STEPS, np.abs(np.nan_to_num(better)), side="right")
     side = np.where(better > 0, "b", "w")
     classes = np.char.add(np.char.add("ks-heat-", side), step.astype(str)).astype(object)
-    classes[~significant | (better == 0)] = ""
+    classes[better == 0] = ""
+    classes[significant & (better != 0)] += " ks-heat-sig"
     classes[np.isnan(values)] = "ks-heat-na"
     return pd.DataFrame(classes, index=diff.index, columns=diff.columns)
 
@@ -430,6 +432,7 @@ def heat_table(styler, classes: pd.DataFrame):
         {"selector": f"td.{name}", "props": f"background-color: {colour}; color: #000;"}
         for name, colour in HEAT_COLOURS.items()
     ]
+    rules.append({"selector": "td.ks-heat-sig", "props": "font-weight: bold;"})
     # the constructs' names set upright (read bottom to top): the columns keep the numbers'
     # width, and the map fits an A4 page without breaking words
     rules.append({"selector": "thead th.col_heading", "props": HEAT_HEADER})

@@ -310,19 +310,25 @@ class Section:
             name = self.text(f"segment.{diff.attrs['roles'][segment]}")
             level_label = self.codebook.labels(segment, self.lang).get(int(level), level)
             rows[(segment, level)] = f"{name}: {level_label}"
-        columns = present.distinct({c: self.names.get(c, c) for c in diff.columns})
+        shown = diff.copy()  # the group's size first, then its differences
+        shown.insert(0, "n", diff.attrs["n"].reindex(diff.index).astype("Int64"))
+        columns = {"n": present.column("n", self.lang)}
+        columns |= present.distinct({c: self.names.get(c, c) for c in diff.columns})
         styler = self.table(
-            diff,
+            shown,
             labels=present.distinct(rows, lambda key: key[1]),
             columns=columns,
-            caption=self.heat_legend(),
+            caption=self.heat_legend(int(diff.attrs["p_adj"].notna().to_numpy().sum())),
         )
-        return present.heat_table(styler, present.heat_classes(diff))
+        classes = present.heat_classes(diff)
+        classes.insert(0, "n", "")
+        return present.heat_table(styler, classes)
 
-    def heat_legend(self) -> str:
-        """Where a heatmap's colour deepens (:data:`present.HEAT_STEPS`)."""
+    def heat_legend(self, tests: int) -> str:
+        """Where a heatmap's colour deepens (:data:`present.HEAT_STEPS`), and what bold says
+        (a difference that holds after Holm's correction across the ``tests`` cells)."""
         a, b, c = (self.number(step, 0) for step in present.HEAT_STEPS[1:])
-        return self.text("heatmap.legend", a=a, b=b, c=c)
+        return self.text("heatmap.legend", a=a, b=b, c=c, k=tests)
 
     def benchmark_diffs(self, bench: pd.DataFrame):
         """:func:`plots.benchmark_diffs` labelled with the section's names."""

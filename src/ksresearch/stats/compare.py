@@ -575,8 +575,9 @@ def level_differences(
     clusters: str | None = None,
     ci: float = 0.95,
 ) -> pd.DataFrame:
-    r"""Each level's mean of ``outcome`` as a difference from the mean of everyone, with its
-    interval and p.
+    r"""Each level's mean of ``outcome`` as a difference from the mean of everyone who
+    answered it (those without a level included: the mean a table of the whole shows), with
+    its interval and p.
 
     With :math:`w_g = n_g / N` the level's share of those who answered, the difference from
     the overall mean is :math:`\bar y_g - \bar y = (1 - w_g)(\bar y_g - \bar y_{-g})`, so its
@@ -602,12 +603,12 @@ def level_differences(
     """
     from .benchmark import clustered_mean_se
 
-    d = df.dropna(subset=[outcome, segment])
+    d = df.dropna(subset=[outcome])
     y = d[outcome].to_numpy(float)
     units = d[clusters].to_numpy() if clusters is not None else np.arange(len(d))
     z = stats.norm.ppf(0.5 + ci / 2)
     overall, rows = y.mean() if len(y) else np.nan, []
-    for level in sorted(d[segment].unique()):
+    for level in sorted(d[segment].dropna().unique()):
         here = (d[segment] == level).to_numpy()
         n = int(here.sum())
         w = n / len(y)
