@@ -205,6 +205,44 @@ def test_all_others_held_mostly_by_one_company_get_no_pool(tmp_path):
     assert "pool" not in {c for (_, c) in bench.attrs["members"]}
 
 
+def _counted(df: pd.DataFrame, rows: dict[str, pd.Index], name: str) -> dict:
+    """A ledger record of one count per row ("n", variable "responded")."""
+    table = pd.DataFrame({"n": [len(v) for v in rows.values()]}, index=list(rows))
+    members = Members()
+    for row, labels in rows.items():
+        members.add(row, "n", labels, "responded")
+    table.attrs["members"] = members
+    shown = table.map(str)
+    return table_record(name, shown, members, df.index.to_numpy())
+
+
+def test_a_unit_without_a_report_is_not_the_total_less_the_other_units():
+    """B (2 respondents) gets no report; every other company's report gives its count, and
+    the general report the total: 71 less 9 + 20 + 20 + 20 is B. The audit finds it and the
+    hiding it chooses settles it."""
+    df = _frame()
+    general = _ledger("general", _counted(df, {"all": df.index}, "participation"))
+    general["meta"]["kind"] = "general"
+    units = []
+    for company in ("A", "C", "D", "E"):
+        own = _ledger(f"companies/{company}.html", _counted(
+            df, {company: df.index[df["company"] == company]}, "participation"))  # fmt: skip
+        own["meta"]["kind"] = "company"
+        units.append(own)
+    assert check_release([general, units[0]]) == []  # one unit against the total: 62 apart
+    leaks = check_release([general, *units])
+    assert [leak.difference for leak in leaks] == [2]
+    assert "unit reports" in leaks[0].where
+    chosen = set(choose_suppressions(leaks))
+    hidden = [
+        {**ledger, "tables": [
+            {**t, "cells": [c for c in t["cells"] if c["set"] not in chosen]}
+            for t in ledger["tables"]]}
+        for ledger in (general, *units)
+    ]  # fmt: skip
+    assert check_release(hidden) == []
+
+
 def test_last_years_published_cells_are_never_chosen_for_hiding():
     from ksresearch.report.release import Leak
 

@@ -8,6 +8,9 @@ the whole release (both languages of the general report, every company report) a
   another published one, B, with 1 to ``min_n - 1`` respondents between them (|B \\ A|);
 - **a table's total less its other cells**: the disjoint cells of one table column together
   (their union) set against any published cell that contains them, in the same way;
+- **a total less the sum of the units**: the same column of one variable across the company
+  reports (each company's own cell), their union set against the general report's total, in
+  the same way (a company without a report would otherwise be its total less the others);
 - **cells under the minimum**: an additive number resting on 1 to ``min_n - 1`` respondents.
 
 Model statistics (differences, tests, intervals, ranks, fit) are registered too but are not
@@ -114,20 +117,29 @@ class _Release:
         self.members: dict[str, dict[int, int]] = {}
         self.where: dict[tuple[str, str], str] = {}
         self.columns: list[tuple[str, str, list[str]]] = []  # (where, variable, sets)
+        #: the same column of one variable across the unit (company) reports: each unit's
+        #: cell, so that all units together are set against the total of the general report
+        self.units: dict[tuple[str, str], list[str]] = defaultdict(list)
         for ledger in ledgers:
             report = ledger["meta"].get("report", "?")
+            unit = ledger["meta"].get("kind") == "company"
             for fp, encoded in ledger["sets"].items():
                 if fp not in self.members:
                     self.members[fp] = decode_members(encoded)
             for table in ledger["tables"]:
-                self._add_table(report, table)
+                self._add_table(report, table, unit)
         self.size = {fp: _size(m) for fp, m in self.members.items()}
+        for (column, variable), fps in self.units.items():
+            where = f"the unit reports' {column!r} cells of {variable!r}"
+            self.columns.append((where, variable, fps))
 
-    def _add_table(self, report: str, table: dict) -> None:
+    def _add_table(self, report: str, table: dict, unit: bool = False) -> None:
         by_variable = defaultdict(list)
         for cell in table["cells"]:
             if not cell["additive"]:
                 continue
+            if unit:
+                self.units[(cell["column"], cell["variable"])].append(cell["set"])
             key = (cell["set"], cell["variable"])
             self.where.setdefault(
                 key,
