@@ -489,3 +489,20 @@ def test_ingest_into_a_folder_it_cannot_write_is_an_error_not_a_traceback(tmp_pa
     res = CliRunner().invoke(app, ["ingest", "--year", str(YEAR), "--data-dir", str(tmp_path)])
     assert res.exit_code == 2 and res.output.startswith("error: ") and "processed" in res.output
     assert "Traceback" not in res.output
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_reports_are_written_with_the_users_umask(tmp_path, umask, mode):
+    """A report is readable by a colleague or a web server when the user's umask says so
+    (it was always 0600, the temporary file's mode)."""
+    import os
+    import stat
+
+    from ksresearch.report.export import write_atomic
+
+    before = os.umask(umask)
+    try:
+        write_atomic(tmp_path / "r.html", "<p>report</p>")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "r.html").stat().st_mode) == mode

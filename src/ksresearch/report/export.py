@@ -99,12 +99,28 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # as open() would make it, not mkstemp's 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it to read it, which
+    another thread writing a file at that moment would feel)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            found = next((line for line in fh if line.startswith("Umask:")), None)
+        if found is not None:
+            return int(found.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 #: The longest readable part of a report's file name.
