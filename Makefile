@@ -9,7 +9,7 @@ SEED ?= 2025
 YEARS ?= 2024 2025
 
 .DEFAULT_GOAL := help
-.PHONY: help env demo test lint format bench lab clean clean-data browser references
+.PHONY: help env demo test lint format bench lab clean clean-data browser references docs-screenshot
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -24,6 +24,8 @@ $(STAMP): pyproject.toml
 env: $(STAMP) ## Create .venv and install ksresearch with its dependencies (done by demo/test when missing)
 
 LAST_YEAR := $(lastword $(YEARS))
+SHOT_COMPANY ?= Fjordlinje AS
+space := $(subst ,, )
 
 demo: $(STAMP) browser ## Synthetic survey for both years -> ingest -> general reports (nb, en) -> company reports, as HTML, PDF and PowerPoint
 	@for y in $(YEARS); do \
@@ -44,6 +46,11 @@ browser: ## Debian's chromium (reports to PDF, the rendering tests), poppler-uti
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium poppler-utils >/dev/null && \
 			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-impress fonts-liberation2 >/dev/null; \
 		else echo "chromium, pdftoppm or soffice missing: sudo apt-get install chromium poppler-utils libreoffice-impress"; exit 1; fi; }
+
+docs-screenshot: $(STAMP) browser ## The README's screenshot (docs/company_report.png): the first screen of a demo company's report, made now (after make demo)
+	$(BIN)/ksresearch batch --year $(LAST_YEAR) --company "$(SHOT_COMPANY)" --out build/screenshot --workers 1
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1400 \
+		--screenshot=docs/company_report.png "build/screenshot/$(LAST_YEAR)/companies/$(subst $(space),_,$(SHOT_COMPANY)).html"
 
 test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test suite, doctests included, on two cores
 	$(BIN)/ruff check src tests benchmarks notebooks
