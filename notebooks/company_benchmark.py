@@ -61,6 +61,8 @@ if company in rates.index:  # a year with headcounts.csv
                         percent=["rate"], shares=[], decimals=0, index_name=""))  # fmt: skip
         if own.at[company, "low"]:
             display(S.say("participation.low", rate=S.number(ks.config.MIN_RESPONSE_RATE, 0, True)))
+        if (ks.prepare(survey)[S.owner] == company).sum() < own.at[company, "n"]:
+            display(S.say("participation.analysed"))  # why the tables count fewer
 
 # %%
 display(S.heading("benchmark.table"))
@@ -78,10 +80,12 @@ columns = [
 display(S.table(bench, columns=columns, labels=S.names, percent=["dont_know"]))
 display(S.heading("benchmark.ranks", 3))
 ranks = {"percentile": 0, "percentile_low": 0, "percentile_high": 0}
-if bench["percentile"].notna().any():
-    display(S.table(bench, columns=list(ranks), labels=S.names, decimals=ranks))
-else:  # a small company: a table of dashes would say nothing
-    display(S.say("benchmark.no_ranks", n=ks.config.MIN_PERCENTILE_N))
+ranked = bench[bench["percentile"].notna()]  # a row of dashes would say nothing
+if len(ranked):
+    display(S.table(ranked, columns=list(ranks), labels=S.names, decimals=ranks))
+else:
+    display(S.say("benchmark.no_ranks", n=ks.config.MIN_PERCENTILE_N,
+                  span=ks.config.MAX_PERCENTILE_SPAN))  # fmt: skip
 
 # %%
 fig = S.benchmark_diffs(bench)

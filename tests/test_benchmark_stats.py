@@ -133,7 +133,10 @@ def test_every_report_shows_its_row_of_the_same_ranks_computed_by_hand(survey):
     for company in big[:3]:  # each company's benchmark reads its own row
         bench = ks.benchmark(survey, company)
         row = by_hand.loc[company, ["percentile", "percentile_low", "percentile_high"]]
-        assert bench.loc["stress", row.index].tolist() == pytest.approx(row.tolist())
+        if row["percentile_high"] - row["percentile_low"] > config.MAX_PERCENTILE_SPAN:
+            assert bench.loc["stress", row.index].isna().all()  # too wide to be shown
+        else:
+            assert bench.loc["stress", row.index].tolist() == pytest.approx(row.tolist())
 
 
 def test_shrunken_ranks_by_the_formula_and_in_the_good_direction():

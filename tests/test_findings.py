@@ -131,7 +131,8 @@ def test_benchmark_values_and_directions(survey):
     assert table.loc["enps", "company"] == pytest.approx(ks.enps(own["enps"]))
     assert table.loc["quit_intent", "company"] == pytest.approx(100 * own["quit_intent"].mean())
     assert (table["diff"] == table["company"] - table["pool"]).all()
-    assert table["percentile"].between(0, 100).all()
+    shown = table["percentile"].dropna()  # a percentile of too wide an interval is left out
+    assert len(shown) and shown.between(0, 100).all()
     assert table.attrs["n_companies_pool"] >= 5
     stress = table.loc["stress"]
     if stress["assessment"] == "strength":
@@ -150,6 +151,30 @@ def test_percentile_needs_five_reportable_companies(tmp_path):
     company = eligible[eligible["eligible"]].index[0]
     table = ks.benchmark(survey, company)
     assert table.attrs["n_companies_pool"] < 5 and table["percentile"].isna().all()
+
+
+def test_a_percentile_whose_interval_spans_most_of_the_range_is_not_shown(survey, monkeypatch):
+    """Shown percentiles have intervals of at most MAX_PERCENTILE_SPAN points; the others
+    are left out with their interval, whatever the percentile."""
+    eligible = ks.eligible_companies(survey)
+    big = eligible[eligible["n"] >= ks.config.MIN_PERCENTILE_N].index
+    ranks = ks.benchmark_ranks(survey)
+    spans = ranks["percentile_high"] - ranks["percentile_low"]
+    assert (spans > ks.config.MAX_PERCENTILE_SPAN).any() and (spans <= 50).any()
+    shown = wide = 0
+    for company in big[:6]:
+        table = ks.benchmark(survey, company)
+        for measure, row in table.iterrows():
+            if (measure, company) not in ranks.index:
+                continue
+            span = spans.loc[(measure, company)]
+            if span > ks.config.MAX_PERCENTILE_SPAN:
+                assert row[["percentile", "percentile_low", "percentile_high"]].isna().all()
+                wide += 1
+            else:
+                assert row["percentile"] == ranks.loc[(measure, company), "percentile"]
+                shown += 1
+    assert shown and wide
 
 
 def test_company_drivers_need_enough_answers(survey):

@@ -3,6 +3,7 @@ figure of the HTML in the PDF, the decks' slides and texts, and the audit readin
 
 from __future__ import annotations
 
+import copy
 import shutil
 import subprocess
 from pathlib import Path
@@ -429,3 +430,48 @@ def test_no_text_of_a_pdf_page_runs_into_other_text(made, kind):
     """Table headers that run into each other ("SvarprosentVirksomheterMedian") are letters
     whose boxes overlap: on no page of the PDF does one letter cover another."""
     assert _overlapping_letters(made["pages"][kind].with_suffix(".pdf")) == []
+
+
+def _consultancy_template(path, width=13.333):
+    """A 16:9 master whose title-only layout carries the consultancy's mark."""
+    from pptx import Presentation
+    from pptx.util import Inches
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(width), Inches(7.5)
+    only = next(layout for layout in deck.slide_layouts if layout.name == "Title Only")
+    scratch = deck.slides.add_slide(only)  # a text box made on a slide, moved to the layout
+    mark = scratch.shapes.add_textbox(Inches(11.5), Inches(6.9), Inches(1.5), Inches(0.4))
+    mark.text_frame.text = "ACME Consulting"
+    only.shapes._spTree.append(copy.deepcopy(mark._element))
+    slides = deck.slides._sldIdLst
+    deck.part.drop_rel(slides[0].rId)
+    slides.remove(slides[0])
+    deck.save(str(path))
+    return path
+
+
+def test_a_consultancy_template_holds_every_section_slide(tmp_path, monkeypatch):
+    from pptx import Presentation
+
+    from ksresearch.report import formats
+
+    page = (
+        "<html lang='en'><h1>Report</h1><p class='ks-text'>Intro.</p><h2>Groups</h2>"
+        "<p class='ks-text'>Each group.</p><table><tr><th></th><th>Stress</th></tr>"
+        "<tr><th>Team leads</th><td>7,1</td></tr></table></html>"
+    )
+    template = _consultancy_template(tmp_path / "acme.pptx")
+    monkeypatch.setenv("KS_DECK_TEMPLATE", str(template))
+    deck = Presentation(str(formats.html_to_pptx(page, tmp_path / "d.pptx")))
+    sections = list(deck.slides)[1:]
+    assert sections and all(
+        "ACME Consulting"
+        in [s.text_frame.text for s in slide.slide_layout.shapes if s.has_text_frame]
+        for slide in sections
+    )
+    square = _consultancy_template(tmp_path / "square.pptx", width=10)
+    with pytest.raises(ValueError, match="square.pptx: slides of 10.0 x 7.5 in"):
+        formats.html_to_pptx(page, tmp_path / "e.pptx", template=square)
+    with pytest.raises(ValueError, match="no such slide template"):
+        formats.html_to_pptx(page, tmp_path / "f.pptx", template=tmp_path / "missing.pptx")

@@ -189,6 +189,27 @@ def test_on_par_only_when_the_benchmark_finds_nothing(years):
         assert ("on_par" in found.index) == (strengths + weaknesses == 0)
         assert (found["key"] == "strength").sum() == min(strengths, 2)
         assert (found["key"] == "weakness").sum() == min(weaknesses, 2)
+        for key, total in (("strength", strengths), ("weakness", weaknesses)):
+            more = found[found["key"] == f"{key}_more"]  # how many the table lists beyond
+            assert (more["count"].tolist() if len(more) else [0]) == [max(total - 2, 0)]
+
+
+def test_the_findings_say_how_many_more_areas_the_table_lists():
+    bench = pd.DataFrame(
+        {
+            "assessment": ["weakness"] * 4 + ["strength", "on par"],
+            "diff": [-9.0, -7.0, -6.0, -12.0, 8.0, 1.0],
+            "diff_low": [-12.0, -10.0, -9.0, -15.0, 5.0, -2.0],
+            "diff_high": [-6.0, -4.0, -3.0, -9.0, 11.0, 4.0],
+            "company": [50.0] * 6,
+            "pool": [58.0] * 6,
+            "p": [0.001] * 6,
+        },
+        index=["a", "b", "c", "d", "e", "f"],
+    )
+    found = kf.benchmark_statements(bench)
+    assert found.loc["weakness_more", "count"] == 2 and "strength_more" not in found.index
+    assert list(found[found["key"] == "weakness"]["subject"]) == ["d", "a"]  # largest first
 
 
 # ----------------------------------------------------------------------------- words
@@ -217,6 +238,8 @@ def test_every_template_fills_escapes_and_a_hidden_number_drops_its_sentence(yea
             "company_change_down",
             "shift_higher",
             "shift_lower",
+            "strength_more",
+            "weakness_more",
         )  # fmt: skip
     ]
     rows += [

@@ -421,7 +421,9 @@ def test_company_report_sections_and_provenance_in_both_languages(report_data, t
     for key in (*sections, "company_trend.title", "benchmark.drivers", "about.title"):
         assert catalogue(lang)["texts"][key] in page, key
     assert catalogue(lang)["texts"]["benchmark.title"].format(company=company) in page
-    assert f"company={company!r}" in page  # the parameters in the provenance
+    language = catalogue(lang)["texts"][f"language.{lang}"]
+    parameters = catalogue(lang)["texts"]["about.parameters"].format(language=language, m=5)
+    assert parameters in page and f"company={company!r}" not in page  # in words, no dump
     assert 'src="data:image/png;base64,' in page and "<script" not in page
     assert ks.audit_html(page, survey, company=company) == []
 
@@ -479,3 +481,46 @@ def test_text_catalogues_have_the_same_keys_and_cover_every_key_the_notebooks_us
     assert not used - set(nb["texts"]) - set(nb["columns"]), (
         used - set(nb["texts"]) - set(nb["columns"])
     )
+
+
+#: What client text never holds: a file name, a parameter dump (``year=2025``), a catalogue
+#: key or a column id the catalogue did not translate (``benchmark.rule``, ``quit_share``).
+CLIENT_TEXT_FAULTS = {
+    "a file name": r"\b[\w-]+\.(?:csv|json|parquet|yaml|yml|xlsx|sav|ipynb)\b",
+    "a parameter dump": r"\b[a-z_]+=\S",
+    "a catalogue key": r"\b[a-z]{2,}(?:_[a-z]+)*\.[a-z]{2,}(?:_[a-z]+)*\b",  # not "e.g."
+    "a column id": r"\b[a-z]+_[a-z_]+\b",
+}
+
+
+def _client_text(path: Path) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for hidden in soup(["style", "script", "head"]):
+        hidden.decompose()
+    return " ".join(soup.get_text(" ").split())
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_client_text_holds_no_file_name_parameter_or_untranslated_key(
+    general, company_report, lang
+):
+    pages = [general[(lang, 2025)]] + ([company_report[2]] if lang == "nb" else [])
+    for path in pages:
+        text = _client_text(path)
+        for fault, pattern in CLIENT_TEXT_FAULTS.items():
+            found = re.findall(pattern, text)
+            assert not found, (path.name, fault, found[:5])
+        if lang == "en":  # English quotes as English does
+            assert "«" not in text and "»" not in text, path.name
+        assert "Last year many" not in text and "I fjor mente mange" not in text
+
+
+def test_a_company_report_says_why_its_tables_count_fewer_than_answered(company_report):
+    survey, company, page = company_report
+    answered = int(ks.response_rates(survey).at[company, "n"])
+    analysed = int((ks.prepare(survey)["company"] == company).sum())
+    sentence = catalogue("nb")["texts"]["participation.analysed"]
+    assert analysed < answered  # the synthetic survey has careless answers in every company
+    assert sentence.split(":")[0] in _client_text(page)

@@ -48,6 +48,7 @@ if not rates.empty:  # a year with headcounts.csv
     caption = S.text("participation.summary")
     display(
         S.table(rates, columns=columns, percent=percent, shares=[], decimals=0, caption=caption,
+                labels={"all": S.text("participation.all")}, index_name="",
                 rests_on="survey")  # the whole survey's invitations and answers
     )  # fmt: skip
 

@@ -16,6 +16,9 @@ __all__ = [
     "MIN_SHARE_N",
     "MIN_BENCHMARK_DIFF",
     "MIN_PERCENTILE_N",
+    "DECK_TEMPLATE",
+    "deck_template",
+    "MAX_PERCENTILE_SPAN",
     "MIN_COMMENT_GROUP",
     "MIN_THEME_COMMENTERS",
     "MAX_COMMENT_EXAMPLES",
@@ -31,6 +34,9 @@ DATA_DIR = PROJ_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 PROCESSED_DIR = DATA_DIR / "processed"
 REPORTS_DIR = PROJ_ROOT / "reports"
+#: A consultancy's own slide master for every deck (16:9): ``templates/deck.pptx`` in the
+#: repository, or the file ``KS_DECK_TEMPLATE`` names; python-pptx's plain one without either.
+DECK_TEMPLATE = PROJ_ROOT / "templates" / "deck.pptx"
 
 #: No aggregate of fewer respondents than this is ever shown.
 MIN_GROUP_SIZE = 5
@@ -53,6 +59,9 @@ MIN_BENCHMARK_DIFF = 5.0
 #: A company gets percentile ranks only with at least this many respondents; only companies of
 #: this size are ranked.
 MIN_PERCENTILE_N = 20
+#: A percentile is shown only where its 95 % interval spans at most this many of the 100
+#: points: a wider one says little more than that the company is somewhere in the field.
+MAX_PERCENTILE_SPAN = 50
 #: Comments are shown only for a group where at least this many people commented (as Glint,
 #: Peakon and Culture Amp: stricter than for scores, since a text can give its writer away) ...
 MIN_COMMENT_GROUP = 10
@@ -65,6 +74,16 @@ MIN_RESPONSE_RATE = 0.30
 #: The smallest change or difference (0-100 index points, or percentage points) a key finding
 #: calls a change or a difference, however significant: one point, 1 % of the scale.
 MIN_KEY_DIFF = 1.0
+
+
+def deck_template() -> Path | None:
+    """The slide master the decks use (:data:`DECK_TEMPLATE`), or None for the plain one."""
+    import os
+
+    named = os.environ.get("KS_DECK_TEMPLATE")
+    if named:
+        return Path(named)
+    return DECK_TEMPLATE if DECK_TEMPLATE.is_file() else None
 
 
 def _data_dir(data_dir: str | Path | None) -> Path:

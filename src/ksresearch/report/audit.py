@@ -336,7 +336,7 @@ def audit_document(
 ) -> list[str]:
     """:func:`audit_html`'s rules on a report in any of its formats, by its suffix: an HTML
     file as such; a PDF or a PowerPoint deck on its text (:func:`text_problems`, the comments
-    it quotes being those between « »), and in a deck also every table's count columns
+    it quotes being those between « » or “ ”), and in a deck also every table's count columns
     (headers as the table helper writes them) against the minimum."""
     from .formats import pdf_text, pptx_tables, pptx_text
 
@@ -348,7 +348,7 @@ def audit_document(
         raise ValueError(f"{path}: not a report (html, pdf or pptx)")
     raw = pdf_text(path) if suffix == ".pdf" else pptx_text(path)
     raw = _rejoined(raw)
-    quoted = "\n".join(re.findall(r"«([^»]*)»", raw))
+    quoted = "\n".join(re.findall(r"[«\u201c]([^»\u201d]*)[»\u201d]", raw))
     cells = None
     if suffix == ".pptx":
         cells = {normalise(c) for table in pptx_tables(path) for row in table for c in row}

@@ -310,7 +310,9 @@ def html_to_pptx(
 ) -> Path:
     """A slide deck of a report's HTML (see the module's text): ``lang`` the catalogue's
     language of the few words the deck adds (default: the page's ``<html lang>``), ``template``
-    a ``.pptx`` whose master and layouts to use. Text goes in as text, never as markup."""
+    a 16:9 ``.pptx`` whose master and layouts to use (default
+    :func:`ksresearch.config.deck_template`: ``templates/deck.pptx`` or ``KS_DECK_TEMPLATE``).
+    Text goes in as text, never as markup."""
     from bs4 import BeautifulSoup
     from pptx import Presentation
     from pptx.util import Emu
@@ -322,6 +324,11 @@ def html_to_pptx(
     root = soup.find("html")
     lang = lang or (root.get("lang") if root is not None else None)
     lang = lang if lang in LANGS else "en"
+    from .. import config
+
+    template = template or config.deck_template()
+    if template is not None and not Path(template).is_file():
+        raise ValueError(f"{template}: no such slide template (a .pptx file)")
     deck = Presentation(str(template)) if template else _default_deck()
     size = (round(Emu(deck.slide_width).inches, 2), round(Emu(deck.slide_height).inches, 2))
     if size != (round(SLIDE_W, 2), SLIDE_H):

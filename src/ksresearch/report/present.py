@@ -213,6 +213,20 @@ def _subject(code: object, segment: object, codebook, names_: dict, lang: str) -
     return str(names_.get(code, code)).removesuffix(" (%)")  # the sentence gives the unit
 
 
+#: Quotation marks by language: Norwegian «…», English “…”.
+QUOTES = {"nb": ("«", "»"), "en": ("\u201c", "\u201d")}
+
+
+def quote(text: str, lang: str = "nb") -> str:
+    """``text`` between the quotation marks of ``lang`` (:data:`QUOTES`).
+
+    >>> quote("Travelt", "en")
+    '“Travelt”'
+    """
+    start, end = QUOTES[_lang(lang)]
+    return f"{start}{text}{end}"
+
+
 def comment_examples(table: pd.DataFrame, lang: str = "nb") -> _HTML:
     """The redacted example comments of each theme shown (a result of
     :func:`ksresearch.comments`), under the theme's label, every text escaped.
@@ -222,7 +236,7 @@ def comment_examples(table: pd.DataFrame, lang: str = "nb") -> _HTML:
     >>> t = pd.DataFrame({"examples": [["<b>Travelt</b> her."]]}, index=["workload"])
     >>> t.attrs["labels"] = {"workload": {"nb": "Arbeidsmengde", "en": "Workload"}}
     >>> print(comment_examples(t, "en").html)
-    <div class="ks-comments"><h4 class="ks-theme">Workload</h4><ul><li>«&lt;b&gt;Travelt&lt;/b&gt; her.»</li></ul></div>
+    <div class="ks-comments"><h4 class="ks-theme">Workload</h4><ul><li>“&lt;b&gt;Travelt&lt;/b&gt; her.”</li></ul></div>
     """
     from html import escape
 
@@ -230,7 +244,7 @@ def comment_examples(table: pd.DataFrame, lang: str = "nb") -> _HTML:
     parts = []
     for theme, examples in table["examples"].items():
         label = labels.get(theme, {}).get(lang, str(theme))
-        items = "".join(f"<li>«{escape(str(x))}»</li>" for x in examples)
+        items = "".join(f"<li>{quote(escape(str(x)), lang)}</li>" for x in examples)
         parts.append(f'<h4 class="ks-theme">{escape(label)}</h4><ul>{items}</ul>')
     return _HTML(f'<div class="ks-comments">{"".join(parts)}</div>')
 
@@ -459,7 +473,26 @@ def _formatters(d: pd.DataFrame, headers: dict, lang: str, percent, decimals, m:
         formatters[col] = lambda v, dec=dec, pct=col in percent: fmt_number(v, lang, dec, pct)
         if col in COUNT_COLUMNS:
             formatters[col] = lambda v: _count(v, lang, m)
+        if col in P_COLUMNS:
+            formatters[col] = lambda v: fmt_p(v, lang)
     return formatters
+
+
+#: Columns of p-values: three decimals, and "< 0.001" below that (never "0.00").
+P_COLUMNS = ("p", "p_adj", "p_holm", "pooled_p")
+
+
+def fmt_p(p: object, lang: str = "nb") -> str:
+    """A p-value as it is read: three decimals, ``< 0,001`` below 0.001 (nb).
+
+    >>> fmt_p(0.0004, "nb"), fmt_p(0.0312, "en"), fmt_p(float("nan"))
+    ('< 0,001', '0.031', '–')
+    """
+    if p is None or pd.isna(p):
+        return fmt_number(p, lang)
+    if float(p) < 0.001:
+        return "< " + fmt_number(0.001, lang, 3)
+    return fmt_number(p, lang, 3)
 
 
 def share_sizes(df: pd.DataFrame, columns: list[str], members: dict | None) -> pd.DataFrame:
@@ -527,7 +560,12 @@ def provenance(survey, parameters: dict, lang: str = "nb") -> pd.DataFrame:
         ("Spørreskjema (sha256)", "Codebook (sha256)"): survey.codebook.checksum[:16],
         ("Data (sha256)", "Data (sha256)"): data_sha[:16],
         ("ksresearch", "ksresearch"): __version__,
-        ("Parametere", "Parameters"): ", ".join(f"{k}={v!r}" for k, v in parameters.items()),
+        ("Parametere", "Parameters"): text(
+            "about.parameters",
+            lang,
+            language=text(f"language.{_lang(parameters.get('lang', lang))}", lang),
+            m=parameters.get("min_group_size") or config.MIN_GROUP_SIZE,
+        ),
         ("Anonymitet", "Confidentiality"): text(
             "about.rules",
             lang,

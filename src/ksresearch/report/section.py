@@ -124,6 +124,7 @@ class Section:
             d=self.number(config.MIN_BENCHMARK_DIFF, 0),
             d2=self.number(2 * config.MIN_BENCHMARK_DIFF, 0),
             n=config.MIN_PERCENTILE_N,
+            span=config.MAX_PERCENTILE_SPAN,
         )
 
     def number(self, x: object, decimals: int = 1, percent: bool = False) -> str:
@@ -377,9 +378,10 @@ class Section:
 
         said = self.survey.comments
         asked = [] if said is None else list(dict.fromkeys(said["item"].dropna()))
+        start, end = present.QUOTES[self.lang]
         return self.say(
             "comments.intro_asked" if asked else "comments.intro",
-            questions="», «".join(self.questions.get(i, i) for i in asked),
+            questions=f"{end}, {start}".join(self.questions.get(i, i) for i in asked),
             theme=config.MIN_THEME_COMMENTERS,
             group=config.MIN_COMMENT_GROUP,
             k=config.MAX_COMMENT_EXAMPLES,

@@ -265,8 +265,9 @@ def benchmark(
         ``percentile`` with ``percentile_low``/``percentile_high`` (the share of the other
         companies of at least :data:`ksresearch.config.MIN_PERCENTILE_N` respondents that the
         company's empirical-Bayes shrunken value ranks above in the good direction,
-        :func:`ksresearch.stats.benchmark.shrunken_ranks`; missing for a smaller company or
-        with fewer than five such others) and ``assessment``. ``attrs`` holds ``weighting``,
+        :func:`ksresearch.stats.benchmark.shrunken_ranks`; missing for a smaller company,
+        with fewer than five such others, or where the interval spans more than
+        :data:`ksresearch.config.MAX_PERCENTILE_SPAN` points) and ``assessment``. ``attrs`` holds ``weighting``,
         ``n_companies_pool``, ``min_n`` and ``members`` (the respondents behind each number);
         no other company is named. A measure whose other answers come from fewer than
         :data:`ksresearch.config.MIN_COMPANIES` companies, or mostly from one
@@ -338,7 +339,9 @@ def benchmark(
             min_diff=_min_diff(kind),
         )
         if (measure, company) in ranks.index:
-            row.update(ranks.loc[(measure, company), RANK_COLUMNS].to_dict())
+            rank = ranks.loc[(measure, company), RANK_COLUMNS]
+            if rank["percentile_high"] - rank["percentile_low"] <= config.MAX_PERCENTILE_SPAN:
+                row.update(rank.to_dict())  # a wider interval says too little to be shown
         rows.append(row)
     # a questionnaire with no construct, eNPS or share role has no measure: an empty table
     empty = ["measure", "n_company", "direction", "company", "pool", "assessment"]

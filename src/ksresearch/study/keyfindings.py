@@ -137,6 +137,7 @@ def benchmark_statements(bench: pd.DataFrame, *, max_each: int = 2) -> pd.DataFr
                 {(measure, "company"): "value", (measure, "pool"): "reference"},
             )
             _carry(members, sid, source, {(measure, None): None})
+        _more(rows, members, source, key, found.index[max_each:])
     if not rows and bench["p"].notna().any():
         tested = bench.index[bench["p"].notna()]
         rows.append({"id": "on_par", "key": "on_par", "count": len(tested)})
@@ -145,6 +146,17 @@ def benchmark_statements(bench: pd.DataFrame, *, max_each: int = 2) -> pd.DataFr
             if sets:
                 members.add("on_par", None, np.unique(np.concatenate(sets)))
     return _table(rows, members)
+
+
+def _more(rows: list, members: Members, source: Members | None, key: str, rest) -> None:
+    """``<key>_more``: how many more strengths (or areas) the table lists than the findings
+    name, said of the respondents behind them."""
+    if not len(rest):
+        return
+    rows.append({"id": f"{key}_more", "key": f"{key}_more", "count": len(rest)})
+    sets = [source[(m, None)] for m in rest if source is not None and (m, None) in source]
+    if sets:
+        members.add(f"{key}_more", None, np.unique(np.concatenate(sets)))
 
 
 def trend_statements(trends: pd.DataFrame, *, max_each: int = 2, own: bool = False) -> pd.DataFrame:
