@@ -307,11 +307,11 @@ class KernelServer:
     def __enter__(self) -> KernelServer:
         self._dir = tempfile.TemporaryDirectory(prefix="ks-kernels-")
         self.path = os.path.join(self._dir.name, "server.sock")
-        env = {
-            **os.environ,
-            "OPENBLAS_NUM_THREADS": "1",
+        env = {  # one BLAS thread per kernel (two kernels share two cores), unless the
+            "OPENBLAS_NUM_THREADS": "1",  # user set a number of their own
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
+            **os.environ,
             SERVER_PARENT_ENV: str(os.getpid()),
         }
         self._proc = subprocess.Popen(

@@ -21,6 +21,7 @@ from scipy import stats
 
 from .diagnostics import check_frame
 from .disclosure import Members
+from .threads import few_threads
 
 __all__ = [
     "DominanceAnalysis",
@@ -136,6 +137,7 @@ class DominanceAnalysis:
         self.outcome = outcome
         self.drivers = drivers
 
+    @few_threads
     def fit(self, df: pd.DataFrame) -> DominanceAnalysis:
         """Fit on the complete cases of ``outcome`` and ``drivers`` in ``df``."""
         x = _complete(df, self.outcome, self.drivers)
@@ -268,6 +270,7 @@ def _bootstrap(
     return gd, rws, ranks, redrawn
 
 
+@few_threads
 def key_drivers(
     df: pd.DataFrame,
     outcome: str,

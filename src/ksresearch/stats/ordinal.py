@@ -18,6 +18,7 @@ import pandas as pd
 from scipy import special
 
 from .diagnostics import EstimationWarning, check_frame, warn_not_converged
+from .threads import few_threads
 
 __all__ = ["Polychoric", "polychoric", "OrdinalMoments", "ordinal_moments"]
 
@@ -178,6 +179,7 @@ class Polychoric:
 
     smooth: bool = True
 
+    @few_threads
     def fit(self, items: pd.DataFrame) -> Polychoric:
         x = check_frame(items, getattr(items, "columns", []), what="items")
         if x.shape[1] < 2:

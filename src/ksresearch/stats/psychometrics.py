@@ -16,6 +16,7 @@ from scipy import optimize, stats
 
 from .diagnostics import ReverseKeyWarning, check_frame, rmsea_ci, warn_heywood, warn_not_converged
 from .ordinal import Polychoric
+from .threads import few_threads
 
 __all__ = [
     "alpha",
@@ -489,6 +490,7 @@ class ParallelAnalysis:
     seed: int = 0
     missing: str = "pairwise"
 
+    @few_threads
     def fit(self, items: pd.DataFrame) -> ParallelAnalysis:
         if self.n_iter < 1:
             raise ValueError(f"n_iter must be at least 1, got {self.n_iter}")
@@ -602,6 +604,7 @@ class EFA:
     missing: str = "pairwise"
     cor: str = "pearson"
 
+    @few_threads
     def fit(self, items: pd.DataFrame) -> EFA:
         if self.rotation not in _ROTATIONS:
             raise ValueError(f"rotation must be one of {_ROTATIONS}, got {self.rotation!r}")

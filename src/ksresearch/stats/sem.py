@@ -22,6 +22,7 @@ from scipy import optimize, stats
 
 from ..data.codebook import Codebook
 from .diagnostics import check_frame, rmsea_ci, warn_heywood, warn_not_converged
+from .threads import few_threads
 
 __all__ = [
     "MeasurementModel",
@@ -545,6 +546,7 @@ class CFA:
     missing: str = "listwise"
     ordered: bool = False
 
+    @few_threads
     def fit(self, df: pd.DataFrame) -> CFA:
         if self.ordered:
             return self._fit_ordered(df)
@@ -671,6 +673,7 @@ class MeasurementInvariance:
     max_configural_rmsea: float = 0.10
     ordered: bool = False
 
+    @few_threads
     def fit(self, df: pd.DataFrame) -> MeasurementInvariance:
         levels = ORDERED_LEVELS if self.ordered else INVARIANCE_LEVELS
         self.fits_ = {
