@@ -131,8 +131,12 @@ def read_blocks(soup) -> tuple[str, list[str], list[Block]]:
 
     def flush() -> None:
         nonlocal text
+        last = blocks[-1] if blocks else None
         if heading is not None and text:
-            blocks.append(Block(heading, sub, text))
+            if last is not None and (last.heading, last.sub) == (heading, sub):
+                last.text += text  # a sentence after its table goes with the table
+            else:
+                blocks.append(Block(heading, sub, text))
         text = []
 
     for node in soup.find_all(["h2", "h3", "p", "li", "h4", "table", "img"]):

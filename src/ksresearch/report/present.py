@@ -376,7 +376,7 @@ def table(
 #: the mean its group does, from the step it reaches in :data:`HEAT_STEPS`; "ks-heat-na" is a
 #: hidden cell. Colours from seaborn's ``diverging_palette(10, 145, s=75, l=70, n=9)``: black
 #: text keeps a contrast of at least 9:1 on every one (WCAG asks 4.5:1).
-HEAT_STEPS = (0.0, 3.0, 6.0, 10.0)
+HEAT_STEPS = (1.0, 3.0, 6.0, 10.0)  # under a point: no colour (it prints as 0,0 or ±0,x)
 HEAT_COLOURS = {
     "ks-heat-b1": "#c7e5d5",
     "ks-heat-b2": "#a1d8bb",
@@ -398,18 +398,18 @@ HEAT_HEADER = (
 
 def heat_classes(diff: pd.DataFrame) -> pd.DataFrame:
     """The cell classes of a :func:`ksresearch.segment_heatmap` result (:data:`HEAT_COLOURS`):
-    every shown difference coloured by its size, green where the group does better
+    every shown difference of at least a point coloured by its size, green where the group does better
     (``attrs["direction"]``: -1 where lower is better), red where worse, deeper at each of
     :data:`HEAT_STEPS`; ``ks-heat-sig`` (set in bold) where the difference holds after the
     correction (``attrs["significant"]``); grey where the cell is hidden.
 
     Examples
     --------
-    >>> d = pd.DataFrame({"stress": [-4.0, 11.0, 1.0, np.nan]}, index=["a", "b", "c", "d"])
-    >>> d.attrs.update(significant=pd.DataFrame({"stress": [True, True, False, False]}, d.index),
+    >>> d = pd.DataFrame({"stress": [-4.0, 11.0, 1.0, 0.04, np.nan]}, index=list("abcde"))
+    >>> d.attrs.update(significant=pd.DataFrame({"stress": [1, 1, 0, 0, 0]}, d.index) == 1,
     ...                direction={"stress": -1})
     >>> heat_classes(d)["stress"].tolist()
-    ['ks-heat-b2 ks-heat-sig', 'ks-heat-w4 ks-heat-sig', 'ks-heat-w1', 'ks-heat-na']
+    ['ks-heat-b2 ks-heat-sig', 'ks-heat-w4 ks-heat-sig', 'ks-heat-w1', '', 'ks-heat-na']
     """
     values = diff.to_numpy(float)
     significant = diff.attrs["significant"].reindex_like(diff).fillna(False).to_numpy(bool)
@@ -418,8 +418,9 @@ def heat_classes(diff: pd.DataFrame) -> pd.DataFrame:
     step = np.searchsorted(HEAT_STEPS, np.abs(np.nan_to_num(better)), side="right")
     side = np.where(better > 0, "b", "w")
     classes = np.char.add(np.char.add("ks-heat-", side), step.astype(str)).astype(object)
-    classes[better == 0] = ""
+    classes[step == 0] = ""
     classes[significant & (better != 0)] += " ks-heat-sig"
+    classes = np.char.strip(classes.astype(str)).astype(object)
     classes[np.isnan(values)] = "ks-heat-na"
     return pd.DataFrame(classes, index=diff.index, columns=diff.columns)
 

@@ -328,8 +328,8 @@ class Section:
     def heat_legend(self, tests: int) -> str:
         """Where a heatmap's colour deepens (:data:`present.HEAT_STEPS`), and what bold says
         (a difference that holds after Holm's correction across the ``tests`` cells)."""
-        a, b, c = (self.number(step, 0) for step in present.HEAT_STEPS[1:])
-        return self.text("heatmap.legend", a=a, b=b, c=c, k=tests)
+        z, a, b, c = (self.number(step, 0) for step in present.HEAT_STEPS)
+        return self.text("heatmap.legend", z=z, a=a, b=b, c=c, k=tests)
 
     def benchmark_diffs(self, bench: pd.DataFrame):
         """:func:`plots.benchmark_diffs` labelled with the section's names."""
