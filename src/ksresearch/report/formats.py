@@ -1,15 +1,14 @@
 """A report in the formats a client keeps: PDF and PowerPoint, made from its audited HTML.
 
-* **PDF**: headless Chromium (Debian's ``chromium``) prints the HTML: A4, every section on a
-  new page, table headers repeated across pages, the company (or the report's title), the
-  year and the page number in the footer. One browser prints every report of a run, each in
-  a new tab, over the DevTools protocol (a launch per report would cost a second each).
-* **PPTX** (python-pptx): one slide per section of the HTML, in its order: the title slide,
-  then each section's heading with its sentences as bullets and its first table, and a second
-  slide for its first figure where it has both; the slides of a company report are its key
-  findings, response rate, key figures and the difference chart, strengths and improvement
-  areas, customer KPIs, groups, drivers of turnover intention, trend, comments and "about this
-  report".
+* **PDF**: headless Chromium (Debian's ``chromium``) prints the HTML: A4, sections going on
+  where the last one ended, a heading never ending a page, table headers repeated across
+  pages, the company (or the report's title), the year and the page number in the footer. One
+  browser prints every report of a run, each in a new tab, over the DevTools protocol (a
+  launch per report would cost a second each).
+* **PPTX** (python-pptx, laid out by :mod:`ksresearch.report.deck`): a title slide, the key
+  findings, then every table and figure of every section in order with the sentences that
+  introduce them; tables go on over as many slides as they need, never cut, and no word is
+  broken.
 
 Both are made from the HTML after the audit passed, hold nothing the HTML does not, and are
 audited again on their own text (:func:`ksresearch.report.audit.audit_text`).
