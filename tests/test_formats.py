@@ -33,13 +33,14 @@ def made(tmp_path_factory):
     survey = ks.load(2025, data)
     company = ks.eligible_companies(survey).query("eligible").index[0]
     kinds = "html,pdf,pptx"
-    result = ks.batch(2025, companies=[company], data_dir=data, out=out, workers=1, formats=kinds)
+    result = ks.batch(2025, data_dir=data, out=out, workers=2, formats=kinds)
     general = ks.general_report(2025, lang="en", data_dir=data, out=out, formats=kinds)
     return {
         "data": data,
         "survey": survey,
         "company": company,
         "pages": {"company": result.written[company], "general": general},
+        "every": [*result.written.values(), general],  # every report of the release
     }
 
 
@@ -110,14 +111,17 @@ def _rows(cells) -> tuple:
     return tuple(" ".join(c.split()) for c in cells)
 
 
-@pytest.mark.parametrize("kind", ["company", "general"])
-def test_every_table_row_of_the_html_is_in_the_deck_and_no_shape_leaves_its_slide(made, kind):
-    """Tables go on over several slides, never cut; every shape (tables at the height of
-    their rows) lies within the slide."""
+def test_every_table_row_of_the_html_is_in_the_deck_and_no_shape_leaves_its_slide(made):
+    """In every deck of the release: tables go on over several slides, never cut; every shape
+    (tables at the height of their rows) lies within the slide."""
+    for page in made["every"]:
+        _rows_kept_and_shapes_on_their_slides(page)
+
+
+def _rows_kept_and_shapes_on_their_slides(page: Path) -> None:
     from pptx import Presentation
     from pptx.util import Emu
 
-    page = made["pages"][kind]
     soup = BeautifulSoup(page.read_text(), "html.parser")
     wanted = [
         _rows(c.get_text(" ").replace("¶", "") for c in tr.find_all(["th", "td"]))
@@ -127,7 +131,7 @@ def test_every_table_row_of_the_html_is_in_the_deck_and_no_shape_leaves_its_slid
     deck_path = page.with_suffix(".pptx")
     found = {_rows(row) for table in formats.pptx_tables(deck_path) for row in table}
     missing = [row for row in wanted if row not in found]
-    assert not missing, missing[:3]
+    assert not missing, (page.name, missing[:3])
     deck = Presentation(str(deck_path))
     width, height = deck.slide_width, deck.slide_height
     for number, slide in enumerate(deck.slides, start=1):
@@ -135,35 +139,46 @@ def test_every_table_row_of_the_html_is_in_the_deck_and_no_shape_leaves_its_slid
             bottom = shape.top + (
                 sum(r.height for r in shape.table.rows) if shape.has_table else shape.height
             )
-            where = (number, shape.name, Emu(bottom).inches)
+            where = (page.name, number, shape.name, Emu(bottom).inches)
             assert shape.left >= 0 and shape.top >= 0, where
             assert shape.left + shape.width <= width and bottom <= height, where
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="`make browser` installs LibreOffice")
-@pytest.mark.parametrize("kind", ["company", "general"])
-def test_a_deck_as_libreoffice_shows_it_breaks_no_word_and_keeps_every_word_on_its_slide(
-    made, kind, tmp_path
+def test_every_deck_as_libreoffice_shows_it_breaks_no_word_and_keeps_every_word_on_its_slide(
+    made, tmp_path
 ):
-    """The deck rendered as PowerPoint would show it (LibreOffice Impress to PDF): one page a
-    slide, every word of every table cell whole on a line of its own page (a cell too narrow
-    breaks a word letter by letter: "Motiv" "ation"), and no word below the slide's foot."""
-    deck = made["pages"][kind].with_suffix(".pptx")
-    assert _broken_words(deck, tmp_path, slides=len(_deck_titles(deck))) == []
+    """Every deck of the release rendered as PowerPoint would show it (LibreOffice Impress to
+    PDF, all in one run): one page a slide, every word of every table cell whole on a line of
+    its own page (a cell too narrow breaks a word letter by letter: "Motiv" "ation"), and no
+    word below the slide's foot."""
+    decks = [page.with_suffix(".pptx") for page in made["every"]]
+    _render(decks, tmp_path)
+    broken = {
+        deck.name: words
+        for deck in decks
+        if (words := _broken_words(deck, tmp_path, slides=len(_deck_titles(deck))))
+    }
+    assert broken == {}
 
 
-def _broken_words(deck: Path, tmp_path: Path, slides: int) -> list[str]:
+def _render(decks: list[Path], folder: Path) -> None:
+    """The decks printed to PDF by LibreOffice, each as ``folder/<stem>.pdf``."""
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation=file://{folder}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(folder), *map(str, decks)],
+        check=True, capture_output=True, timeout=600,
+    )  # fmt: skip
+
+
+def _broken_words(deck: Path, folder: Path, slides: int) -> list[str]:
     """The words of the deck's table cells that LibreOffice does not show whole (pdfplumber's
-    words of the deck printed to PDF); every word must lie on its page, one page a slide."""
+    words of the deck printed to ``folder`` by :func:`_render`); every word must lie on its
+    page, one page a slide."""
     import pdfplumber
 
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(deck)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
     words = set()
-    with pdfplumber.open(tmp_path / f"{deck.stem}.pdf") as pdf:
+    with pdfplumber.open(folder / f"{deck.stem}.pdf") as pdf:
         assert len(pdf.pages) == slides
         for page in pdf.pages:
             for word in page.extract_words(use_text_flow=True):
@@ -194,6 +209,7 @@ def test_the_word_check_finds_a_column_too_narrow_for_its_words(tmp_path):
         table.cell(r, 0).text = word
         table.cell(r, 0).text_frame.paragraphs[0].runs[0].font.size = Pt(14)
     deck.save(str(tmp_path / "narrow.pptx"))
+    _render([tmp_path / "narrow.pptx"], tmp_path)
     assert _broken_words(tmp_path / "narrow.pptx", tmp_path, slides=1) == [
         "Arbeidsglede",
         "Motivasjon",
@@ -259,6 +275,20 @@ def test_formats_are_checked_and_the_audit_command_reads_them(made):
     assert ".pdf" in audited.output and ".pptx" in audited.output
 
 
+def test_every_report_of_the_release_has_its_pdf_and_deck_made_from_its_final_html(made):
+    """The general report's release audit rebuilds company reports the batch had already
+    printed (cells that two reports would let one subtract): their PDF and deck are made again
+    from the rebuilt HTML, not left out and not left as they were."""
+    stale = [
+        page.with_suffix(suffix).name
+        for page in made["every"]
+        for suffix in (".pdf", ".pptx")
+        if not page.with_suffix(suffix).exists()
+        or page.with_suffix(suffix).stat().st_mtime < page.stat().st_mtime
+    ]
+    assert stale == []
+
+
 def test_a_rebuilt_report_loses_its_stale_pdf_and_deck(made, tmp_path):
     from ksresearch.report.release import drop_other_formats
 
@@ -266,7 +296,9 @@ def test_a_rebuilt_report_loses_its_stale_pdf_and_deck(made, tmp_path):
     folder.mkdir(parents=True)
     for suffix in (".html", ".pdf", ".pptx"):
         (folder / f"x{suffix}").write_text("x")
-    drop_other_formats({"out": str(tmp_path), "report": "x.html", "parameters": {"year": 2025}})
+    drop_other_formats(
+        {"out": str(tmp_path), "report": "companies/x.html", "parameters": {"year": 2025}}
+    )
     assert sorted(p.name for p in folder.iterdir()) == ["x.html"]
 
 
@@ -340,15 +372,19 @@ def test_a_word_broken_after_its_hyphen_reads_whole_in_the_pdf_text(tmp_path):
     assert "[e-post]" in text and "Nord-Norge og sør-vest" in text
 
 
-@pytest.mark.parametrize("kind", ["company", "general"])
-def test_no_pdf_page_is_its_footer_alone_or_ends_with_a_heading(made, kind):
-    """Sections go on where the last ended (no page of one sentence), and a heading, or the
-    sentence under it, never ends a page: its table or figure comes with it."""
+def test_no_pdf_page_is_its_footer_alone_or_ends_with_a_heading(made):
+    """In every PDF of the release: sections go on where the last ended (no page of one
+    sentence), and a heading, or the sentence under it, never ends a page: its table or
+    figure comes with it."""
+    for page in made["every"]:
+        _pages_have_text_and_end_on_no_heading(page)
+
+
+def _pages_have_text_and_end_on_no_heading(page: Path) -> None:
     import re
 
     from pypdf import PdfReader
 
-    page = made["pages"][kind]
     soup = BeautifulSoup(page.read_text(), "html.parser")
     headings = {" ".join(h.get_text(" ").split()) for h in soup.find_all(["h2", "h3"])}
     intro, over_figure = _under_headings(soup)
@@ -358,34 +394,47 @@ def test_no_pdf_page_is_its_footer_alone_or_ends_with_a_heading(made, kind):
         lines = [" ".join(line.split()) for line in (p.extract_text() or "").splitlines()]
         footer = re.compile(rf" {number} / {total}$")
         body = [line for line in lines if line and not footer.search(line)]
-        assert len(body) < len(lines) or not lines, f"page {number} has no footer"
-        assert body, f"page {number} holds only its footer"
+        where = f"{page.name} page {number}"
+        assert len(body) < len(lines) or not lines, f"{where} has no footer"
+        assert body, f"{where} holds only its footer"
         contents = sum(line in headings for line in body) > len(body) / 2  # the headings' list
         last = max((i for i, line in enumerate(body) if line in headings), default=None)
         pictured = last is not None and body[last] in over_figure and len(p.images) > 0
         if not contents and not pictured:
-            assert body[-1] not in headings, f"page {number} ends with the heading {body[-1]!r}"
+            assert body[-1] not in headings, f"{where} ends with the heading {body[-1]!r}"
             if last is not None and last < len(body) - 1:
                 rest = " ".join(body[last + 1 :])
                 alone = intro[body[last]] and intro[body[last]].startswith(rest)
-                assert not alone, f"page {number} ends with {body[last]!r} and its sentence"
+                assert not alone, f"{where} ends with {body[last]!r} and its sentence"
 
 
 def _under_headings(soup) -> tuple[dict[str, str], set[str]]:
-    """Heading -> the sentences right under it (before its table or figure), and the headings
-    whose sentences a figure follows: a figure is a picture with no text of its own, so over
-    one a heading may end the text of a page."""
+    """Heading -> the sentences right under it when something follows them in the section (a
+    table, a figure, a sub-heading: what they introduce; a section of sentences alone may end
+    a page), and the headings whose sentences a figure follows: a figure is a picture with no
+    text of its own, so over one a heading may end the text of a page."""
+    shown = []  # (heading level, or "p", or "other"; the text) of each output, in page order
+    for box in soup.find_all(class_="jp-OutputArea-output"):
+        heading = box.find(["h2", "h3"])
+        if heading is not None:
+            shown.append((heading.name, " ".join(heading.get_text(" ").split())))
+        elif box.find(["table", "img"]) is not None:
+            shown.append(("img" if box.find("table") is None else "other", ""))
+        elif box.find("p", class_="ks-text") is not None:
+            shown.append(("p", box.get_text(" ")))
     intro, over_figure = {}, set()
-    for h in soup.find_all(["h2", "h3"]):
-        name = " ".join(h.get_text(" ").split())
-        box, said = h.find_parent(class_="jp-OutputArea-child"), []
-        while box is not None and (box := box.find_next_sibling(class_="jp-OutputArea-child")):
-            if box.find("p", class_="ks-text") is None or box.find(["table", "img", "h2", "h3"]):
-                if box.find("img") is not None and box.find("table") is None:
-                    over_figure.add(name)
-                break
-            said.append(box.get_text(" "))
-        intro[name] = " ".join(" ".join(said).split())
+    for i, (kind, name) in enumerate(shown):
+        if kind not in ("h2", "h3"):
+            continue
+        said, j = [], i + 1
+        while j < len(shown) and shown[j][0] == "p":
+            said.append(shown[j][1])
+            j += 1
+        follows = shown[j][0] if j < len(shown) else None
+        if follows == "img":
+            over_figure.add(name)
+        ends_section = follows is None or follows == "h2" or (kind == "h3" and follows == "h3")
+        intro[name] = "" if ends_section else " ".join(" ".join(said).split())
     return intro, over_figure
 
 
@@ -425,11 +474,11 @@ def test_the_overlap_check_finds_text_run_into_text(tmp_path):
     assert found and {page for page, _, _ in found} == {1}
 
 
-@pytest.mark.parametrize("kind", ["company", "general"])
-def test_no_text_of_a_pdf_page_runs_into_other_text(made, kind):
+def test_no_text_of_a_pdf_page_runs_into_other_text(made):
     """Table headers that run into each other ("SvarprosentVirksomheterMedian") are letters
-    whose boxes overlap: on no page of the PDF does one letter cover another."""
-    assert _overlapping_letters(made["pages"][kind].with_suffix(".pdf")) == []
+    whose boxes overlap: on no page of any PDF of the release does one letter cover another."""
+    found = {p.name: f for p in made["every"] if (f := _overlapping_letters(p.with_suffix(".pdf")))}
+    assert found == {}
 
 
 def _consultancy_template(path, width=13.333):

@@ -242,9 +242,9 @@ def report(
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
     from .data.survey import load
     from .report.execute import ReportError
-    from .report.formats import parse_formats, write_formats
+    from .report.formats import parse_formats
     from .report.general import general_report
-    from .report.release import finish_release
+    from .report.release import publish
 
     try:
         wanted = parse_formats(formats)
@@ -259,10 +259,13 @@ def report(
             weighting=weighting.value,
         )
         typer.echo(f"wrote {path}")
-        _say_release(finish_release(year, path.parent.parent, data_dir, min_group_size))
         survey = load(year, data_dir, min_group_size=min_group_size)
-        for written in write_formats([(path, None)], wanted, survey, min_n=min_group_size):
-            typer.echo(f"wrote {written}")
+        release, written = publish(
+            year, path.parent.parent, data_dir, min_group_size, [(path, None)], wanted, survey
+        )
+        _say_release(release)
+        for done in written:
+            typer.echo(f"wrote {done}")
     except (ReportError, OSError, ValueError, RuntimeError) as exc:
         _fail(exc)
 
@@ -360,28 +363,30 @@ def batch(
     bar.close()
     _say_batch(result)
     if result.written or result.up_to_date:
-        from .report.general import out_dir
-        from .report.release import finish_release
-
         try:
-            _say_release(finish_release(year, out_dir(year, out).parent, data_dir, min_group_size))
-            _say_formats(year, result, wanted, data_dir, min_group_size)
+            _publish_batch(year, result, wanted, data_dir, out, min_group_size)
         except (ReportError, OSError, ValueError, RuntimeError) as exc:
             _fail(exc)
     if result.failed:
         raise typer.Exit(code=1)
 
 
-def _say_formats(year: int, result, formats: tuple[str, ...], data_dir, min_n: int) -> None:
-    """Write the batch's PDF and PowerPoint files (after the release audit) and say how many."""
-    if formats == ("html",):
-        return
+def _publish_batch(year: int, result, formats: tuple[str, ...], data_dir, out, min_n: int):
+    """The release audit after a batch, then its PDF and PowerPoint files (and those of any
+    report the audit rebuilt); say what was done."""
     from .data.survey import load
-    from .report.batch import company_formats
+    from .report.batch import written_pages
+    from .report.general import out_dir
+    from .report.release import publish
 
     survey = load(year, data_dir, min_group_size=min_n)
-    written = company_formats(result, formats, survey, min_n=min_n)
-    typer.echo(f"{len(written)} PDF/PowerPoint file(s) written and audited")
+    pages = written_pages(result)
+    release, written = publish(
+        year, out_dir(year, out).parent, data_dir, min_n, pages, formats, survey
+    )
+    _say_release(release)
+    if written:
+        typer.echo(f"{len(written)} PDF/PowerPoint file(s) written and audited")
 
 
 def _say_batch(result) -> None:

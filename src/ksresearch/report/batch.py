@@ -33,7 +33,7 @@ from .formats import parse_formats, write_formats
 from .general import out_dir, report_parameters
 from .kernel import KernelServer
 from .ledger import ledger_path, take_records, write_report
-from .release import finish_release
+from .release import publish
 
 __all__ = ["BatchResult", "batch", "company_formats"]
 
@@ -192,8 +192,9 @@ def batch(
         elif jobs:
             _run_dask(jobs, scheduler, timeout, books.finish)
     if release:
-        finish_release(year, folder.parent.parent, data_dir, m)
-        company_formats(books.result, formats, survey, min_n=m)
+        publish(
+            year, folder.parent.parent, data_dir, m, written_pages(books.result), formats, survey
+        )
     books.result.seconds = time.perf_counter() - start
     return books.result
 
@@ -227,11 +228,15 @@ def exclusive(folder: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def written_pages(result: BatchResult) -> list[tuple[Path, str]]:
+    """Every report a batch wrote or found up to date, as (HTML, company)."""
+    return [(path, company) for company, path in {**result.up_to_date, **result.written}.items()]
+
+
 def company_formats(result: BatchResult, formats, survey, *, min_n: int | None = None) -> list:
     """The PDF and PowerPoint of every report a batch wrote or found up to date
     (:func:`ksresearch.report.formats.write_formats`)."""
-    pages = [(path, company) for company, path in {**result.up_to_date, **result.written}.items()]
-    return write_formats(pages, parse_formats(formats), survey, min_n=min_n)
+    return write_formats(written_pages(result), parse_formats(formats), survey, min_n=min_n)
 
 
 def _check_options(workers: int, executor: str, scheduler) -> None:

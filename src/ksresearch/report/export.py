@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html as html_lib
+import itertools
 import os
 import re
 import tempfile
@@ -67,6 +68,47 @@ def _toc(nb: nbformat.NotebookNode, title: str) -> str:
     return f'<nav class="ks-toc"><strong>{html_lib.escape(title)}</strong><ul>{"".join(items)}</ul></nav>'
 
 
+_SENTENCE = re.compile(r'\s*<p class="ks-text">(?:(?!<p[ >]).)*</p>\s*', re.S)
+
+
+def _kind(output) -> str | None:
+    """What an output shows on the page: a heading (``h2``, ``h3``), a sentence, something
+    else (a table, a figure, a list), or nothing (None)."""
+    data = output.get("data", {})
+    page = data.get("text/html", "")
+    if isinstance(page, list):
+        page = "".join(page)
+    if heading := _HEADING.search(page):
+        return f"h{heading.group(1)}"
+    if _SENTENCE.fullmatch(page):
+        return "sentence"
+    if page.strip() or any(k.startswith("image/") for k in data):
+        return "other"
+    return None
+
+
+def _mark_introductions(nb: nbformat.NotebookNode) -> None:
+    """Mark (``ks-keep``) each sentence that introduces what comes after it in its section (a
+    sentence, a sub-heading, a table or a figure), so that the print style keeps it with that;
+    a sentence that ends its section (the next section's heading, or the report's end, comes
+    next) may end a page: were it kept with the next section as well, a run of short sections
+    would leave the browser no break but between a heading and its sentence."""
+    shown = [
+        (o, kind)
+        for cell in nb.cells
+        for o in cell.get("outputs", [])
+        if (kind := _kind(o)) is not None
+    ]
+    for (output, kind), (_, after) in itertools.pairwise(shown):
+        if kind == "sentence" and after != "h2":
+            page = output["data"]["text/html"]
+            if isinstance(page, list):
+                page = "".join(page)
+            output["data"]["text/html"] = page.replace(
+                '<p class="ks-text">', '<p class="ks-text ks-keep">', 1
+            )
+
+
 def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, toc_title: str) -> str:
     """Export an executed notebook to one self-contained HTML page without code: figures are
     embedded, a table of contents follows the first heading."""
@@ -84,6 +126,7 @@ def to_html(nb: nbformat.NotebookNode, *, lang: str, title: str, toc_title: str)
         -1,
     )
     nb.cells.insert(first + 1, toc)
+    _mark_introductions(nb)
     nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
     for i, cell in enumerate(nb.cells):  # stable ids: the same notebook gives the same page
         cell["id"] = f"cell-{i}"

@@ -13,10 +13,10 @@ from ..study.participation import check_weighting
 from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
 from .export import check_writable, to_html
-from .formats import parse_formats, write_formats
+from .formats import parse_formats
 from .kernel import KernelServer
 from .ledger import ledger_path, take_records, write_report
-from .release import finish_release
+from .release import publish
 
 __all__ = [
     "out_dir",
@@ -177,6 +177,5 @@ def general_report(
     meta = {"report": path.name, "kind": "general", "parameters": params, "out": str(target.parent)}
     write_report(path, page, ledger_path(path, target), records, meta)
     if release:
-        finish_release(year, target.parent, data_dir, m)
-        write_formats([(path, None)], formats, survey, min_n=m)
+        publish(year, target.parent, data_dir, m, [(path, None)], formats, survey)
     return path

@@ -45,6 +45,7 @@ __all__ = [
     "audit_release",
     "read_suppressed",
     "finish_release",
+    "publish",
     "drop_other_formats",
 ]
 
@@ -82,6 +83,9 @@ class ReleaseResult:
     suppressed: list[str] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)
     rebuilt: list[str] = field(default_factory=list)
+    #: each rebuilt report as (its HTML, its company or None, the formats it had: PDF and
+    #: deck made from the HTML as it was are removed, :func:`publish` makes them again)
+    rebuilt_pages: list[tuple[Path, str | None, tuple[str, ...]]] = field(default_factory=list)
     rounds: int = 0
     seconds: float = 0.0
     #: files in the release folder the audit cannot vouch for: a report without its ledger, a
@@ -286,11 +290,13 @@ def _hideable(ledgers: list[dict], published: list[dict]) -> set[str]:
     } - fixed
 
 
-def _rebuild(meta: dict) -> None:
+def _rebuild(meta: dict) -> tuple[Path, str | None, tuple[str, ...]]:
+    """Rebuild one report with this release's hidden sets; its HTML, company and the formats
+    it had besides HTML (removed: made from the HTML as it was)."""
     from .batch import batch
     from .general import general_report
 
-    drop_other_formats(meta)
+    page, had = drop_other_formats(meta)
 
     params = meta["parameters"]
     common = {
@@ -311,18 +317,19 @@ def _rebuild(meta: dict) -> None:
             workers=1,
             **common,
         )
+    return page, meta["parameters"].get("company"), had
 
 
-def drop_other_formats(meta: dict) -> None:
+def drop_other_formats(meta: dict) -> tuple[Path, tuple[str, ...]]:
     """Remove the PDF and PowerPoint of a report about to be rebuilt: made from the HTML as it
-    was, they would show what the release audit hides (the next report or batch run with
-    ``--format`` makes them again)."""
-    base = Path(meta["out"]) / str(meta["parameters"]["year"])
-    for folder in (base, base / "companies"):
-        page = folder / meta["report"]
-        if page.exists():
-            for suffix in (".pdf", ".pptx"):
-                page.with_suffix(suffix).unlink(missing_ok=True)
+    was, they would show what the release audit hides (:func:`publish` makes them again from
+    the rebuilt HTML). Returns the report's HTML and the formats removed."""
+    page, had = Path(meta["out"]) / str(meta["parameters"]["year"]) / meta["report"], []
+    for kind in ("pdf", "pptx"):
+        if page.with_suffix(f".{kind}").exists():
+            page.with_suffix(f".{kind}").unlink()
+            had.append(kind)
+    return page, tuple(had)
 
 
 def audit_release(
@@ -376,7 +383,7 @@ def audit_release(
         result.suppressed += chosen
         result.reasons.update(reasons)
         for meta in _affected(ledgers, set(chosen)):
-            _rebuild(meta)
+            result.rebuilt_pages.append(_rebuild(meta))
             result.rebuilt.append(meta["report"])
         result.rounds += 1
     result.unaccounted = unaccounted_files(base)
@@ -406,6 +413,39 @@ def unaccounted_files(base: Path) -> list[str]:
         elif not ledger_path(html, base).exists():
             out.append(f"{path.relative_to(base)}: no ledger (its numbers cannot be checked)")
     return out
+
+
+def publish(
+    year: int,
+    out: Path,
+    data_dir,
+    m: int,
+    pages: list[tuple[Path, str | None]],
+    formats: tuple[str, ...],
+    survey,
+) -> tuple[ReleaseResult, list[Path]]:
+    """The one step after a report or a batch: the release audit (:func:`finish_release`),
+    then the PDF and PowerPoint (as ``formats`` asks) of ``pages`` (HTML, company or None),
+    and again those of every report the audit rebuilt, in the formats it had and those asked
+    for (:func:`ksresearch.report.formats.write_formats`). Returns the audit's result and
+    the files written."""
+    from .formats import write_formats
+
+    result = finish_release(year, out, data_dir, m)
+    written = write_formats(pages, formats, survey, min_n=m)
+    done = {page for page, _ in pages}
+    kinds: dict[Path, set[str]] = defaultdict(set)  # a report rebuilt twice: what it first had
+    companies: dict[Path, str | None] = {}
+    for page, company, had in result.rebuilt_pages:
+        if page not in done and page.exists():
+            kinds[page] |= {*formats, *had}
+            companies[page] = company
+    by_kinds: dict[tuple[str, ...], list[tuple[Path, str | None]]] = defaultdict(list)
+    for page, wanted in kinds.items():
+        by_kinds[tuple(sorted(wanted))].append((page, companies[page]))
+    for wanted, more in by_kinds.items():
+        written += write_formats(more, wanted, survey, min_n=m)
+    return result, written
 
 
 def finish_release(year: int, out: Path, data_dir, m: int):
