@@ -524,3 +524,30 @@ def test_a_consultancy_template_holds_every_section_slide(tmp_path, monkeypatch)
         formats.html_to_pptx(page, tmp_path / "e.pptx", template=square)
     with pytest.raises(ValueError, match="no such slide template"):
         formats.html_to_pptx(page, tmp_path / "f.pptx", template=tmp_path / "missing.pptx")
+
+
+def test_the_default_deck_has_the_reports_colours_and_the_measured_font(tmp_path):
+    """Without a consultancy's template, tables and titles take the HTML report's blue from
+    the theme (accent 1, text 2), and the theme's fonts are the one the layout is measured
+    with."""
+    import re
+
+    from pptx import Presentation
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    from ksresearch.report.deck import DECK_FONT, THEME_COLOURS
+
+    page = "<html lang='en'><h1>Report</h1><h2>Groups</h2><p class='ks-text'>Each.</p></html>"
+    deck = Presentation(str(formats.html_to_pptx(page, tmp_path / "d.pptx")))
+    theme = deck.slide_master.part.part_related_by(RT.THEME).blob.decode("utf-8")
+    blue = re.search(r'<a:accent1><a:srgbClr val="(\w+)"', theme).group(1)
+    assert blue == THEME_COLOURS["accent1"] == "1F5F8B"
+    assert set(re.findall(r'(?:major|minor)Font><a:latin typeface="([^"]*)', theme)) == {DECK_FONT}
+    title_colours = {
+        c.get("val")
+        for c in deck.slide_master._element.iter()
+        if c.tag.endswith("schemeClr")
+        and c.getparent().getparent().tag.endswith("defRPr")
+        and "titleStyle" in c.getroottree().getpath(c)
+    }
+    assert title_colours == {"tx2"}

@@ -10,9 +10,10 @@ letter by letter), rows as high as their wrapped lines, and nothing leaves the s
 cells keep their colours, and a difference that holds after correction is set in bold, as in
 the HTML.
 
-A consultancy can give its own ``.pptx`` as ``template``: its slide master, theme colours,
-fonts of titles and logo are used, and its layouts named "Title Slide" and "Title Only" (or
-the first and the sixth) hold the slides.
+The default deck's theme has the HTML report's colours (:data:`THEME_COLOURS`: tables and
+titles in its blue) and Arial as its fonts. A consultancy can give its own ``.pptx`` as
+``template``: its slide master, theme colours, fonts of titles and logo are used, and its
+layouts named "Title Slide" and "Title Only" (or the first and the sixth) hold the slides.
 """
 
 from __future__ import annotations
@@ -356,13 +357,20 @@ def html_to_pptx(
     return out
 
 
+#: The default deck's theme colours (the HTML report's): tables take their header and bands
+#: from accent 1, titles their colour from text 2.
+THEME_COLOURS = {"dk2": "1F5F8B", "lt2": "F5F7FA", "accent1": "1F5F8B", "accent2": "B03A2E"}
+
+
 def _default_deck():
     """python-pptx's own template made 16:9, its layouts' titles and bodies set within the
-    wider slide's margins."""
+    wider slide's margins, its theme given the report's colours and the font the deck is
+    measured with (a consultancy's template keeps its own)."""
     from pptx import Presentation
     from pptx.util import Inches
 
     deck = Presentation()
+    _set_theme(deck)
     deck.slide_width, deck.slide_height = Inches(SLIDE_W), Inches(SLIDE_H)
     width = Inches(SLIDE_W - 2 * MARGIN)
     for layout in [deck.slide_master, *deck.slide_layouts]:
@@ -373,6 +381,27 @@ def _default_deck():
         if shape.placeholder_format.type == 1:  # PP_PLACEHOLDER.TITLE
             shape.top, shape.height = Inches(0.3), Inches(1.05)
     return deck
+
+
+def _set_theme(deck) -> None:
+    """The theme's colours (:data:`THEME_COLOURS`) and its heading and body fonts
+    (:data:`DECK_FONT`); titles in text 2."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    theme = deck.slide_master.part.part_related_by(RT.THEME)
+    xml = theme.blob.decode("utf-8")
+    for name, rgb in THEME_COLOURS.items():
+        xml = re.sub(
+            rf"<a:{name}>.*?</a:{name}>", f'<a:{name}><a:srgbClr val="{rgb}"/></a:{name}>', xml
+        )
+    xml = re.sub(r'(<a:(?:major|minor)Font><a:latin typeface=")[^"]*', rf"\g<1>{DECK_FONT}", xml)
+    theme._blob = xml.encode("utf-8")
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    style = deck.slide_master._element.find(
+        ".//{http://schemas.openxmlformats.org/presentationml/2006/main}titleStyle"
+    )
+    for colour in style.iter(f"{a}schemeClr"):
+        colour.set("val", "tx2")
 
 
 def _layouts(deck):
