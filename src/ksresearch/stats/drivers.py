@@ -15,9 +15,11 @@ importance in a regression: associations, never causes.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from .diagnostics import check_frame
 from .disclosure import Members
@@ -35,21 +37,44 @@ __all__ = [
 MAX_DRIVERS = 20
 
 
-def _subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
-    """R² of every subset of predictors, indexed by bitmask (bit j = predictor j)."""
-    p = len(rxy)
+@functools.lru_cache(maxsize=8)
+def _plan(p: int):
+    """What every fit with ``p`` predictors indexes by: the subsets of each size ``k`` (their
+    bitmasks and the predictors in each), and for general dominance each predictor's subsets
+    without it, the same with it, and the Shapley weight ``1 / (p C(p - 1, |S|))``."""
     masks = np.arange(1 << p)
     bits = ((masks[:, None] >> np.arange(p)) & 1).astype(bool)
     size = bits.sum(axis=1)
-    r2 = np.zeros(1 << p)
+    by_size = []
     for k in range(1, p + 1):
         ms = masks[size == k]
-        idx = np.nonzero(bits[ms])[1].reshape(len(ms), k)
+        by_size.append((ms, np.nonzero(bits[ms])[1].reshape(len(ms), k)))
+    without = np.array([masks[(masks >> i) & 1 == 0] for i in range(p)])
+    with_ = without | (1 << np.arange(p))[:, None]
+    weight = 1.0 / (p * special.comb(p - 1, size[without]))
+    return by_size, without, with_, weight
+
+
+def _subset_r2(rxx: np.ndarray, rxy: np.ndarray) -> np.ndarray:
+    """R² of every subset of predictors, indexed by bitmask (bit j = predictor j)."""
+    p = len(rxy)
+    r2 = np.zeros(1 << p)
+    for ms, idx in _plan(p)[0]:
         a = rxx[idx[:, :, None], idx[:, None, :]]
         b = rxy[idx]
         sol = np.linalg.solve(a, b[..., None])[..., 0]
         r2[ms] = (b * sol).sum(axis=1)
     return r2
+
+
+def _general_dominance(cor: np.ndarray) -> np.ndarray:
+    """General dominance of each predictor from the correlation matrix ``[outcome, *drivers]``:
+    the Shapley value of R², ``sum_S (R2(S + i) - R2(S)) / (p C(p - 1, |S|))`` over the
+    subsets ``S`` of the others (what :class:`DominanceAnalysis` gives as ``general_``, without
+    its conditional and complete dominance: the bootstrap needs only this)."""
+    r2 = _subset_r2(cor[1:, 1:], cor[1:, 0])
+    _, without, with_, weight = _plan(len(cor) - 1)
+    return ((r2[with_] - r2[without]) * weight).sum(axis=1)
 
 
 def _dominance_from_r2(r2: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -263,7 +288,7 @@ def _bootstrap(
                     f"({len(np.unique(groups))}) to resample; use resample='respondents'"
                 )
             continue
-        gd[b] = DominanceAnalysis(outcome, drivers).fit_cor(c).general_.to_numpy()
+        gd[b] = _general_dominance(c)
         rws[b] = relative_weights(c)
         ranks[b] = stats.rankdata(-gd[b], method="min")
         b += 1

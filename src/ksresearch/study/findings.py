@@ -28,6 +28,7 @@ from ..stats.compare import compare_groups
 from ..stats.disclosure import Members, group_members, min_size, owners_rule, protect
 from ..stats.drivers import key_drivers, logistic_drivers, priority_matrix
 from ..stats.scoring import enps, to_index
+from .cache import once
 from .measurement import measurement_check
 from .participation import survey_weights
 from .prepare import prepare, require_roles, tracked_constructs
@@ -174,6 +175,7 @@ def driver_columns(survey: Survey) -> list[str]:
     return [c for c in tracked_constructs(cb) if c != toi] + edu
 
 
+@once
 def turnover_drivers(survey: Survey, *, n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """Key drivers of turnover intention: the tracked constructs and education relevance,
     with dominance shares, relative weights and company-cluster bootstrap CIs

@@ -14,6 +14,7 @@ from ..stats.disclosure import Members, min_size
 from ..stats.psychometrics import alpha, omega, parallel_analysis
 from ..stats.scoring import reverse_items
 from ..stats.sem import cfa, invariance, model_from_codebook
+from .cache import once
 from .prepare import excluded_flags, kept, prepare, tracked_constructs
 
 __all__ = [
@@ -55,6 +56,7 @@ def _group_data(surveys: list[Survey], items: list[str], group: str | None) -> p
     return pd.concat(parts, ignore_index=True)
 
 
+@once
 def measurement_check(
     survey: Survey | list[Survey], group: str | None, constructs: list[str] | None = None
 ) -> pd.DataFrame:
@@ -403,6 +405,7 @@ def reliability_by_construct(survey: Survey, constructs: list[str] | None = None
     return out
 
 
+@once
 def structure_summary(
     survey: Survey, constructs: list[str] | None = None, *, seed: int = 0
 ) -> pd.DataFrame:
