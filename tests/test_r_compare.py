@@ -22,6 +22,34 @@ def test_hedges_g_and_its_noncentral_t_interval_equal_effectsize(case):
     assert_allclose([low, high], [ref["low"], ref["high"]], atol=1e-5)
 
 
+@pytest.mark.parametrize("case", ["n1200_d-0.5", "n1200_d0.5", "n20000_d-0.5"])
+def test_hedges_g_of_large_groups_equals_effectsize(case):
+    """Large groups, moderate effect: scipy's noncentral t is NaN deep in its lower tail
+    (``nct.cdf(-12, 37845, 2)``), which once made the interval fail at 16 times the demo's
+    respondents. Each group is the normal quantiles at (1:n - 0.5) / n, the first shifted."""
+    from scipy import stats
+
+    ref = references.load("effectsize_compare")["hedges_large"][case]
+    q = stats.norm.ppf((np.arange(1, ref["n"] + 1) - 0.5) / ref["n"])
+    g, low, high = hedges_g(q + ref["d"], q)
+    assert_allclose(g, ref["g"], rtol=1e-9)
+    assert_allclose([low, high], [ref["low"], ref["high"]], atol=1e-6)
+
+
+def test_hedges_g_of_large_groups_where_effectsize_itself_goes_wrong():
+    """At n = 20,000 and d = +0.5 effectsize 0.8.3 gives [0.440, 0.577] (its optimiser stops
+    short), though the interval of x - y is that of y - x turned round: effectsize's own
+    [-0.520, -0.480] for d = -0.5. Ours is that, turned round."""
+    from scipy import stats
+
+    refs = references.load("effectsize_compare")["hedges_large"]
+    mirror = refs["n20000_d-0.5"]
+    q = stats.norm.ppf((np.arange(1, 20_001) - 0.5) / 20_000)
+    g, low, high = hedges_g(q + 0.5, q)
+    assert_allclose([g, low, high], [-mirror["g"], -mirror["high"], -mirror["low"]], atol=1e-6)
+    assert abs(refs["n20000_d0.5"]["low"] - low) > 0.03  # what effectsize printed
+
+
 def test_hedges_g_turns_sign_with_the_groups():
     x = np.array([3.1, 4.0, 4.4, 5.2, 5.9])
     g, low, high = hedges_g(x, x - 1.5)

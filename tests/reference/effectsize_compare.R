@@ -18,6 +18,16 @@ hedges <- lapply(pairs, function(p) {
   g <- effectsize::hedges_g(p$x, p$y, ci = 0.95)
   list(x = p$x, y = p$y, g = g$Hedges_g, low = g$CI_low, high = g$CI_high)
 })
+# Large groups with a moderate effect (where scipy's noncentral t fails deep in its tail):
+# each group the normal quantiles at (1:n - 0.5) / n, the first shifted by d; Python makes
+# the same numbers with scipy.stats.norm.ppf, so only n, d and the results are kept.
+large <- list()
+for (n in c(1200, 20000)) for (d in c(-0.5, 0.5)) {
+  q <- qnorm(((1:n) - 0.5) / n)
+  g <- effectsize::hedges_g(q + d, q, ci = 0.95)
+  large[[paste0("n", n, "_d", d)]] <- list(n = n, d = d, g = g$Hedges_g, low = g$CI_low,
+                                           high = g$CI_high)
+}
 companies <- 8
 sizes <- c(12, 30, 9, 45, 20, 16, 60, 25)
 d <- do.call(rbind, lapply(seq_len(companies), function(c) {
@@ -36,6 +46,7 @@ ct <- lmtest::coeftest(fit, vcov. = vc, df = companies - 1)
 ci <- lmtest::coefci(fit, vcov. = vc, df = companies - 1, level = 0.95)
 write_reference("effectsize_compare", list(
   hedges = hedges,
+  hedges_large = large,
   company_adjusted = list(diff = unname(ct[2, 1]), se = unname(ct[2, 2]),
                           p = unname(ct[2, 4]), low = unname(ci[2, 1]), high = unname(ci[2, 2]),
                           df = companies - 1)
