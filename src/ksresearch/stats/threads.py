@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
+import threading
 from collections.abc import Callable
-from contextlib import nullcontext
 from typing import TypeVar
 
 __all__ = ["blas_threads", "few_threads"]
@@ -35,15 +36,36 @@ def blas_threads() -> int | None:
     return 1
 
 
+_inside = threading.local()  # how deep in fits this thread is: only the outermost limits
+
+
+@functools.lru_cache(maxsize=4)
+def _controller(loaded: frozenset):
+    """threadpoolctl's view of the BLAS libraries loaded (looking them up reads the process's
+    libraries: done once for each set of the BLAS-using modules imported, not once a fit)."""
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _limit(n: int):
+    loaded = frozenset(m for m in ("numpy", "scipy.linalg", "sklearn") if m in sys.modules)
+    return _controller(loaded).limit(limits=n, user_api="blas")
+
+
 def few_threads(func: F) -> F:
     """Run ``func`` with :func:`blas_threads` BLAS threads (nested calls pay nothing more)."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from threadpoolctl import threadpool_limits
-
         n = blas_threads()
-        with nullcontext() if n is None else threadpool_limits(limits=n, user_api="blas"):
+        if n is None or getattr(_inside, "depth", 0):
             return func(*args, **kwargs)
+        _inside.depth = 1
+        try:
+            with _limit(n):
+                return func(*args, **kwargs)
+        finally:
+            _inside.depth = 0
 
     return wrapper
