@@ -161,6 +161,17 @@ def test_holm_equals_statsmodels():
     assert holm_adjust(p) == pytest.approx(multipletests(p, method="holm")[1], abs=1e-15)
 
 
+def test_holm_counts_only_the_tests_made_as_r_does():
+    """A missing p (no test: too few answers) is no comparison to correct for: R's
+    ``p.adjust(c(.01, NA, .03, .02), "holm")`` gives 0.03 NA 0.04 0.04 (counting the NA as a
+    test gave 0.04 NA 0.06 0.06, and hid differences that hold)."""
+    out = holm_adjust(np.array([0.01, np.nan, 0.03, 0.02]))
+    assert np.isnan(out[1])
+    assert out[[0, 2, 3]] == pytest.approx([0.03, 0.04, 0.04], abs=1e-15)
+    assert np.isnan(holm_adjust(np.array([np.nan, np.nan]))).all()
+    assert holm_adjust(np.array([])).shape == (0,)
+
+
 def test_a_difference_clear_alone_but_not_over_all_comparisons_reads_not_clear(survey):
     """Issue 24: one company's theme index moved so that its difference lies between the
     one-at-a-time and the simultaneous interval's reach. The label is «not clear», never

@@ -58,18 +58,22 @@ def holm_adjust(p: np.ndarray) -> np.ndarray:
     r"""Holm's step-down adjusted p-values: with :math:`p_{(1)} \le \dots \le p_{(m)}`,
     :math:`\tilde p_{(i)} = \max_{j \le i} \min(1, (m - j + 1)\, p_{(j)})` (Holm 1979,
     Scand. J. Statistics 6, 65-70). R: ``p.adjust(p, "holm")``; statsmodels:
-    ``multipletests(p, method="holm")[1]``.
+    ``multipletests(p, method="holm")[1]``. A missing p (NaN: no test) stays missing and is
+    not counted among the ``m`` tests, as in R's ``p.adjust``.
 
     Examples
     --------
     >>> holm_adjust(np.array([0.01, 0.04, 0.03])).round(2).tolist()
     [0.03, 0.06, 0.06]
+    >>> holm_adjust(np.array([0.01, np.nan, 0.03, 0.02])).round(2).tolist()  # R: p.adjust
+    [0.03, nan, 0.04, 0.04]
     """
-    order = np.argsort(p, kind="stable")
-    m = len(p)
-    stepped = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
-    out = np.empty(m)
-    out[order] = stepped
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    tested = np.flatnonzero(~np.isnan(p))
+    order = tested[np.argsort(p[tested], kind="stable")]
+    m = len(order)
+    out[order] = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
     return out
 
 
@@ -109,10 +113,7 @@ def label_differences(
     >>> list(out["assessment"])
     ['strength', 'higher', 'on par']
     """
-    holm = pd.Series(np.nan, index=p.index)
-    tested = p.notna()
-    if tested.any():
-        holm[tested] = holm_adjust(p[tested].to_numpy(dtype=float))
+    holm = pd.Series(holm_adjust(p.to_numpy(dtype=float)), index=p.index)
     notable = (holm < alpha) & (diff.abs() >= min_diff)
     sign = np.sign(diff) * direction.fillna(0)
     evaluative = direction.fillna(0) != 0
@@ -126,7 +127,7 @@ def label_differences(
         ),
     )
     out = pd.DataFrame({"p_holm": holm, "assessment": label}, index=p.index)
-    out.loc[~tested, "assessment"] = None
+    out.loc[p.isna(), "assessment"] = None
     return out
 
 
