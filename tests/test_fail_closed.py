@@ -73,3 +73,32 @@ def test_renaming_columns_or_rows_keeps_the_members():
     assert moved.attrs["members"][("A", "average")].tolist() == list(range(40))
     assert moved.attrs["members"].variables[("B", "average")] == "y"
     assert ("a", "mean") in table.attrs["members"]  # the original is left as it was
+
+
+def test_results_of_two_analyses_concatenate_and_stack_with_their_members(section):
+    """A researcher's loop over groups: ``pd.concat`` of two results no longer fails on the
+    respondents in ``attrs`` (it drops them when they differ, and then the ledger refuses
+    the table), and ``ks.stacked`` keeps them, each row's under its new label, so the
+    stacked table is published like its parts."""
+    survey = section.survey
+    cb = survey.codebook
+    df = ks.prepare(survey)
+    constructs = ks.tracked_constructs(cb)[:2]
+    parts = {
+        role: ks.compare_groups(df, constructs, cb.role(role))
+        for role in ("shift_worker", "work_location")
+    }
+    plain = pd.concat(parts.values())
+    assert "members" not in plain.attrs
+    with pytest.raises(UnregisteredCellError):
+        section.table(plain[["diff"]])
+    same = pd.concat([parts["shift_worker"], parts["shift_worker"]])
+    assert same.attrs["members"] == parts["shift_worker"].attrs["members"]
+    both = ks.stacked(parts, name="segment")
+    assert both.index.names[0] == "segment" and len(both) == sum(map(len, parts.values()))
+    moved = both.attrs["members"]
+    for key, table in parts.items():
+        for (row, column), labels in table.attrs["members"].items():
+            assert np.array_equal(moved[((key, row), column)], labels)
+    shown = ks.renamed(both[["diff"]], index=lambda label: " ".join(map(str, label)))
+    section.table(shown)  # every cell registered: no error

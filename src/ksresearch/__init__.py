@@ -31,6 +31,7 @@ _BY_MODULE = {
         "owners_rule",
         "protect",
         "renamed",
+        "stacked",
         "transposed",
     ],
     "stats.scoring": ["enps", "item_stats", "reverse_items", "score_scales", "to_index", "top_box"],

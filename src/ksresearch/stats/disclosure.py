@@ -29,6 +29,7 @@ __all__ = [
     "group_members",
     "transposed",
     "renamed",
+    "stacked",
     "require_min_n",
     "InsufficientDataError",
     "AnonymityError",
@@ -58,6 +59,20 @@ class Members(dict):
 
     def __deepcopy__(self, memo: dict) -> Members:
         return self
+
+    def __eq__(self, other: object) -> bool:
+        """The same cells resting on the same respondents (a plain truth value: pandas
+        compares the ``attrs`` of frames it concatenates, and arrays compared as dict values
+        raised "operands could not be broadcast together")."""
+        if self is other:
+            return True
+        if not isinstance(other, Members) or self.keys() != other.keys():
+            return False
+        return self.variables == other.variables and all(
+            np.array_equal(labels, other[key]) for key, labels in self.items()
+        )
+
+    __hash__ = None  # a dict: not hashable
 
     def add(self, row: object, column: object, labels, variable: str | None = None) -> None:
         """Record the respondents of a cell (``column`` None: of the row's model statistics)."""
@@ -147,6 +162,53 @@ def renamed(
             new = columns.get(column, column) if column is not None else None
             moved.add(row(label), new, labels, members.variables.get((label, column)))
         out.attrs["members"] = moved
+    return out
+
+
+def stacked(tables: dict, *, name: str | None = None) -> pd.DataFrame:
+    """The tables one under the other, each row labelled ``(key, row)`` by the key it came
+    under (``pd.concat(tables)``), with the respondents of every cell (``attrs["members"]``)
+    carried along, so that the stacked table can be published as each part could: the
+    analysis of one group at a time, brought together (say, by centre size).
+
+    Parameters
+    ----------
+    tables : dict
+        ``{key: table}``, in the order to stack them; each table's ``attrs["members"]`` is
+        relabelled to its rows' new labels.
+    name : str, optional
+        The name of the outer index level (the keys).
+
+    Returns
+    -------
+    DataFrame
+        The rows of every table under a two-level index ``(key, row)``; ``attrs`` holds only
+        the merged ``members`` (other attributes differ from table to table).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> small = pd.DataFrame({"mean": [3.1]}, index=["Stress"])
+    >>> small.attrs["members"] = Members({("Stress", "mean"): [1, 2, 3, 4, 5]})
+    >>> large = pd.DataFrame({"mean": [3.4]}, index=["Stress"])
+    >>> large.attrs["members"] = Members({("Stress", "mean"): [6, 7, 8, 9, 10, 11]})
+    >>> out = stacked({"small": small, "large": large}, name="size")
+    >>> out.index.tolist(), out.attrs["members"][(("large", "Stress"), "mean")].tolist()
+    ([('small', 'Stress'), ('large', 'Stress')], [6, 7, 8, 9, 10, 11])
+    """
+    parts = []
+    members = Members()
+    for key, table in tables.items():
+        parts.append(table.set_axis(pd.MultiIndex.from_tuples([(key, r) for r in table.index])))
+        own = table.attrs.get("members")
+        if own is not None:
+            members = members.merge(own.relabel(lambda row, key=key: (key, row)))
+    out = pd.concat(parts) if parts else pd.DataFrame()
+    out.attrs = {}  # pandas keeps attrs only when all are equal
+    if members:
+        out.attrs["members"] = members
+    if name is not None and parts:
+        out.index = out.index.set_names([name, None])
     return out
 
 
