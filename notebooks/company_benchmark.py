@@ -15,6 +15,7 @@ lang = "nb"
 min_group_size = 5
 data_dir = None
 weighting = "respondent"
+release = None
 
 # %%
 # The benchmark report of one company against all others: run once per company by
@@ -24,7 +25,7 @@ from IPython.display import display
 
 import ksresearch as ks
 
-S = ks.Section(year, lang, min_group_size, data_dir)
+S = ks.Section(year, lang, min_group_size, data_dir, release=release)
 survey = S.survey
 bench = ks.benchmark(survey, company, weighting=weighting)
 previous = S.previous()

@@ -551,3 +551,14 @@ def test_the_default_deck_has_the_reports_colours_and_the_measured_font(tmp_path
         and "titleStyle" in c.getroottree().getpath(c)
     }
     assert title_colours == {"tx2"}
+
+
+def test_the_hidden_sets_are_kept_with_the_release_not_with_the_data(made):
+    """What the release audit hides lives beside that release's ledgers: a release made in
+    another output folder from the same data hides nothing because of this one."""
+    from ksresearch import config
+    from ksresearch.report.ledger import SUPPRESSED_FILE, suppressed_path
+
+    out = made["pages"]["general"].parent.parent
+    assert suppressed_path(out, 2025).exists()  # this release settled leaks by hiding sets
+    assert not (config.processed_dir(2025, made["data"]) / SUPPRESSED_FILE).exists()

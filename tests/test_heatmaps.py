@@ -226,9 +226,7 @@ def test_a_cell_the_release_audit_hides_is_grey_and_blank(synth_data, survey, tm
 
     from bs4 import BeautifulSoup
 
-    from ksresearch import config
-    from ksresearch.report.ledger import encode_members, fingerprint
-    from ksresearch.report.release import SUPPRESSED_FILE
+    from ksresearch.report.ledger import encode_members, fingerprint, suppressed_path
 
     data = tmp_path / "data"
     shutil.copytree(synth_data, data)
@@ -237,8 +235,11 @@ def test_a_cell_the_release_audit_hides_is_grey_and_blank(synth_data, survey, tm
     i, j = np.argwhere(heat.notna().to_numpy())[0]
     labels = heat.attrs["members"].get((heat.index[i], heat.columns[j]))
     hidden = {"sets": [fingerprint(encode_members(labels))]}
-    (config.processed_dir(2025, data) / SUPPRESSED_FILE).write_text(json.dumps(hidden))
-    S = ks.Section(2025, "en", 5, data)
+    path = suppressed_path(tmp_path / "reports", 2025)
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(hidden))
+    S = ks.Section(2025, "en", 5, data, release=tmp_path / "reports")
+    assert ks.Section(2025, "en", 5, data, release=tmp_path / "elsewhere")._hidden == set()
     again = ks.segment_heatmap(S.survey, COMPANY_SEGMENTS, company=company)
     soup = BeautifulSoup(S.heatmap(again).to_html(), "html.parser")
     cell = soup.find("tbody").find_all("tr")[i].find_all("td")[j + 1]  # after the count

@@ -15,6 +15,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+release = None
 
 # %%
 # The general report's opening: its title and its key findings, each sentence decided by a
@@ -23,7 +24,7 @@ from IPython.display import display
 
 import ksresearch as ks
 
-S = ks.Section(year, lang, min_group_size, data_dir)
+S = ks.Section(year, lang, min_group_size, data_dir, release=release)
 survey = S.survey
 
 # %%

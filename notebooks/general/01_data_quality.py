@@ -14,6 +14,7 @@ lang = "nb"
 min_group_size = 5
 data_dir = None
 weighting = "respondent"
+release = None
 
 # %%
 # Section 1 of the general report: data and response quality.
@@ -21,7 +22,7 @@ from IPython.display import display
 
 import ksresearch as ks
 
-S = ks.Section(year, lang, min_group_size, data_dir)
+S = ks.Section(year, lang, min_group_size, data_dir, release=release)
 survey = S.survey
 
 # %%

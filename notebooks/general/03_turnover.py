@@ -17,6 +17,7 @@ lang = "nb"
 min_group_size = 5
 data_dir = None
 weighting = "respondent"
+release = None
 
 # %%
 # Section 3: turnover intention, its drivers, and the role of education and involvement.
@@ -25,7 +26,7 @@ from IPython.display import display
 
 import ksresearch as ks
 
-S = ks.Section(year, lang, min_group_size, data_dir)
+S = ks.Section(year, lang, min_group_size, data_dir, release=release)
 survey = S.survey
 
 # %%

@@ -16,6 +16,7 @@ year = 2025
 lang = "nb"
 min_group_size = 5
 data_dir = None
+release = None
 
 # %%
 # Section 6: shift work, raw and within companies.
@@ -24,7 +25,7 @@ from IPython.display import display
 
 import ksresearch as ks
 
-S = ks.Section(year, lang, min_group_size, data_dir)
+S = ks.Section(year, lang, min_group_size, data_dir, release=release)
 survey = S.survey
 
 # %%

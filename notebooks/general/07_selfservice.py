@@ -17,6 +17,7 @@ lang = "nb"
 min_group_size = 5
 data_dir = None
 weighting = "respondent"
+release = None
 
 # %%
 # Section 7: self-service and the customer dialogue (asked from 2025).
@@ -25,7 +26,7 @@ from IPython.display import display
 
 import ksresearch as ks
 
-S = ks.Section(year, lang, min_group_size, data_dir)
+S = ks.Section(year, lang, min_group_size, data_dir, release=release)
 survey = S.survey
 
 # %%

@@ -17,6 +17,7 @@ lang = "nb"
 min_group_size = 5
 data_dir = None
 weighting = "respondent"
+release = None
 
 # %%
 # Section 8: results by size of the customer centre, as the expert-panel study split them.
@@ -24,7 +25,7 @@ from IPython.display import display
 
 import ksresearch as ks
 
-S = ks.Section(year, lang, min_group_size, data_dir)
+S = ks.Section(year, lang, min_group_size, data_dir, release=release)
 survey = S.survey
 
 # %%

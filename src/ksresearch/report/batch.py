@@ -275,7 +275,13 @@ def _plan(
             books.withdraw(company)
             continue
         params = report_parameters(
-            survey.year, lang, m, data_dir, company=company, weighting=weighting
+            survey.year,
+            lang,
+            m,
+            data_dir,
+            company=company,
+            weighting=weighting,
+            release=str(books.folder.parent.parent),
         )
         key = _key(survey, params)
         path = books.folder / books.files[company]

@@ -149,8 +149,10 @@ def general_report(
     formats = parse_formats(formats)
     survey = load(year, data_dir, min_group_size=m)
     check_weighting(survey, weighting)
-    params = report_parameters(year, lang, m, data_dir, weighting=weighting)
     target = out_dir(year, out)
+    params = report_parameters(
+        year, lang, m, data_dir, weighting=weighting, release=str(target.parent)
+    )
     check_writable(target)
     cells = []
     with KernelServer([(year, data_dir), (year - 1, data_dir)]):  # trends read last year

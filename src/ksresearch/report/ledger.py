@@ -197,11 +197,24 @@ def ledger_path(report: Path, out_year: Path) -> Path:
     return out_year / "ledger" / report.relative_to(out_year).with_suffix(".json")
 
 
+#: Beside the ledgers of a release (``<out>/<year>/ledger/``): the respondent sets whose cells
+#: the release audit hides in every report of that release, and why.
+SUPPRESSED_FILE = "release_suppressed.json"
+
+
+def suppressed_path(release: str | Path, year: int) -> Path:
+    """Where the release ``<release>/<year>`` keeps its hidden sets (:data:`SUPPRESSED_FILE`):
+    with its ledgers, so that another output folder's release never hides cells here."""
+    return Path(release) / str(year) / "ledger" / SUPPRESSED_FILE
+
+
 def read_ledgers(folder: Path) -> list[dict]:
     """Every ledger of a release folder (``<out>/<year>/ledger``), in file order; a ledger
     that is not JSON raises ValueError naming it."""
     out = []
     for p in sorted(Path(folder).rglob("*.json")):
+        if p.name == SUPPRESSED_FILE and p.parent == Path(folder):
+            continue
         try:
             out.append(json.loads(p.read_text(encoding="utf-8")))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -18,8 +18,9 @@ additive: subtraction cannot isolate a respondent's answer from them.
 
 Where the release is unsafe, :func:`choose_suppressions` picks the sets of respondents whose
 cells to hide (as few as possible: those that settle the most problems, the smallest first),
-they are written to ``<data>/processed/<year>/release_suppressed.json`` (the report helpers
-hide every cell resting on them), the reports concerned are rebuilt, and the audit runs again.
+they are written beside the release's ledgers, ``<out>/<year>/ledger/release_suppressed.json``
+(the report helpers of that release hide every cell resting on them; another output folder's
+release is not touched), the reports concerned are rebuilt, and the audit runs again.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 from .. import config
 from ..stats.disclosure import min_size
 from .execute import ReportError
-from .ledger import decode_members, read_ledgers
+from .ledger import SUPPRESSED_FILE, decode_members, read_ledgers, suppressed_path
 
 __all__ = [
     "Leak",
@@ -49,8 +50,6 @@ __all__ = [
     "drop_other_formats",
 ]
 
-#: In the processed data folder of a year: the respondent sets whose cells are hidden.
-SUPPRESSED_FILE = "release_suppressed.json"
 #: The kinds of report the release step can rebuild (the others are only read).
 REBUILDABLE = ("general", "company")
 
@@ -245,20 +244,20 @@ def choose_suppressions(
     return chosen
 
 
-def read_suppressed(processed: Path | None) -> set[str]:
-    """The respondent sets hidden across the release of a year's data."""
-    if processed is None:
+def read_suppressed(release: str | Path | None, year: int) -> set[str]:
+    """The respondent sets hidden across the release ``<release>/<year>`` (none without a
+    release folder: a notebook run on its own)."""
+    if release is None:
         return set()
-    path = Path(processed) / SUPPRESSED_FILE
+    path = suppressed_path(release, year)
     if not path.exists():
         return set()
     return set(json.loads(path.read_text(encoding="utf-8"))["sets"])
 
 
-def _write_suppressed(processed: Path, fps: set[str], reasons: dict[str, str]) -> None:
+def _write_suppressed(path: Path, fps: set[str], reasons: dict[str, str]) -> None:
     from .export import write_atomic
 
-    path = Path(processed) / SUPPRESSED_FILE
     old = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"sets": []}
     old_reasons = old.get("reasons", {})
     text = json.dumps(
@@ -356,9 +355,8 @@ def audit_release(
     start = time.perf_counter()
     m = min_size(min_n)
     base = (Path(out) if out is not None else config.REPORTS_DIR) / str(year)
-    processed = config.processed_dir(year, data_dir)
     result = ReleaseResult()
-    hidden = read_suppressed(processed)
+    hidden = read_suppressed(base.parent, year)
     published = read_ledgers(base.parent / str(year - 1) / "ledger")
     for _ in range(rounds + 1):
         ledgers = read_ledgers(base / "ledger")
@@ -379,7 +377,7 @@ def audit_release(
             for fp in chosen
         }
         hidden |= set(chosen)
-        _write_suppressed(processed, hidden, reasons)
+        _write_suppressed(suppressed_path(base.parent, year), hidden, reasons)
         result.suppressed += chosen
         result.reasons.update(reasons)
         for meta in _affected(ledgers, set(chosen)):

@@ -32,6 +32,10 @@ class Section:
         ``min_n=`` on every call (default: the configured 5).
     data_dir : str or Path, optional
         Folder holding ``raw/`` and ``processed/`` (default: the repository's ``data/``).
+    release : str or Path, optional
+        The output folder of the release the notebook is part of (``<release>/<year>/``):
+        the cells its release audit hid are hidden here too. None (a notebook run on its
+        own): nothing hidden beyond each table's own rules.
 
     Attributes
     ----------
@@ -60,6 +64,7 @@ class Section:
         lang: str = "nb",
         min_group_size: int | None = None,
         data_dir: str | Path | None = None,
+        release: str | Path | None = None,
     ) -> None:
         present.text("report.toc", lang)  # an unknown language fails here, before any work
         self.year, self.lang, self.data_dir = year, lang, data_dir
@@ -69,7 +74,7 @@ class Section:
         self.names = present.names(self.codebook, lang)
         self.questions = present.question_names(self.codebook, lang)
         self._everyone = prepare(self.survey).index.to_numpy()
-        self._hidden = read_suppressed(self.survey.path)
+        self._hidden = read_suppressed(release, year)
         self._tables = 0
         plots.style()
 
