@@ -204,34 +204,30 @@ UNIT_ROLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def unit_data(synth_data, tmp_path_factory):
-    data = tmp_path_factory.mktemp("unit")
-    shutil.copytree(synth_data / "raw" / str(YEAR), data / "raw" / str(YEAR))
-    return data
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("role", UNIT_ROLES)
-def test_the_company_report_runs_with_each_of_its_roles_removed(unit_data, role):
-    from ksresearch.report.execute import BENCHMARK_NOTEBOOK, execute
-    from ksresearch.report.general import report_parameters
-
-    path = unit_data / "raw" / str(YEAR) / "codebook.yaml"
-    book = yaml.safe_load(ks.config.codebook_path(YEAR).read_text(encoding="utf-8"))
+def test_every_company_report_is_written_with_each_of_its_roles_removed(small, tmp_path, role):
+    """The batch, with one role the company report reads removed from the codebook, writes
+    every eligible company's report, each with its question table (``python -m
+    tests.each_role_removed`` runs the whole release, general report too, for every role of
+    the codebook; here the general report's part is each section run with only the roles it
+    declares, above)."""
+    raw = tmp_path / "raw" / str(YEAR)
+    shutil.copytree(small / "raw" / str(YEAR), raw)
+    book = yaml.safe_load((raw / "codebook.yaml").read_text(encoding="utf-8"))
     book["roles"].pop(role)
-    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), "utf-8")
-    ks.ingest(YEAR, unit_data)
-    survey = ks.load(YEAR, unit_data)
-    company = ks.eligible_companies(survey).sort_values("n").index[-1]
-    params = report_parameters(YEAR, "en", 5, unit_data, company=company)
-    executed = execute(BENCHMARK_NOTEBOOK, params)
-    shown = " ".join(
-        str(o.get("data", {}).get("text/plain", ""))
-        for c in executed.cells
-        for o in c.get("outputs", [])
+    (raw / "codebook.yaml").write_text(
+        yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
+    ks.ingest(YEAR, tmp_path)
+    eligible = ks.eligible_companies(ks.load(YEAR, tmp_path))
+    result = ks.batch(YEAR, data_dir=tmp_path, out=tmp_path / "reports", lang="en", workers=2)
+    assert not result.failed, result.failed
+    assert set(result.written) == set(eligible.index[eligible["eligible"]]) != set()
     title = ks.report.present.text("questions.title", "en")
-    assert title in shown
-    if role == "turnover_intention":  # no section that can only say "too few answers"
-        assert ks.report.present.text("benchmark.drivers", "en") not in shown
+    drivers = ks.report.present.text("benchmark.drivers", "en")
+    for page in result.written.values():
+        shown = _text(page)
+        assert title in shown
+        if role == "turnover_intention":  # no section that can only say "too few answers"
+            assert drivers not in shown
