@@ -512,3 +512,13 @@ def test_a_row_with_extra_fields_is_quarantined_with_its_line_and_the_rest_kept(
     assert q.loc[13, "respondent_id"] == rid
     assert res.quality["rows_raw"] == len(res.responses) + len(res.quarantine)
     assert res.quality["quarantine_reasons"]["wrong_field_count"] == 1
+
+
+def test_a_survey_says_in_one_line_what_it_holds(synth_data):
+    """``repr(survey)`` was the whole dataclass, some 29,000 characters of frames."""
+    survey = ks.load(2025, synth_data)
+    line = repr(survey)
+    assert "\n" not in line and len(line) < 250, line
+    n = len(survey.responses)
+    assert line.startswith("Survey(2025 ") and f"{n:,} responses" in line
+    assert f"{survey.responses['company'].nunique()} companies" in line

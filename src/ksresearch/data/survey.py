@@ -39,6 +39,25 @@ class Survey:
     def year(self) -> int:
         return self.codebook.year
 
+    def __repr__(self) -> str:
+        """One line a reader can take in: the year, the survey's name, how many answered
+        (and were set aside), the companies, the questions and themes, where it came from."""
+        cb = self.codebook
+        companies = (
+            f", {self.responses[cb.role('company')].nunique()} companies"
+            if cb.has_roles("company") and cb.role("company") in self.responses
+            else ""
+        )
+        set_aside = len(self.quarantine) if self.quarantine is not None else 0
+        questions = sum(item.type != "text" for item in cb.items)
+        where = f"; {self.path}" if self.path is not None else ""
+        return (
+            f"Survey({self.year} {cb.survey_name('en') or cb.survey_name('nb')!r}: "
+            f"{len(self.responses):,} responses "
+            f"({set_aside:,} quarantined){companies}, {questions} questions in "
+            f"{len(cb.constructs)} themes{where})"
+        )
+
 
 def load(
     year: int, data_dir: str | Path | None = None, *, min_group_size: int | None = None
