@@ -150,7 +150,7 @@ def test_fiml_is_the_casewise_maximum_likelihood():
     x[rng.uniform(size=x.shape) < 0.15] = np.nan
     df = pd.DataFrame(x, columns=list("abcd"))
     fit = ks.cfa(df, "f =~ a + b + c + d", missing="fiml")
-    assert fit.fit_["missing"] == "fiml" and fit.fit_["n"] == n and fit.fit_["df"] == 2
+    assert fit.fit_["fiml"] == 1 and fit.fit_["n"] == n and fit.fit_["df"] == 2
 
     def implied(t):  # loadings b, c, d; factor variance; residual variances; intercepts
         lam = np.r_[1.0, t[:3]]
@@ -208,3 +208,23 @@ def test_fiml_keeps_everyone_and_equals_ml_on_complete_data(hs):
     assert mi.table_["df"].tolist() == [48, 54, 60] and mi.table_["chi2"].is_monotonic_increasing
     with pytest.raises(ValueError, match="missing must be 'listwise' or 'fiml'"):
         ks.cfa(hs, HS, missing="pairwise")
+
+
+def test_fit_measures_are_numbers_a_researcher_can_round():
+    """``fit_`` held a text ("missing") and truth values, so ``fit_.round(3)`` raised; now
+    every entry is a float (the flags 1 or 0), in ML, FIML and WLSMV fits alike."""
+    rng = np.random.default_rng(4)
+    f = rng.standard_normal((400, 1))
+    x = pd.DataFrame(
+        f @ np.ones((1, 4)) * 0.8 + rng.standard_normal((400, 4)), columns=list("abcd")
+    )
+    ml = ks.cfa(x, "f =~ a + b + c + d")
+    x.iloc[:40, 0] = np.nan
+    fiml = ks.cfa(x, "f =~ a + b + c + d", missing="fiml")
+    ordered = ks.cfa(
+        x.dropna().apply(lambda c: pd.cut(c, 4, labels=False)), "f =~ a + b + c + d", ordered=True
+    )
+    for fit in (ml, fiml, ordered):
+        assert fit.fit_.dtype == float
+        assert fit.fit_.round(3)["cfi"] <= 1 and fit.fit_["converged"] == 1
+    assert ml.fit_["fiml"] == 0 and fiml.fit_["fiml"] == 1

@@ -496,9 +496,10 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
             "n": n,
             "n_groups": n_groups,
             "n_dropped": dropped,
-            "missing": "fiml" if fiml else "none",
-            "converged": fitter.converged,
-        }
+            "fiml": float(fiml),
+            "converged": float(fitter.converged),
+        },
+        dtype=float,
     )
 
 
@@ -529,8 +530,10 @@ class CFA:
     --------------------------
     fit_ : Series
         ``chi2``, ``df``, ``p``, ``cfi``, ``tli``, ``rmsea`` with ``rmsea_low``/``rmsea_high``
-        (90 %), ``srmr``, baseline chi-square, ``n`` (complete cases), ``n_dropped``, and
-        ``improper`` (a negative variance estimate: standardised values are then missing).
+        (90 %), ``srmr``, baseline chi-square, ``n`` (complete cases), ``n_dropped``, ``fiml``
+        (1 when full-information ML used the incomplete answers), ``converged`` and
+        ``improper`` (a negative variance estimate: standardised values are then missing),
+        the flags as 1 or 0: all numbers (float), so ``fit_.round(3)`` works.
     loadings_ : DataFrame
         One row per group, factor and indicator: ``group``, ``factor``, ``item``, ``estimate``
         (unstandardised) and ``std_all`` (standardised: latent and observed variances = 1).
@@ -590,7 +593,7 @@ class CFA:
                 self.factor_correlations_ = pd.DataFrame(
                     phi / np.outer(sd_lat, sd_lat), index=factors, columns=factors
                 )
-        self.fit_["improper"] = improper
+        self.fit_["improper"] = float(improper)
         self.loadings_ = pd.DataFrame(rows)
         self.params_ = pd.Series(theta, index=fitter.spec.names)
         return self

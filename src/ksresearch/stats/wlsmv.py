@@ -384,10 +384,10 @@ def _fit_measures(engine: _Engine, theta: np.ndarray, dropped: int, converged: b
         n=int(n),
         n_dropped=dropped,
         n_groups=groups,
-        converged=converged,
-        improper=False,
+        converged=float(converged),
+        improper=0.0,
     )
-    return pd.Series(out, dtype=object)
+    return pd.Series(out, dtype=float)
 
 
 def _srmr(engine: _Engine, theta: np.ndarray) -> float:
@@ -437,7 +437,7 @@ def _results(engine: _Engine, theta: np.ndarray, names: list[str], fit: pd.Serie
             correlations = pd.DataFrame(
                 x["phi"] / np.outer(sd_lat, sd_lat), index=factors, columns=factors
             )
-    fit["improper"] = bool(improper)
+    fit["improper"] = float(bool(improper))
     return OrderedFit(
         fit,
         pd.DataFrame(loadings),
