@@ -9,7 +9,7 @@ SEED ?= 2025
 YEARS ?= 2024 2025
 
 .DEFAULT_GOAL := help
-.PHONY: help env demo test lint format bench lab clean clean-data browser references docs-screenshot
+.PHONY: help env demo test test-fast lint format bench lab clean clean-data browser references docs-screenshot
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -56,6 +56,10 @@ test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test su
 	$(BIN)/ruff check src tests benchmarks notebooks
 	$(BIN)/ruff format --check src tests benchmarks notebooks
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+test-fast: $(STAMP) ## The inner loop: lint, and the tests not marked slow (no report building, no browser), on two cores
+	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 references: ## Re-run the R scripts of tests/reference/ (needs R: see the README) and rewrite their JSON
 	@command -v Rscript >/dev/null 2>&1 || { echo "error: Rscript not found: install R (README, 'Reference results')"; exit 2; }

@@ -13,9 +13,12 @@ import pytest
 import ksresearch as ks
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is missing: `make browser` installs it"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None, reason="Debian's chromium is missing: `make browser` installs it"
+    ),
+    pytest.mark.slow,  # reports built and opened in a browser
+]
 
 # Injected first in <head>: records script errors and failed resources, then on load whether
 # every image decoded, into attributes of <html> that --dump-dom prints.

@@ -17,10 +17,13 @@ from ksresearch.cli import app
 from ksresearch.report import formats
 from ksresearch.report.audit import audit_document
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("chromium") is None or shutil.which("pdftoppm") is None,
-    reason="Debian's chromium and poppler-utils are missing: `make browser` installs them",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which("chromium") is None or shutil.which("pdftoppm") is None,
+        reason="Debian's chromium and poppler-utils are missing: `make browser` installs them",
+    ),
+    pytest.mark.slow,  # a release of reports printed and rendered
+]
 
 
 @pytest.fixture(scope="module")

@@ -205,6 +205,7 @@ def _independent_dates(theirs: pd.Series) -> pd.Series:
     return theirs.map(one).reset_index(drop=True)
 
 
+@pytest.mark.slow
 def test_the_multi_employer_file_gives_a_general_report_and_a_report_per_employer(tmp_path):
     """The Chilean SPSS file: its employer column (value labels) is the company, and the
     general report and every employer's report are written with no failure."""
@@ -233,6 +234,7 @@ def test_the_multi_employer_file_gives_a_general_report_and_a_report_per_employe
 ONE_ORGANISATION = [n for n in PATCHES if n != "unete_chile_multiorg.sav"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ONE_ORGANISATION)
 def test_a_real_survey_of_one_organisation_gets_every_question_in_its_report(tmp_path, name):
     """No employer column: the general report is written, and every rating, choice and

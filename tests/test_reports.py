@@ -34,6 +34,8 @@ SECTIONS_2025 = [
 ]
 NEW_IN_2025 = ["ai.title", "shift.title", "selfservice.title"]
 
+pytestmark = pytest.mark.slow  # every test here builds reports
+
 
 @pytest.fixture(scope="session")
 def report_data(tmp_path_factory) -> Path:

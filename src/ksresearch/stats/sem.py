@@ -628,7 +628,7 @@ def cfa(
     >>> import semopy
     >>> hs = semopy.examples.holzinger39.get_data()
     >>> fit = cfa(hs, "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9")
-    >>> round(fit.fit_["chi2"], 3), int(fit.fit_["df"])
+    >>> round(float(fit.fit_["chi2"]), 3), int(fit.fit_["df"])
     (85.306, 24)
     """
     return CFA(model=model, group=group, level=level, missing=missing, ordered=ordered).fit(df)
