@@ -338,7 +338,7 @@ def audit_document(
     file as such; a PDF or a PowerPoint deck on its text (:func:`text_problems`, the comments
     it quotes being those between « » or “ ”), and in a deck also every table's count columns
     (headers as the table helper writes them) against the minimum."""
-    from .formats import pdf_text, pptx_tables, pptx_text
+    from .reading import pdf_text, pptx_tables, pptx_text
 
     path = Path(path)
     suffix = path.suffix.lower()

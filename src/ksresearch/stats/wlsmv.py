@@ -34,8 +34,8 @@ import pandas as pd
 from scipy import optimize, stats
 
 from .diagnostics import check_frame, warn_heywood, warn_not_converged
+from .model import ORDERED_LEVELS, MeasurementModel, parse_model
 from .ordinal import OrdinalMoments, ordinal_moments
-from .sem import ORDERED_LEVELS, MeasurementModel, parse_model
 
 __all__ = ["fit_ordered", "OrderedFit"]
 
