@@ -133,10 +133,10 @@ _BY_MODULE = {
     ],
     "report.section": ["Section"],
     "report.execute": ["ReportError"],
-    "report.general": ["general_report"],
-    "report.batch": ["BatchResult", "batch"],
+    "report.publish": ["general_report", "batch", "audit_release"],
+    "report.batch": ["BatchResult"],
     "report.audit": ["audit", "audit_html"],
-    "report.release": ["audit_release", "check_release", "ReleaseResult"],
+    "report.release": ["check_release", "ReleaseResult"],
     "report.export": ["company_file"],
 }
 _EXPORTS = {name: module for module, names in _BY_MODULE.items() for name in names}

@@ -243,19 +243,18 @@ def report(
     from .data.survey import load
     from .report.execute import ReportError
     from .report.formats import parse_formats
-    from .report.general import general_report
-    from .report.release import publish
+    from .report.general import build_general_report
+    from .report.publish import publish
 
     try:
         wanted = parse_formats(formats)
-        path = general_report(
+        path = build_general_report(
             year,
             lang=lang.value,
             data_dir=data_dir,
             out=out,
             min_n=min_group_size,
             timeout=timeout,
-            release=False,
             weighting=weighting.value,
         )
         typer.echo(f"wrote {path}")
@@ -328,7 +327,7 @@ def batch(
     """One benchmark report per company into OUT/YEAR/companies/<company>.html (audited)."""
     from tqdm import tqdm
 
-    from .report.batch import batch as run
+    from .report.batch import build_batch as run
     from .report.execute import ReportError
     from .report.formats import parse_formats
 
@@ -354,7 +353,6 @@ def batch(
             scheduler=scheduler,
             force=force,
             progress=lambda done: bar.update(done - bar.n),
-            release=False,
             weighting=weighting.value,
         )
     except (ReportError, OSError, ValueError) as exc:
@@ -377,7 +375,7 @@ def _publish_batch(year: int, result, formats: tuple[str, ...], data_dir, out, m
     from .data.survey import load
     from .report.batch import written_pages
     from .report.general import out_dir
-    from .report.release import publish
+    from .report.publish import publish
 
     survey = load(year, data_dir, min_group_size=min_n)
     pages = written_pages(result)
@@ -424,7 +422,7 @@ def audit(
     """Check reports before publishing: no small groups, no other company, no respondent data,
     no code; with --release, also no number derivable by subtracting two reports' cells."""
     from .report.audit import audit as check
-    from .report.release import audit_release
+    from .report.publish import audit_release
 
     if path is None and release is None:
         _fail(ValueError("give a report file or folder, or --release reports/<year>"))

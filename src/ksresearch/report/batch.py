@@ -33,9 +33,8 @@ from .formats import parse_formats, write_formats
 from .general import out_dir, report_parameters
 from .kernel import KernelServer
 from .ledger import ledger_path, take_records, write_report
-from .release import publish
 
-__all__ = ["BatchResult", "batch", "company_formats"]
+__all__ = ["BatchResult", "build_batch", "company_formats", "written_pages"]
 
 
 @dataclass
@@ -120,7 +119,7 @@ def _render_in_thread(params: dict, timeout: int) -> tuple[str, object, dict | N
     return "ok", (page, records), None
 
 
-def batch(
+def build_batch(
     year: int,
     *,
     companies: Iterable[str] | None = None,
@@ -134,41 +133,13 @@ def batch(
     scheduler: str | None = None,
     force: bool = False,
     progress: Callable[[int], None] | None = None,
-    release: bool = True,
     weighting: str = "respondent",
-    formats: tuple[str, ...] | str = ("html",),
 ) -> BatchResult:
-    """One benchmark report per company into ``<out>/<year>/companies/<company>.html``.
-
-    Companies below the minimum group size get no report (listed in ``not_eligible``). One
-    company failing never stops the others: its error is listed, its executed notebook is kept
-    under ``companies/failed/``. Reports that exist and are up to date (same data, codebook,
-    notebook, parameters and code) are skipped unless ``force``. Kernels start from a fork
-    server (see :mod:`ksresearch.report.kernel`) with the libraries already imported.
-
-    Parameters
-    ----------
-    weighting : {"respondent", "company", "raking"}
-        How "all others" are weighted in each report (:func:`ksresearch.benchmark`); raking
-        needs headcounts whose margins the respondents can meet, checked before any report.
-    executor : {"local", "dask"}
-        Run in ``workers`` local threads, or on a Dask cluster at ``scheduler`` (an address,
-        or a ``distributed.Client``/``LocalCluster``); the HTML comes back and is audited and
-        written here.
-    progress : callable, optional
-        Called with the number of companies finished so far (e.g. a tqdm ``update``).
-    release : bool
-        Run the release audit when the batch is done (:func:`ksresearch.audit_release`):
-        every report of the year set against every other, leaking cells hidden and the
-        reports concerned rebuilt; :class:`ReportError` if the release stays unsafe.
-    formats : str or tuple
-        ``"html,pdf,pptx"``: with ``release``, each report's PDF and PowerPoint are made from
-        its final HTML after the release audit, and audited in turn
-        (:func:`company_formats`); without, the caller makes them after its release step.
-    """
+    """The company reports of :func:`ksresearch.batch` without the release step (that is this
+    and then :func:`ksresearch.report.publish.publish`; the release audit rebuilds with this).
+    See :func:`ksresearch.batch` for the parameters."""
     from ..data.survey import load
 
-    formats = parse_formats(formats)
     _check_options(workers, executor, scheduler)
     start = time.perf_counter()
     m = min_size(min_n)
@@ -191,10 +162,6 @@ def batch(
             _run_local(jobs, workers, timeout, books.finish)
         elif jobs:
             _run_dask(jobs, scheduler, timeout, books.finish)
-    if release:
-        publish(
-            year, folder.parent.parent, data_dir, m, written_pages(books.result), formats, survey
-        )
     books.result.seconds = time.perf_counter() - start
     return books.result
 

@@ -13,10 +13,8 @@ from ..study.participation import check_weighting
 from .audit import audit_html
 from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
 from .export import check_writable, to_html
-from .formats import parse_formats
 from .kernel import KernelServer
 from .ledger import ledger_path, take_records, write_report
-from .release import publish
 
 __all__ = [
     "out_dir",
@@ -25,7 +23,7 @@ __all__ = [
     "missing_needs",
     "left_out_note",
     "report_title",
-    "general_report",
+    "build_general_report",
 ]
 
 
@@ -106,7 +104,7 @@ def _run_section(
         ) from exc
 
 
-def general_report(
+def build_general_report(
     year: int,
     *,
     lang: str = "nb",
@@ -114,39 +112,16 @@ def general_report(
     out: str | Path | None = None,
     min_n: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
-    release: bool = True,
     weighting: str = "respondent",
-    formats: tuple[str, ...] | str = ("html",),
 ) -> Path:
-    """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``.
-
-    ``weighting`` (``respondent``, ``company`` or ``raking``; :func:`ksresearch.survey_weights`)
-    weights the report's descriptive tables, and every section with such tables says which
-    was used. ``formats`` (``"html,pdf,pptx"``): with ``release``, the PDF and PowerPoint are
-    made from the final HTML after the release audit and audited in turn
-    (:func:`ksresearch.report.formats.write_formats`); without, the caller makes them after
-    its own release step.
-
-    Its ledger goes to ``<out>/<year>/ledger/``; with ``release``, the release audit then sets
-    it against every other report of the year (:func:`ksresearch.audit_release`), hides what
-    would leak, rebuilds the reports concerned, and raises :class:`ReportError` if the
-    release is still unsafe.
-
-    A section notebook declares in its header the roles it needs (``ksresearch: roles:
-    [...]``); a section whose roles the year's codebook lacks (e.g. AI and shift work before
-    2025) is left out, with one line in the report saying so.
-
-    Raises
-    ------
-    ReportError
-        A notebook failed (its executed copy is kept as ``<out>/<year>/failed/<name>.ipynb``)
-        or the report failed the audit (nothing is written).
-    """
+    """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``
+    and its ledger, without the release step (:func:`ksresearch.general_report` is this and
+    then :func:`ksresearch.report.publish.publish`; the release audit rebuilds with this).
+    See :func:`ksresearch.general_report` for the parameters."""
     from ..data.survey import load
     from .present import text
 
     m = min_size(min_n)
-    formats = parse_formats(formats)
     survey = load(year, data_dir, min_group_size=m)
     check_weighting(survey, weighting)
     target = out_dir(year, out)
@@ -178,6 +153,4 @@ def general_report(
     path = target / f"general_report.{lang}.html"
     meta = {"report": path.name, "kind": "general", "parameters": params, "out": str(target.parent)}
     write_report(path, page, ledger_path(path, target), records, meta)
-    if release:
-        publish(year, target.parent, data_dir, m, [(path, None)], formats, survey)
     return path

@@ -29,6 +29,7 @@ import bisect
 import json
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,7 +47,6 @@ __all__ = [
     "audit_release",
     "read_suppressed",
     "finish_release",
-    "publish",
     "drop_other_formats",
 ]
 
@@ -289,36 +289,6 @@ def _hideable(ledgers: list[dict], published: list[dict]) -> set[str]:
     } - fixed
 
 
-def _rebuild(meta: dict) -> tuple[Path, str | None, tuple[str, ...]]:
-    """Rebuild one report with this release's hidden sets; its HTML, company and the formats
-    it had besides HTML (removed: made from the HTML as it was)."""
-    from .batch import batch
-    from .general import general_report
-
-    page, had = drop_other_formats(meta)
-
-    params = meta["parameters"]
-    common = {
-        "data_dir": params.get("data_dir"),
-        "out": meta["out"],
-        "min_n": params["min_group_size"],
-        "release": False,
-        "weighting": params.get("weighting", "respondent"),
-    }
-    if meta["kind"] == "general":
-        general_report(params["year"], lang=params["lang"], **common)
-    elif meta["kind"] == "company":
-        batch(
-            params["year"],
-            companies=[params["company"]],
-            lang=params["lang"],
-            force=True,
-            workers=1,
-            **common,
-        )
-    return page, meta["parameters"].get("company"), had
-
-
 def drop_other_formats(meta: dict) -> tuple[Path, tuple[str, ...]]:
     """Remove the PDF and PowerPoint of a report about to be rebuilt: made from the HTML as it
     was, they would show what the release audit hides (:func:`publish` makes them again from
@@ -339,6 +309,7 @@ def audit_release(
     min_n: int | None = None,
     fix: bool = True,
     rounds: int = 3,
+    rebuild: Callable[[dict], tuple[Path, str | None, tuple[str, ...]]] | None = None,
 ) -> ReleaseResult:
     """Check the whole release of ``year`` (every report with a ledger under
     ``<out>/<year>/ledger``, set against last year's release under ``<out>/<year - 1>/ledger``
@@ -368,6 +339,11 @@ def audit_release(
         ]
         if not result.leaks or not fix or result.rounds == rounds:
             break
+        if rebuild is None:
+            raise ValueError(
+                "fix=True needs rebuild= (how to rebuild a report: ksresearch.audit_release "
+                "gives it), or fix=False to only check"
+            )
         sizes = _Release(ledgers + published).size
         chosen = choose_suppressions(result.leaks, sizes, allowed=_hideable(ledgers, published))
         if not chosen:
@@ -381,7 +357,7 @@ def audit_release(
         result.suppressed += chosen
         result.reasons.update(reasons)
         for meta in _affected(ledgers, set(chosen)):
-            result.rebuilt_pages.append(_rebuild(meta))
+            result.rebuilt_pages.append(rebuild(meta))
             result.rebuilt.append(meta["report"])
         result.rounds += 1
     result.unaccounted = unaccounted_files(base)
@@ -413,42 +389,10 @@ def unaccounted_files(base: Path) -> list[str]:
     return out
 
 
-def publish(
-    year: int,
-    out: Path,
-    data_dir,
-    m: int,
-    pages: list[tuple[Path, str | None]],
-    formats: tuple[str, ...],
-    survey,
-) -> tuple[ReleaseResult, list[Path]]:
-    """The one step after a report or a batch: the release audit (:func:`finish_release`),
-    then the PDF and PowerPoint (as ``formats`` asks) of ``pages`` (HTML, company or None),
-    and again those of every report the audit rebuilt, in the formats it had and those asked
-    for (:func:`ksresearch.report.formats.write_formats`). Returns the audit's result and
-    the files written."""
-    from .formats import write_formats
-
-    result = finish_release(year, out, data_dir, m)
-    written = write_formats(pages, formats, survey, min_n=m)
-    done = {page for page, _ in pages}
-    kinds: dict[Path, set[str]] = defaultdict(set)  # a report rebuilt twice: what it first had
-    companies: dict[Path, str | None] = {}
-    for page, company, had in result.rebuilt_pages:
-        if page not in done and page.exists():
-            kinds[page] |= {*formats, *had}
-            companies[page] = company
-    by_kinds: dict[tuple[str, ...], list[tuple[Path, str | None]]] = defaultdict(list)
-    for page, wanted in kinds.items():
-        by_kinds[tuple(sorted(wanted))].append((page, companies[page]))
-    for wanted, more in by_kinds.items():
-        written += write_formats(more, wanted, survey, min_n=m)
-    return result, written
-
-
-def finish_release(year: int, out: Path, data_dir, m: int):
-    """Run the release audit after a report or batch; raise if the release stays unsafe."""
-    result = audit_release(year, out=out, data_dir=data_dir, min_n=m)
+def finish_release(year: int, out: Path, data_dir, m: int, rebuild=None):
+    """Run the release audit after a report or batch (``rebuild``: how to rebuild a report,
+    :func:`audit_release`); raise if the release stays unsafe."""
+    result = audit_release(year, out=out, data_dir=data_dir, min_n=m, rebuild=rebuild)
     if not result.ok:
         raise ReportError(
             f"the {year} release is not safe to publish after {result.rounds} round(s) of "
