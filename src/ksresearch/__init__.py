@@ -56,6 +56,7 @@ _BY_MODULE = {
         "parse_model",
     ],
     "stats.weighting": ["design_effect", "effective_n", "rake", "weighted_mean"],
+    "stats.multilevel": ["icc"],
     "stats.drivers": [
         "DominanceAnalysis",
         "dominance",
