@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -34,12 +35,21 @@ def _count(cell: str) -> int | None:
     return int(re.sub(r"\D", "", s))
 
 
+#: Classes of nbconvert's code input (its editor, prompt and highlighted source).
+_CODE_CLASSES = frozenset({"jp-InputArea-editor", "jp-InputPrompt", "highlight-ipynb"})
+
+
 def _code_and_errors(soup) -> list[str]:
-    problems = []
-    if soup.select(".jp-InputArea-editor, .jp-InputPrompt, .highlight-ipynb"):
+    from bs4 import Tag
+
+    problems, code, stderr = [], False, False
+    for tag in soup.descendants:  # one walk: bs4's find with a class filter is ten times slower
+        if isinstance(tag, Tag):
+            code = code or not _CODE_CLASSES.isdisjoint(tag.get("class") or ())
+            stderr = stderr or tag.get("data-mime-type") == "application/vnd.jupyter.stderr"
+    if code:
         problems.append("the report contains code cells")
-    stderr = soup.select('[data-mime-type="application/vnd.jupyter.stderr"]')
-    if stderr or "Traceback (most recent call last)" in soup.get_text(" "):
+    if stderr or any("Traceback (most recent call last)" in s for s in soup.strings):
         problems.append("the report contains an error message or stderr output")
     return problems
 
@@ -115,16 +125,40 @@ def page_text(soup) -> str:
         shown += [img.get(a) for a in ("alt", "title") if isinstance(img.get(a), str)]
     for tag in soup(["style", "script", "svg", "img", "math"]):
         tag.decompose()
-    for tag in soup.find_all(_BLOCKS):  # blocks and cells read apart; inline tags do not
-        tag.insert_after(" ")  # split a word (Nord<b>bank</b> reads as Nordbank)
-        tag.insert_before(" ")
-    parts = [soup.get_text(""), *shown]
+    parts = [_spaced_text(soup), *shown]
     for tag in soup.find_all(True):
         for attribute in _TEXT_ATTRIBUTES:
             value = tag.get(attribute)
             if isinstance(value, str) and not value.startswith("data:"):
                 parts.append(value)
     return normalise(" ".join(parts))
+
+
+def _spaced_text(soup) -> str:
+    """``soup.get_text("")`` with a space around every block (:data:`_BLOCKS`): blocks and
+    cells read apart, inline tags do not (``Nord<b>bank</b>`` reads as Nordbank). One walk of
+    the tree, without changing it; the strings are those ``get_text`` reads."""
+    from bs4 import NavigableString
+
+    types = soup.interesting_string_types
+    wanted = (lambda t: t is types) if isinstance(types, type) else types.__contains__
+    blocks, out, end = frozenset(_BLOCKS), [], object()
+    stack = [iter(soup.children)]
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+        elif node is end:
+            out.append(" ")
+        elif isinstance(node, NavigableString):
+            if wanted(type(node)):
+                out.append(node)
+        elif node.name in blocks:
+            out.append(" ")
+            stack.append(itertools.chain(node.children, (end,)))
+        else:
+            stack.append(iter(node.children))
+    return "".join(out)
 
 
 @cache
@@ -304,7 +338,8 @@ def text_problems(
 def quoted_comments(soup) -> str:
     """The text of the comments a report quotes (the comment helper's ``ks-comments``
     blocks), as a reader sees it."""
-    return "\n".join(li.get_text(" ", strip=True) for li in soup.select(".ks-comments li"))
+    blocks = soup.find_all(class_="ks-comments")
+    return "\n".join(li.get_text(" ", strip=True) for b in blocks for li in b.find_all("li"))
 
 
 def audit_html(

@@ -5,7 +5,8 @@ The notebooks in ``notebooks/`` are jupytext ``py:percent`` files, executed in m
 
 from __future__ import annotations
 
-import tempfile
+import copy
+import functools
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -51,7 +52,14 @@ class ReportError(RuntimeError):
 
 
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
-    """A jupytext ``py:percent`` (or ``.ipynb``) notebook as a notebook node."""
+    """A jupytext ``py:percent`` (or ``.ipynb``) notebook as a notebook node (a copy of its
+    own: the file is parsed once for as long as it does not change)."""
+    stat = Path(path).stat()
+    return copy.deepcopy(_parsed(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(path: str, _mtime: int, _size: int) -> nbformat.NotebookNode:
     import jupytext
 
     nb = jupytext.read(path)
@@ -141,31 +149,56 @@ def _kernel_lost(exc: BaseException | None) -> bool:
 def _execute_once(
     nb: nbformat.NotebookNode, parameters: dict, *, timeout: int, kernel_name: str
 ) -> nbformat.NotebookNode:
-    import nbformat
-    import papermill as pm
+    """Papermill's ``execute_notebook`` in memory: its parameters cell, its engine and its error
+    markers, without the file it writes at the end (its JSON, indented by the pure-Python
+    encoder, cost the batch more than a tenth of a second a report). A failed or timed-out run
+    keeps what it executed: papermill's engine works on the notebook in place."""
+    from papermill.engines import papermill_engines
+    from papermill.execute import raise_for_execution_errors
+    from papermill.parameterize import parameterize_notebook
+    from papermill.utils import chdir
 
     from .kernelclient import ReadyKernelManager
 
-    with tempfile.TemporaryDirectory(prefix="ks-nb-") as tmp:
-        out = Path(tmp) / "executed.ipynb"
-        try:
-            return pm.execute_notebook(
-                nb,
-                str(out),
-                parameters=parameters,
+    run = _loaded(nb)
+    if parameters:  # as papermill: no injected cell without parameters
+        run = parameterize_notebook(run, parameters, kernel_name=kernel_name, language="python")
+    run.metadata.papermill.update(input_path=None, output_path=None)
+    try:
+        with chdir(str(NOTEBOOK_DIR)):
+            run = papermill_engines.execute_notebook_with_engine(
+                None,
+                run,
+                input_path=None,
+                output_path=None,
                 kernel_name=kernel_name,
-                language="python",
-                execution_timeout=timeout,
-                start_timeout=START_TIMEOUT,
                 progress_bar=False,
                 log_output=False,
-                request_save_on_cell_execute=False,  # written once at the end, not per cell
-                cwd=str(NOTEBOOK_DIR),
+                start_timeout=START_TIMEOUT,
+                execution_timeout=timeout,
                 kernel_manager_class=ReadyKernelManager,
             )
-        except Exception as exc:  # papermill raises its own, nbclient's and timeout errors
-            executed = nbformat.read(out, as_version=4) if out.exists() else nb
-            raise ReportError(
-                f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1] if str(exc).strip() else ''}",
-                executed,
-            ) from exc
+        raise_for_execution_errors(run, None)
+    except Exception as exc:  # papermill raises its own, nbclient's and timeout errors
+        message = str(exc).strip()
+        raise ReportError(
+            f"{type(exc).__name__}: {message.splitlines()[-1] if message else ''}", run
+        ) from exc
+    return run
+
+
+def _loaded(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with the metadata papermill's ``load_notebook_node`` gives it (which
+    would write the notebook to JSON and read it back to make the copy)."""
+    from papermill import __version__
+
+    nb = copy.deepcopy(nb)
+    nb.metadata.setdefault(
+        "papermill",
+        {"default_parameters": {}, "parameters": {}, "environment_variables": {},
+         "version": __version__},
+    )  # fmt: skip
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+        cell.metadata.setdefault("papermill", {})
+    return nb

@@ -39,9 +39,7 @@ def _exporter():
     with _idle_lock:
         exporter = _idle.pop() if _idle else None
     if exporter is None:
-        from nbconvert import HTMLExporter
-
-        exporter = HTMLExporter(
+        exporter = _page_exporter()(
             template_name="ksreport",
             extra_template_basedirs=[str(TEMPLATES)],
             exclude_input=True,
@@ -53,6 +51,45 @@ def _exporter():
     finally:
         with _idle_lock:
             _idle.append(exporter)
+
+
+def _page_exporter() -> type:
+    """nbconvert's HTML exporter without its second pass, which parses the whole page again
+    with BeautifulSoup to add two attributes (a third of a second a report, more than the
+    rendering): the same attributes are added here as the page is written (:func:`_focusable`)."""
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            resources = self._init_resources(resources)
+            self.register_filter(
+                "highlight_code", Highlight2HTML(pygments_lexer="python", parent=self)
+            )
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self,
+                                      resources=resources),
+            )  # fmt: skip
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            return _focusable(page), resources
+
+    return PageExporter
+
+
+_IMG_WITHOUT_ALT = re.compile(r"<img\b(?![^>]*\balt=)")
+_OUTPUT_DIV = re.compile(
+    r'(<div\b[^>]*\bclass="[^"]*(?<![\w-])(?:jp-OutputArea-output|jp-Cell-inputWrapper)(?![\w-])[^"]*")'
+)
+
+
+def _focusable(page: str) -> str:
+    """What nbconvert's HTML exporter adds in its second pass: an ``alt`` on every image without
+    one, and ``tabindex="0"`` on every output (keyboard users can scroll a wide table)."""
+    page = _IMG_WITHOUT_ALT.sub('<img alt="No description has been provided for this image"', page)
+    return _OUTPUT_DIV.sub(r'\1 tabindex="0"', page)
 
 
 _HEADING = re.compile(r'<h([23]) id="([^"]+)" class="ks-heading">(.*?)</h\1>', re.S)
