@@ -603,20 +603,35 @@ def level_differences(
     """
     from .benchmark import clustered_mean_se
 
-    d = df.dropna(subset=[outcome])
-    y = d[outcome].to_numpy(float)
-    units = d[clusters].to_numpy() if clusters is not None else np.arange(len(d))
+    y = df[outcome].to_numpy(float)
+    answered = ~np.isnan(y)  # the columns needed, not a copy of the frame without the rest
+    y, segments = y[answered], df[segment].to_numpy()[answered]
+    if clusters is None:  # each respondent a cluster of one: CR1 is s / sqrt(n)
+        mean_se = lambda v, _: v.std(ddof=1) / np.sqrt(len(v))  # noqa: E731
+        units = np.empty(len(y))
+    else:
+        mean_se, units = clustered_mean_se, df[clusters].to_numpy()[answered]
     z = stats.norm.ppf(0.5 + ci / 2)
     overall, rows = y.mean() if len(y) else np.nan, []
-    for level in sorted(d[segment].dropna().unique()):
-        here = (d[segment] == level).to_numpy()
+    for level in sorted(pd.unique(segments[pd.notna(segments)])):
+        here = segments == level
         n = int(here.sum())
         w = n / len(y)
-        se_g = clustered_mean_se(y[here], units[here]) if n > 1 else np.nan
-        se_rest = clustered_mean_se(y[~here], units[~here]) if n < len(y) - 1 else np.nan
+        se_g = mean_se(y[here], units[here]) if n > 1 else np.nan
+        se_rest = mean_se(y[~here], units[~here]) if n < len(y) - 1 else np.nan
         se = (1 - w) * np.hypot(se_g, se_rest)
         diff = y[here].mean() - overall
-        p = 2 * stats.norm.sf(abs(diff) / se) if se > 0 else np.nan
-        rows.append((level, n, y[here].mean(), diff, diff - z * se, diff + z * se, p))
-    out = pd.DataFrame(rows, columns=[segment, "n", "mean", "diff", "low", "high", "p"])
-    return out.set_index(segment)
+        rows.append((level, n, y[here].mean(), diff, diff - z * se, diff + z * se, se))
+    levels, n, mean, diff, low, high, se = (
+        np.asarray(c) for c in (list(zip(*rows, strict=True)) or [()] * 7)
+    )
+    out = pd.DataFrame(
+        {"n": n.astype(int), "mean": mean, "diff": diff, "low": low, "high": high},
+        index=pd.Index(levels, name=segment),
+    )
+    se = se.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # one call: scipy's overhead is per call
+        out["p"] = np.where(
+            se > 0, 2 * stats.norm.sf(np.abs(out["diff"].to_numpy(float)) / se), np.nan
+        )
+    return out

@@ -26,6 +26,7 @@ __all__ = [
     "min_size",
     "protect",
     "owners_rule",
+    "owners_reasons",
     "group_members",
     "transposed",
     "renamed",
@@ -365,7 +366,13 @@ def owners_rule(
     o_codes, names = pd.factorize(o[known])
     counts = np.zeros((len(levels), len(names)), dtype=np.int64)  # level x owner
     np.add.at(counts, (g_codes, o_codes), 1)
-    reasons = np.where(
+    reasons = _owner_reasons(counts, k, share)
+    return pd.Series(reasons, index=levels, dtype=object)
+
+
+def _owner_reasons(counts: np.ndarray, k: int, share: float) -> np.ndarray:
+    """:func:`owners_rule` on the respondents of each group (row) per owner (column)."""
+    return np.where(
         (counts > 0).sum(axis=1) < k,
         OWNERS.format(k=k),
         np.where(
@@ -374,7 +381,23 @@ def owners_rule(
             "",
         ),
     )
-    return pd.Series(reasons, index=levels, dtype=object)
+
+
+def owners_reasons(counts, *, min_owners: int | None = None, max_share: float | None = None) -> str:
+    """:func:`owners_rule` for one group given its respondents per owner (``counts``, e.g. an
+    ``np.bincount`` of owner codes): the reason it may not be shown, or "" (also when empty).
+
+    Examples
+    --------
+    >>> owners_reasons([4, 3, 3]), owners_reasons([9, 1])
+    ('', 'respondents from fewer than 3 companies')
+    """
+    counts = np.asarray(counts, dtype=np.int64).reshape(1, -1)
+    if not counts.sum():
+        return ""
+    k = config.MIN_COMPANIES if min_owners is None else int(min_owners)
+    share = config.MAX_COMPANY_SHARE if max_share is None else float(max_share)
+    return str(_owner_reasons(counts, k, share)[0])
 
 
 def group_members(df: pd.DataFrame, group: str, columns: dict[str, str]) -> Members:

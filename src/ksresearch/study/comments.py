@@ -166,13 +166,21 @@ def reviewed_ids(year: int, data_dir: str | Path | None = None) -> set[str]:
     return {x.strip() for x in lines if x.strip() and not x.startswith("#")}
 
 
-def _commenters(survey: Survey, reviewed: set[str] | None) -> pd.DataFrame:
+def commenters(survey: Survey, reviewed: set[str] | None = None) -> pd.DataFrame:
     """The analysed respondents' comments, one row per respondent (their texts joined), keyed
     as :func:`prepare` keys them, without those held back for review."""
     table = survey.comments
     if table is None or table.empty:
         return pd.DataFrame(columns=["respondent", "respondent_id", "company", "text"])
     reviewed = reviewed_ids(survey.year, _data_dir(survey)) if reviewed is None else reviewed
+    made = survey.cache.setdefault("commenters", {})  # every company's report asks again
+    key = frozenset(reviewed)
+    if key not in made or made[key][0] is not table:  # made of these very comments
+        made[key] = (table, _joined(survey, table, reviewed))
+    return made[key][1].copy()
+
+
+def _joined(survey: Survey, table: pd.DataFrame, reviewed: set[str]) -> pd.DataFrame:
     keys = _keys(survey)
     shown = table[~table["needs_review"] | table["respondent_id"].isin(reviewed)]
     shown = shown[shown["respondent_id"].isin(keys.index)]
@@ -242,7 +250,7 @@ def comments(
     m_group = config.MIN_COMMENT_GROUP if min_group is None else min_group
     m_theme = config.MIN_THEME_COMMENTERS if min_theme is None else min_theme
     k = config.MAX_COMMENT_EXAMPLES if examples is None else examples
-    people = _commenters(survey, reviewed)
+    people = commenters(survey, reviewed)
     if company is not None:
         people = people[people["company"] == company]
     if len(people) < m_group:
@@ -296,7 +304,7 @@ def comment_themes_by(
     themes = themes or load_themes(survey.year, _data_dir(survey))
     m_group = config.MIN_COMMENT_GROUP if min_group is None else min_group
     m_theme = config.MIN_THEME_COMMENTERS if min_theme is None else min_theme
-    people = _commenters(survey, reviewed)
+    people = commenters(survey, reviewed)
     seg = survey.responses.set_index(
         survey.responses[survey.codebook.meta.respondent_id.id].astype("string")
     )[segment]

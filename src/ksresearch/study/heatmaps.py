@@ -123,16 +123,16 @@ def _segment_part(df, segment, constructs, owner, clustered, m, ci):
     columns = {c: f"{c}_index" for c in constructs}
     table = segment_summary(df, segment, columns, min_n=m, company=owner if clustered else None)
     rows = pd.MultiIndex.from_product([[segment], table.index], names=["segment", "level"])
-    frames = {
-        k: pd.DataFrame(np.nan, index=rows, columns=constructs)
-        for k in ("diff", "low", "high", "p")
+    values = {
+        k: np.full((len(rows), len(constructs)), np.nan) for k in ("diff", "low", "high", "p")
     }
-    for c, col in columns.items():
+    for j, (c, col) in enumerate(columns.items()):
         found = level_differences(df, col, segment, clusters=owner if clustered else None, ci=ci)
         found = found.reindex(table.index)
         hidden = table[c].isna().to_numpy()
-        for k in frames:
-            frames[k][c] = np.where(hidden, np.nan, found[k].to_numpy())
+        for k, frame in values.items():
+            frame[:, j] = np.where(hidden, np.nan, found[k].to_numpy())
+    frames = {k: pd.DataFrame(v, index=rows, columns=constructs) for k, v in values.items()}
     members = table.attrs["members"].relabel(lambda level, s=segment: (s, level))
     n = pd.Series(table["n"].to_numpy(), index=rows)
     return frames["diff"], frames["low"], frames["high"], frames["p"], members, n

@@ -18,6 +18,8 @@ detractors (0-6).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 from scipy import stats
@@ -26,7 +28,7 @@ from .. import config
 from ..data.codebook import Codebook
 from ..data.survey import Survey
 from ..stats.benchmark import clustered_mean_se, simultaneous_differences
-from ..stats.disclosure import InsufficientDataError, Members, min_size, owners_rule
+from ..stats.disclosure import InsufficientDataError, Members, min_size, owners_reasons
 from ..stats.scoring import to_index
 from .benchmarking import NO_POOL, measure_directions
 from .prepare import kept, prepare
@@ -440,49 +442,48 @@ def question_benchmark(
     """
     cb = survey.codebook
     m = min_size(min_n if min_n is not None else survey.min_group_size)
-    key = cb.role("company")
-    own, others = _frame(survey, company), _frame(survey, company, others=True)
-    if own.empty:
+    a = question_arrays(survey)
+    code = a.companies.get_indexer([company])[0]
+    own = a.owner == code
+    if code < 0 or not own.any():
         raise ValueError(f"company {company!r} is not in the {survey.year} data")
-    mine, theirs = _results(survey, own, m), _results(survey, others, m)
+    others = ~own
     directions = measure_directions(survey, list(cb.constructs))
-    members = mine.attrs["members"].relabel(lambda r: r)
-    rows = []
-    for row_id in mine.index:
-        theme = mine.at[row_id, "theme"]
-        y_own, y_pool = _scores(survey, own, row_id), _scores(survey, others, row_id)
+    members, rows = Members(), []
+    for r, row_id in enumerate(a.rows):
+        y = a.scores[:, r]
+        scored = ~np.isnan(y)
+        mine, theirs = own & scored, others & scored
+        _result_members(members, row_id, a, r, a.index[mine], a.index[own])
+        theme = a.themes[r]
         row = {
             "measure": row_id,
-            "kind": mine.at[row_id, "kind"],
+            "kind": a.kinds[r],
             "theme": theme,
-            "n_company": len(y_own),
+            "n_company": int(mine.sum()),
             "direction": directions.get(row_id, directions.get(theme, 1) or 1) or 1,
         }
-        pooled = owners_rule(pd.Series(0, index=y_pool.index), others.loc[y_pool.index, key])
+        y_own, y_pool = y[mine], y[theirs]
         if len(y_own) < m:
             row["assessment"] = "not reported (too few answers)"
-        elif len(y_pool) < m or pooled.get(0, ""):
-            row.update(company=float(y_own.mean()), assessment=NO_POOL)
-            row["favourable_company"] = mine.at[row_id, "favourable"]
         else:
-            se = np.hypot(
-                y_own.std(ddof=1) / np.sqrt(len(y_own)) if len(y_own) > 1 else np.nan,
-                clustered_mean_se(y_pool.to_numpy(float), others.loc[y_pool.index, key].to_numpy()),
-            )
-            row.update(
-                company=float(y_own.mean()),
-                favourable_company=mine.at[row_id, "favourable"],
-                pool=float(y_pool.mean()),
-                favourable_pool=theirs.at[row_id, "favourable"],
-                diff=float(y_own.mean() - y_pool.mean()),
-                se=se,
-            )
-            for column, variable in (("pool", "index"), ("favourable_pool", "favourable")):
-                members.add(row_id, column, y_pool.index.to_numpy(), f"{row_id}:{variable}")
-            members.add(row_id, None, np.concatenate([y_own.index, y_pool.index]))
+            row.update(company=float(y_own.mean()), favourable_company=a.favourable_of(r, mine))
+            pooled = owners_reasons(np.bincount(a.owner[theirs], minlength=len(a.companies)))
+            if len(y_pool) < m or pooled:
+                row["assessment"] = NO_POOL
+            else:
+                se = np.hypot(
+                    y_own.std(ddof=1) / np.sqrt(len(y_own)) if len(y_own) > 1 else np.nan,
+                    clustered_mean_se(y_pool, a.owner[theirs]),
+                )
+                row.update(pool=float(y_pool.mean()), favourable_pool=a.favourable_of(r, theirs),
+                           diff=float(y_own.mean() - y_pool.mean()), se=se)  # fmt: skip
+                for column, variable in (("pool", "index"), ("favourable_pool", "favourable")):
+                    members.add(row_id, column, a.index[theirs], f"{row_id}:{variable}")
+                members.add(row_id, None, np.concatenate([a.index[mine], a.index[theirs]]))
         for column, variable in (("company", "index"), ("favourable_company", "favourable")):
-            members.add(row_id, column, y_own.index.to_numpy(), f"{row_id}:{variable}")
-        members.add(row_id, "n_company", y_own.index.to_numpy(), f"{row_id}:n")
+            members.add(row_id, column, a.index[mine], f"{row_id}:{variable}")
+        members.add(row_id, "n_company", a.index[mine], f"{row_id}:n")
         rows.append(row)
     out = pd.DataFrame(rows).set_index("measure").reindex(columns=BENCH_COLUMNS)
     out["assessment"] = out["assessment"].astype(object)
@@ -497,6 +498,92 @@ def question_benchmark(
     out.index.name = None
     out.attrs.update(members=members, min_n=m, tests=max(labels.attrs["tests"], 1), ci=ci)
     return out
+
+
+def _result_members(members: Members, row_id: str, a: _Arrays, r: int, who, asked) -> None:
+    """The entries :func:`question_results` gives a row of the respondents ``who`` (those with
+    a score), ``asked`` those of the unit (the "don't know" share of a theme rests on them)."""
+    for column in RESULT_COLUMNS[2:]:
+        members.add(row_id, column, who, f"{row_id}:{column}")
+    if a.dont_know[r]:
+        members.add(row_id, "dont_know", asked, f"{row_id}:dont_know")
+
+
+@dataclass(frozen=True)
+class _Arrays:
+    """Every rated row's numbers for every analysed respondent, as arrays: what a unit against
+    all others reads (:func:`question_arrays`)."""
+
+    rows: list  # row ids, in the order of question_results
+    kinds: list
+    themes: list
+    index: np.ndarray  # the respondents' labels (prepare's index)
+    owner: np.ndarray  # company code of each respondent (companies[code])
+    companies: pd.Index
+    scores: np.ndarray  # (respondents, rows): the 0-100 score, NaN where none
+    favourable: np.ndarray  # (respondents, rows): favourable answers counted
+    answered: np.ndarray  # (respondents, rows): answers counted in the bands
+    dont_know: list  # whether a theme has its "don't know" share
+
+    def favourable_of(self, r: int, who: np.ndarray) -> float:
+        """The favourable share of row ``r`` among the respondents ``who`` (a mask)."""
+        answered = self.answered[who, r].sum()
+        return float(self.favourable[who, r].sum() / answered) if answered else np.nan
+
+
+def question_arrays(survey: Survey) -> _Arrays:
+    """The rated rows of :func:`question_results` for every analysed respondent as arrays, made
+    once per survey (``survey.cache``): each unit's benchmark is then sums over masks. A
+    theme's favourable and answered counts are those of its questions' answers, among the
+    respondents with a score, as :func:`question_results` pools them."""
+    if "question_arrays" not in survey.cache:
+        survey.cache["question_arrays"] = _arrays(survey)
+    return survey.cache["question_arrays"]
+
+
+def _arrays(survey: Survey) -> _Arrays:
+    cb = survey.codebook
+    df = _frame(survey, None)
+    directions = measure_directions(survey, list(cb.constructs))
+    owner, companies = pd.factorize(df[cb.role("company")])
+    rows, kinds, themes, dont_know, scores, favourable, answered = [], [], [], [], [], [], []
+    for row_id, theme in _rated(cb):
+        if row_id in cb.constructs and f"{row_id}_index" in df:
+            y = df[f"{row_id}_index"].to_numpy(float)
+            scored = ~np.isnan(y)
+            fav, ans = np.zeros(len(df)), np.zeros(len(df))
+            for item in (i for i in cb.construct_items(row_id) if i in df.columns):
+                good, said = _favourable_answers(cb, df, item, directions)
+                fav += good & scored
+                ans += said & scored
+            kind, theme, dk = "construct", row_id, f"{row_id}_dont_know" in df
+        elif row_id not in cb.constructs and row_id in df:
+            y = _scores(survey, df, row_id).reindex(df.index).to_numpy(float)
+            good, said = _favourable_answers(cb, df, row_id, directions)
+            fav, ans = good.astype(float), said.astype(float)
+            kind = "nps" if cb.item(row_id).type == "nps" else "item"
+            theme, dk = theme or "", False
+        else:
+            continue
+        rows.append(row_id)
+        kinds.append(kind)
+        themes.append(theme)
+        dont_know.append(dk)
+        scores.append(y)
+        favourable.append(fav)
+        answered.append(ans)
+    stack = (lambda cols: np.column_stack(cols)) if rows else (lambda _: np.empty((len(df), 0)))
+    return _Arrays(rows, kinds, themes, df.index.to_numpy(), owner, companies, stack(scores),
+                   stack(favourable), stack(answered), dont_know)  # fmt: skip
+
+
+def _favourable_answers(cb: Codebook, df: pd.DataFrame, item: str, directions: dict) -> tuple:
+    """Whether each respondent's answer to ``item`` is favourable, and whether they answered."""
+    x = pd.to_numeric(df[item], errors="coerce").to_numpy(float)
+    good, bad = answer_bands(cb, item)
+    if _good_direction(cb, item, directions) < 0:
+        good, bad = bad, good
+    return np.isin(x, good), ~np.isnan(x)
 
 
 def outcome_measure(codebook: Codebook) -> tuple[str, str]:

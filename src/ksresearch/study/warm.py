@@ -13,10 +13,10 @@ import contextlib
 from ..data.survey import Survey, keep_warm
 from . import customers, findings, heatmaps, keyfindings, participation  # noqa: F401  (imported once)
 from .benchmarking import benchmark_ranks
-from .comments import code_themes, load_themes
+from .comments import code_themes, commenters, load_themes
 from .measurement import year_comparability
 from .prepare import prepare
-from .questions import question_results
+from .questions import question_arrays, question_results
 
 __all__ = ["warm"]
 
@@ -36,6 +36,7 @@ def warm(surveys: list[tuple[int, str | None]]) -> dict[int, Survey]:
             prepare,
             benchmark_ranks,  # every company report shows its row of the same ranks
             question_results,  # the questions' frame and who said "don't know"
+            question_arrays,  # every rated row as arrays: a company's benchmark is sums
             lambda s, y=year: _themes(s, y, dict(surveys)[y]),  # every word stemmed once
         ]
         if year - 1 in warm:  # the trends' measurement check across two years
@@ -49,3 +50,4 @@ def warm(surveys: list[tuple[int, str | None]]) -> dict[int, Survey]:
 def _themes(survey: Survey, year: int, data_dir: str | None) -> None:
     if survey.comments is not None:
         code_themes(survey.comments["text"], load_themes(year, data_dir))
+        commenters(survey)  # each respondent's comments joined, for every company's report
