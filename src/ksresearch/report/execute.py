@@ -177,6 +177,7 @@ def _execute_once(
                 start_timeout=START_TIMEOUT,
                 execution_timeout=timeout,
                 kernel_manager_class=ReadyKernelManager,
+                shutdown_kernel="immediate",  # a used kernel has nothing to save: no waiting
             )
         raise_for_execution_errors(run, None)
     except Exception as exc:  # papermill raises its own, nbclient's and timeout errors

@@ -96,12 +96,12 @@ def segment_summary(
     if segment not in df.columns:
         raise ValueError(f"segment {segment!r} is not in the data")
     m = min_size(min_n)
-    d = df.dropna(subset=[segment])
-    grouped = d.groupby(segment)
-    table = pd.DataFrame({"n": grouped.size()})
-    answered = {}
-    for name, col in columns.items():
-        table[name], answered[name] = _group_mean(d, segment, col, weights)
+    used = list(dict.fromkeys([segment, *columns.values(), *([company] if company else [])]))
+    d = df.loc[df[segment].notna(), used]  # the columns needed, not a copy of every one
+    means, counts = _group_means(d, segment, list(dict.fromkeys(columns.values())), weights)
+    table = pd.DataFrame({"n": d.groupby(segment).size()})
+    table = table.assign(**{name: means[col] for name, col in columns.items()})
+    answered = {name: counts[col] for name, col in columns.items()}
     table.index.name = segment
     hide = owners_rule(d[segment], d[company]) if company is not None else None
     out = protect(table, min_n=m, hide=hide)
@@ -117,19 +117,23 @@ def weighting_name(weights: pd.Series | None) -> str:
     return "respondent" if weights is None else weights.attrs.get("scheme", "custom")
 
 
-def _group_mean(
-    d: pd.DataFrame, segment: str, col: str, weights: pd.Series | None
-) -> tuple[pd.Series, pd.Series]:
-    """The (weighted) mean of ``col`` per level of ``segment`` and how many answered it."""
+def _group_means(
+    d: pd.DataFrame, segment: str, cols: list[str], weights: pd.Series | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The (weighted) mean of each of ``cols`` per level of ``segment`` and how many
+    answered it (one column each)."""
     if weights is None:
-        grouped = d.groupby(segment)[col]
+        grouped = d.groupby(segment)[cols]
         return grouped.mean(), grouped.count()
     w = weights.reindex(d.index)
-    used = d[col].notna() & w.notna()
     level = d[segment]
-    total = w.where(used).groupby(level).sum()
-    mean = (d[col] * w).where(used).groupby(level).sum() / total.where(total > 0)
-    return mean, used.groupby(level).sum()
+    means, counts = {}, {}
+    for col in cols:
+        used = d[col].notna() & w.notna()
+        total = w.where(used).groupby(level).sum()
+        means[col] = (d[col] * w).where(used).groupby(level).sum() / total.where(total > 0)
+        counts[col] = used.groupby(level).sum()
+    return pd.DataFrame(means), pd.DataFrame(counts)
 
 
 # ----------------------------------------------------------------------------- turnover

@@ -34,6 +34,7 @@ def warm(surveys: list[tuple[int, str | None]]) -> dict[int, Survey]:
     for year, survey in warm.items():
         steps = [
             prepare,
+            participation.response_rates,  # the sample with the flagged responses too
             benchmark_ranks,  # every company report shows its row of the same ranks
             question_results,  # the questions' frame and who said "don't know"
             question_arrays,  # every rated row as arrays: a company's benchmark is sums
