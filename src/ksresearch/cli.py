@@ -238,6 +238,9 @@ def report(
         ),
     ] = Weighting.respondent,
     formats: FormatOpt = "html",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Section notebooks run at the same time.")
+    ] = 2,
 ) -> None:
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
     from .data.survey import load
@@ -256,6 +259,7 @@ def report(
             min_n=min_group_size,
             timeout=timeout,
             weighting=weighting.value,
+            workers=workers,
         )
         typer.echo(f"wrote {path}")
         survey = load(year, data_dir, min_group_size=min_group_size)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -11,7 +12,14 @@ from .. import config
 from ..stats.disclosure import min_size
 from ..study.participation import check_weighting
 from .audit import audit_html
-from .execute import DEFAULT_TIMEOUT, ReportError, execute, general_notebooks, read_notebook
+from .execute import (
+    DEFAULT_TIMEOUT,
+    ReportError,
+    execute,
+    general_notebooks,
+    read_notebook,
+    time_limit,
+)
 from .export import check_writable, to_html
 from .kernel import KernelServer
 from .ledger import ledger_path, take_records, write_report
@@ -104,6 +112,31 @@ def _run_section(
         ) from exc
 
 
+def _run_sections(runs: list, params: dict, target: Path, timeout: int, workers: int) -> dict:
+    """Execute the sections ``[(path, notebook), ...]``, ``workers`` at a time, each in a
+    kernel of its own; ``{path: executed notebook}``. A slow result two sections share is
+    made once (:func:`ksresearch.study.cache.once` holds a lock while it computes). The
+    first section that fails stops the others not yet started and raises its error; the
+    wait for all is bounded by every section's own limit (:func:`time_limit`)."""
+    limit = sum(time_limit(notebook, timeout) for _, notebook in runs)
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
+        futures = {
+            pool.submit(_run_section, path, notebook, params, target, timeout): path
+            for path, notebook in runs
+        }
+        done = {}
+        try:
+            for future in as_completed(futures, timeout=limit):
+                done[futures[future]] = future.result()
+        except TimeoutError:
+            late = sorted(p.name for f, p in futures.items() if not f.done())
+            raise ReportError(f"no answer from {', '.join(late)} within {limit:.0f} s") from None
+        return done
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 def build_general_report(
     year: int,
     *,
@@ -113,6 +146,7 @@ def build_general_report(
     min_n: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     weighting: str = "respondent",
+    workers: int = 2,
 ) -> Path:
     """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``
     and its ledger, without the release step (:func:`ksresearch.general_report` is this and
@@ -129,16 +163,20 @@ def build_general_report(
         year, lang, m, data_dir, weighting=weighting, release=str(target.parent)
     )
     check_writable(target)
-    cells = []
+    if workers < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    plan = []  # each section: (path, notebook) to run, or the cell saying it is left out
+    for path in general_notebooks():
+        notebook = read_notebook(path)
+        title_key, roles = section_roles(notebook)
+        missing = missing_needs(survey.codebook, roles)
+        plan.append(left_out_note(title_key, missing, year, lang) if missing else (path, notebook))
     with KernelServer([(year, data_dir), (year - 1, data_dir)]):  # trends read last year
-        for path in general_notebooks():
-            notebook = read_notebook(path)
-            title_key, roles = section_roles(notebook)
-            missing = missing_needs(survey.codebook, roles)
-            if missing:
-                cells.append(left_out_note(title_key, missing, year, lang))
-                continue
-            cells.extend(_run_section(path, notebook, params, target, timeout).cells)
+        runs = [item for item in plan if isinstance(item, tuple)]
+        done = _run_sections(runs, params, target, timeout, workers)
+    cells = []
+    for item in plan:
+        cells.extend(done[item[0]].cells if isinstance(item, tuple) else [item])
     merged = nbformat.v4.new_notebook(
         cells=cells, metadata=read_notebook(general_notebooks()[0]).metadata
     )

@@ -36,8 +36,12 @@ def general_report(
     release: bool = True,
     weighting: str = "respondent",
     formats: tuple[str, ...] | str = ("html",),
+    workers: int = 2,
 ) -> Path:
     """Execute the general report's notebooks and write ``<out>/<year>/general_report.<lang>.html``.
+
+    The section notebooks run ``workers`` at a time (each in a kernel of its own; a slow
+    result two sections share is computed once) and are merged in their order.
 
     ``weighting`` (``respondent``, ``company`` or ``raking``; :func:`ksresearch.survey_weights`)
     weights the report's descriptive tables, and every section with such tables says which
@@ -66,8 +70,9 @@ def general_report(
     m = min_size(min_n)
     formats = parse_formats(formats)
     path = build_general_report(
-        year, lang=lang, data_dir=data_dir, out=out, min_n=m, timeout=timeout, weighting=weighting
-    )
+        year, lang=lang, data_dir=data_dir, out=out, min_n=m, timeout=timeout,
+        weighting=weighting, workers=workers,
+    )  # fmt: skip
     if release:
         survey = load(year, data_dir, min_group_size=m)
         publish(year, path.parent.parent, data_dir, m, [(path, None)], formats, survey)

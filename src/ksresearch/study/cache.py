@@ -1,6 +1,6 @@
 """Each result once: the study's slow results kept on disk beside the survey they come from.
 
-The general report runs its sections one after another, each in a kernel of its own, and once
+The general report runs its sections two at a time, each in a kernel of its own, and once
 per language; the key findings ask for the turnover drivers' bootstrap, the measurement checks,
 shift work and the trends that their own sections show again. A function decorated with
 :func:`once` computes its result once and keeps it in ``<processed>/<year>/cache/``; a later
@@ -17,6 +17,7 @@ Ingest replaces the processed folder, cache and all. Set ``KS_NO_CACHE=1`` to al
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import os
@@ -124,6 +125,28 @@ def _write(path: Path, entry: tuple) -> None:
         pass
 
 
+@contextlib.contextmanager
+def _computing(path: Path):
+    """Hold ``path``'s lock (the operating system's ``flock`` on ``<path>.lock``) while its
+    result is made: the general report's sections run two at a time, and two of them may ask
+    for the same result; the second waits and reads it. The lock goes with the process that
+    holds it; a folder where no lock can be made computes without one."""
+    import fcntl
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        lock = open(path.with_suffix(".lock"), "a+b")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield
+        return
+    with lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def once(fn: F) -> F:
     """Keep ``fn``'s result beside the survey it is called with (see the module's text)."""
 
@@ -136,11 +159,14 @@ def once(fn: F) -> F:
         path = folder / f"{fn.__name__}-{key[:32]}.pkl"
         entry = _read(path)
         if entry is None:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                result = fn(*args, **kwargs)
-            entry = (result, [(w.category, str(w.message)) for w in caught])
-            _write(path, entry)
+            with _computing(path):  # a kernel asking meanwhile waits for this result
+                entry = _read(path)
+                if entry is None:
+                    with warnings.catch_warnings(record=True) as caught:
+                        warnings.simplefilter("always")
+                        result = fn(*args, **kwargs)
+                    entry = (result, [(w.category, str(w.message)) for w in caught])
+                    _write(path, entry)
         result, said = entry
         for category, message in said:
             warnings.warn(message, category, stacklevel=2)
