@@ -4,6 +4,8 @@ on the whole survey; what is said is kept in the ledger."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -102,3 +104,61 @@ def test_results_of_two_analyses_concatenate_and_stack_with_their_members(sectio
             assert np.array_equal(moved[((key, row), column)], labels)
     shown = ks.renamed(both[["diff"]], index=lambda label: " ".join(map(str, label)))
     section.table(shown)  # every cell registered: no error
+
+
+def _results(survey, previous) -> dict:
+    """The public results of the findings and of every report section's building blocks."""
+    cb = survey.codebook
+    df = ks.prepare(survey)
+    company = ks.eligible_companies(survey).sort_values("n").index[-1]
+    return {
+        "benchmark": ks.benchmark(survey, company),
+        "benchmark_ranks": ks.benchmark_ranks(survey),
+        "question_results": ks.question_results(survey),
+        "question_benchmark": ks.question_benchmark(survey, company),
+        "choice_results": ks.choice_results(survey),
+        "compare_groups": ks.compare_groups(
+            df, ks.tracked_constructs(cb)[:2], cb.role("shift_worker")
+        ),  # fmt: skip
+        "shift_work": ks.shift_work(survey),
+        "segment_heatmap": ks.segment_heatmap(
+            survey, ks.study.heatmaps.COMPANY_SEGMENTS, company=company
+        ),  # fmt: skip
+        "ai_use_cases": ks.ai_use_cases(survey),
+        "ai_association": ks.ai_association(survey),
+        "education_relevance": ks.education_relevance(survey),
+        "competence_links": ks.competence_links(survey),
+        "by_centre_size": ks.by_centre_size(survey),
+        "selfservice_by_industry": ks.selfservice_by_industry(survey),
+        "construct_trends": ks.construct_trends(survey, previous),
+        "response_rates": ks.response_rates(survey),
+        "comments": ks.comments(survey),
+    }
+
+
+def test_every_public_result_concatenates_and_goes_to_parquet_without_its_respondents(
+    section, synth_data, tmp_path
+):
+    """pandas writes ``attrs`` into Parquet as JSON: the respondents stay in memory (the file
+    holds Members.TEXT in their place), and a table read back has none, so the report's table
+    helper refuses it; ``pd.concat`` of a result with itself keeps them."""
+    results = _results(section.survey, ks.load(2024, synth_data))
+    for name, result in results.items():
+        path = tmp_path / f"{name}.parquet"
+        result.to_parquet(path)
+        back = pd.read_parquet(path)
+        assert back.shape == result.shape, name
+        members = ks.members_of(result)
+        if members is None:
+            continue
+        assert back.attrs["members"] == ks.Members.TEXT and ks.members_of(back) is None, name
+        assert ks.members_of(pd.concat([result, result])) == members, name
+        numeric = back.select_dtypes("number")
+        if numeric.notna().to_numpy().any():
+            with pytest.raises(UnregisteredCellError):
+                section.table(numeric)
+    assert sum(ks.members_of(r) is not None for r in results.values()) >= 15
+    heat = results["segment_heatmap"]
+    back = pd.read_parquet(tmp_path / "segment_heatmap.parquet")
+    low = pd.read_json(io.StringIO(back.attrs["low"]), orient="table")
+    assert np.allclose(low.to_numpy(float), heat.attrs["low"].to_numpy(float), equal_nan=True)

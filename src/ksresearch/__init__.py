@@ -28,6 +28,7 @@ _BY_MODULE = {
         "AnonymityError",
         "InsufficientDataError",
         "Members",
+        "members_of",
         "owners_rule",
         "protect",
         "renamed",

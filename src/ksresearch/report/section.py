@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..data.survey import Survey, load, try_load
+from ..stats.disclosure import members_of
 from ..study.prepare import prepare
 from . import plots, present
 from .ledger import LEDGER_MIME, SURVEY, encode_members, fingerprint, table_record
@@ -187,7 +188,7 @@ class Section:
         keys = present.shown_columns(df, kwargs.get("columns"))
         text = np.vectorize(html.unescape, otypes=[object])(styler.data.to_numpy(dtype=str))
         shown = pd.DataFrame(text, index=df.index, columns=keys)
-        self._register(shown, df.attrs.get("members"), rests_on)
+        self._register(shown, members_of(df), rests_on)
         return styler
 
     @property
@@ -204,7 +205,7 @@ class Section:
         columns = [c for c in percent if c in df.columns]
         if not columns:
             return df, False
-        sizes = present.share_sizes(df, columns, df.attrs.get("members"))
+        sizes = present.share_sizes(df, columns, members_of(df))
         small = sizes < self.min_share_n
         if not small.to_numpy().any():
             return df, False
@@ -217,7 +218,7 @@ class Section:
         """``df`` with the cells resting on a set the release audit hides set to missing; where
         a row's count goes, its ``linked`` shares go too (a share beside a known total gives
         the count back)."""
-        members = df.attrs.get("members")
+        members = members_of(df)
         if not self._hidden or members is None:
             return df
         out = df.copy()
@@ -253,7 +254,7 @@ class Section:
         d = plots.shown_rows(df)
         cols = [c for c in columns if c in d.columns]
         shown = d[cols].map(lambda v: present.fmt_number(v, self.lang, 3))
-        self._register(shown, df.attrs.get("members"), rests_on)
+        self._register(shown, members_of(df), rests_on)
         return df
 
     def bar_ci(
@@ -358,7 +359,7 @@ class Section:
         table = self._release_hidden(table)
         numbers = ["value", "reference", "diff", "low", "high", "count", "total"]
         shown = table[numbers].map(lambda v: present.fmt_number(v, self.lang, 3))
-        self._register(shown, table.attrs.get("members"))
+        self._register(shown, members_of(table))
         return present.key_findings(table, self.codebook, self.lang, year=self.year)
 
     def weighting_note(self, weighting: str):

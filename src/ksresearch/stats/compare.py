@@ -12,32 +12,10 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
-from .benchmark import holm_adjust
 from .disclosure import Members, min_size, owners_rule, protect
+from .multitest import adjust_p
 
 __all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend", "level_differences"]
-
-
-def _statsmodels(method: str):
-    """``p -> adjusted p`` by statsmodels' ``multipletests(p, method=method)``."""
-
-    def adjust(p: np.ndarray) -> np.ndarray:
-        from statsmodels.stats.multitest import multipletests
-
-        return multipletests(p, method=method)[1]
-
-    return adjust
-
-
-#: How each ``adjust=`` corrects p-values for multiplicity. Holm is our own
-#: :func:`holm_adjust` (statsmodels' Holm runs a full ``gc.collect()`` on every call).
-_ADJUST = {
-    "holm": holm_adjust,
-    "bh": _statsmodels("fdr_bh"),
-    "fdr_bh": _statsmodels("fdr_bh"),
-    "bonferroni": _statsmodels("bonferroni"),
-    "none": None,
-}
 
 
 def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
@@ -105,14 +83,8 @@ def _noncentral_t_interval(t: float, df: float, ci: float) -> tuple[float, float
 
 
 def _adjust(p: pd.Series, method: str) -> pd.Series:
-    if method not in _ADJUST:
-        raise ValueError(f"adjust must be one of {sorted(_ADJUST)}, got {method!r}")
-    out = pd.Series(np.nan, index=p.index)
-    ok = p.notna()
-    if _ADJUST[method] is None or not ok.any():
-        return p.copy()
-    out[ok] = _ADJUST[method](p[ok].to_numpy(dtype=float))
-    return out
+    """``p`` adjusted by ``method`` (:func:`ksresearch.stats.multitest.adjust_p`)."""
+    return pd.Series(adjust_p(p.to_numpy(dtype=float), method), index=p.index)
 
 
 def _company_adjusted(
@@ -335,7 +307,8 @@ def compare_groups(
     tests = [c for c in tests if company or not c.startswith("adjusted_")]
     out = out.reindex(columns=[*out.columns, *(c for c in tests if c not in out.columns)])
     out["p_adj"] = _adjust(out["p"], adjust)  # every documented column, also where all hidden
-    out.attrs.update(group=group, levels=levels, adjust=adjust, min_n=m, members=members)
+    plain = [lv.item() if isinstance(lv, np.generic) else lv for lv in levels]  # JSON: parquet
+    out.attrs.update(group=group, levels=plain, adjust=adjust, min_n=m, members=members)
     return out
 
 

@@ -18,6 +18,7 @@ import pandas as pd
 from .. import config
 
 __all__ = [
+    "members_of",
     "SMALL_GROUP",
     "COMPLEMENTARY",
     "OWNERS",
@@ -42,9 +43,9 @@ OWNERS = "respondents from fewer than {k} companies"
 DOMINANT = "one company holds more than {share} % of the respondents"
 
 
-class Members(dict):
+class Members(str):
     """The respondents each published number rests on: ``{(row, column): index labels}`` of
-    the respondent frame an analysis was given.
+    the respondent frame an analysis was given (a mapping).
 
     An entry added with :meth:`add` and a ``variable`` marks an additive statistic of that
     variable (a count, mean or share: a sum over exactly these respondents, so two nested
@@ -52,14 +53,77 @@ class Members(dict):
     group use the variable ``"respondents"``. A ``(row, None)`` entry holds the respondents of
     the row's model statistics (differences, tests, intervals, ranks), which subtraction
     cannot isolate. It is shared, not copied, when pandas copies a frame's ``attrs``.
+
+    It lives in a result's ``attrs["members"]``, and to pandas it is the text :data:`TEXT`:
+    pandas writes ``attrs`` into a Parquet file as JSON, so a result goes to ``to_parquet``
+    with that sentence in place of its respondents, which never leave memory. A table read
+    back from such a file has lost them, and the report's table helpers refuse it.
+
+    Examples
+    --------
+    >>> m = Members()
+    >>> m.add("stress", "mean", [3, 4, 5], "stress_index")
+    >>> m[("stress", "mean")].tolist(), m.variables[("stress", "mean")], len(m)
+    ([3, 4, 5], 'stress_index', 1)
+    >>> import json; json.dumps({"members": m}) == json.dumps({"members": Members.TEXT})
+    True
     """
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    #: What pandas (and JSON) see of a Members.
+    TEXT = "ksresearch.Members: who each cell rests on, kept in memory only"
+
+    def __new__(cls, cells=(), /, **kwargs) -> Members:
+        self = super().__new__(cls, cls.TEXT)
+        self._cells = dict(cells, **kwargs)
         self.variables: dict[tuple, str] = {}
+        return self
+
+    # the mapping ------------------------------------------------------------------------
+    def __getitem__(self, key):
+        return self._cells[key]
+
+    def __setitem__(self, key, labels) -> None:
+        self._cells[key] = labels
+
+    def __delitem__(self, key) -> None:
+        del self._cells[key]
+        self.variables.pop(key, None)
+
+    def __contains__(self, key) -> bool:
+        return key in self._cells
+
+    def __iter__(self):
+        return iter(self._cells)
+
+    def __len__(self) -> int:
+        return len(self._cells)
+
+    def __bool__(self) -> bool:
+        return bool(self._cells)
+
+    def keys(self):
+        return self._cells.keys()
+
+    def values(self):
+        return self._cells.values()
+
+    def items(self):
+        return self._cells.items()
+
+    def get(self, key, default=None):
+        return self._cells.get(key, default)
+
+    def __repr__(self) -> str:
+        return f"Members({len(self)} cells)"
 
     def __deepcopy__(self, memo: dict) -> Members:
         return self
+
+    def __copy__(self) -> Members:
+        return self
+
+    def __reduce__(self):
+        return _restored_members, (self._cells, self.variables)
 
     def __eq__(self, other: object) -> bool:
         """The same cells resting on the same respondents (a plain truth value: pandas
@@ -73,7 +137,10 @@ class Members(dict):
             np.array_equal(labels, other[key]) for key, labels in self.items()
         )
 
-    __hash__ = None  # a dict: not hashable
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = None  # a mapping that changes: not hashable
 
     def add(self, row: object, column: object, labels, variable: str | None = None) -> None:
         """Record the respondents of a cell (``column`` None: of the row's model statistics)."""
@@ -105,6 +172,32 @@ class Members(dict):
         for (row, column), labels in other.items():
             out.add(row, column, labels, other.variables.get((row, column)))
         return out
+
+
+def members_of(table: pd.DataFrame) -> Members | None:
+    """The respondents behind ``table``'s cells (its ``attrs["members"]``); None where no
+    analysis gave them, or where they were lost: a table read back from a Parquet file holds
+    only the text :data:`Members.TEXT`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"mean": [3.5]}, index=["a"])
+    >>> members_of(t) is None
+    True
+    >>> t.attrs["members"] = Members.model(["a"], [1, 2, 3])
+    >>> len(members_of(t))
+    1
+    """
+    found = table.attrs.get("members")
+    return found if isinstance(found, Members) else None
+
+
+def _restored_members(cells: dict, variables: dict) -> Members:
+    """A pickled :class:`Members` (the disk cache keeps results with their respondents)."""
+    out = Members(cells)
+    out.variables = dict(variables)
+    return out
 
 
 def transposed(table: pd.DataFrame) -> pd.DataFrame:

@@ -15,14 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ..data.survey import Survey
-from ..stats.benchmark import holm_adjust
 from ..stats.compare import level_differences
 from ..stats.disclosure import InsufficientDataError, Members, min_size
+from ..stats.multitest import holm_adjust
 from .benchmarking import measure_directions
 from .findings import segment_summary
 from .prepare import prepare, tracked_constructs
 
-__all__ = ["segment_heatmap", "COMPANY_SEGMENTS", "GENERAL_SEGMENTS"]
+__all__ = ["segment_heatmap", "Heatmap", "COMPANY_SEGMENTS", "GENERAL_SEGMENTS"]
 
 #: The segments of a company report's heatmap, by role.
 COMPANY_SEGMENTS = ("job_role", "tenure", "shift_worker", "work_location")
@@ -91,6 +91,7 @@ def segment_heatmap(
     members = Members()
     for part in parts:
         members = members.merge(part[4])
+    diff = Heatmap(diff)
     diff.attrs.update(
         low=low.where(shown),
         high=high.where(shown),
@@ -102,6 +103,28 @@ def segment_heatmap(
         members=members,
     )
     return diff
+
+
+class Heatmap(pd.DataFrame):
+    """:func:`segment_heatmap`'s result: a DataFrame whose ``attrs`` hold frames too (the
+    intervals, adjusted p, significance and sizes of its cells). pandas writes ``attrs`` into
+    a Parquet file as JSON, which knows no frame: :meth:`to_parquet` writes each of them as
+    its JSON text (``to_json(orient="table")``; ``pd.read_json(io.StringIO(text),
+    orient="table")`` reads it back) and the respondents as :data:`Members.TEXT`."""
+
+    @property
+    def _constructor(self):
+        return Heatmap
+
+    def to_parquet(self, path=None, *args, **kwargs):
+        plain = pd.DataFrame(self)
+        plain.attrs = {
+            key: value.to_json(orient="table")
+            if isinstance(value, pd.DataFrame | pd.Series)
+            else value
+            for key, value in self.attrs.items()
+        }
+        return plain.to_parquet(path, *args, **kwargs)
 
 
 def _shown_levels(part: tuple) -> tuple | None:
