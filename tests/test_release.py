@@ -151,6 +151,22 @@ def test_a_cell_under_the_minimum_and_different_variables():
     assert check_release([_ledger("r", _record("t", two, ["x", "z"], df))]) == []
 
 
+def test_a_model_statistic_under_the_minimum_is_caught_too():
+    """Not additive (a difference, a test) is no licence: the minimum holds for every number,
+    and the cells of its set are hidden like a count's."""
+    df = _frame()
+    b = df.index[df["company"] == "B"]
+    model = pd.DataFrame({"diff": [0.8], "p": [0.03]}, index=["b"])
+    model.attrs["members"] = Members.model(["b"], b)  # a model fitted on B's two
+    ledger = _ledger("r", _record("t", model, ["diff", "p"], df))
+    assert all(not c["additive"] for c in ledger["tables"][0]["cells"])
+    leaks = check_release([ledger])
+    assert len(leaks) == 1 and "rests on 2 respondents" in leaks[0].where
+    assert choose_suppressions(leaks) == [leaks[0].small]
+    model.attrs["members"] = Members.model(["b"], df.index[:9])  # nine: enough
+    assert check_release([_ledger("r", _record("t", model, ["diff", "p"], df))]) == []
+
+
 def test_the_minimum_applies_to_each_statistic_counted_on_those_who_answered():
     df = _frame()
     df.loc[df["industry"] == 2, "y"] = np.nan

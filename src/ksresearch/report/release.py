@@ -11,10 +11,12 @@ the whole release (both languages of the general report, every company report) a
 - **a total less the sum of the units**: the same column of one variable across the company
   reports (each company's own cell), their union set against the general report's total, in
   the same way (a company without a report would otherwise be its total less the others);
-- **cells under the minimum**: an additive number resting on 1 to ``min_n - 1`` respondents.
+- **cells under the minimum**: any number, additive or not, resting on 1 to ``min_n - 1``
+  respondents.
 
 Model statistics (differences, tests, intervals, ranks, fit) are registered too but are not
-additive: subtraction cannot isolate a respondent's answer from them.
+additive: subtraction cannot isolate a respondent's answer from them, so they are held to the
+minimum only.
 
 Where the release is unsafe, :func:`choose_suppressions` picks the sets of respondents whose
 cells to hide (as few as possible: those that settle the most problems, the smallest first),
@@ -36,7 +38,7 @@ from pathlib import Path
 from .. import config
 from ..stats.disclosure import min_size
 from .execute import ReportError
-from .ledger import SUPPRESSED_FILE, decode_members, read_ledgers, suppressed_path
+from .ledger import SUPPRESSED_FILE, SURVEY, decode_members, read_ledgers, suppressed_path
 
 __all__ = [
     "Leak",
@@ -119,6 +121,7 @@ class _Release:
     def __init__(self, ledgers: list[dict]) -> None:
         self.members: dict[str, dict[int, int]] = {}
         self.where: dict[tuple[str, str], str] = {}
+        self.models: dict[str, str] = {}  # set -> where a model statistic rests on it
         self.columns: list[tuple[str, str, list[str]]] = []  # (where, variable, sets)
         #: the same column of one variable across the unit (company) reports: each unit's
         #: cell, so that all units together are set against the total of the general report
@@ -139,7 +142,10 @@ class _Release:
     def _add_table(self, report: str, table: dict, unit: bool = False) -> None:
         by_variable = defaultdict(list)
         for cell in table["cells"]:
-            if not cell["additive"]:
+            if not cell["additive"]:  # a model statistic: held to the minimum, no subtraction
+                if table.get("rests_on") != SURVEY:  # not the export's own rows and steps
+                    self.models.setdefault(cell["set"], f"{report}, table {table['table']}, "
+                                           f"row {cell['row']!r}, column {cell['column']!r}")  # fmt: skip
                 continue
             if unit:
                 self.units[(cell["column"], cell["variable"])].append(cell["set"])
@@ -192,10 +198,12 @@ def check_release(ledgers: list[dict], *, min_n: int | None = None) -> list[Leak
     """
     m = min_size(min_n)
     rel = _Release(ledgers)
-    leaks = [
+    small = {fp: where for (fp, _), where in sorted(rel.where.items())}
+    small |= {fp: where for fp, where in rel.models.items() if fp not in small}
+    leaks = [  # every statistic, additive or not, rests on at least the minimum
         Leak(fp, None, rel.size[fp], f"{where} rests on {rel.size[fp]} respondents")
-        for (fp, _), where in sorted(rel.where.items())
-        if 0 < rel.size[fp] < m
+        for fp, where in small.items()
+        if 0 < rel.size.get(fp, 0) < m
     ]
     by_variable: dict[str, list[str]] = defaultdict(list)
     for fp, variable in sorted(rel.where):
