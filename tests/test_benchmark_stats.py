@@ -11,12 +11,8 @@ from scipy import stats as scipy_stats
 
 import ksresearch as ks
 from ksresearch import config
-from ksresearch.stats.benchmark import (
-    clustered_mean_se,
-    holm_adjust,
-    label_differences,
-    shrunken_ranks,
-)
+from ksresearch.stats.benchmark import clustered_mean_se, label_differences, shrunken_ranks
+from ksresearch.stats.multitest import adjust_p, holm_adjust
 from ksresearch.study import benchmarking
 
 
@@ -170,6 +166,26 @@ def test_holm_counts_only_the_tests_made_as_r_does():
     assert out[[0, 2, 3]] == pytest.approx([0.03, 0.04, 0.04], abs=1e-15)
     assert np.isnan(holm_adjust(np.array([np.nan, np.nan]))).all()
     assert holm_adjust(np.array([])).shape == (0,)
+
+
+@pytest.mark.parametrize("method", ["bh", "bonferroni", "holm"])
+def test_every_adjustment_equals_statsmodels_and_counts_only_the_tests_made(method):
+    """One NaN-aware mechanism for every caller: statsmodels' numbers where every p is
+    there, and R's p.adjust where some are missing (``p.adjust(c(.01, NA, .03, .02), "BH")``
+    gives 0.03 NA 0.03 0.03; "bonferroni" 0.03 NA 0.09 0.06)."""
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.random.default_rng(3).uniform(0, 0.3, 23)
+    p[[4, 11]] = p[7]  # ties
+    name = {"bh": "fdr_bh"}.get(method, method)
+    assert adjust_p(p, method) == pytest.approx(multipletests(p, method=name)[1], abs=1e-15)
+    with_missing = adjust_p([0.01, np.nan, 0.03, 0.02], method)
+    r = {"bh": [0.03, 0.03, 0.03], "bonferroni": [0.03, 0.09, 0.06], "holm": [0.03, 0.04, 0.04]}
+    assert np.isnan(with_missing[1])
+    assert with_missing[[0, 2, 3]] == pytest.approx(r[method], abs=1e-15)
+    assert adjust_p([0.2, np.nan], "none")[0] == 0.2
+    with pytest.raises(ValueError, match="adjust must be one of"):
+        adjust_p([0.1], "sidak")
 
 
 def test_a_difference_clear_alone_but_not_over_all_comparisons_reads_not_clear(survey):

@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .multitest import holm_adjust
+
 __all__ = [
     "clustered_mean_se",
-    "holm_adjust",
     "label_differences",
     "shrunken_ranks",
     "simultaneous_differences",
@@ -52,29 +53,6 @@ def clustered_mean_se(y: np.ndarray, clusters: np.ndarray, weights=None) -> floa
     mean = np.sum(w * y) / np.sum(w)
     sums = np.bincount(codes, weights=w * (y - mean), minlength=g)
     return float(np.sqrt(g / (g - 1) * np.sum(sums**2) / np.sum(w) ** 2))
-
-
-def holm_adjust(p: np.ndarray) -> np.ndarray:
-    r"""Holm's step-down adjusted p-values: with :math:`p_{(1)} \le \dots \le p_{(m)}`,
-    :math:`\tilde p_{(i)} = \max_{j \le i} \min(1, (m - j + 1)\, p_{(j)})` (Holm 1979,
-    Scand. J. Statistics 6, 65-70). R: ``p.adjust(p, "holm")``; statsmodels:
-    ``multipletests(p, method="holm")[1]``. A missing p (NaN: no test) stays missing and is
-    not counted among the ``m`` tests, as in R's ``p.adjust``.
-
-    Examples
-    --------
-    >>> holm_adjust(np.array([0.01, 0.04, 0.03])).round(2).tolist()
-    [0.03, 0.06, 0.06]
-    >>> holm_adjust(np.array([0.01, np.nan, 0.03, 0.02])).round(2).tolist()  # R: p.adjust
-    [0.03, nan, 0.04, 0.04]
-    """
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    tested = np.flatnonzero(~np.isnan(p))
-    order = tested[np.argsort(p[tested], kind="stable")]
-    m = len(order)
-    out[order] = np.minimum(1.0, np.maximum.accumulate((m - np.arange(m)) * p[order]))
-    return out
 
 
 def label_differences(

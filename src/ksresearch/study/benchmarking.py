@@ -12,12 +12,7 @@ import pandas as pd
 
 from .. import config
 from ..data.survey import Survey
-from ..stats.benchmark import (
-    clustered_mean_se,
-    holm_adjust,
-    shrunken_ranks,
-    simultaneous_differences,
-)
+from ..stats.benchmark import clustered_mean_se, shrunken_ranks, simultaneous_differences
 from ..stats.disclosure import (
     InsufficientDataError,
     Members,
@@ -26,6 +21,7 @@ from ..stats.disclosure import (
     require_min_n,
 )
 from ..stats.drivers import key_drivers
+from ..stats.multitest import holm_adjust
 from ..stats.scoring import enps
 from .findings import driver_columns
 from .participation import WEIGHTINGS, survey_weights

@@ -15,8 +15,8 @@ from scipy import stats
 
 from .. import config
 from ..data.survey import Survey
-from ..stats.benchmark import holm_adjust
 from ..stats.disclosure import InsufficientDataError, Members, min_size
+from ..stats.multitest import holm_adjust
 from .prepare import prepare, tracked_constructs
 
 __all__ = [

@@ -37,8 +37,9 @@ from scipy import stats
 
 from .. import config
 from ..data.survey import Survey
-from ..stats.benchmark import clustered_mean_se, holm_adjust
+from ..stats.benchmark import clustered_mean_se
 from ..stats.disclosure import InsufficientDataError, Members
+from ..stats.multitest import holm_adjust
 from .benchmarking import SHARE_MEASURES, benchmark
 
 __all__ = [
