@@ -35,6 +35,7 @@ _BY_MODULE = {
         "stacked",
         "transposed",
     ],
+    "stats.correlation": ["corr_matrix"],
     "stats.scoring": ["enps", "item_stats", "reverse_items", "score_scales", "to_index", "top_box"],
     "stats.psychometrics": [
         "EFA",
