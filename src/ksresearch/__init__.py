@@ -36,6 +36,7 @@ _BY_MODULE = {
         "transposed",
     ],
     "stats.correlation": ["corr_matrix"],
+    "stats.posthoc": ["posthoc"],
     "stats.scoring": ["enps", "item_stats", "reverse_items", "score_scales", "to_index", "top_box"],
     "stats.psychometrics": [
         "EFA",
