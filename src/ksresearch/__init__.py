@@ -37,6 +37,7 @@ _BY_MODULE = {
     ],
     "stats.correlation": ["corr_matrix"],
     "stats.posthoc": ["posthoc"],
+    "stats.moderation": ["moderation"],
     "stats.scoring": ["enps", "item_stats", "reverse_items", "score_scales", "to_index", "top_box"],
     "stats.psychometrics": [
         "EFA",
