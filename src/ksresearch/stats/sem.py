@@ -371,8 +371,8 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
     # RMSEA is undefined for a just-identified model (df = 0): missing, not a perfect 0
     rmsea = np.sqrt(max(chi2 - dof, 0) / (n * dof)) * np.sqrt(n_groups) if dof > 0 else np.nan
     low, high = rmsea_ci(chi2, dof, n / n_groups)
-    fiml = any(len(g.patterns) > 1 or len(g.patterns[0].observed) < p for g in groups)
-    meanstructure = n_groups > 1 or fiml  # as lavaan: groups or missing = "ml" bring means
+    fiml = _fiml(groups)
+    meanstructure = _meanstructure(groups)  # as lavaan: groups or missing = "ml" bring means
     srmr_g = []
     for g, grp in enumerate(groups):
         lam, phi, th, nu, al = fitter.matrices(theta, g)
@@ -405,6 +405,136 @@ def _fit_measures(fitter: _Fitter, theta: np.ndarray, dropped: int) -> pd.Series
         },
         dtype=float,
     )
+
+
+# ----------------------------------------------------------------------------- inference
+def _fiml(groups: list[_Group]) -> bool:
+    """Whether missing answers are in the likelihood (more than one pattern, or one pattern
+    without every item)."""
+    p = len(groups[0].mean)
+    return any(len(g.patterns) > 1 or len(g.patterns[0].observed) < p for g in groups)
+
+
+def _meanstructure(groups: list[_Group]) -> bool:
+    """Whether the model has a mean structure, as lavaan: several groups, or FIML. Without,
+    the intercepts are the sample means and no parameters of the model."""
+    return len(groups) > 1 or _fiml(groups)
+
+
+def _moment_jacobians(fitter: _Fitter, theta: np.ndarray, g: int) -> tuple[np.ndarray, ...]:
+    """d vec(Sigma) / d theta and d mu / d theta of group ``g``, by central differences (Sigma
+    and mu are at most quadratic in theta, so the difference is exact up to rounding)."""
+    p, q = fitter.p, len(theta)
+    d_sigma, d_mu = np.zeros((p * p, q)), np.zeros((p, q))
+    for i in range(q):
+        h = 1e-5 * max(1.0, abs(theta[i]))
+        moments = []
+        for step in (h, -h):
+            t = theta.copy()
+            t[i] += step
+            lam, phi, th, nu, al = fitter.matrices(t, g)
+            moments.append((lam @ phi @ lam.T + th, nu + lam @ al))
+        d_sigma[:, i] = (moments[0][0] - moments[1][0]).ravel() / (2 * h)
+        d_mu[:, i] = (moments[0][1] - moments[1][1]) / (2 * h)
+    return d_sigma, d_mu
+
+
+def _expected_information(fitter: _Fitter, theta: np.ndarray) -> np.ndarray:
+    r"""Fisher information of complete normal data: :math:`\sum_g n_g [rac12 \Delta_\Sigma'
+    (\Sigma^{-1} \otimes \Sigma^{-1}) \Delta_\Sigma + \Delta_\mu' \Sigma^{-1} \Delta_\mu]`."""
+    info = np.zeros((len(theta), len(theta)))
+    for g, grp in enumerate(fitter.groups):
+        lam, phi, th, _, _ = fitter.matrices(theta, g)
+        inv = np.linalg.inv(lam @ phi @ lam.T + th)
+        d_sigma, d_mu = _moment_jacobians(fitter, theta, g)
+        info += grp.n * (0.5 * d_sigma.T @ np.kron(inv, inv) @ d_sigma + d_mu.T @ inv @ d_mu)
+    return info
+
+
+def _observed_information(fitter: _Fitter, theta: np.ndarray) -> np.ndarray:
+    """Minus the Hessian of the log-likelihood, -log L = N/2 F + const: central differences of
+    the analytic gradient of F."""
+    q = len(theta)
+    hessian = np.zeros((q, q))
+    for i in range(q):
+        h = 1e-5 * max(1.0, abs(theta[i]))
+        up, down = theta.copy(), theta.copy()
+        up[i] += h
+        down[i] -= h
+        hessian[:, i] = (fitter.objective(up)[1] - fitter.objective(down)[1]) / (2 * h)
+    return fitter.n_total / 2 * (hessian + hessian.T) / 2
+
+
+def _log_likelihood(fitter: _Fitter, theta: np.ndarray) -> float:
+    """The normal log-likelihood of the fitted model over every answer (lavaan's ``logl``)."""
+    total = 0.0
+    for g, grp in enumerate(fitter.groups):
+        lam, phi, th, nu, al = fitter.matrices(theta, g)
+        f = _discrepancy(grp.patterns, grp.n, lam @ phi @ lam.T + th, nu + lam @ al)[0]
+        answered = sum(pt.n * len(pt.observed) for pt in grp.patterns)
+        total += -0.5 * (answered * np.log(2 * np.pi) + grp.n * f)
+    return float(total)
+
+
+def _parameter_rows(fitter: _Fitter, groups: list[_Group], means: bool) -> list[tuple]:
+    """(group, lhs, op, rhs, index) of every free parameter in each group, in lavaan's order:
+    loadings, (co)variances of the items, of the factors, then intercepts and factor means."""
+    model, s = fitter.model, fitter.spec
+    items, factors = model.items, list(model.factors)
+    rows = []
+    for g, grp in enumerate(groups):
+        here = []
+        for k, f in enumerate(factors):
+            here += [(f, "=~", i, s.lam[g][items.index(i), k]) for i in model.factors[f]]
+        p = len(items)
+        here += [(items[i], "~~", items[i], s.theta[g][i, i]) for i in range(p)]
+        here += [(items[i], "~~", items[j], s.theta[g][i, j])
+                 for i in range(p) for j in range(i + 1, p)]  # fmt: skip
+        here += [(factors[b], "~~", factors[a], s.phi[g][a, b])
+                 for b in range(len(factors)) for a in range(b, len(factors))]  # fmt: skip
+        if means:
+            here += [(i, "~1", "", s.nu[g][j]) for j, i in enumerate(items)]
+            here += [(f, "~1", "", s.alpha[g][k]) for k, f in enumerate(factors)]
+        rows += [(grp.name, lhs, op, rhs, int(idx)) for lhs, op, rhs, idx in here if idx >= 0]
+    return rows
+
+
+def _information_criteria(fitter: _Fitter, theta: np.ndarray) -> dict[str, float]:
+    """lavaan's ``logl``, ``npar`` (the intercepts count only with a mean structure), ``aic``
+    and ``bic`` (with the total N)."""
+    rows = _parameter_rows(fitter, fitter.groups, _meanstructure(fitter.groups))
+    npar = len({row[-1] for row in rows})
+    logl = _log_likelihood(fitter, theta)
+    return {"logl": logl, "npar": float(npar), "aic": -2 * logl + 2 * npar,
+            "bic": -2 * logl + npar * np.log(fitter.n_total)}  # fmt: skip
+
+
+def _parameter_table(fitter: _Fitter, theta: np.ndarray, ci: float = 0.95) -> pd.DataFrame:
+    """Every free parameter per group: estimate, se, z, p and interval. The information is
+    lavaan's default: expected for complete data, observed under FIML."""
+    groups = fitter.groups
+    if _fiml(groups):
+        info = _observed_information(fitter, theta)
+    else:
+        info = _expected_information(fitter, theta)
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diag(np.linalg.pinv(info)))
+    rows = _parameter_rows(fitter, groups, _meanstructure(groups))
+    table = pd.DataFrame(rows, columns=["group", "lhs", "op", "rhs", "index"])
+    table["estimate"] = theta[table["index"]]
+    table["se"] = se[table["index"]]
+    table["z"] = table["estimate"] / table["se"]
+    table["p"] = 2 * stats.norm.sf(np.abs(table["z"]))
+    half = stats.norm.ppf(0.5 + ci / 2) * table["se"]
+    table["ci_low"], table["ci_high"] = table["estimate"] - half, table["estimate"] + half
+    return table.drop(columns="index")
+
+
+class Text(str):
+    """A text that shows as itself (no quotes, line breaks as breaks) in a notebook."""
+
+    def __repr__(self) -> str:
+        return str(self)
 
 
 # ----------------------------------------------------------------------------- CFA
@@ -498,9 +628,50 @@ class CFA:
                     phi / np.outer(sd_lat, sd_lat), index=factors, columns=factors
                 )
         self.fit_["improper"] = float(improper)
+        for key, value in _information_criteria(fitter, theta).items():
+            self.fit_[key] = value
         self.loadings_ = pd.DataFrame(rows)
         self.params_ = pd.Series(theta, index=fitter.spec.names)
+        self._fitted, self._parameters = (fitter, theta), None
         return self
+
+    @property
+    def parameters_(self) -> pd.DataFrame:
+        """Every free parameter per group, as lavaan's ``parameterEstimates(fit)``: ``group``,
+        ``lhs``, ``op`` (``=~`` loading, ``~~`` (co)variance, ``~1`` intercept or mean),
+        ``rhs``, ``estimate``, ``se``, ``z``, ``p``, ``ci_low``, ``ci_high`` (95 %). Standard
+        errors from the expected information (complete data) or the observed one (FIML), as
+        lavaan's defaults; made on first use (a report that needs no SE does not pay for it)."""
+        if getattr(self, "_fitted", None) is None:
+            raise AttributeError("parameters_: fit an ML model first (ordered models have none)")
+        if self._parameters is None:
+            self._parameters = _parameter_table(*self._fitted)
+        return self._parameters
+
+    def summary(self) -> Text:
+        """The fit and every free parameter, as lavaan's ``summary(fit)`` lays them out (the
+        numbers are :attr:`fit_` and :attr:`parameters_`)."""
+        f = self.fit_
+        lines = [
+            f"ksresearch CFA (ML{', FIML' if f['fiml'] else ''}), level {self.level}",
+            f"  Number of observations {int(f['n']):>28}   groups {int(f['n_groups'])}",
+            f"  Number of free parameters {int(f['npar']):>25}",
+            f"  Chi-square {f['chi2']:>38.3f}   df {int(f['df'])}   p {f['p']:.3f}",
+            f"  CFI {f['cfi']:.3f}   TLI {f['tli']:.3f}   RMSEA {f['rmsea']:.3f} "
+            f"[{f['rmsea_low']:.3f}, {f['rmsea_high']:.3f}]   SRMR {f['srmr']:.3f}",
+            f"  Loglikelihood {f['logl']:.3f}   AIC {f['aic']:.3f}   BIC {f['bic']:.3f}",
+            "",
+        ]
+        shown = self.parameters_.assign(
+            parameter=lambda t: t["lhs"] + " " + t["op"] + " " + t["rhs"]
+        )
+        for group, part in shown.groupby("group", sort=False):
+            if f["n_groups"] > 1:
+                lines.append(f"Group {group}:")
+            cols = ["parameter", "estimate", "se", "z", "p"]
+            lines.append(part[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+            lines.append("")
+        return Text("\n".join(lines))
 
     def _fit_ordered(self, df: pd.DataFrame) -> CFA:
         from .wlsmv import fit_ordered
