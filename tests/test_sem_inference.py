@@ -67,3 +67,21 @@ def test_summary_reads_as_lavaans(fits):
     assert "AIC" in text and "Group Grant-White:" in text and "visual =~ x2" in text
     assert repr(text) == str(text)  # shown as text in a notebook, not a quoted string
     assert np.isfinite(fits["complete"].parameters_["se"]).all()
+
+
+def test_compare_models_is_lavtestlrt_on_the_invariance_levels(fits):
+    """The chi-square differences of configural, metric and scalar on HS by school, as
+    lavaan's lavTestLRT (tests/reference/lavaan_cfa.json); AIC and BIC beside them."""
+    hs = semopy.examples.holzinger39.get_data()
+    levels = {lv: ks.CFA(HS, group="school", level=lv).fit(hs)
+              for lv in ("configural", "metric", "scalar")}  # fmt: skip
+    ref = references.load("lavaan_cfa")["invariance"]
+    out = ks.compare_models(*levels.values(), names=list(levels))
+    assert list(out.index) == ["configural", "metric", "scalar"]
+    assert out["delta_chi2"].iloc[1:].to_numpy() == pytest.approx(ref["delta_chi2"], rel=1e-5)
+    assert out["p"].iloc[1:].to_numpy() == pytest.approx(ref["p_delta"], rel=1e-4)
+    assert out.loc["metric", "aic"] == pytest.approx(
+        references.load("lavaan_se")["metric"]["info"]["aic"], rel=1e-8
+    )
+    with pytest.raises(ValueError, match="at least two"):
+        ks.compare_models(fits["complete"])

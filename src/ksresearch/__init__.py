@@ -55,6 +55,7 @@ _BY_MODULE = {
         "CFA",
         "MeasurementInvariance",
         "cfa",
+        "compare_models",
         "invariance",
         "model_from_codebook",
         "parse_model",

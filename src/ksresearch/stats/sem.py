@@ -36,6 +36,7 @@ __all__ = [
     "model_from_codebook",
     "CFA",
     "cfa",
+    "compare_models",
     "MeasurementInvariance",
     "invariance",
     "INVARIANCE_LEVELS",
@@ -535,6 +536,58 @@ class Text(str):
 
     def __repr__(self) -> str:
         return str(self)
+
+
+def compare_models(*fits: CFA, names: list[str] | None = None) -> pd.DataFrame:
+    r"""Fitted ML models side by side, as lavaan's ``lavTestLRT``: ordered by their degrees of
+    freedom, each with ``npar``, ``df``, ``chi2``, ``logl``, ``aic`` and ``bic``, and against the
+    row before it the chi-square difference test (:math:`\Delta\chi^2` on :math:`\Delta df`).
+    The difference test holds for nested models only (a constrained model against the one it
+    constrains, e.g. the invariance levels); for models that are not nested, compare ``aic``
+    and ``bic`` (lower is better).
+
+    R: ``lavaan::lavTestLRT(fit1, fit2, ...)`` (standard ML test) and ``fitMeasures(fit,
+    c("aic", "bic"))``.
+
+    Parameters
+    ----------
+    *fits : CFA
+        Fitted ML models (not ``ordered``: their scaled difference test is another one).
+    names : list of str, optional
+        Row names (default ``model1``, ``model2``, ... in the order given).
+
+    Returns
+    -------
+    DataFrame
+        One row per model: ``npar``, ``df``, ``chi2``, ``logl``, ``aic``, ``bic``,
+        ``delta_chi2``, ``delta_df``, ``p`` (missing on the first row).
+
+    Examples
+    --------
+    >>> import semopy
+    >>> hs = semopy.examples.holzinger39.get_data()
+    >>> m = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+    >>> free = CFA(m, group="school").fit(hs)
+    >>> equal = CFA(m, group="school", level="metric").fit(hs)
+    >>> compare_models(free, equal, names=["configural", "metric"])["delta_df"].tolist()
+    [nan, 6.0]
+    """
+    if len(fits) < 2:
+        raise ValueError("compare_models needs at least two fitted models")
+    names = list(names) if names is not None else [f"model{i + 1}" for i in range(len(fits))]
+    if len(names) != len(fits):
+        raise ValueError(f"{len(names)} names for {len(fits)} models")
+    for fit in fits:
+        if getattr(fit, "ordered", False) or "logl" not in getattr(fit, "fit_", {}):
+            raise ValueError("compare_models takes fitted ML models (ordered=False)")
+    columns = ["npar", "df", "chi2", "logl", "aic", "bic"]
+    out = pd.DataFrame([fit.fit_[columns] for fit in fits], index=names, dtype=float)
+    out = out.sort_values("df", kind="stable")
+    out["delta_chi2"] = out["chi2"].diff()
+    out["delta_df"] = out["df"].diff()
+    with np.errstate(invalid="ignore"):
+        out["p"] = stats.chi2.sf(out["delta_chi2"], out["delta_df"])
+    return out
 
 
 # ----------------------------------------------------------------------------- CFA
