@@ -29,6 +29,6 @@ for (i in 1:(k - 1)) for (j in (i + 1):k) {
     p = unname(ptukey(abs(diff) / se * sqrt(2), k, df, lower.tail = FALSE)),
     low = unname(diff - half), high = unname(diff + half))
 }
-write_reference("posthoc", list(tukey = tukey, games_howell = gh), character(0), c(
+write_reference("posthoc", list(tukey = tukey, games_howell = gh), c("stats"), c(
   "TukeyHSD(aov(y ~ g, data = d))$g  # rows 'B-A': mean(B) - mean(A)",
   "Games-Howell: Welch se and df per pair; p = ptukey(|diff| / se * sqrt(2), k, df, lower.tail = FALSE); interval diff +- qtukey(.95, k, df) / sqrt(2) * se"))
