@@ -73,6 +73,7 @@ _BY_MODULE = {
     "stats.compare": ["compare_groups", "compare_proportions", "hedges_g", "trend"],
     "study.prepare": ["prepare", "tracked_constructs"],
     "study.findings": [
+        "by_segment",
         "ai_adoption_by",
         "ai_association",
         "ai_use_cases",

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ..data.codebook import ROLE_KINDS
 from ..data.survey import Survey
 from ..stats.compare import compare_groups
 from ..stats.disclosure import Members, group_members, min_size, owners_rule, protect
@@ -41,6 +42,7 @@ __all__ = [
     "turnover_priorities",
     "education_and_involvement",
     "ai_adoption_by",
+    "by_segment",
     "ai_use_cases",
     "ai_usefulness_by",
     "ai_association",
@@ -283,6 +285,69 @@ def education_and_involvement(
 
 # ----------------------------------------------------------------------------- AI
 AI_ROLES = ("ai_frequency", "ai_user", "ai_weekly", "ai_daily")
+
+
+def by_segment(
+    survey: Survey,
+    segment: str,
+    measures: list[str] | tuple[str, ...] | None = None,
+    *,
+    min_n: int | None = None,
+    weighting: str = "respondent",
+) -> pd.DataFrame:
+    """Any measures by the levels of one segment, in one call: each theme's 0-100 index, each
+    0/1 question's share, each rating question's mean, protected as every table is.
+
+    Parameters
+    ----------
+    survey : Survey
+    segment : str
+        A role (``centre_size``, ``industry``, ``shift_worker``, ...) or a column of
+        :func:`prepare`.
+    measures : list of str, optional
+        Constructs (their 0-100 index), roles (``ai_user``, ``enps``, ...) or columns of
+        :func:`prepare` (``ai_weekly``); default every tracked construct.
+    min_n : int, optional
+        Minimum who answered a measure in a level (default the survey's).
+    weighting : {"respondent", "company", "raking"}
+        As :func:`segment_summary`'s weights (:func:`ksresearch.survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        :func:`segment_summary`: one row per level (codes, the index named after the segment's
+        column) with ``n``, one column per measure (named as asked), ``n_shown`` and
+        ``suppressed``; a level whose respondents come from too few companies, or mostly from one, is
+        hidden. ``attrs["members"]``, ``attrs["weighting"]``.
+
+    Examples
+    --------
+    >>> import tempfile, ksresearch as ks
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=12)
+    >>> _ = ks.ingest(2025, folder)
+    >>> table = by_segment(ks.load(2025, folder), "centre_size", ["ai_user", "satisfaction"])
+    >>> list(table.columns)
+    ['n', 'ai_user', 'satisfaction', 'n_shown', 'suppressed']
+    """
+    cb = survey.codebook
+    df = prepare(survey)
+    column = _measure_column(cb, df, segment, "segment")
+    wanted = list(measures) if measures is not None else tracked_constructs(cb)
+    columns = {m: _measure_column(cb, df, m, "measure") for m in wanted}
+    return _by_segment(survey, df, column, columns, min_n, weighting)
+
+
+def _measure_column(cb, df: pd.DataFrame, name: str, what: str) -> str:
+    """The column of :func:`prepare` that ``name`` stands for: a construct's index, a role's
+    column, or the column itself."""
+    if name in cb.constructs:
+        return f"{name}_index"
+    if name in ROLE_KINDS and cb.has_roles(name):
+        return cb.role(name)
+    if name in df.columns:
+        return name
+    raise ValueError(f"{what} {name!r} is neither a construct, a role nor a column of the data")
 
 
 def ai_adoption_by(
