@@ -114,7 +114,7 @@ def _dont_know_shares(survey: Survey, df: pd.DataFrame, constructs: list[str]) -
     return pd.DataFrame(out, index=df.index)
 
 
-def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
+def prepare(survey: Survey, *, exclude_flagged: bool = True, items: bool = False) -> pd.DataFrame:
     """One row per respondent, ready for analysis.
 
     Columns: the segments (codes, by their codebook ids); every construct score on its item
@@ -126,6 +126,12 @@ def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
     flag's codes, missing where unanswered). Straight-liners, speeders and duplicate answer
     vectors are left out unless ``exclude_flagged=False``. Free text is never included.
 
+    With ``items=True`` the answers to every rating question (likert and nps, by their ids,
+    on the answer scale, "don't know" missing) follow, of exactly these respondents: item
+    analyses (``ks.item_stats``, ``ks.alpha``, ``ks.cfa``) then rest on the same rows as the
+    scores. ``attrs["left_out"]``: how many responses each quality flag left out (a response
+    with two flags counts under each), ``attrs["n_responses"]`` how many were ingested.
+
     Examples
     --------
     >>> import tempfile, ksresearch as ks
@@ -135,12 +141,21 @@ def prepare(survey: Survey, *, exclude_flagged: bool = True) -> pd.DataFrame:
     >>> df = prepare(ks.load(2025, folder))
     >>> {"turnover_intention", "turnover_intention_index", "quit_intent", "ai_user"} <= set(df.columns)
     True
+    >>> with_items = prepare(ks.load(2025, folder), items=True)
+    >>> len(with_items) == len(df) and "mot_1" in with_items
+    True
     """
     key = ("prepare", exclude_flagged, id(survey.responses))  # a new responses frame: anew
     if key not in survey.cache:  # the same survey, the same table: made once, copied out
         survey.cache[key] = _prepare(survey, exclude_flagged)
     out = survey.cache[key].copy()
     out.attrs = dict(survey.cache[key].attrs)
+    if items:
+        answers = kept(survey, exclude_flagged).set_axis(out.index)
+        rated = [i.id for i in survey.codebook.items if i.type in ("likert", "nps")]
+        extra = [i for i in rated if i in answers.columns and i not in out.columns]
+        out = pd.concat([out, answers[extra].astype("float64")], axis=1)
+        out.attrs = dict(survey.cache[key].attrs)
     return out
 
 
@@ -163,6 +178,8 @@ def _prepare(survey: Survey, exclude_flagged: bool) -> pd.DataFrame:
             out[f"{item}_{code}"] = df[f"{item}_{code}"].astype("float64")
     for role, flag in cb.roles.flags().items():
         out[role] = _flag(df[flag.source].astype("float64"), flag.codes)
-    out.attrs.update(year=cb.year)
     rows = _kept_rows(survey, exclude_flagged)
+    flags = [f for f in excluded_flags(survey) if exclude_flagged and f in survey.responses]
+    left_out = {f.removeprefix("qc_"): int(survey.responses[f].astype(bool).sum()) for f in flags}
+    out.attrs.update(year=cb.year, n_responses=len(survey.responses), left_out=left_out)
     return out.set_axis(pd.Index(cb.year * KEY_BASE + rows, name="respondent"), axis=0)
