@@ -147,7 +147,7 @@ def test_omega_total_recovers_known_truth():
         (lambda d: ks.alpha(d, missing="pairs"), r"missing must be 'pairwise' or 'listwise'"),
         (lambda d: ks.alpha(d.assign(A3="x")), r"must be numeric"),
         (lambda d: ks.efa(d, 5), r"5 factors cannot be identified from 5 items"),
-        (lambda d: ks.efa(d, 1, rotation="promax"), r"rotation must be one of"),
+        (lambda d: ks.efa(d, 1, rotation="quartimax"), r"rotation must be one of"),
         (lambda d: ks.omega(d, n_factors=5), r"n_factors must be between 1 and 4"),
         (lambda d: ks.parallel_analysis(d, n_iter=0), r"n_iter must be at least 1"),
         (lambda d: ks.alpha(d["A1"]), r"must be a DataFrame"),

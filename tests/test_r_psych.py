@@ -88,3 +88,22 @@ def test_omega_equals_psych(bfi, case):
         assert_allclose(out["omega_h"], ref["omega_h"], atol=2e-4)
     flipped = tuple(i for i, k in zip(ref["items"], ref["key"], strict=True) if k < 0)
     assert out["reversed"] == flipped
+
+
+@pytest.mark.parametrize(
+    ("key", "options"),
+    [
+        ("promax5", {"rotation": "promax"}),
+        ("varimax5", {"rotation": "varimax"}),
+        ("ml5", {"method": "ml"}),
+    ],  # fmt: skip
+)
+def test_efa_promax_varimax_and_ml_equal_psych(bfi, key, options):
+    """psych's fa on bfi with rotate = "promax" (Kaiser-normalised Promax), "varimax", and
+    fm = "ml" with oblimin (tests/reference/psych_fa_rotations.R)."""
+    ref = references.load("psych_fa_rotations")[key]
+    fit = ks.EFA(5, **options).fit(bfi[ref["items"]])
+    assert_allclose(fit.loadings_.to_numpy(), np.array(ref["loadings"]).T, atol=1e-4)
+    assert_allclose(fit.phi_.to_numpy(), np.array(ref["phi"]).T, atol=1e-4)
+    assert_allclose(fit.communalities_.to_numpy(), ref["h2"], atol=1e-5)
+    assert fit.fit_["objective"] == pytest.approx(ref["objective"], rel=1e-5)

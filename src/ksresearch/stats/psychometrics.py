@@ -405,6 +405,58 @@ def _minres(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
     return load, res.x
 
 
+def _ml(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
+    r"""Maximum-likelihood factoring as psych's ``fa(fm = "ml")`` (its ``fit.ml``, after
+    ``stats::factanal``): the uniquenesses :math:`\Psi` minimise :math:`-\sum_{j>m}(\log
+    e_j - e_j) - m + p` over the eigenvalues :math:`e` of :math:`\Psi^{-1/2} R
+    \Psi^{-1/2}`, from :math:`(1 - m/2p) / \operatorname{diag}(R^{-1})` within [0.005, 1];
+    the loadings are :math:`\Psi^{1/2} V_m \sqrt{\max(E_m - 1, 0)}`."""
+    p = cor.shape[0]
+
+    def parts(psi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+        sc = 1 / np.sqrt(psi)
+        values, vectors = np.linalg.eigh(cor * np.outer(sc, sc))
+        values, vectors = values[::-1], vectors[:, ::-1]
+        e = values[n_factors:]
+        return -float(np.sum(np.log(e) - e) - n_factors + p), values, vectors, sc
+
+    def fun(psi: np.ndarray) -> tuple[float, np.ndarray]:
+        f, values, vectors, _ = parts(psi)
+        load = vectors[:, :n_factors] * np.sqrt(np.maximum(values[:n_factors] - 1, 0))
+        load = np.sqrt(psi)[:, None] * load  # factanal's FAgr
+        g = load @ load.T + np.diag(psi) - cor
+        return f, np.diag(g) / psi**2
+
+    start = (1 - 0.5 * n_factors / p) / np.diag(np.linalg.inv(cor))
+    res = optimize.minimize(
+        fun,
+        np.clip(start, 0.005, 1.0),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(0.005, 1.0)] * p,
+        options={"maxiter": 1000, "ftol": 1e-14, "gtol": 1e-10},
+    )
+    if not res.success:
+        warn_not_converged("ML factoring", str(res.message))
+    _, values, vectors, sc = parts(res.x)
+    load = vectors[:, :n_factors] * np.sqrt(np.maximum(values[:n_factors] - 1, 0))
+    return load / sc[:, None], res.x
+
+
+def _promax(a: np.ndarray, power: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """psych's ``fa(rotate = "promax")``, which is ``kaiser(f, "Promax")``: each item's row
+    scaled to length 1, then ``Promax`` (varimax, the least-squares fit to the target
+    ``X |X|^(power - 1)``, columns rescaled), then the rows scaled back; returns (pattern
+    loadings, Phi)."""
+    h = np.sqrt((a**2).sum(axis=1))[:, None]
+    t = _varimax(a / h)
+    x = a / h @ t
+    u = np.linalg.lstsq(x, x * np.abs(x) ** (power - 1), rcond=None)[0]
+    u = u @ np.diag(np.sqrt(np.diag(np.linalg.inv(u.T @ u))))
+    inverse = np.linalg.inv(t @ u)
+    return x @ u * h, inverse @ inverse.T
+
+
 def _varimax(a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
     """R's stats::varimax with Kaiser normalisation; returns the rotation matrix T (L = A T)."""
     p, m = a.shape
@@ -560,7 +612,8 @@ def parallel_analysis(
 
 
 # ----------------------------------------------------------------------------- EFA
-_ROTATIONS = ("oblimin", "varimax", "none")
+_ROTATIONS = ("oblimin", "promax", "varimax", "none")
+_METHODS = ("minres", "ml")
 
 
 @dataclass
@@ -570,8 +623,10 @@ class EFA:
     Parameters
     ----------
     n_factors : int
-    rotation : {"oblimin", "varimax", "none"}
-    method : {"minres"}
+    rotation : {"oblimin", "promax", "varimax", "none"}
+        ``promax`` as psych's ``Promax`` (power 4 on the varimax solution).
+    method : {"minres", "ml"}
+        Minimum residual, or maximum likelihood as psych's ``fm = "ml"``.
     missing : {"pairwise", "listwise"}
     cor : {"pearson", "poly"}
         Pearson or polychoric correlations (psych's ``fa(..., cor = "poly")``).
@@ -608,8 +663,8 @@ class EFA:
     def fit(self, items: pd.DataFrame) -> EFA:
         if self.rotation not in _ROTATIONS:
             raise ValueError(f"rotation must be one of {_ROTATIONS}, got {self.rotation!r}")
-        if self.method != "minres":
-            raise ValueError(f"method must be 'minres', got {self.method!r}")
+        if self.method not in _METHODS:
+            raise ValueError(f"method must be one of {_METHODS}, got {self.method!r}")
         x = _items(items, min_items=3)
         p = x.shape[1]
         dof = p * (p - 1) / 2 - p * self.n_factors + self.n_factors * (self.n_factors - 1) / 2
@@ -617,7 +672,7 @@ class EFA:
             raise ValueError(f"{self.n_factors} factors cannot be identified from {p} items")
         _, cor, counts, n = _correlations(x, self.missing, self.cor)
         self.correlations_ = pd.DataFrame(cor, index=x.columns, columns=x.columns)
-        unrotated, _ = _minres(cor, self.n_factors)
+        unrotated, _ = (_ml if self.method == "ml" else _minres)(cor, self.n_factors)
         loadings, phi = self._rotate(unrotated)
         ss = np.diag(phi @ loadings.T @ loadings)
         order = np.argsort(-ss, kind="stable")
@@ -661,6 +716,8 @@ class EFA:
             return a, np.eye(m)
         if self.rotation == "varimax":
             return a @ _varimax(a), np.eye(m)
+        if self.rotation == "promax":
+            return _promax(a)
         t = _oblimin(a)
         return a @ np.linalg.inv(t).T, t.T @ t
 
