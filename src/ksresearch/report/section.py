@@ -240,11 +240,13 @@ class Section:
     def _register(self, shown: pd.DataFrame, members, rests_on: str | None = None) -> None:
         """Display the ledger record of a table or figure (an output the HTML leaves out);
         ``rests_on`` as :func:`~ksresearch.report.ledger.table_record`."""
+        from IPython import get_ipython
         from IPython.display import display
 
         self._tables += 1
         record = table_record(f"t{self._tables}", shown, members, self._everyone, rests_on)
-        display({LEDGER_MIME: record, "text/plain": ""}, raw=True)
+        if get_ipython() is not None:  # a kernel: the report's ledger; a script has none to
+            display({LEDGER_MIME: record, "text/plain": ""}, raw=True)  # print it into
 
     def _register_figure(
         self, df: pd.DataFrame, columns: list[str], rests_on: str | None = None
