@@ -1,6 +1,7 @@
 # Exploratory factor analysis of psych's bfi (25 items, pairwise) with the rotations and the
 # extraction beyond minres + oblimin: promax (psych's Promax: varimax, then the power 4
-# target), varimax, and maximum likelihood (fm = "ml") with oblimin.
+# target), varimax, geominQ (GPArotation, delta .01), and maximum likelihood (fm = "ml")
+# with oblimin.
 source("_common.R")
 suppressPackageStartupMessages({library(psych); library(GPArotation)})
 data(bfi, package = "psych")
@@ -14,7 +15,8 @@ one <- function(k, rotate, fm = "minres") {
        h2 = unname(f$communality), chi2 = f$STATISTIC, objective = f$objective)
 }
 write_reference("psych_fa_rotations", list(
-  promax5 = one(5, "promax"), varimax5 = one(5, "varimax"), ml5 = one(5, "oblimin", "ml")
+  promax5 = one(5, "promax"), varimax5 = one(5, "varimax"), ml5 = one(5, "oblimin", "ml"),
+  geomin5 = one(5, "geominQ")
 ), c("psych", "GPArotation"), c(
-  "psych::fa(bfi[, 1:25], nfactors = 5, fm = 'minres', rotate = 'promax')  # and 'varimax'",
+  "psych::fa(bfi[, 1:25], nfactors = 5, fm = 'minres', rotate = 'promax')  # and 'varimax', 'geominQ'",
   "psych::fa(bfi[, 1:25], nfactors = 5, fm = 'ml', rotate = 'oblimin')"))

@@ -475,24 +475,38 @@ def _varimax(a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarr
     return t
 
 
-def _oblimin(
-    a: np.ndarray, gamma: float = 0.0, eps: float = 1e-5, max_iter: int = 1000
-) -> np.ndarray:
-    """GPArotation's GPFoblq with the oblimin criterion (normalize=FALSE, identity start).
+def _oblimin_criterion(gamma: float = 0.0):
+    """GPArotation's ``vgQ.oblimin``: the oblimin criterion and its gradient."""
+
+    def crit(loadings: np.ndarray) -> tuple[float, np.ndarray]:
+        p, m = loadings.shape
+        l2 = loadings**2
+        off = 1 - np.eye(m)
+        x = l2 @ off if gamma == 0 else (np.eye(p) - gamma / p) @ l2 @ off
+        return float((l2 * x).sum() / 4), loadings * x
+
+    return crit
+
+
+def _geomin_criterion(delta: float = 0.01):
+    """GPArotation's ``vgQ.geomin``: the sum over items of the geometric mean of their squared
+    loadings (plus ``delta``), and its gradient."""
+
+    def crit(loadings: np.ndarray) -> tuple[float, np.ndarray]:
+        m = loadings.shape[1]
+        l2 = loadings**2 + delta
+        pro = np.exp(np.log(l2).sum(axis=1) / m)
+        return float(pro.sum()), (2 / m) * loadings / l2 * pro[:, None]
+
+    return crit
+
+
+def _oblique(a: np.ndarray, crit, name: str, eps: float = 1e-5, max_iter: int = 1000) -> np.ndarray:
+    """GPArotation's GPFoblq (normalize=FALSE, identity start) for the criterion ``crit``.
 
     Returns T; pattern loadings are ``A (T')^{-1}`` and factor correlations ``T'T``.
     """
-    p, m = a.shape
-    off = 1 - np.eye(m)
-
-    def crit(loadings: np.ndarray) -> tuple[float, np.ndarray]:
-        l2 = loadings**2
-        if gamma == 0:
-            x = l2 @ off
-        else:
-            x = (np.eye(p) - gamma / p) @ l2 @ off
-        return float((l2 * x).sum() / 4), loadings * x
-
+    m = a.shape[1]
     t = np.eye(m)
     loadings = a @ np.linalg.inv(t).T
     f, gq = crit(loadings)
@@ -515,8 +529,15 @@ def _oblimin(
         t, f = tt, ft
         g = -(loadings.T @ gqt @ np.linalg.inv(t)).T
     else:
-        warn_not_converged("oblimin rotation", f"{max_iter} iterations")
+        warn_not_converged(f"{name} rotation", f"{max_iter} iterations")
     return t
+
+
+def _oblimin(
+    a: np.ndarray, gamma: float = 0.0, eps: float = 1e-5, max_iter: int = 1000
+) -> np.ndarray:
+    """GPArotation's ``oblimin`` (GPFoblq with the oblimin criterion); returns T."""
+    return _oblique(a, _oblimin_criterion(gamma), "oblimin", eps, max_iter)
 
 
 # ----------------------------------------------------------------------------- parallel analysis
@@ -612,7 +633,7 @@ def parallel_analysis(
 
 
 # ----------------------------------------------------------------------------- EFA
-_ROTATIONS = ("oblimin", "promax", "varimax", "none")
+_ROTATIONS = ("oblimin", "geomin", "promax", "varimax", "none")
 _METHODS = ("minres", "ml")
 
 
@@ -623,8 +644,9 @@ class EFA:
     Parameters
     ----------
     n_factors : int
-    rotation : {"oblimin", "promax", "varimax", "none"}
-        ``promax`` as psych's ``Promax`` (power 4 on the varimax solution).
+    rotation : {"oblimin", "geomin", "promax", "varimax", "none"}
+        ``geomin`` as GPArotation's ``geominQ`` (oblique, delta 0.01; psych's
+        ``rotate = "geominQ"``); ``promax`` as psych's (Kaiser-normalised ``Promax``, power 4).
     method : {"minres", "ml"}
         Minimum residual, or maximum likelihood as psych's ``fm = "ml"``.
     missing : {"pairwise", "listwise"}
@@ -718,7 +740,10 @@ class EFA:
             return a @ _varimax(a), np.eye(m)
         if self.rotation == "promax":
             return _promax(a)
-        t = _oblimin(a)
+        if self.rotation == "geomin":
+            t = _oblique(a, _geomin_criterion(), "geomin")
+        else:
+            t = _oblimin(a)
         return a @ np.linalg.inv(t).T, t.T @ t
 
     def display(self, *, cutoff: float = 0.3, sort: bool = True, decimals: int = 2) -> pd.DataFrame:
