@@ -96,11 +96,12 @@ def test_omega_equals_psych(bfi, case):
         ("promax5", {"rotation": "promax"}),
         ("varimax5", {"rotation": "varimax"}),
         ("ml5", {"method": "ml"}),
-    ],  # fmt: skip
+        ("geomin5", {"rotation": "geomin"}),
+    ],
 )
-def test_efa_promax_varimax_and_ml_equal_psych(bfi, key, options):
-    """psych's fa on bfi with rotate = "promax" (Kaiser-normalised Promax), "varimax", and
-    fm = "ml" with oblimin (tests/reference/psych_fa_rotations.R)."""
+def test_efa_rotations_and_ml_equal_psych(bfi, key, options):
+    """psych's fa on bfi with rotate = "promax" (Kaiser-normalised Promax), "varimax",
+    "geominQ", and fm = "ml" with oblimin (tests/reference/psych_fa_rotations.R)."""
     ref = references.load("psych_fa_rotations")[key]
     fit = ks.EFA(5, **options).fit(bfi[ref["items"]])
     assert_allclose(fit.loadings_.to_numpy(), np.array(ref["loadings"]).T, atol=1e-4)
