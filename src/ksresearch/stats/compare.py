@@ -18,6 +18,13 @@ from .multitest import adjust_p
 __all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend", "level_differences"]
 
 
+def _code(level: object) -> object:
+    """A group's code as it is written: 1.0 (a code column read as floats) as 1."""
+    if isinstance(level, float | np.floating) and float(level).is_integer():
+        return int(level)
+    return level.item() if isinstance(level, np.generic) else level
+
+
 def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
     """Hedges' g (bias-corrected standardised mean difference x - y) with its CI.
 
@@ -250,7 +257,7 @@ def compare_groups(
     levels = sorted(df[group].dropna().unique())
     if len(levels) < 2:
         raise ValueError(f"group {group!r} has {len(levels)} level(s); need at least 2")
-    names = {lv: (labels or {}).get(lv, lv) for lv in levels}
+    names = {lv: (labels or {}).get(lv, _code(lv)) for lv in levels}
     rows = []
     members = Members()
     for outcome in outcomes:
@@ -280,11 +287,12 @@ def compare_groups(
         )
         members.add(outcome, None, d.index)
         for lv in levels:
-            row[f"n_{lv}"] = cells.loc[lv, "n"]
-            row[f"mean_{lv}"] = cells.loc[lv, "mean"]
+            code = _code(lv)  # n_0, not n_0.0: a code read as a float is still the code
+            row[f"n_{code}"] = cells.loc[lv, "n"]
+            row[f"mean_{code}"] = cells.loc[lv, "mean"]
             in_level = d.index[(d[group] == lv).to_numpy()].to_numpy()
-            members.add(outcome, f"n_{lv}", in_level, outcome)
-            members.add(outcome, f"mean_{lv}", in_level, outcome)
+            members.add(outcome, f"n_{code}", in_level, outcome)
+            members.add(outcome, f"mean_{code}", in_level, outcome)
         hidden = cells["suppressed"] != ""
         row["suppressed"] = next((r for r in cells["suppressed"] if r), "")
         if not hidden.any() and len(levels) == 2:
@@ -307,7 +315,7 @@ def compare_groups(
     tests = [c for c in tests if company or not c.startswith("adjusted_")]
     out = out.reindex(columns=[*out.columns, *(c for c in tests if c not in out.columns)])
     out["p_adj"] = _adjust(out["p"], adjust)  # every documented column, also where all hidden
-    plain = [lv.item() if isinstance(lv, np.generic) else lv for lv in levels]  # JSON: parquet
+    plain = [_code(lv) for lv in levels]  # plain numbers: attrs go to parquet as JSON
     out.attrs.update(group=group, levels=plain, adjust=adjust, min_n=m, members=members)
     return out
 
