@@ -85,3 +85,19 @@ def test_compare_models_is_lavtestlrt_on_the_invariance_levels(fits):
     )
     with pytest.raises(ValueError, match="at least two"):
         ks.compare_models(fits["complete"])
+
+
+def test_modification_indices_equal_lavaan(fits):
+    """Every fixed cross-loading and residual covariance of the HS model: the score test and
+    the expected parameter change, as lavaan's modindices (tests/reference/lavaan_modindices.R)."""
+    ref = references.load("lavaan_modindices")
+    out = ks.modification_indices(fits["complete"])
+    assert len(out) == len(ref["mi"]) == 54
+    assert (out.iloc[0]["lhs"], out.iloc[0]["rhs"]) == ("visual", "x9")
+    for lhs, op, rhs, mi, epc in zip(ref["lhs"], ref["op"], ref["rhs"], ref["mi"], ref["epc"],
+                                     strict=True):  # fmt: skip
+        row = _row(out.assign(group=0), 0, lhs, op, rhs)
+        assert row["mi"] == pytest.approx(mi, rel=1e-3, abs=1e-4)
+        assert row["epc"] == pytest.approx(epc, rel=1e-3, abs=1e-4)
+    with pytest.raises(ValueError, match="single-group"):
+        ks.modification_indices(fits["metric"])

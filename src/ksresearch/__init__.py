@@ -56,6 +56,7 @@ _BY_MODULE = {
         "MeasurementInvariance",
         "cfa",
         "compare_models",
+        "modification_indices",
         "invariance",
         "model_from_codebook",
         "parse_model",

@@ -37,6 +37,7 @@ __all__ = [
     "CFA",
     "cfa",
     "compare_models",
+    "modification_indices",
     "MeasurementInvariance",
     "invariance",
     "INVARIANCE_LEVELS",
@@ -529,6 +530,76 @@ def _parameter_table(fitter: _Fitter, theta: np.ndarray, ci: float = 0.95) -> pd
     half = stats.norm.ppf(0.5 + ci / 2) * table["se"]
     table["ci_low"], table["ci_high"] = table["estimate"] - half, table["estimate"] + half
     return table.drop(columns="index")
+
+
+def _with_candidates(fitter: _Fitter) -> tuple[_Fitter, list[tuple[str, str, str]]]:
+    """A copy of ``fitter`` whose spec also frees every fixed cross-loading and residual
+    covariance (appended after the free parameters), and those candidates as (lhs, op, rhs)."""
+    import copy
+
+    model, spec = fitter.model, copy.deepcopy(fitter.spec)
+    items, factors = model.items, list(model.factors)
+    candidates, n = [], spec.n_free
+    lam, th = spec.lam[0], spec.theta[0]
+    for k, f in enumerate(factors):
+        for j, item in enumerate(items):
+            if lam[j, k] < 0 and spec.fixed_lam[j, k] == 0:
+                lam[j, k], n = n, n + 1
+                candidates.append((f, "=~", item))
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if th[i, j] < 0:
+                th[i, j] = th[j, i] = n
+                n += 1
+                candidates.append((items[i], "~~", items[j]))
+    spec.n_free = n
+    extended = copy.copy(fitter)
+    extended.spec = spec
+    return extended, candidates
+
+
+def modification_indices(fit: CFA) -> pd.DataFrame:
+    r"""The score test of every fixed cross-loading and residual covariance of a fitted
+    single-group ML CFA, as lavaan's ``modindices(fit)``: with the log-likelihood's score
+    :math:`s_i = -\frac N2 \partial F / \partial\theta_i` at the fit (the parameter still
+    0) and the expected information :math:`I` of the free parameters and the candidate,
+    :math:`MI_i = s_i^2 / V_i` and the expected parameter change :math:`s_i / V_i`, where
+    :math:`V_i = I_{ii} - I_{i,f} I_{ff}^{-1} I_{f,i}`.
+
+    Returns
+    -------
+    DataFrame
+        ``lhs``, ``op`` (``=~`` or ``~~``), ``rhs``, ``mi`` (on 1 df) and ``epc``, largest
+        ``mi`` first.
+
+    Examples
+    --------
+    >>> import semopy
+    >>> hs = semopy.examples.holzinger39.get_data()
+    >>> m = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9"
+    >>> top = modification_indices(cfa(hs, m)).iloc[0]
+    >>> top["lhs"], top["rhs"], round(float(top["mi"]), 1)  # lavaan: visual =~ x9, 36.4
+    ('visual', 'x9', 36.4)
+    """
+    fitter, theta = getattr(fit, "_fitted", (None, None))
+    if fitter is None:
+        raise ValueError("modification_indices needs a fitted ML CFA (not ordered)")
+    if len(fitter.groups) > 1 or _fiml(fitter.groups):
+        raise ValueError("modification indices are made for single-group complete-data fits")
+    extended, candidates = _with_candidates(fitter)
+    q = len(theta)
+    full = np.concatenate([theta, np.zeros(len(candidates))])
+    score = -fitter.n_total / 2 * extended.objective(full)[1]
+    info = _expected_information(extended, full)
+    inverse = np.linalg.pinv(info[:q, :q])
+    rows = []
+    for c, (lhs, op, rhs) in enumerate(candidates):
+        i = q + c
+        v = info[i, i] - info[i, :q] @ inverse @ info[:q, i]
+        rows.append({"lhs": lhs, "op": op, "rhs": rhs, "mi": score[i] ** 2 / v,
+                     "epc": score[i] / v})  # fmt: skip
+    out = pd.DataFrame(rows, columns=["lhs", "op", "rhs", "mi", "epc"])
+    return out.sort_values("mi", ascending=False, kind="stable").reset_index(drop=True)
 
 
 class Text(str):
