@@ -108,3 +108,11 @@ def test_efa_rotations_and_ml_equal_psych(bfi, key, options):
     assert_allclose(fit.phi_.to_numpy(), np.array(ref["phi"]).T, atol=1e-4)
     assert_allclose(fit.communalities_.to_numpy(), ref["h2"], atol=1e-5)
     assert fit.fit_["objective"] == pytest.approx(ref["objective"], rel=1e-5)
+
+
+def test_efa_summary_reads_as_psychs_print(bfi):
+    fit = ks.EFA(5).fit(bfi[BFI_ITEMS])
+    text = fit.summary()
+    assert f"TLI {fit.fit_['tli']:.3f}" in text and "Factor correlations:" in text
+    assert "h2" in text and repr(text) == str(text)
+    assert "Factor correlations" not in ks.EFA(5, rotation="varimax").fit(bfi[BFI_ITEMS]).summary()

@@ -139,3 +139,11 @@ def rmsea_ci(chi2: float, dof: float, n: float, *, level: float = 0.90) -> tuple
         return float(np.sqrt(optimize.brentq(f, 1e-10, hi, xtol=1e-12) / (n * dof)))
 
     return bound(1 - tail), bound(tail)
+
+
+class Text(str):
+    """A text that shows as itself in a notebook (no quotes; line breaks as breaks): what the
+    models' ``summary()`` return."""
+
+    def __repr__(self) -> str:
+        return str(self)

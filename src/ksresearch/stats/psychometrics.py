@@ -14,7 +14,14 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .diagnostics import ReverseKeyWarning, check_frame, rmsea_ci, warn_heywood, warn_not_converged
+from .diagnostics import (
+    ReverseKeyWarning,
+    Text,
+    check_frame,
+    rmsea_ci,
+    warn_heywood,
+    warn_not_converged,
+)
 from .ordinal import Polychoric
 from .threads import few_threads
 
@@ -745,6 +752,29 @@ class EFA:
         else:
             t = _oblimin(a)
         return a @ np.linalg.inv(t).T, t.T @ t
+
+    def summary(self, *, cutoff: float = 0.3) -> Text:
+        """The solution as psych prints ``fa``: loadings (blank under ``cutoff``) with h2, u2
+        and complexity, the variance explained, the factor correlations and the fit."""
+        f = self.fit_
+        oblique = self.rotation in ("oblimin", "geomin", "promax")
+        lines = [
+            f"ksresearch EFA: {self.n_factors} factor(s), {self.method}, {self.rotation} "
+            f"rotation, n = {int(self.n_obs_)}",
+            "",
+            self.display(cutoff=cutoff).to_string(),
+            "",
+            self.variance_.T.round(2).to_string(),
+        ]
+        if oblique and self.n_factors > 1:
+            lines += ["", "Factor correlations:", self.phi_.round(2).to_string()]
+        lines += [
+            "",
+            f"Chi-square {f['chi2']:.2f} on {int(f['df'])} df, p {f['p']:.3g}; TLI {f['tli']:.3f}; "
+            f"RMSEA {f['rmsea']:.3f} [{f['rmsea_low']:.3f}, {f['rmsea_high']:.3f}]; "
+            f"BIC {f['bic']:.2f}; RMSR {f['rmsr']:.3f}",
+        ]
+        return Text("\n".join(lines))
 
     def display(self, *, cutoff: float = 0.3, sort: bool = True, decimals: int = 2) -> pd.DataFrame:
         """Loadings for reading: rounded, blanks below ``cutoff``, items grouped by their main

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from .diagnostics import check_frame, rmsea_ci, warn_heywood, warn_not_converged
+from .diagnostics import Text, check_frame, rmsea_ci, warn_heywood, warn_not_converged
 from .model import (  # noqa: F401 - the model's names, where they were first published
     INVARIANCE_LEVELS,
     ORDERED_LEVELS,
@@ -600,13 +600,6 @@ def modification_indices(fit: CFA) -> pd.DataFrame:
                      "epc": score[i] / v})  # fmt: skip
     out = pd.DataFrame(rows, columns=["lhs", "op", "rhs", "mi", "epc"])
     return out.sort_values("mi", ascending=False, kind="stable").reset_index(drop=True)
-
-
-class Text(str):
-    """A text that shows as itself (no quotes, line breaks as breaks) in a notebook."""
-
-    def __repr__(self) -> str:
-        return str(self)
 
 
 def compare_models(*fits: CFA, names: list[str] | None = None) -> pd.DataFrame:
