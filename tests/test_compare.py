@@ -162,3 +162,24 @@ def test_hedges_g_holds_for_a_large_negative_difference(n):
     if n == 1200:
         assert (round(low, 2), round(high, 2)) == (-0.58, -0.42)
     assert hedges_g(y, x) == pytest.approx((-g, -high, -low))
+
+
+def test_a_reference_group_turns_the_difference_and_the_adjusted_p_is_corrected_too():
+    rng = np.random.default_rng(8)
+    n = 240
+    df = pd.DataFrame({
+        "g": np.repeat([1.0, 2.0], n // 2),
+        "c": np.tile(np.repeat(list("abcdefgh"), 15), 2),
+        "y": rng.normal(size=n), "z": rng.normal(size=n),
+    })  # fmt: skip
+    df.loc[df["g"] == 2.0, "y"] += 0.8
+    base = ks.compare_groups(df, ["y", "z"], "g", company="c")
+    turned = ks.compare_groups(df, ["y", "z"], "g", company="c", reference=2)
+    assert turned["diff"].to_numpy() == pytest.approx(-base["diff"].to_numpy())
+    assert turned["adjusted_diff"].to_numpy() == pytest.approx(-base["adjusted_diff"].to_numpy())
+    assert turned.loc["y", "groups"] == "2 vs 1" and "n_2" in turned.columns
+    assert base["adjusted_p_adj"].to_numpy() == pytest.approx(
+        ks.stats.multitest.adjust_p(base["adjusted_p"].to_numpy(), "holm")
+    )
+    with pytest.raises(ValueError, match="reference 3 is not a level"):
+        ks.compare_groups(df, ["y"], "g", reference=3)

@@ -193,6 +193,7 @@ def compare_groups(
     min_n: int | None = None,
     noninvariant: set[str] | frozenset[str] = frozenset(),
     labels: dict | None = None,
+    reference: object = None,
 ) -> pd.DataFrame:
     """Compare many outcomes across the levels of ``group`` at once.
 
@@ -224,14 +225,19 @@ def compare_groups(
         comparison is flagged ``comparable = False``.
     labels : dict, optional
         ``{code: label}`` for the group levels in the ``groups`` column.
+    reference : optional
+        The level the others are compared with (default the lowest code): with two groups
+        ``diff`` is the other level's mean less the reference's.
 
     Returns
     -------
     DataFrame
         One row per outcome: ``groups``, ``n_<level>`` and ``mean_<level>`` per level, and for
-        two groups ``diff`` (second minus first level), ``diff_low``, ``diff_high``, ``t``,
-        ``p``, ``p_adj``, ``hedges_g``, ``g_low``, ``g_high``, ``mw_p``, ``rank_biserial``,
-        ``adjusted_diff``, ``adjusted_low``, ``adjusted_high``, ``adjusted_p``; for more groups
+        two groups ``diff`` (the other level less the reference), ``diff_low``,
+        ``diff_high``, ``t``, ``p``, ``p_adj``, ``hedges_g``, ``g_low``, ``g_high``, ``mw_p``,
+        ``rank_biserial``, ``adjusted_diff``, ``adjusted_low``, ``adjusted_high``,
+        ``adjusted_p`` and ``adjusted_p_adj`` (the company-adjusted p corrected the same
+        way as ``p``); for more groups
         ``f``, ``p``, ``p_adj``, ``kw_p``, ``eta2``; always ``comparable`` and ``suppressed``.
         ``attrs["members"]`` holds the respondents (index labels of ``df``) behind each
         count and mean, and behind each row's tests.
@@ -257,6 +263,10 @@ def compare_groups(
     levels = sorted(df[group].dropna().unique())
     if len(levels) < 2:
         raise ValueError(f"group {group!r} has {len(levels)} level(s); need at least 2")
+    if reference is not None:
+        if reference not in levels:
+            raise ValueError(f"reference {reference!r} is not a level of {group!r}: {levels}")
+        levels = [lv for lv in levels if lv == reference] + [lv for lv in levels if lv != reference]
     names = {lv: (labels or {}).get(lv, _code(lv)) for lv in levels}
     rows = []
     members = Members()
@@ -315,6 +325,8 @@ def compare_groups(
     tests = [c for c in tests if company or not c.startswith("adjusted_")]
     out = out.reindex(columns=[*out.columns, *(c for c in tests if c not in out.columns)])
     out["p_adj"] = _adjust(out["p"], adjust)  # every documented column, also where all hidden
+    if "adjusted_p" in out:
+        out["adjusted_p_adj"] = _adjust(out["adjusted_p"], adjust)
     plain = [_code(lv) for lv in levels]  # plain numbers: attrs go to parquet as JSON
     out.attrs.update(group=group, levels=plain, adjust=adjust, min_n=m, members=members)
     return out
