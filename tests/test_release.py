@@ -291,3 +291,19 @@ def test_a_release_still_unsafe_after_suppression_stops_with_its_cells(monkeypat
     monkeypatch.setattr(release, "audit_release", lambda *a, **k: unsafe)
     with pytest.raises(ReportError, match=r"not safe to publish after 3 round\(s\).*leaves 2"):
         release.finish_release(YEAR, Path("out"), None, 5)
+
+
+def test_every_ledger_carries_the_rules_it_was_made_with(tmp_path):
+    """One frozen set of rules (config.Rules): written into each ledger, with the minimum of
+    the report's own parameters."""
+    import json
+
+    from ksresearch.report.ledger import write_ledger
+
+    path = tmp_path / "r.json"
+    write_ledger(path, [], {"report": "r.html", "parameters": {"min_group_size": 7}})
+    rules = json.loads(path.read_text())["meta"]["rules"]
+    assert rules == ks.config.Rules(min_group_size=7).as_dict()
+    assert rules["min_companies"] == ks.config.MIN_COMPANIES and rules["alpha"] == 0.05
+    with pytest.raises(AttributeError):
+        ks.config.RULES.min_group_size = 3  # frozen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 __all__ = [
@@ -74,6 +75,52 @@ MIN_RESPONSE_RATE = 0.30
 #: The smallest change or difference (0-100 index points, or percentage points) a key finding
 #: calls a change or a difference, however significant: one point, 1 % of the scale.
 MIN_KEY_DIFF = 1.0
+#: Companies needed before any company is given a rank among them.
+MIN_COMPANIES_FOR_RANK = 5
+#: Companies with customer figures needed before employees and customers are related.
+MIN_KPI_COMPANIES = 8
+#: The significance level of the key findings' tests (after Holm's correction).
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Every rule a release keeps, in one frozen object: the confidentiality rules (the
+    minimum group, companies per cell and the largest company's share, the minimum for a
+    share, the comment rules) and the rules that decide what a report calls a finding (the
+    benchmark difference, percentile ranks, the key findings' smallest difference and
+    alpha, companies needed to rank or relate customer figures). :data:`RULES` holds the
+    defaults; every report's ledger carries the rules it was made with (``meta["rules"]``).
+
+    Examples
+    --------
+    >>> Rules(min_group_size=7).as_dict()["min_group_size"], RULES.min_group_size
+    (7, 5)
+    """
+
+    min_group_size: int = MIN_GROUP_SIZE
+    min_companies: int = MIN_COMPANIES
+    max_company_share: float = MAX_COMPANY_SHARE
+    min_share_n: int = MIN_SHARE_N
+    min_comment_group: int = MIN_COMMENT_GROUP
+    min_theme_commenters: int = MIN_THEME_COMMENTERS
+    max_comment_examples: int = MAX_COMMENT_EXAMPLES
+    min_benchmark_diff: float = MIN_BENCHMARK_DIFF
+    min_percentile_n: int = MIN_PERCENTILE_N
+    max_percentile_span: float = MAX_PERCENTILE_SPAN
+    min_response_rate: float = MIN_RESPONSE_RATE
+    min_key_diff: float = MIN_KEY_DIFF
+    min_companies_for_rank: int = MIN_COMPANIES_FOR_RANK
+    min_kpi_companies: int = MIN_KPI_COMPANIES
+    alpha: float = ALPHA
+
+    def as_dict(self) -> dict:
+        """The rules by name (plain numbers: for a ledger's JSON)."""
+        return asdict(self)
+
+
+#: The rules of this version of ksresearch.
+RULES = Rules()
 
 
 def deck_template() -> Path | None:

@@ -176,8 +176,14 @@ def write_report(page_path: Path, page: str, path: Path, records: list[dict], me
 
 
 def write_ledger(path: Path, records: list[dict], meta: dict) -> None:
-    """Write a report's ledger (atomically): ``meta`` says how the report was made."""
+    """Write a report's ledger (atomically): ``meta`` says how the report was made, and
+    ``meta["rules"]`` every rule it kept (:class:`ksresearch.config.Rules`, with the minimum
+    group of its parameters)."""
+    from .. import config
     from .export import write_atomic
+
+    m = meta.get("parameters", {}).get("min_group_size") or config.MIN_GROUP_SIZE
+    meta = {**meta, "rules": config.Rules(min_group_size=int(m)).as_dict()}
 
     sets: dict[str, dict] = {}
     tables = []

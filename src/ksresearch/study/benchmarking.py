@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 #: A percentile rank needs at least this many other reportable companies.
-MIN_COMPANIES_FOR_RANK = 5
+MIN_COMPANIES_FOR_RANK = config.MIN_COMPANIES_FOR_RANK  # one set of rules: config.Rules
 #: What a company's benchmark takes from its row of :func:`benchmark_ranks`.
 RANK_COLUMNS = ["percentile", "percentile_low", "percentile_high"]
 #: Roles read as "lower is better" when the codebook does not say (``higher_is_better``).

@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 #: The fewest companies a KPI correlation is computed on.
-MIN_KPI_COMPANIES = 8
+MIN_KPI_COMPANIES = config.MIN_KPI_COMPANIES  # one set of rules: config.Rules
 #: The fewest companies with a KPI for :func:`kpi_bands` to draw anything.
 MIN_BAND_COMPANIES = 10
 #: At most this many bands of companies in :func:`kpi_bands`.

@@ -68,7 +68,7 @@ COLUMNS = [
     "unit",
 ]
 #: Significance level of every key finding (after the correction for multiplicity).
-ALPHA = 0.05
+ALPHA = config.ALPHA  # one set of rules: config.Rules
 
 
 def _table(rows: list[dict], members: Members | None = None) -> pd.DataFrame:
