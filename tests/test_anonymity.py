@@ -26,7 +26,7 @@ def _recoverable(table: pd.DataFrame, counts: list[int], means: list[float], m: 
 @given(counts=st.lists(st.integers(0, 40), min_size=1, max_size=8), m=st.integers(2, 10))
 def test_no_shown_cell_is_small_and_no_small_group_can_be_derived(counts, m):
     means = list(np.linspace(1, 5, len(counts)))
-    table = protect(pd.DataFrame({"n": counts, "mean": means}), min_n=m)
+    table = protect(pd.DataFrame({"n": counts, "mean": means}), min_group_size=m)
     shown = table[table["suppressed"] == ""]
     assert (shown["n"] >= m).all()
     assert table.loc[table["suppressed"] != "", "mean"].isna().all()
@@ -54,10 +54,10 @@ def test_protect_without_partition_only_hides_small_cells():
 
 
 def test_minimum_is_configurable_and_validated():
-    t = protect(pd.DataFrame({"n": [8, 20, 30]}), min_n=10)
+    t = protect(pd.DataFrame({"n": [8, 20, 30]}), min_group_size=10)
     assert t["n_shown"].tolist()[0] == "< 10"
     with pytest.raises(ValueError, match="at least 1"):
-        protect(pd.DataFrame({"n": [1]}), min_n=0)
+        protect(pd.DataFrame({"n": [1]}), min_group_size=0)
 
 
 def test_group_comparison_hides_both_groups_when_one_is_small():

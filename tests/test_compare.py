@@ -139,7 +139,9 @@ def test_bad_input():
     with pytest.raises(ValueError, match=r"outcomes not in the data: \['q'\]"):
         ks.compare_groups(df, ["q"], "g", company=None)
     with pytest.raises(ValueError, match="adjust must be one of"):
-        ks.compare_groups(df.assign(g=[1, 2, 2]), ["y"], "g", company=None, adjust="sidak", min_n=1)
+        ks.compare_groups(
+            df.assign(g=[1, 2, 2]), ["y"], "g", company=None, adjust="sidak", min_group_size=1
+        )
     with pytest.raises(ValueError, match="must be binary"):
         ks.compare_proportions(df, "y", "g")
 

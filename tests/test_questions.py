@@ -133,7 +133,7 @@ def test_every_rating_question_of_the_codebook_has_a_row(survey):
 def test_a_company_under_the_minimum_for_a_question_shows_its_count_only(survey):
     eligible = ks.eligible_companies(survey)
     company = eligible.index[eligible["eligible"]][0]
-    table = ks.question_results(survey, company=company, min_n=10_000)
+    table = ks.question_results(survey, company=company, min_group_size=10_000)
     assert table[["index", "favourable", "mean"]].isna().all().all() and (table["n"] > 0).all()
 
 

@@ -109,7 +109,7 @@ def test_a_total_less_the_other_cells_of_a_table_is_caught():
     df = _frame().iloc[:63]  # industry 1: 11, industry 2: 52
     df = df.assign(band=np.r_[[1] * 40, [2] * 3, [3] * 20])
     # the small band hidden alone, as a table without complementary suppression would
-    table = ks.segment_summary(df, "band", {"mean_y": "y"}, min_n=1)
+    table = ks.segment_summary(df, "band", {"mean_y": "y"}, min_group_size=1)
     table = table.assign(mean_y=table["mean_y"].where(table.index != 2))
     members = table.attrs["members"]
     total = pd.DataFrame({"mean_y": [df["y"].mean()]}, index=["all"])

@@ -447,7 +447,7 @@ def test_table_helper_marks_counts_and_never_prints_a_small_one():
     df = pd.DataFrame(
         {"n_company": [3, 12], "diff": [0.5, 1.5], "label": ["<b>x</b>", "y"]}, index=["a", "b"]
     )
-    page = ks.report.present.table(df, "en", min_n=5).to_html()
+    page = ks.report.present.table(df, "en", min_group_size=5).to_html()
     assert 'data-ks-counts="0"' in page and "&lt; 5" in page and ">3<" not in page
     assert (
         "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page

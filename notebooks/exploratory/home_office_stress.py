@@ -48,7 +48,7 @@ ks.compare_groups(
     ["stress_index", "satisfaction_index", "turnover_intention_index"],
     "home",
     company=company,
-    min_n=min_group_size,
+    min_group_size=min_group_size,
     noninvariant=set(check.index[~check["comparable_means"]]),
 )
 

@@ -256,7 +256,7 @@ def report(
             lang=lang.value,
             data_dir=data_dir,
             out=out,
-            min_n=min_group_size,
+            min_group_size=min_group_size,
             timeout=timeout,
             weighting=weighting.value,
             workers=workers,
@@ -351,7 +351,7 @@ def batch(
             lang=lang.value,
             data_dir=data_dir,
             out=out,
-            min_n=min_group_size,
+            min_group_size=min_group_size,
             timeout=timeout,
             executor=executor.value,
             scheduler=scheduler,
@@ -373,7 +373,7 @@ def batch(
         raise typer.Exit(code=1)
 
 
-def _publish_batch(year: int, result, formats: tuple[str, ...], data_dir, out, min_n: int):
+def _publish_batch(year: int, result, formats: tuple[str, ...], data_dir, out, min_group_size: int):
     """The release audit after a batch, then its PDF and PowerPoint files (and those of any
     report the audit rebuilt); say what was done."""
     from .data.survey import load
@@ -381,10 +381,10 @@ def _publish_batch(year: int, result, formats: tuple[str, ...], data_dir, out, m
     from .report.general import out_dir
     from .report.publish import publish
 
-    survey = load(year, data_dir, min_group_size=min_n)
+    survey = load(year, data_dir, min_group_size=min_group_size)
     pages = written_pages(result)
     release, written = publish(
-        year, out_dir(year, out).parent, data_dir, min_n, pages, formats, survey
+        year, out_dir(year, out).parent, data_dir, min_group_size, pages, formats, survey
     )
     _say_release(release)
     if written:
@@ -442,7 +442,7 @@ def audit(
     bad = 0
     for file in files:
         try:
-            problems = check(file, year, data_dir, min_n=min_group_size)
+            problems = check(file, year, data_dir, min_group_size=min_group_size)
         except (FileNotFoundError, ValueError) as exc:
             _fail(exc)
         if problems:
@@ -453,7 +453,11 @@ def audit(
     if release is not None:
         try:
             result = audit_release(
-                year, out=release.parent, data_dir=data_dir, min_n=min_group_size, fix=False
+                year,
+                out=release.parent,
+                data_dir=data_dir,
+                min_group_size=min_group_size,
+                fix=False,
             )
         except (FileNotFoundError, ValueError) as exc:
             _fail(exc)

@@ -343,7 +343,7 @@ def quoted_comments(soup) -> str:
 
 
 def audit_html(
-    page: str, survey, *, company: str | None = None, min_n: int | None = None
+    page: str, survey, *, company: str | None = None, min_group_size: int | None = None
 ) -> list[str]:
     """Problems that keep a report from being published (an empty list: it may be kept).
 
@@ -356,7 +356,7 @@ def audit_html(
     """
     from bs4 import BeautifulSoup
 
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     soup = BeautifulSoup(page, "html.parser")
     structure = [*_code_and_errors(soup), *_small_counts(soup, m)]
     quoted = quoted_comments(soup)
@@ -367,7 +367,7 @@ def audit_html(
 
 
 def audit_document(
-    path: str | Path, survey, *, company: str | None = None, min_n: int | None = None
+    path: str | Path, survey, *, company: str | None = None, min_group_size: int | None = None
 ) -> list[str]:
     """:func:`audit_html`'s rules on a report in any of its formats, by its suffix: an HTML
     file as such; a PDF or a PowerPoint deck on its text (:func:`text_problems`, the comments
@@ -378,7 +378,9 @@ def audit_document(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
-        return audit_html(path.read_text(encoding="utf-8"), survey, company=company, min_n=min_n)
+        return audit_html(
+            path.read_text(encoding="utf-8"), survey, company=company, min_group_size=min_group_size
+        )
     if suffix not in (".pdf", ".pptx"):
         raise ValueError(f"{path}: not a report (html, pdf or pptx)")
     raw = pdf_text(path) if suffix == ".pdf" else pptx_text(path)
@@ -389,7 +391,7 @@ def audit_document(
         cells = {normalise(c) for table in pptx_tables(path) for row in table for c in row}
     problems = text_problems(normalise(raw), survey, company=company, quoted=quoted, cells=cells)
     if suffix == ".pptx":
-        problems = _small_counts_in_rows(pptx_tables(path), min_size(min_n)) + problems
+        problems = _small_counts_in_rows(pptx_tables(path), min_size(min_group_size)) + problems
     return problems
 
 
@@ -437,7 +439,7 @@ def audit(
     data_dir: str | Path | None = None,
     *,
     company: str | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
 ) -> list[str]:
     """Audit a report file, HTML, PDF or PowerPoint (see :func:`audit_document`); the company
     of a company report is read from the ``manifest.json`` beside it when not given."""
@@ -447,4 +449,4 @@ def audit(
     survey = load(year, data_dir)
     if company is None:
         company = manifest_company(path.with_suffix(".html"))
-    return audit_document(path, survey, company=company, min_n=min_n)
+    return audit_document(path, survey, company=company, min_group_size=min_group_size)

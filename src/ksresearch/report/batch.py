@@ -127,7 +127,7 @@ def build_batch(
     lang: str = "nb",
     data_dir: str | Path | None = None,
     out: str | Path | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     executor: str = "local",
     scheduler: str | None = None,
@@ -142,7 +142,7 @@ def build_batch(
 
     _check_options(workers, executor, scheduler)
     start = time.perf_counter()
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     with contextlib.ExitStack() as stack:
         if executor == "local":  # the server imports the libraries while the batch plans
             stack.enter_context(KernelServer([(year, data_dir), (year - 1, data_dir)]))
@@ -200,10 +200,14 @@ def written_pages(result: BatchResult) -> list[tuple[Path, str]]:
     return [(path, company) for company, path in {**result.up_to_date, **result.written}.items()]
 
 
-def company_formats(result: BatchResult, formats, survey, *, min_n: int | None = None) -> list:
+def company_formats(
+    result: BatchResult, formats, survey, *, min_group_size: int | None = None
+) -> list:
     """The PDF and PowerPoint of every report a batch wrote or found up to date
     (:func:`ksresearch.report.formats.write_formats`)."""
-    return write_formats(written_pages(result), parse_formats(formats), survey, min_n=min_n)
+    return write_formats(
+        written_pages(result), parse_formats(formats), survey, min_group_size=min_group_size
+    )
 
 
 def _check_options(workers: int, executor: str, scheduler) -> None:
@@ -228,8 +232,8 @@ def _plan(
     report is missing or out of date; the others are recorded in the books' result."""
     from ..study.benchmarking import eligible_companies
 
-    m = books.min_n
-    eligible = eligible_companies(survey, min_n=m)
+    m = books.min_group_size
+    eligible = eligible_companies(survey, min_group_size=m)
     wanted = list(companies) if companies is not None else list(eligible.index)
     unknown = [c for c in wanted if c not in eligible.index]
     if unknown:
@@ -264,9 +268,14 @@ class _Books:
     its manifest entry or its failure (one company at a time, from any thread)."""
 
     def __init__(
-        self, survey, folder: Path, min_n: int, progress: Callable[[int], None] | None
+        self, survey, folder: Path, min_group_size: int, progress: Callable[[int], None] | None
     ) -> None:
-        self.survey, self.folder, self.min_n, self.progress = survey, folder, min_n, progress
+        self.survey, self.folder, self.min_group_size, self.progress = (
+            survey,
+            folder,
+            min_group_size,
+            progress,
+        )
         self.manifest_path = folder / "manifest.json"
         self.manifest = (
             json.loads(self.manifest_path.read_text()) if self.manifest_path.exists() else {}
@@ -281,7 +290,9 @@ class _Books:
         records = None
         if status == "ok":
             payload, records = payload
-            problems = audit_html(payload, self.survey, company=company, min_n=self.min_n)
+            problems = audit_html(
+                payload, self.survey, company=company, min_group_size=self.min_group_size
+            )
             if problems:
                 status, payload = "failed", "audit: " + "; ".join(problems)
         with self.lock:

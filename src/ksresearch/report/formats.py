@@ -238,7 +238,7 @@ def write_formats(
     formats: tuple[str, ...],
     survey,
     *,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     force: bool = False,
 ) -> list[Path]:
     """Write the PDF and PowerPoint (as ``formats`` asks) of each audited HTML report, beside
@@ -272,9 +272,9 @@ def write_formats(
             text = page.read_text(encoding="utf-8")
             if out.suffix == ".pdf":
                 browser.pdf(page, out, footer=_footer(text, survey.year))
-                futures.append(pool.submit(_audited, out, survey, company, min_n))
+                futures.append(pool.submit(_audited, out, survey, company, min_group_size))
             else:
-                futures.append(pool.submit(_deck, text, out, survey, company, min_n))
+                futures.append(pool.submit(_deck, text, out, survey, company, min_group_size))
         return [f.result() for f in futures]
 
 
@@ -289,17 +289,17 @@ def _withdraw_stale(pages: list[tuple[Path, str | None]], wanted: list[str]) -> 
                 old.unlink()
 
 
-def _deck(text: str, out: Path, survey, company: str | None, min_n: int | None) -> Path:
+def _deck(text: str, out: Path, survey, company: str | None, min_group_size: int | None) -> Path:
     html_to_pptx(text, out)
-    return _audited(out, survey, company, min_n)
+    return _audited(out, survey, company, min_group_size)
 
 
-def _audited(out: Path, survey, company: str | None, min_n: int | None) -> Path:
+def _audited(out: Path, survey, company: str | None, min_group_size: int | None) -> Path:
     """``out`` when it passes the audit; else it is removed and a ReportError says why."""
     from .audit import audit_document
     from .execute import ReportError
 
-    problems = audit_document(out, survey, company=company, min_n=min_n)
+    problems = audit_document(out, survey, company=company, min_group_size=min_group_size)
     if problems:
         out.unlink()
         raise ReportError(f"{out.name} failed the audit and was not kept: " + "; ".join(problems))

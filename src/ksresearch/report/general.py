@@ -42,7 +42,7 @@ def out_dir(year: int, out: str | Path | None) -> Path:
 def report_parameters(
     year: int,
     lang: str,
-    min_n: int,
+    min_group_size: int,
     data_dir: str | Path | None,
     *,
     weighting: str = "respondent",
@@ -53,7 +53,7 @@ def report_parameters(
     return {
         "year": year,
         "lang": lang,
-        "min_group_size": min_n,
+        "min_group_size": min_group_size,
         "data_dir": str(data_dir) if data_dir else None,
         **({} if weighting == "respondent" else {"weighting": weighting}),
         **extra,
@@ -143,7 +143,7 @@ def build_general_report(
     lang: str = "nb",
     data_dir: str | Path | None = None,
     out: str | Path | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     weighting: str = "respondent",
     workers: int = 2,
@@ -155,7 +155,7 @@ def build_general_report(
     from ..data.survey import load
     from .present import text
 
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     survey = load(year, data_dir, min_group_size=m)
     check_weighting(survey, weighting)
     target = out_dir(year, out)
@@ -183,7 +183,7 @@ def build_general_report(
     title = report_title(survey.codebook, year, lang)
     records = take_records(merged)
     page = to_html(merged, lang=lang, title=title, toc_title=text("report.toc", lang))
-    problems = audit_html(page, survey, company=None, min_n=m)
+    problems = audit_html(page, survey, company=None, min_group_size=m)
     if problems:
         raise ReportError(
             "the general report failed the audit and was not kept: " + "; ".join(problems)

@@ -289,7 +289,7 @@ def table(
     index_labels: dict | None = None,
     index_name: str | None = None,
     caption: str | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     translate: list[str] | tuple[str, ...] = ("assessment", "quadrant", "verdict"),
 ):
     """A formatted table for a report (values of the ``translate`` columns, such as
@@ -316,7 +316,7 @@ def table(
         Header of the index column.
     caption : str, optional
         Caption above the table; a note on suppressed groups is added when rows were hidden.
-    min_n : int, optional
+    min_group_size : int, optional
         The minimum group size in force (counts under it show as "< m"; the note names it).
 
     Returns
@@ -324,7 +324,7 @@ def table(
     pandas.io.formats.style.Styler
     """
     lang = _lang(lang)
-    m = min_n or config.MIN_GROUP_SIZE
+    m = min_group_size or config.MIN_GROUP_SIZE
     d = df.copy()
     if "n_shown" in d.columns and "n" in d.columns:  # "< 5" where hidden, the count elsewhere
         d["n"] = d["n"].astype(object).where(d["n"].notna(), d["n_shown"])

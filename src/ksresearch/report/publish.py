@@ -31,7 +31,7 @@ def general_report(
     lang: str = "nb",
     data_dir: str | Path | None = None,
     out: str | Path | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     release: bool = True,
     weighting: str = "respondent",
@@ -67,10 +67,10 @@ def general_report(
     """
     from ..data.survey import load
 
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     formats = parse_formats(formats)
     path = build_general_report(
-        year, lang=lang, data_dir=data_dir, out=out, min_n=m, timeout=timeout,
+        year, lang=lang, data_dir=data_dir, out=out, min_group_size=m, timeout=timeout,
         weighting=weighting, workers=workers,
     )  # fmt: skip
     if release:
@@ -87,7 +87,7 @@ def batch(
     lang: str = "nb",
     data_dir: str | Path | None = None,
     out: str | Path | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     timeout: int = DEFAULT_TIMEOUT,
     executor: str = "local",
     scheduler: str | None = None,
@@ -131,7 +131,7 @@ def batch(
     from .general import out_dir
 
     start = time.perf_counter()
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     formats = parse_formats(formats)
     result = build_batch(
         year,
@@ -140,7 +140,7 @@ def batch(
         lang=lang,
         data_dir=data_dir,
         out=out,
-        min_n=m,
+        min_group_size=m,
         timeout=timeout,
         executor=executor,
         scheduler=scheduler,
@@ -161,14 +161,20 @@ def audit_release(
     *,
     out: str | Path | None = None,
     data_dir: str | Path | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     fix: bool = True,
     rounds: int = 3,
 ) -> ReleaseResult:
     """The release audit of ``year`` (:func:`ksresearch.report.release.audit_release`), its
     reports rebuilt by :func:`rebuild` when ``fix``."""
     return check_and_fix(
-        year, out=out, data_dir=data_dir, min_n=min_n, fix=fix, rounds=rounds, rebuild=rebuild
+        year,
+        out=out,
+        data_dir=data_dir,
+        min_group_size=min_group_size,
+        fix=fix,
+        rounds=rounds,
+        rebuild=rebuild,
     )
 
 
@@ -180,7 +186,7 @@ def rebuild(meta: dict) -> tuple[Path, str | None, tuple[str, ...]]:
     common = {
         "data_dir": params.get("data_dir"),
         "out": meta["out"],
-        "min_n": params["min_group_size"],
+        "min_group_size": params["min_group_size"],
         "weighting": params.get("weighting", "respondent"),
     }
     if meta["kind"] == "general":
@@ -212,7 +218,7 @@ def publish(
     for (:func:`ksresearch.report.formats.write_formats`). Returns the audit's result and
     the files written."""
     result = finish_release(year, out, data_dir, m, rebuild)
-    written = write_formats(pages, formats, survey, min_n=m)
+    written = write_formats(pages, formats, survey, min_group_size=m)
     done = {page for page, _ in pages}
     kinds: dict[Path, set[str]] = defaultdict(set)  # a report rebuilt twice: what it first had
     companies: dict[Path, str | None] = {}
@@ -224,5 +230,5 @@ def publish(
     for page, wanted in kinds.items():
         by_kinds[tuple(sorted(wanted))].append((page, companies[page]))
     for wanted, more in by_kinds.items():
-        written += write_formats(more, wanted, survey, min_n=m)
+        written += write_formats(more, wanted, survey, min_group_size=m)
     return result, written

@@ -5,13 +5,13 @@ company report's own 9 gives away the other 2 by subtraction. The audit reads th
 the whole release (both languages of the general report, every company report) and finds
 
 - **nested cells**: a published count, mean or share whose respondents A lie inside those of
-  another published one, B, with 1 to ``min_n - 1`` respondents between them (|B \\ A|);
+  another published one, B, with 1 to ``min_group_size - 1`` respondents between them (|B \\ A|);
 - **a table's total less its other cells**: the disjoint cells of one table column together
   (their union) set against any published cell that contains them, in the same way;
 - **a total less the sum of the units**: the same column of one variable across the company
   reports (each company's own cell), their union set against the general report's total, in
   the same way (a company without a report would otherwise be its total less the others);
-- **cells under the minimum**: any number, additive or not, resting on 1 to ``min_n - 1``
+- **cells under the minimum**: any number, additive or not, resting on 1 to ``min_group_size - 1``
   respondents.
 
 Model statistics (differences, tests, intervals, ranks, fit) are registered too but are not
@@ -176,8 +176,8 @@ class _Release:
         return out
 
 
-def check_release(ledgers: list[dict], *, min_n: int | None = None) -> list[Leak]:
-    """Every pair of published cells of a release that gives away 1 to ``min_n - 1``
+def check_release(ledgers: list[dict], *, min_group_size: int | None = None) -> list[Leak]:
+    """Every pair of published cells of a release that gives away 1 to ``min_group_size - 1``
     respondents by subtraction, and every additive cell under the minimum.
 
     Two cells are set against each other when they hold the same variable (the mean of one
@@ -188,7 +188,7 @@ def check_release(ledgers: list[dict], *, min_n: int | None = None) -> list[Leak
     ----------
     ledgers : list of dict
         The release's ledgers (:func:`ksresearch.report.ledger.read_ledgers`).
-    min_n : int, optional
+    min_group_size : int, optional
         The minimum group size (default: the configured 5).
 
     Returns
@@ -196,7 +196,7 @@ def check_release(ledgers: list[dict], *, min_n: int | None = None) -> list[Leak
     list of Leak
         Empty when the release is safe.
     """
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     rel = _Release(ledgers)
     small = {fp: where for (fp, _), where in sorted(rel.where.items())}
     small |= {fp: where for fp, where in rel.models.items() if fp not in small}
@@ -314,7 +314,7 @@ def audit_release(
     *,
     out: str | Path | None = None,
     data_dir: str | Path | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     fix: bool = True,
     rounds: int = 3,
     rebuild: Callable[[dict], tuple[Path, str | None, tuple[str, ...]]] | None = None,
@@ -332,7 +332,7 @@ def audit_release(
         ``rebuilt``.
     """
     start = time.perf_counter()
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     base = (Path(out) if out is not None else config.REPORTS_DIR) / str(year)
     result = ReleaseResult()
     hidden = read_suppressed(base.parent, year)
@@ -342,7 +342,7 @@ def audit_release(
         current = {fp for ledger in ledgers for fp in ledger["sets"]}
         result.leaks = [
             leak
-            for leak in check_release(ledgers + published, min_n=m)
+            for leak in check_release(ledgers + published, min_group_size=m)
             if {leak.small, leak.large, *leak.parts} & current
         ]
         if not result.leaks or not fix or result.rounds == rounds:
@@ -400,7 +400,7 @@ def unaccounted_files(base: Path) -> list[str]:
 def finish_release(year: int, out: Path, data_dir, m: int, rebuild=None):
     """Run the release audit after a report or batch (``rebuild``: how to rebuild a report,
     :func:`audit_release`); raise if the release stays unsafe."""
-    result = audit_release(year, out=out, data_dir=data_dir, min_n=m, rebuild=rebuild)
+    result = audit_release(year, out=out, data_dir=data_dir, min_group_size=m, rebuild=rebuild)
     if not result.ok:
         raise ReportError(
             f"the {year} release is not safe to publish after {result.rounds} round(s) of "

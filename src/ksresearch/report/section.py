@@ -30,7 +30,7 @@ class Section:
         Language of every text, label and number format.
     min_group_size : int, optional
         The minimum group size; the survey carries it, so the analyses apply it without a
-        ``min_n=`` on every call (default: the configured 5).
+        ``min_group_size=`` on every call (default: the configured 5).
     data_dir : str or Path, optional
         Folder holding ``raw/`` and ``processed/`` (default: the repository's ``data/``).
     release : str or Path, optional
@@ -182,7 +182,7 @@ class Section:
             self.lang,
             index_labels=self._labels(df, labels),
             index_name=index_name,
-            min_n=self.survey.min_group_size,
+            min_group_size=self.survey.min_group_size,
             **kwargs,
         )
         keys = present.shown_columns(df, kwargs.get("columns"))

@@ -190,7 +190,7 @@ def compare_groups(
     owners: str | None = None,
     adjust: str = "holm",
     ci: float = 0.95,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     noninvariant: set[str] | frozenset[str] = frozenset(),
     labels: dict | None = None,
     reference: object = None,
@@ -218,7 +218,7 @@ def compare_groups(
         Multiple-testing correction across outcomes (applied to ``p`` into ``p_adj``).
     ci : float
         Confidence level.
-    min_n : int, optional
+    min_group_size : int, optional
         Minimum group size (default 5); smaller groups make a comparison unreportable.
     noninvariant : set of str
         Outcomes whose measurement is not (scalar) invariant across the groups: their mean
@@ -251,7 +251,7 @@ def compare_groups(
     >>> bool(out.loc["y", "diff"] > 0.5 and out.loc["y", "p"] < 0.001)
     True
     """
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     if group not in df.columns:
         raise ValueError(f"group column {group!r} is not in the data")
     missing = [o for o in outcomes if o not in df.columns]
@@ -292,7 +292,7 @@ def compare_groups(
                 },
                 index=levels,
             ),
-            min_n=m,
+            min_group_size=m,
             hide=owners_rule(d[group], d[owners]) if owners else None,
         )
         members.add(outcome, None, d.index)
@@ -328,7 +328,7 @@ def compare_groups(
     if "adjusted_p" in out:
         out["adjusted_p_adj"] = _adjust(out["adjusted_p"], adjust)
     plain = [_code(lv) for lv in levels]  # plain numbers: attrs go to parquet as JSON
-    out.attrs.update(group=group, levels=plain, adjust=adjust, min_n=m, members=members)
+    out.attrs.update(group=group, levels=plain, adjust=adjust, min_group_size=m, members=members)
     return out
 
 
@@ -338,7 +338,7 @@ def compare_proportions(
     group: str,
     *,
     ci: float = 0.95,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     labels: dict | None = None,
 ) -> pd.DataFrame:
     """Share of a binary outcome (1/True) per group with Wilson CIs and a chi-square test.
@@ -377,7 +377,7 @@ def compare_proportions(
     if labels:
         table.index = [labels.get(i, i) for i in table.index]
         table.index.name = group
-    shown = protect(table, min_n=min_n)
+    shown = protect(table, min_group_size=min_group_size)
     ok = shown["suppressed"] == ""
     chi = {"chi2": np.nan, "df": np.nan, "p": np.nan}
     if ok.sum() >= 2:
@@ -399,7 +399,7 @@ def trend(
     company: str | None = None,
     ci: float = 0.95,
     adjust: str = "holm",
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     noninvariant: set[str] | frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """Change from ``previous`` to ``current`` year for outcomes present in both (same names:
@@ -431,7 +431,7 @@ def trend(
     >>> float(trend(b, a, ["y"]).loc["y", "change"])
     1.0
     """
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     missing = [o for o in outcomes if o not in current.columns or o not in previous.columns]
     if missing:
         raise ValueError(f"outcomes not in both years: {missing}")
@@ -524,7 +524,7 @@ def _small_in_a_year(parts: list, outcome: str, m: int) -> np.ndarray:
     hidden = []
     for k in (1, 2):
         sizes = pd.DataFrame({"n": [part[k][outcome].notna().sum() for part in parts]})
-        hidden.append((protect(sizes, values=[], min_n=m)["suppressed"] != "").to_numpy())
+        hidden.append((protect(sizes, values=[], min_group_size=m)["suppressed"] != "").to_numpy())
     return hidden[0] | hidden[1]
 
 

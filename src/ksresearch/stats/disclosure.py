@@ -315,17 +315,17 @@ class AnonymityError(InsufficientDataError):
     """An analysis was asked for a group smaller than the minimum group size."""
 
 
-def min_size(min_n: int | None = None) -> int:
-    """The minimum group size in force (``min_n`` or the configured default); must be >= 1."""
-    m = config.MIN_GROUP_SIZE if min_n is None else int(min_n)
+def min_size(min_group_size: int | None = None) -> int:
+    """The minimum group size in force (``min_group_size`` or the configured default); must be >= 1."""
+    m = config.MIN_GROUP_SIZE if min_group_size is None else int(min_group_size)
     if m < 1:
-        raise ValueError(f"the minimum group size must be at least 1, got {min_n}")
+        raise ValueError(f"the minimum group size must be at least 1, got {min_group_size}")
     return m
 
 
-def require_min_n(n: int, what: str, min_n: int | None = None) -> None:
+def require_min_n(n: int, what: str, min_group_size: int | None = None) -> None:
     """Raise :class:`AnonymityError` when ``n`` respondents are too few to report on."""
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     if n < m:
         raise AnonymityError(
             f"{what} has fewer than {m} respondents: nothing about it may be reported"
@@ -337,7 +337,7 @@ def protect(
     *,
     n: str = "n",
     values: Iterable[str] | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     partition: bool = True,
     hide: pd.Series | None = None,
 ) -> pd.DataFrame:
@@ -351,7 +351,7 @@ def protect(
         Name of the count column.
     values : iterable of str, optional
         Columns holding aggregates of the group (default: every column but ``n``).
-    min_n : int, optional
+    min_group_size : int, optional
         The minimum group size (default: the configured 5).
     partition : bool
         The rows partition a population whose total is shown elsewhere, so complementary
@@ -380,7 +380,7 @@ def protect(
     """
     if n not in table.columns:
         raise ValueError(f"the table has no count column {n!r}")
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     out = table.copy()
     counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy(dtype=float)
     reason = np.where(counts < m, SMALL_GROUP.format(m=m), "").astype(object)

@@ -21,7 +21,7 @@ def posthoc(
     *,
     method: str = "games-howell",
     ci: float = 0.95,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
 ) -> pd.DataFrame:
     r"""Every pair of ``group``'s levels compared on ``outcome``, with family-wise p and
     simultaneous intervals: the follow-up to a comparison of several groups.
@@ -37,7 +37,7 @@ def posthoc(
     numbers in R: ``TukeyHSD(aov(y ~ g))`` (its rows are B - A), and Games-Howell by its
     formula with ``ptukey``/``qtukey`` (tests/reference/posthoc.R).
 
-    A level with fewer than ``min_n`` answers is left out (``attrs["left_out"]``): its mean
+    A level with fewer than ``min_group_size`` answers is left out (``attrs["left_out"]``): its mean
     would be shown beside the others.
 
     Returns
@@ -51,7 +51,7 @@ def posthoc(
     Raises
     ------
     InsufficientDataError
-        Fewer than two levels with ``min_n`` answers.
+        Fewer than two levels with ``min_group_size`` answers.
 
     Examples
     --------
@@ -65,7 +65,7 @@ def posthoc(
 
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     d = df[[group, outcome]].dropna()
     try:
         d[outcome] = d[outcome].astype(float)

@@ -51,11 +51,11 @@ SHARE_MEASURES = ("quit_intent", "edu_relevant", "ai_user")
 UNANIMOUS = ("share", "enps")
 
 
-def eligible_companies(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+def eligible_companies(survey: Survey, *, min_group_size: int | None = None) -> pd.DataFrame:
     """Which companies can get a report: one row per company with ``n`` (respondents after
     quality flags), ``eligible`` and ``reason``. For the orchestrator only; never shown in a
     company's report."""
-    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     counts = prepare(survey)[survey.codebook.role("company")].value_counts().sort_index()
     out = pd.DataFrame({"n": counts, "eligible": counts >= m})
     out["reason"] = np.where(out["eligible"], "", f"fewer than {m} respondents")
@@ -215,7 +215,7 @@ def benchmark(
     *,
     weighting: str = "respondent",
     ci: float = 0.95,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
 ) -> pd.DataFrame:
     r"""The company against all other companies, per construct index, eNPS and key share.
 
@@ -245,7 +245,7 @@ def benchmark(
         own value too, so that both stand for everyone invited).
     ci : float
         Confidence level of the difference.
-    min_n : int, optional
+    min_group_size : int, optional
         Minimum group size (default: the survey's). A company below it gets no benchmark.
 
     Returns
@@ -264,7 +264,7 @@ def benchmark(
         :func:`ksresearch.stats.benchmark.shrunken_ranks`; missing for a smaller company,
         with fewer than five such others, or where the interval spans more than
         :data:`ksresearch.config.MAX_PERCENTILE_SPAN` points) and ``assessment``. ``attrs`` holds ``weighting``,
-        ``n_companies_pool``, ``min_n`` and ``members`` (the respondents behind each number);
+        ``n_companies_pool``, ``min_group_size`` and ``members`` (the respondents behind each number);
         no other company is named. A measure whose other answers come from fewer than
         :data:`ksresearch.config.MIN_COMPANIES` companies, or mostly from one
         (:func:`ksresearch.owners_rule`), has no pool value: "all others" would be one company.
@@ -281,7 +281,7 @@ def benchmark(
     if weighting not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
     weights = survey_weights(survey, weighting) if weighting == "raking" else None
-    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     share_n = max(config.MIN_SHARE_N, m)
     key = survey.codebook.role("company")
     df = prepare(survey)
@@ -346,7 +346,7 @@ def benchmark(
     out.attrs.update(
         weighting=weighting,
         n_companies_pool=int((sizes >= m).sum()),
-        min_n=m,
+        min_group_size=m,
         year=survey.year,
         members=members,
     )

@@ -4,7 +4,7 @@ Every function takes a :class:`ksresearch.Survey` (from :func:`ksresearch.load`)
 questions it needs through the codebook's roles; a survey whose codebook lacks them raises
 :class:`ksresearch.InsufficientDataError`. Tables hold codes and ids (segment codes, construct
 and item ids, role names); the report layer turns them into words. Every aggregate goes
-through the minimum-group rule, with the survey's ``min_group_size`` unless ``min_n`` is given.
+through the minimum-group rule, with the survey's ``min_group_size`` unless ``min_group_size`` is given.
 
 The descriptive tables (means and shares by segment: :func:`turnover_by`,
 :func:`education_and_involvement`, :func:`ai_adoption_by`, :func:`ai_use_cases`, :func:`ai_usefulness_by`,
@@ -55,8 +55,8 @@ __all__ = [
 ]
 
 
-def _min(survey: Survey, min_n: int | None) -> int:
-    return min_size(min_n if min_n is not None else survey.min_group_size)
+def _min(survey: Survey, min_group_size: int | None) -> int:
+    return min_size(min_group_size if min_group_size is not None else survey.min_group_size)
 
 
 def segment_summary(
@@ -64,7 +64,7 @@ def segment_summary(
     segment: str,
     columns: dict[str, str],
     *,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     company: str | None = None,
     weights: pd.Series | None = None,
 ) -> pd.DataFrame:
@@ -72,7 +72,7 @@ def segment_summary(
 
     Rows are the segment's levels (codes, the index named after the segment) with an ``n``
     (respondents with the segment known), ``n_shown`` and ``suppressed``. The minimum applies
-    to each statistic: a mean or share is shown only where at least ``min_n`` of the level
+    to each statistic: a mean or share is shown only where at least ``min_group_size`` of the level
     answered its column. With ``company`` (the company column), a level whose respondents
     come from too few companies, or mostly from one, is hidden too (:func:`owners_rule`), and
     complementary suppression covers it. ``attrs["members"]`` holds the respondents (index
@@ -97,7 +97,7 @@ def segment_summary(
     """
     if segment not in df.columns:
         raise ValueError(f"segment {segment!r} is not in the data")
-    m = min_size(min_n)
+    m = min_size(min_group_size)
     used = list(dict.fromkeys([segment, *columns.values(), *([company] if company else [])]))
     d = df.loc[df[segment].notna(), used]  # the columns needed, not a copy of every one
     means, counts = _group_means(d, segment, list(dict.fromkeys(columns.values())), weights)
@@ -106,7 +106,7 @@ def segment_summary(
     answered = {name: counts[col] for name, col in columns.items()}
     table.index.name = segment
     hide = owners_rule(d[segment], d[company]) if company is not None else None
-    out = protect(table, min_n=m, hide=hide)
+    out = protect(table, min_group_size=m, hide=hide)
     for name in columns:
         out[name] = out[name].where(answered[name].reindex(out.index) >= m)
     out.attrs["members"] = group_members(d, segment, columns)
@@ -140,24 +140,28 @@ def _group_means(
 
 # ----------------------------------------------------------------------------- turnover
 def turnover_by(
-    survey: Survey, segment: str, *, min_n: int | None = None, weighting: str = "respondent"
+    survey: Survey,
+    segment: str,
+    *,
+    min_group_size: int | None = None,
+    weighting: str = "respondent",
 ) -> pd.DataFrame:
     """Turnover intention by segment: ``turnover_index`` (0-100) and ``quit_share`` (share who
     plan to look for another job within 12 months), per level, protected."""
     require_roles(survey, "turnover_intention", "quit_intent")
     toi = survey.codebook.role("turnover_intention")
     columns = {"turnover_index": f"{toi}_index", "quit_share": "quit_intent"}
-    return _by_segment(survey, prepare(survey), segment, columns, min_n, weighting)
+    return _by_segment(survey, prepare(survey), segment, columns, min_group_size, weighting)
 
 
 def _by_segment(
-    survey: Survey, df: pd.DataFrame, segment: str, columns: dict, min_n, weighting: str
+    survey: Survey, df: pd.DataFrame, segment: str, columns: dict, min_group_size, weighting: str
 ) -> pd.DataFrame:
     """:func:`segment_summary` with the survey's minimum, its company rule and its weights."""
     company = survey.codebook.role("company")
     weights = _weights(survey, weighting)
-    m = _min(survey, min_n)
-    return segment_summary(df, segment, columns, min_n=m, company=company, weights=weights)
+    m = _min(survey, min_group_size)
+    return segment_summary(df, segment, columns, min_group_size=m, company=company, weights=weights)
 
 
 def _weights(survey: Survey, weighting: str) -> pd.Series | None:
@@ -238,7 +242,7 @@ def quit_intent_drivers(survey: Survey) -> pd.DataFrame:
 
 
 def education_and_involvement(
-    survey: Survey, *, min_n: int | None = None, weighting: str = "respondent"
+    survey: Survey, *, min_group_size: int | None = None, weighting: str = "respondent"
 ) -> pd.DataFrame:
     """Turnover intention, quit share and attractiveness by education relevance (disagree 1-2,
     neutral 3, agree 4-5) and by involvement (same bands of the scale score). The index is
@@ -265,7 +269,7 @@ def education_and_involvement(
             df.assign(level=level.astype(object)),
             "level",
             columns,
-            min_n=_min(survey, min_n),
+            min_group_size=_min(survey, min_group_size),
             company=company,
             weights=weights,
         )
@@ -292,7 +296,7 @@ def by_segment(
     segment: str,
     measures: list[str] | tuple[str, ...] | None = None,
     *,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     weighting: str = "respondent",
 ) -> pd.DataFrame:
     """Any measures by the levels of one segment, in one call: each theme's 0-100 index, each
@@ -307,7 +311,7 @@ def by_segment(
     measures : list of str, optional
         Constructs (their 0-100 index), roles (``ai_user``, ``enps``, ...) or columns of
         :func:`prepare` (``ai_weekly``); default every tracked construct.
-    min_n : int, optional
+    min_group_size : int, optional
         Minimum who answered a measure in a level (default the survey's).
     weighting : {"respondent", "company", "raking"}
         As :func:`segment_summary`'s weights (:func:`ksresearch.survey_weights`).
@@ -335,7 +339,7 @@ def by_segment(
     column = _measure_column(cb, df, segment, "segment")
     wanted = list(measures) if measures is not None else tracked_constructs(cb)
     columns = {m: _measure_column(cb, df, m, "measure") for m in wanted}
-    return _by_segment(survey, df, column, columns, min_n, weighting)
+    return _by_segment(survey, df, column, columns, min_group_size, weighting)
 
 
 def _measure_column(cb, df: pd.DataFrame, name: str, what: str) -> str:
@@ -351,17 +355,25 @@ def _measure_column(cb, df: pd.DataFrame, name: str, what: str) -> str:
 
 
 def ai_adoption_by(
-    survey: Survey, segment: str, *, min_n: int | None = None, weighting: str = "respondent"
+    survey: Survey,
+    segment: str,
+    *,
+    min_group_size: int | None = None,
+    weighting: str = "respondent",
 ) -> pd.DataFrame:
     """AI use by segment: ``user_share`` (uses AI at least now and then), ``weekly_share``
     (weekly or daily), ``daily_share``, protected."""
     require_roles(survey, *AI_ROLES)
     columns = {"user_share": "ai_user", "weekly_share": "ai_weekly", "daily_share": "ai_daily"}
-    return _by_segment(survey, prepare(survey), segment, columns, min_n, weighting)
+    return _by_segment(survey, prepare(survey), segment, columns, min_group_size, weighting)
 
 
 def ai_use_cases(
-    survey: Survey, *, ci: float = 0.95, min_n: int | None = None, weighting: str = "respondent"
+    survey: Survey,
+    *,
+    ci: float = 0.95,
+    min_group_size: int | None = None,
+    weighting: str = "respondent",
 ) -> pd.DataFrame:
     """Share of AI users using AI for each purpose, with Wilson CIs, most common first; the
     index holds the option codes of the ``ai_use`` item (and is named after it).
@@ -392,7 +404,7 @@ def ai_use_cases(
         rows.append({item: code, "n": len(x), "share": share, "ci_low": lo, "ci_high": hi})
     table = pd.DataFrame(rows).set_index(item)
     # each use case is a share of all users, not a partition
-    table = protect(table, min_n=_min(survey, min_n), partition=False)
+    table = protect(table, min_group_size=_min(survey, min_group_size), partition=False)
     table.attrs.update(weighting=weighting, members=members)
     return table.sort_values("share", ascending=False)
 
@@ -410,17 +422,23 @@ def _share(x: pd.Series, weights: pd.Series | None) -> tuple[float, float]:
 
 
 def ai_usefulness_by(
-    survey: Survey, segment: str, *, min_n: int | None = None, weighting: str = "respondent"
+    survey: Survey,
+    segment: str,
+    *,
+    min_group_size: int | None = None,
+    weighting: str = "respondent",
 ) -> pd.DataFrame:
     """How useful AI users find the tools (0-100 index) by segment, protected."""
     require_roles(survey, "ai_user", "ai_usefulness")
     df = prepare(survey)
     users = df[df["ai_user"] == 1]
     column = f"{survey.codebook.role('ai_usefulness')}_index"
-    return _by_segment(survey, users, segment, {"usefulness_index": column}, min_n, weighting)
+    return _by_segment(
+        survey, users, segment, {"usefulness_index": column}, min_group_size, weighting
+    )
 
 
-def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+def ai_association(survey: Survey, *, min_group_size: int | None = None) -> pd.DataFrame:
     """Users vs non-users of AI on workload/stress, satisfaction, technology and turnover
     intention, raw and company-adjusted (:func:`ksresearch.compare_groups`; 0 = non-user,
     1 = user)."""
@@ -434,7 +452,7 @@ def ai_association(survey: Survey, *, min_n: int | None = None) -> pd.DataFrame:
         "ai_user",
         company=cb.role("company"),
         owners=cb.role("company"),
-        min_n=_min(survey, min_n),
+        min_group_size=_min(survey, min_group_size),
         labels={0.0: "non-users", 1.0: "users"},
     )
 
@@ -444,7 +462,7 @@ def education_relevance(
     survey: Survey,
     *,
     by: str | None = None,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
     weighting: str = "respondent",
 ) -> pd.DataFrame:
     """ "My formal education is relevant to my job": mean (on its scale), share who agree and
@@ -454,14 +472,14 @@ def education_relevance(
     edu = survey.codebook.role("education_relevance")
     df = prepare(survey)
     cols = {"mean": edu, "agree_share": "edu_relevant", "disagree_share": "edu_irrelevant"}
-    m = _min(survey, min_n)
+    m = _min(survey, min_group_size)
     if by is not None:
-        return _by_segment(survey, df, by, cols, min_n, weighting)
+        return _by_segment(survey, df, by, cols, min_group_size, weighting)
     d = df.dropna(subset=[edu])
     weights = _weights(survey, weighting)
     means = {k: [_share(d[v].dropna(), weights)[0]] for k, v in cols.items()}
     table = pd.DataFrame({"n": [len(d)], **means}, index=["all"])
-    table = protect(table, min_n=m, partition=False)
+    table = protect(table, min_group_size=m, partition=False)
     members = Members()
     members.add("all", "n", d.index.to_numpy(), edu)
     for k, v in cols.items():
@@ -504,7 +522,7 @@ def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
 
 # ----------------------------------------------------------------------------- shift work, self-service, size
 def shift_work(
-    survey: Survey, *, check_invariance: bool = True, min_n: int | None = None
+    survey: Survey, *, check_invariance: bool = True, min_group_size: int | None = None
 ) -> pd.DataFrame:
     """Shift workers against others on every tracked construct (0-100 index), raw and
     company-adjusted. With ``check_invariance``, each construct's measurement is tested across
@@ -525,14 +543,14 @@ def shift_work(
         "shift_worker",
         company=survey.codebook.role("company"),
         owners=survey.codebook.role("company"),
-        min_n=_min(survey, min_n),
+        min_group_size=_min(survey, min_group_size),
         noninvariant=noninvariant,
         labels=labels,
     )
 
 
 def selfservice_by_industry(
-    survey: Survey, *, min_n: int | None = None, weighting: str = "respondent"
+    survey: Survey, *, min_group_size: int | None = None, weighting: str = "respondent"
 ) -> pd.DataFrame:
     """Perceived effect of self-service on the customer dialogue (0-100 index, and the share
     who agree that cases got more complex) by industry."""
@@ -542,11 +560,13 @@ def selfservice_by_industry(
         "selfservice_index": f"{cb.role('selfservice')}_index",
         "more_complex_share": "more_complex",
     }
-    return _by_segment(survey, prepare(survey), cb.role("industry"), columns, min_n, weighting)
+    return _by_segment(
+        survey, prepare(survey), cb.role("industry"), columns, min_group_size, weighting
+    )
 
 
 def by_centre_size(
-    survey: Survey, *, min_n: int | None = None, weighting: str = "respondent"
+    survey: Survey, *, min_group_size: int | None = None, weighting: str = "respondent"
 ) -> pd.DataFrame:
     """Every tracked construct (0-100 index) and eNPS by centre size band."""
     require_roles(survey, "centre_size", "enps")
@@ -554,7 +574,9 @@ def by_centre_size(
     df = prepare(survey)
     size = cb.role("centre_size")
     cols = {c: f"{c}_index" for c in tracked_constructs(cb)}
-    table = _by_segment(survey, df, size, {**cols, "enps": cb.role("enps")}, min_n, weighting)
+    table = _by_segment(
+        survey, df, size, {**cols, "enps": cb.role("enps")}, min_group_size, weighting
+    )
     weights = _weights(survey, weighting)
     answers = df.dropna(subset=[size]).groupby(size)[cb.role("enps")]
     enps_by = answers.apply(lambda x: enps(x, weights=weights))

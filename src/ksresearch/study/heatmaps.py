@@ -36,7 +36,7 @@ def segment_heatmap(
     *,
     company: str | None = None,
     ci: float = 0.95,
-    min_n: int | None = None,
+    min_group_size: int | None = None,
 ) -> pd.DataFrame:
     """Differences from the mean of every tracked construct (0-100 index) per segment level.
 
@@ -76,7 +76,7 @@ def segment_heatmap(
     owner = cb.role("company")
     if company is not None:
         df = df[df[owner] == company]
-    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     parts = [_segment_part(df, s, constructs, owner, company is None, m, ci) for s in segments]
     parts = [part for part in map(_shown_levels, parts) if part is not None]
     if not parts:
@@ -144,7 +144,9 @@ def _segment_part(df, segment, constructs, owner, clustered, m, ci):
     """One segment's rows: protected means (:func:`segment_summary`) turned into differences
     from the mean, with their intervals and p; the members relabelled (segment, level)."""
     columns = {c: f"{c}_index" for c in constructs}
-    table = segment_summary(df, segment, columns, min_n=m, company=owner if clustered else None)
+    table = segment_summary(
+        df, segment, columns, min_group_size=m, company=owner if clustered else None
+    )
     rows = pd.MultiIndex.from_product([[segment], table.index], names=["segment", "level"])
     values = {
         k: np.full((len(rows), len(constructs)), np.nan) for k in ("diff", "low", "high", "p")

@@ -157,7 +157,11 @@ def comparable_years(current: Survey, previous: Survey | None) -> bool:
 
 
 def construct_trends(
-    current: Survey, previous: Survey, *, segment: str | None = None, min_n: int | None = None
+    current: Survey,
+    previous: Survey,
+    *,
+    segment: str | None = None,
+    min_group_size: int | None = None,
 ) -> pd.DataFrame:
     """Year-on-year change of every construct tracked in both years (0-100 index; matched by
     the trend ids of its items), reported only where scalar invariance across the two years
@@ -166,20 +170,20 @@ def construct_trends(
     change of all respondents is given beside it (:func:`ksresearch.trend`). Rows are named
     by this year's construct ids."""
     now, before, outcomes, noninvariant, company = _two_years(current, previous)
-    m = min_size(min_n if min_n is not None else current.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else current.min_group_size)
     return trend(
         now,
         before,
         outcomes,
         segment=segment,
         company=company,
-        min_n=m,
+        min_group_size=m,
         noninvariant=noninvariant,
     )
 
 
 def company_trends(
-    current: Survey, previous: Survey, company: str, *, min_n: int | None = None
+    current: Survey, previous: Survey, company: str, *, min_group_size: int | None = None
 ) -> pd.DataFrame:
     """One company's own change since last year in every construct tracked in both years.
 
@@ -203,8 +207,8 @@ def company_trends(
         raise InsufficientDataError(
             f"{company} did not take part in both {previous.year} and {current.year}"
         )
-    m = min_size(min_n if min_n is not None else current.min_group_size)
-    return trend(now, before, outcomes, min_n=m, noninvariant=noninvariant)
+    m = min_size(min_group_size if min_group_size is not None else current.min_group_size)
+    return trend(now, before, outcomes, min_group_size=m, noninvariant=noninvariant)
 
 
 def year_comparability(current: Survey, previous: Survey) -> pd.DataFrame:
@@ -236,7 +240,9 @@ def _two_years(current: Survey, previous: Survey):
     return prepare(current), before, outcomes, noninvariant, company
 
 
-def item_trends(current: Survey, previous: Survey, *, min_n: int | None = None) -> pd.DataFrame:
+def item_trends(
+    current: Survey, previous: Survey, *, min_group_size: int | None = None
+) -> pd.DataFrame:
     """Year-on-year change of every likert/nps item asked both years (matched by trend id; the
     codebooks keep the wording), on its own scale, within companies as
     :func:`construct_trends`; ``item`` gives this year's item id."""
@@ -249,8 +255,8 @@ def item_trends(current: Survey, previous: Survey, *, min_n: int | None = None) 
     company = "_company"
     cur = _items_by_trend_id(current, [cur_ids[t] for t in shared], shared, company)
     prev = _items_by_trend_id(previous, [prev_ids[t] for t in shared], shared, company)
-    m = min_size(min_n if min_n is not None else current.min_group_size)
-    out = trend(cur, prev, shared, company=company, min_n=m)
+    m = min_size(min_group_size if min_group_size is not None else current.min_group_size)
+    out = trend(cur, prev, shared, company=company, min_group_size=m)
     out.insert(0, "item", [cur_ids[t] for t in out.index])
     return out.rename_axis("trend_id")
 

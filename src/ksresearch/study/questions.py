@@ -271,7 +271,7 @@ def _protected(out: pd.DataFrame, m: int) -> pd.DataFrame:
 
 
 def question_results(
-    survey: Survey, *, company: str | None = None, min_n: int | None = None
+    survey: Survey, *, company: str | None = None, min_group_size: int | None = None
 ) -> pd.DataFrame:
     """Each theme (construct) with its questions beneath it, and every other rating and nps
     question, in the questionnaire's order; for everyone or for one company.
@@ -281,7 +281,7 @@ def question_results(
     survey : Survey
     company : str, optional
         One company's respondents (role ``company``).
-    min_n : int, optional
+    min_group_size : int, optional
         Minimum who answered (default: the survey's); a row under it shows only its ``n``.
 
     Returns
@@ -307,7 +307,7 @@ def question_results(
     motivation  construct  motivation
     mot_1            item  motivation
     """
-    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     return _results(survey, _frame(survey, company), m)
 
 
@@ -325,12 +325,12 @@ def _results(survey: Survey, df: pd.DataFrame, m: int) -> pd.DataFrame:
             rows[row_id] = _item_row(survey, df, row_id, theme, directions, members)
     out = pd.DataFrame.from_dict(rows, orient="index", columns=RESULT_COLUMNS)
     out = _protected(out.astype({"n": int}), m)
-    out.attrs.update(members=members, min_n=m)
+    out.attrs.update(members=members, min_group_size=m)
     return out
 
 
 def choice_results(
-    survey: Survey, *, company: str | None = None, min_n: int | None = None
+    survey: Survey, *, company: str | None = None, min_group_size: int | None = None
 ) -> pd.DataFrame:
     """The share choosing each option of every single- and multi-choice question.
 
@@ -343,7 +343,7 @@ def choice_results(
     """
     cb = survey.codebook
     df = _frame(survey, company)
-    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     members, rows = Members(), []
     for item in cb.items:
         if item.type == "single" and item.id in df:
@@ -373,18 +373,18 @@ def choice_results(
             members.add(row, "share", x.index.to_numpy(), f"{item.id}:{code}")
     out = pd.DataFrame(rows, columns=["item", "option", "n", "share"]).set_index(["item", "option"])
     out.loc[out["n"] < m, "share"] = np.nan
-    out.attrs.update(members=members, min_n=m)
+    out.attrs.update(members=members, min_group_size=m)
     return out
 
 
 def numeric_results(
-    survey: Survey, *, company: str | None = None, min_n: int | None = None
+    survey: Survey, *, company: str | None = None, min_group_size: int | None = None
 ) -> pd.DataFrame:
     """Median and quartiles of every numeric question (``n``, ``q1``, ``median``, ``q3``;
     pandas' linear interpolation, R's ``quantile(type = 7)``)."""
     cb = survey.codebook
     df = _frame(survey, company)
-    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     members, rows = Members(), {}
     for item in cb.items_of_type("numeric"):
         if item not in df:
@@ -401,7 +401,7 @@ def numeric_results(
         for column in ("n", "q1", "median", "q3"):
             members.add(item, column, x.index.to_numpy(), f"{item}:{column}")
     out = pd.DataFrame.from_dict(rows, orient="index", columns=["n", "q1", "median", "q3"])
-    out.attrs.update(members=members, min_n=m)
+    out.attrs.update(members=members, min_group_size=m)
     return out
 
 
@@ -418,7 +418,7 @@ def _scores(survey: Survey, df: pd.DataFrame, row_id: str) -> pd.Series:
 
 
 def question_benchmark(
-    survey: Survey, company: str, *, ci: float = 0.95, min_n: int | None = None
+    survey: Survey, company: str, *, ci: float = 0.95, min_group_size: int | None = None
 ) -> pd.DataFrame:
     r"""One company against all other companies on every theme and rating question.
 
@@ -441,7 +441,7 @@ def question_benchmark(
         ``p``, ``p_adj`` (Bonferroni), ``direction`` and ``assessment``.
     """
     cb = survey.codebook
-    m = min_size(min_n if min_n is not None else survey.min_group_size)
+    m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     a = question_arrays(survey)
     code = a.companies.get_indexer([company])[0]
     own = a.owner == code
@@ -496,7 +496,7 @@ def question_benchmark(
     out.loc[tested, "assessment"] = labels.loc[tested, "assessment"]
     out = out.drop(columns="se")
     out.index.name = None
-    out.attrs.update(members=members, min_n=m, tests=max(labels.attrs["tests"], 1), ci=ci)
+    out.attrs.update(members=members, min_group_size=m, tests=max(labels.attrs["tests"], 1), ci=ci)
     return out
 
 
