@@ -119,7 +119,7 @@ def test_improper_solution_is_flagged_with_a_heywood_warning_and_nothing_else(hs
     assert caught and all(w.category is HeywoodWarning for w in caught), [
         str(w.message) for w in caught
     ]
-    negative = [i for i in fit.model_.items if fit.params_.get(f"{i}~~{i}.g0", 0) < 0]
+    negative = [i for i in fit.model_.items if fit.params_.get(f"{i}~~{i}.g1", 0) < 0]
     assert negative and all(i in str(caught[0].message) for i in negative)  # names the items
     assert fit.fit_["improper"]
     assert (fit.params_.filter(like="~~").to_numpy() < 0).any()  # a negative variance estimate
@@ -161,18 +161,18 @@ def test_fiml_is_the_casewise_maximum_likelihood():
     order = [
         names.index(k)
         for k in (
-            "f=~b.g0",
-            "f=~c.g0",
-            "f=~d.g0",
-            "f~~f.g0",
-            "a~~a.g0",
-            "b~~b.g0",
-            "c~~c.g0",
-            "d~~d.g0",
-            "a~1.g0",
-            "b~1.g0",
-            "c~1.g0",
-            "d~1.g0",
+            "f=~b.g1",
+            "f=~c.g1",
+            "f=~d.g1",
+            "f~~f.g1",
+            "a~~a.g1",
+            "b~~b.g1",
+            "c~~c.g1",
+            "d~~d.g1",
+            "a~1.g1",
+            "b~1.g1",
+            "c~1.g1",
+            "d~1.g1",
         )
     ]
     t = est[order]
@@ -228,3 +228,20 @@ def test_fit_measures_are_numbers_a_researcher_can_round():
         assert fit.fit_.dtype == float
         assert fit.fit_.round(3)["cfi"] <= 1 and fit.fit_["converged"] == 1
     assert ml.fit_["fiml"] == 0 and fiml.fit_["fiml"] == 1
+
+
+def test_both_engines_name_their_parameters_alike():
+    """One parameter layout: the ML and the WLSMV engine write a model's loadings and factor
+    (co)variances by the same names, groups numbered from 1 as lavaan does."""
+    rng = np.random.default_rng(12)
+    n = 600
+    f = rng.normal(size=n)
+    x = 0.8 * f[:, None] + rng.normal(size=(n, 4))
+    ordinal = pd.DataFrame(np.digitize(x, [-1.0, 0.0, 1.0]) + 1, columns=list("abcd"))
+    ordinal["g"] = np.repeat(["x", "y"], n // 2)
+    model = "f =~ a + b + c + d"
+    ml = ks.CFA(model, group="g").fit(ordinal)
+    wlsmv = ks.CFA(model, group="g", ordered=True).fit(ordinal)
+    structural = [name for name in ml.params_.index if "=~" in name or name.startswith("f~~f")]
+    assert structural == [name for name in wlsmv.params_.index if name in set(structural)]
+    assert "f=~b.g1" in structural and "f=~b.g2" in structural

@@ -132,7 +132,9 @@ def _em(patterns: list[_Pattern], p: int, n: int, max_iter: int = 2000, tol: flo
 
 @dataclass
 class _Spec:
-    """Parameter layout: per group, index arrays into the free vector (-1 = fixed)."""
+    """Parameter layout: per group, index arrays into the free vector (-1 = fixed). A
+    parameter is named as lavaan writes it, with its group's number from 1 (``visual=~x2.g1``;
+    one shared across groups has none), as the WLSMV engine names it."""
 
     lam: list[np.ndarray]
     phi: list[np.ndarray]
@@ -169,26 +171,26 @@ def _build_spec(model: MeasurementModel, n_groups: int, level: str) -> _Spec:
                     if pos == 0:
                         fixed_lam[j, k] = 1.0
                     else:
-                        lam[j, k] = new(f"{f}=~{item}" + ("" if shared_lam else f".g{g}"))
+                        lam[j, k] = new(f"{f}=~{item}" + ("" if shared_lam else f".g{g + 1}"))
             lam_shared = lam
         phi = -np.ones((m, m), dtype=int)
         for a in range(m):
             for b in range(a + 1):
-                phi[a, b] = phi[b, a] = new(f"{factors[a]}~~{factors[b]}.g{g}")
+                phi[a, b] = phi[b, a] = new(f"{factors[a]}~~{factors[b]}.g{g + 1}")
         th = -np.ones((p, p), dtype=int)
         for j in range(p):
-            th[j, j] = new(f"{items[j]}~~{items[j]}.g{g}")
+            th[j, j] = new(f"{items[j]}~~{items[j]}.g{g + 1}")
         for a, b in model.residual_covariances:
             i, j = items.index(a), items.index(b)
-            th[i, j] = th[j, i] = new(f"{a}~~{b}.g{g}")
+            th[i, j] = th[j, i] = new(f"{a}~~{b}.g{g + 1}")
         if shared_nu and nu_shared is not None:
             nu = nu_shared
         else:
-            nu = np.array([new(f"{it}~1" + ("" if shared_nu else f".g{g}")) for it in items])
+            nu = np.array([new(f"{it}~1" + ("" if shared_nu else f".g{g + 1}")) for it in items])
             nu_shared = nu
         al = -np.ones(m, dtype=int)
         if level == "scalar" and g > 0:
-            al = np.array([new(f"{f}~1.g{g}") for f in factors])
+            al = np.array([new(f"{f}~1.g{g + 1}") for f in factors])
         lam_all.append(lam)
         phi_all.append(phi)
         th_all.append(th)
