@@ -381,7 +381,6 @@ def _minres(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
     1 - SMC). The objective is the sum of the squared trailing eigenvalues of R - diag(psi),
     whose gradient is -2 diag(R - diag(psi) - LL').
     """
-    p = cor.shape[0]
 
     def parts(psi: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         reduced = cor - np.diag(psi)
@@ -397,19 +396,25 @@ def _minres(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
         f, g, _ = parts(psi)
         return f, g
 
-    start = np.clip(1 - _smc(cor), 0.005, 1)
+    psi = _uniquenesses(fun, 1 - _smc(cor), "minres factoring", ftol=1e-12, gtol=1e-8)
+    _, _, load = parts(psi)
+    return load, psi
+
+
+def _uniquenesses(fun, start: np.ndarray, name: str, *, ftol: float, gtol: float) -> np.ndarray:
+    """The uniquenesses that minimise ``fun`` (value and gradient) within [0.005, 1], as psych
+    bounds them, from ``start``; a warning if the optimiser stops short."""
     res = optimize.minimize(
         fun,
-        start,
+        np.clip(start, 0.005, 1.0),
         jac=True,
         method="L-BFGS-B",
-        bounds=[(0.005, 1.0)] * p,
-        options={"maxiter": 1000, "ftol": 1e-12, "gtol": 1e-8},
+        bounds=[(0.005, 1.0)] * len(start),
+        options={"maxiter": 1000, "ftol": ftol, "gtol": gtol},
     )
     if not res.success:
-        warn_not_converged("minres factoring", str(res.message))
-    _, _, load = parts(res.x)
-    return load, res.x
+        warn_not_converged(name, str(res.message))
+    return res.x
 
 
 def _ml(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
@@ -435,19 +440,10 @@ def _ml(cor: np.ndarray, n_factors: int) -> tuple[np.ndarray, np.ndarray]:
         return f, np.diag(g) / psi**2
 
     start = (1 - 0.5 * n_factors / p) / np.diag(np.linalg.inv(cor))
-    res = optimize.minimize(
-        fun,
-        np.clip(start, 0.005, 1.0),
-        jac=True,
-        method="L-BFGS-B",
-        bounds=[(0.005, 1.0)] * p,
-        options={"maxiter": 1000, "ftol": 1e-14, "gtol": 1e-10},
-    )
-    if not res.success:
-        warn_not_converged("ML factoring", str(res.message))
-    _, values, vectors, sc = parts(res.x)
+    psi = _uniquenesses(fun, start, "ML factoring", ftol=1e-14, gtol=1e-10)
+    _, values, vectors, sc = parts(psi)
     load = vectors[:, :n_factors] * np.sqrt(np.maximum(values[:n_factors] - 1, 0))
-    return load / sc[:, None], res.x
+    return load / sc[:, None], psi
 
 
 def _promax(a: np.ndarray, power: int = 4) -> tuple[np.ndarray, np.ndarray]:
