@@ -234,11 +234,26 @@ def _named(text: str, names) -> list[tuple[str, str]]:
     return out
 
 
+def _per_survey(survey, name: str, make):
+    """``make(survey)``, kept in the survey's cache: what every report of a release checks
+    against (the names, the ids, the free-text answers) is read from the survey once."""
+    cache, key = getattr(survey, "cache", None), ("audit", name)
+    if cache is None:  # a survey made by hand for a check
+        return make(survey)
+    if key not in cache:
+        cache[key] = make(survey)
+    return cache[key]
+
+
+def _company_names(survey) -> list[str]:
+    return sorted(set(survey.responses[survey.codebook.role("company")].dropna().astype(str)))
+
+
 def _other_companies(text: str, survey, company: str | None) -> list[str]:
     if survey.codebook.roles.company is None:
         return []
-    names = set(survey.responses[survey.codebook.role("company")].dropna().astype(str))
-    others = [n for n in sorted(names) if company is None or normalise(n) != normalise(company)]
+    names = _per_survey(survey, "companies", _company_names)
+    others = [n for n in names if company is None or normalise(n) != normalise(company)]
     if company is not None:  # its own name first: "Clerk of Superior Court" holds "Superior Court"
         text = _blank(text, normalise(company))
     leaked = _named(text, others)
@@ -254,13 +269,18 @@ def _respondent_ids(text: str, survey, cells: set[str] | None = None) -> list[st
     """Respondent ids shown: an id with letters anywhere in the text; an id of digits only
     where an id could be shown, a table cell of its own (a year or a count in a sentence is
     not an id)."""
-    ids = {normalise(str(i)) for i in survey.responses[survey.codebook.meta.respondent_id.id]}
-    worded = {i for i in ids if not i.isdigit()}
+    ids, worded = _per_survey(survey, "ids", _ids)
     shown = worded & set(re.findall(r"[\w\-]{4,}", text))
     shown |= {i for i in ids - worded if len(i) >= 4} & (cells or set())
     if not shown:
         return []
     return [f"the report shows {len(shown)} respondent id(s): {sorted(shown)[:3]}"]
+
+
+def _ids(survey) -> tuple[set[str], set[str]]:
+    """Every respondent id normalised, and those with letters."""
+    ids = {normalise(str(i)) for i in survey.responses[survey.codebook.meta.respondent_id.id]}
+    return ids, {i for i in ids if not i.isdigit()}
 
 
 def allowed_comments(survey, company: str | None) -> set[str]:
@@ -281,13 +301,7 @@ def allowed_comments(survey, company: str | None) -> set[str]:
 def _free_text(text: str, survey, company: str | None) -> list[str]:
     """Free-text answers shown that the comment rules do not allow (a raw list, another
     company's comments, a comment of a group too small)."""
-    if survey.comments is not None:
-        texts = survey.comments["text"]
-    else:  # a survey made by hand: its text items
-        items = [i.id for i in survey.codebook.items if i.type == "text"]
-        columns = [survey.responses[c] for c in items if c in survey.responses]
-        texts = pd.concat(columns) if columns else pd.Series(dtype=object)
-    answers = {normalise(str(a)) for a in texts.dropna() if len(str(a).strip()) >= 15}
+    answers = _per_survey(survey, "answers", _answers)
     if not answers:
         return []
     # what the rules allow is set aside, the longest first (a short example may be a part)
@@ -299,6 +313,17 @@ def _free_text(text: str, survey, company: str | None) -> list[str]:
         if shown
         else []
     )
+
+
+def _answers(survey) -> set[str]:
+    """The free-text answers of 15 characters or more, normalised."""
+    if survey.comments is not None:
+        texts = survey.comments["text"]
+    else:  # a survey made by hand: its text items
+        items = [i.id for i in survey.codebook.items if i.type == "text"]
+        columns = [survey.responses[c] for c in items if c in survey.responses]
+        texts = pd.concat(columns) if columns else pd.Series(dtype=object)
+    return {normalise(str(a)) for a in texts.dropna() if len(str(a).strip()) >= 15}
 
 
 def _personal_details(text: str, survey) -> list[str]:

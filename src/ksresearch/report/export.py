@@ -63,6 +63,9 @@ def _page_exporter() -> type:
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class PageExporter(HTMLExporter):
+        #: the notebook is validated once, after the preprocessors, not after each of them
+        optimistic_validation = True
+
         def from_notebook_node(self, nb, resources=None, **kw):
             resources = self._init_resources(resources)
             self.register_filter(

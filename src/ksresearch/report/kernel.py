@@ -68,11 +68,16 @@ _PRELOAD = (
 
 
 def _warm_up() -> None:
-    """Draw and encode one small figure, so that the fonts and the PNG writer are loaded
-    before the fork and no kernel pays for them."""
+    """Read the text catalogues and draw and encode one small figure, so that the texts, the
+    fonts and the PNG writer are loaded before the fork and no kernel pays for them."""
     import io
 
     import matplotlib.pyplot as plt
+
+    from .present import LANGS, catalogue
+
+    for lang in LANGS:
+        catalogue(lang)
 
     fig, ax = plt.subplots(figsize=(2, 1))
     ax.barh(["æøå"], [1.0])

@@ -110,9 +110,11 @@ def table_record(
         raise ValueError(f"rests_on must be None or {SURVEY!r}, got {rests_on!r}")
     sets: dict[str, dict[str, str]] = {}
     cells = []
-    for row in shown.index:
-        for column in shown.columns:
-            value = str(shown.at[row, column])
+    made: dict[int, tuple] = {}  # a row's set stands behind each of its cells: encoded once
+    values = shown.to_numpy(dtype=object)  # read as arrays: .at per cell is slow
+    for i, row in enumerate(shown.index):
+        for j, column in enumerate(shown.columns):
+            value = str(values[i, j])
             if value in ("", "–") or value.startswith("<"):
                 continue
             labels = members.get((row, column)) if members is not None else None
@@ -125,8 +127,11 @@ def table_record(
                     "respondents: give the result's attrs['members'] an entry for it, or say "
                     "the table rests on the whole survey (rests_on='survey')"
                 )
-            encoded = encode_members(everyone if labels is None else labels)
-            fp = fingerprint(encoded)
+            keys = everyone if labels is None else labels
+            if id(keys) not in made:
+                encoded = encode_members(keys)
+                made[id(keys)] = (keys, encoded, fingerprint(encoded))
+            _, encoded, fp = made[id(keys)]
             sets[fp] = encoded
             cells.append(
                 {

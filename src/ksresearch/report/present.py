@@ -51,11 +51,14 @@ COUNT_COLUMNS = ("n", "n_company", "n_pool", "n_all", "n_commenters")
 @functools.cache
 def catalogue(lang: str) -> dict[str, dict[str, str]]:
     """The text catalogue of ``lang`` (``texts/<lang>.yaml``): ``columns``, ``texts`` and
-    ``measures``, each ``{key: text}``; read once per process."""
+    ``measures``, each ``{key: text}``; read once per process (libyaml's parser where built
+    in, and a key given twice is an error, as in a codebook)."""
     import yaml
 
+    from ..data.codebook import UniqueKeyLoader
+
     path = TEXTS_DIR / f"{_lang(lang)}.yaml"
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)  # noqa: S506
 
 
 def _lang(lang: str) -> str:
