@@ -85,7 +85,7 @@ def test_model_from_codebook_and_parse_model():
     [
         ("visual =~ x1 + x2 + x99", {}, r"not in the data: \['x99'\]"),
         ("visual =~ x1", {}, r"at least two indicators"),
-        ("visual ~ x1 + x2", {}, r"cannot read model line"),
+        ("visual ~ x1 + x2", {}, r"defines no factor"),
         ("", {}, r"model is empty"),
         (HS, {"group": "nope"}, r"group column 'nope' is not in the data"),
         (HS, {"level": "metric"}, r"needs a group column"),

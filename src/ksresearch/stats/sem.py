@@ -132,9 +132,11 @@ def _em(patterns: list[_Pattern], p: int, n: int, max_iter: int = 2000, tol: flo
 
 @dataclass
 class _Spec:
-    """Parameter layout: per group, index arrays into the free vector (-1 = fixed). A
-    parameter is named as lavaan writes it, with its group's number from 1 (``visual=~x2.g1``;
-    one shared across groups has none), as the WLSMV engine names it."""
+    """Parameter layout: per group, index arrays into the free vector (-1 = fixed at the
+    value in ``fixed_*``). A parameter is named as lavaan writes it, with its group's number
+    from 1 (``visual=~x2.g1``; one shared across groups has none, a labelled one is its
+    label), as the WLSMV engine names it. ``beta`` holds the regressions between factors
+    (row: outcome, column: predictor) and ``phi`` the factors' (residual) covariances."""
 
     lam: list[np.ndarray]
     phi: list[np.ndarray]
@@ -144,59 +146,112 @@ class _Spec:
     n_free: int
     fixed_lam: np.ndarray  # values of fixed loadings (1 for markers, 0 elsewhere)
     names: list[str] = field(default_factory=list)
+    beta: list[np.ndarray] = field(default_factory=list)
+    fixed_phi: np.ndarray | float = 0.0
+    fixed_theta: np.ndarray | float = 0.0
+    fixed_beta: np.ndarray | float = 0.0
+
+    @property
+    def structural(self) -> bool:
+        return any((b >= 0).any() for b in self.beta) or np.any(self.fixed_beta != 0)
+
+
+class _Layout:
+    """Gives each parameter of the model its index in the free vector, or its fixed value:
+    parameters with one (shared) label share an index, as do those made equal across groups."""
+
+    def __init__(self, model: MeasurementModel) -> None:
+        self.model, self.names, self.by_label = model, [], {}
+
+    def new(self, name: str, key: tuple[str, str, str] | None = None) -> int:
+        label = self.model.shared(key) if key is not None else ""
+        if label and label in self.by_label:
+            return self.by_label[label]
+        self.names.append(label or name)
+        if label:
+            self.by_label[label] = len(self.names) - 1
+        return len(self.names) - 1
+
+    def place(self, idx: np.ndarray, fixed: np.ndarray, at: tuple, key, name: str) -> None:
+        """Fix ``idx[at]`` at the syntax's value, or give it a free parameter (symmetric
+        matrices: both triangles)."""
+        value = self.model.fixed_value(key)
+        spots = [at, at[::-1]] if len(at) == 2 and key[1] == "~~" else [at]
+        for spot in spots:
+            if value is not None:
+                idx[spot], fixed[spot] = -1, value
+        if value is None:
+            i = self.new(name, key)
+            for spot in spots:
+                idx[spot] = i
 
 
 def _build_spec(model: MeasurementModel, n_groups: int, level: str) -> _Spec:
     items, factors = model.items, list(model.factors)
     p, m = len(items), len(factors)
-    names: list[str] = []
+    lay = _Layout(model)
+    outcomes = {y for y, _ in model.regressions}
+    written = {frozenset(pair) for pair in model.factor_covariances}
 
-    def new(name: str) -> int:
-        names.append(name)
-        return len(names) - 1
-
-    fixed_lam = np.zeros((p, m))
+    fixed_lam, fixed_phi = np.zeros((p, m)), np.zeros((m, m))
+    fixed_th, fixed_beta = np.zeros((p, p)), np.zeros((m, m))
     shared_lam = level in ("metric", "scalar")
     shared_nu = level == "scalar"
-    lam_all, phi_all, th_all, nu_all, al_all = [], [], [], [], []
+    lam_all, phi_all, th_all, nu_all, al_all, beta_all = [], [], [], [], [], []
     lam_shared = nu_shared = None
     for g in range(n_groups):
+        tag = f".g{g + 1}"
         if shared_lam and lam_shared is not None:
             lam = lam_shared
         else:
             lam = -np.ones((p, m), dtype=int)
             for k, f in enumerate(factors):
                 for pos, item in enumerate(model.factors[f]):
-                    j = items.index(item)
-                    if pos == 0:
-                        fixed_lam[j, k] = 1.0
+                    j, key = items.index(item), (f, "=~", item)
+                    if pos == 0 and key not in model.freed and model.fixed_value(key) is None:
+                        fixed_lam[j, k] = 1.0  # the marker
                     else:
-                        lam[j, k] = new(f"{f}=~{item}" + ("" if shared_lam else f".g{g + 1}"))
+                        lay.place(lam, fixed_lam, (j, k), key,
+                                  f"{f}=~{item}" + ("" if shared_lam else tag))  # fmt: skip
             lam_shared = lam
         phi = -np.ones((m, m), dtype=int)
         for a in range(m):
             for b in range(a + 1):
-                phi[a, b] = phi[b, a] = new(f"{factors[a]}~~{factors[b]}.g{g + 1}")
+                key = (factors[a], "~~", factors[b])
+                free = (
+                    a == b
+                    or frozenset((factors[a], factors[b])) in written
+                    or not ({factors[a], factors[b]} & outcomes)
+                )  # exogenous factors covary (lavaan's auto.cov.lv.x); outcomes' residuals not
+                if free or model.fixed_value(key) is not None:
+                    lay.place(phi, fixed_phi, (a, b), key, f"{factors[a]}~~{factors[b]}{tag}")
+        beta = -np.ones((m, m), dtype=int)
+        for y, x in model.regressions:
+            a, b = factors.index(y), factors.index(x)
+            lay.place(beta, fixed_beta, (a, b), (y, "~", x), f"{y}~{x}{tag}")
         th = -np.ones((p, p), dtype=int)
         for j in range(p):
-            th[j, j] = new(f"{items[j]}~~{items[j]}.g{g + 1}")
+            lay.place(th, fixed_th, (j, j), (items[j], "~~", items[j]),
+                      f"{items[j]}~~{items[j]}{tag}")  # fmt: skip
         for a, b in model.residual_covariances:
             i, j = items.index(a), items.index(b)
-            th[i, j] = th[j, i] = new(f"{a}~~{b}.g{g + 1}")
+            lay.place(th, fixed_th, (i, j), (a, "~~", b), f"{a}~~{b}{tag}")
         if shared_nu and nu_shared is not None:
             nu = nu_shared
         else:
-            nu = np.array([new(f"{it}~1" + ("" if shared_nu else f".g{g + 1}")) for it in items])
+            nu = np.array([lay.new(f"{it}~1" + ("" if shared_nu else tag)) for it in items])
             nu_shared = nu
         al = -np.ones(m, dtype=int)
         if level == "scalar" and g > 0:
-            al = np.array([new(f"{f}~1.g{g + 1}") for f in factors])
+            al = np.array([lay.new(f"{f}~1{tag}") for f in factors])
         lam_all.append(lam)
         phi_all.append(phi)
         th_all.append(th)
         nu_all.append(nu)
         al_all.append(al)
-    return _Spec(lam_all, phi_all, th_all, nu_all, al_all, len(names), fixed_lam, names)
+        beta_all.append(beta)
+    return _Spec(lam_all, phi_all, th_all, nu_all, al_all, len(lay.names), fixed_lam,
+                 lay.names, beta_all, fixed_phi, fixed_th, fixed_beta)  # fmt: skip
 
 
 def _fill(idx: np.ndarray, theta: np.ndarray, fixed: np.ndarray | float = 0.0) -> np.ndarray:
@@ -216,32 +271,54 @@ class _Fitter:
         self.n_total = sum(g.n for g in groups)
         self.p = len(model.items)
 
-    def matrices(self, theta: np.ndarray, g: int) -> tuple[np.ndarray, ...]:
+    def structural(self, theta: np.ndarray, g: int) -> tuple[np.ndarray, ...]:
+        """Group ``g``'s matrices as the model writes them: loadings, the factors' (residual)
+        covariances psi, the regressions beta, residual covariances, intercepts, factor means
+        (or intercepts), and A = (I - beta)^-1."""
         s = self.spec
         lam = _fill(s.lam[g], theta, s.fixed_lam)
-        phi = _fill(s.phi[g], theta)
-        th = _fill(s.theta[g], theta)
+        psi = _fill(s.phi[g], theta, s.fixed_phi)
+        th = _fill(s.theta[g], theta, s.fixed_theta)
         nu = _fill(s.nu[g], theta)
         al = _fill(s.alpha[g], theta)
-        return lam, phi, th, nu, al
+        m = psi.shape[0]
+        if s.structural:
+            beta = _fill(s.beta[g], theta, s.fixed_beta)
+            a = np.linalg.inv(np.eye(m) - beta)
+        else:
+            beta, a = np.zeros((m, m)), np.eye(m)
+        return lam, psi, beta, th, nu, al, a
+
+    def matrices(self, theta: np.ndarray, g: int) -> tuple[np.ndarray, ...]:
+        """Loadings, the factors' total covariances phi = A psi A', residual covariances,
+        intercepts and the factors' means A alpha: Sigma = lam phi lam' + th, mu = nu + lam
+        A alpha (a measurement model has A = I)."""
+        lam, psi, _, th, nu, al, a = self.structural(theta, g)
+        return lam, a @ psi @ a.T, th, nu, a @ al
 
     def objective(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
         f_total, grad = 0.0, np.zeros_like(theta)
+        s = self.spec
         for g, grp in enumerate(self.groups):
-            lam, phi, th, nu, al = self.matrices(theta, g)
+            lam, psi, _, th, nu, al, a = self.structural(theta, g)
+            phi, mean_lv = a @ psi @ a.T, a @ al
             sigma = lam @ phi @ lam.T + th
-            mu = nu + lam @ al
+            mu = nu + lam @ mean_lv
             try:
                 f, gs, gm = _discrepancy(grp.patterns, grp.n, sigma, mu, gradient=True)
             except np.linalg.LinAlgError:
                 return 1e10, np.zeros_like(theta)
             w = grp.n / self.n_total
             f_total += w * (f - grp.f_h1)
-            _scatter(grad, self.spec.lam[g], w * (2 * gs @ lam @ phi + np.outer(gm, al)))
-            _scatter(grad, self.spec.phi[g], w * (lam.T @ gs @ lam))
-            _scatter(grad, self.spec.theta[g], w * gs)
-            _scatter(grad, self.spec.nu[g], w * gm)
-            _scatter(grad, self.spec.alpha[g], w * (lam.T @ gm))
+            g_phi = lam.T @ gs @ lam  # dF/dphi; phi = A psi A' and A = (I - B)^-1
+            g_mean = a.T @ (lam.T @ gm)  # dF/dalpha
+            _scatter(grad, s.lam[g], w * (2 * gs @ lam @ phi + np.outer(gm, mean_lv)))
+            _scatter(grad, s.phi[g], w * (a.T @ g_phi @ a))
+            _scatter(grad, s.theta[g], w * gs)
+            _scatter(grad, s.nu[g], w * gm)
+            _scatter(grad, s.alpha[g], w * g_mean)
+            if s.structural:  # dA = A dB A
+                _scatter(grad, s.beta[g], w * (2 * a.T @ g_phi @ phi + np.outer(g_mean, mean_lv)))
         return f_total, grad
 
     def start(self) -> np.ndarray:
@@ -253,14 +330,18 @@ class _Fitter:
                 ix = [items.index(i) for i in ind]
                 vals, vecs = np.linalg.eigh(grp.cov[np.ix_(ix, ix)])
                 v = vecs[:, -1] * np.sqrt(max(vals[-1], 1e-6))
-                v = v / v[0] if abs(v[0]) > 1e-8 else np.ones_like(v)
+                variance = self.spec.phi[g][k, k]
+                if variance < 0:  # a fixed variance: the loadings of a unit-variance factor
+                    v = v * np.sign(v.sum() or 1.0)
+                else:  # a marker's scale
+                    v = v / v[0] if abs(v[0]) > 1e-8 else np.ones_like(v)
+                    theta[variance] = max(grp.cov[ix[0], ix[0]] * 0.5, 1e-3)
                 for pos, j in enumerate(ix):
                     if lam_idx[j, k] >= 0:
                         theta[lam_idx[j, k]] = v[pos]
-                phi_kk = max(grp.cov[ix[0], ix[0]] * 0.5, 1e-3)
-                theta[self.spec.phi[g][k, k]] = phi_kk
             for j in range(self.p):
-                theta[self.spec.theta[g][j, j]] = 0.5 * grp.cov[j, j]
+                if self.spec.theta[g][j, j] >= 0:
+                    theta[self.spec.theta[g][j, j]] = 0.5 * grp.cov[j, j]
             theta[self.spec.nu[g]] = (
                 grp.mean if g == 0 or self.level != "scalar" else theta[self.spec.nu[g]]
             )
@@ -490,6 +571,8 @@ def _parameter_rows(fitter: _Fitter, groups: list[_Group], means: bool) -> list[
         here = []
         for k, f in enumerate(factors):
             here += [(f, "=~", i, s.lam[g][items.index(i), k]) for i in model.factors[f]]
+        here += [(y, "~", x, s.beta[g][factors.index(y), factors.index(x)])
+                 for y, x in model.regressions]  # fmt: skip
         p = len(items)
         here += [(items[i], "~~", items[i], s.theta[g][i, i]) for i in range(p)]
         here += [(items[i], "~~", items[j], s.theta[g][i, j])
@@ -525,6 +608,7 @@ def _parameter_table(fitter: _Fitter, theta: np.ndarray, ci: float = 0.95) -> pd
         se = np.sqrt(np.diag(np.linalg.pinv(info)))
     rows = _parameter_rows(fitter, groups, _meanstructure(groups))
     table = pd.DataFrame(rows, columns=["group", "lhs", "op", "rhs", "index"])
+    table.insert(4, "label", [fitter.model.label((r[1], r[2], r[3])) for r in rows])
     table["estimate"] = theta[table["index"]]
     table["se"] = se[table["index"]]
     table["z"] = table["estimate"] / table["se"]
@@ -664,7 +748,11 @@ class CFA:
     Parameters
     ----------
     model : str or MeasurementModel
-        lavaan syntax (``f =~ a + b + c``, ``a ~~ b``) or :func:`model_from_codebook`.
+        lavaan syntax (:func:`parse_model`: ``f =~ a + b + c``, ``a ~~ b``, regressions
+        between factors ``f ~ g``, fixed values ``0.5*x``, freed markers ``NA*x``, labels
+        ``a*x`` and ``a == b``) or :func:`model_from_codebook`. Factors that predict no
+        other covary freely and the residuals of predicted ones do not unless written
+        (lavaan's ``sem()`` and ``cfa()`` defaults).
     group : str, optional
         Column to fit a multi-group model by (all parameters free in each group).
     level : {"configural", "metric", "scalar"}
@@ -725,7 +813,10 @@ class CFA:
             # a negative variance (Heywood case) makes the solution improper: standardised
             # values are then undefined and reported missing, as lavaan warns
             negative = [model.items[j] for j in np.flatnonzero(np.diag(th) < 0)]
-            negative += [factors[k] for k in np.flatnonzero(np.diag(phi) <= 0)]
+            psi = fitter.structural(theta, g)[1]  # a factor's own (residual) variance
+            negative += [
+                factors[k] for k in np.flatnonzero((np.diag(phi) <= 0) | (np.diag(psi) < 0))
+            ]
             warn_heywood(f"CFA ({self.level}, group {grp.name})", negative)
             improper |= bool(negative)
             sd_lat = np.sqrt(np.where(np.diag(phi) > 0, np.diag(phi), np.nan))

@@ -285,6 +285,11 @@ def fit_ordered(
     model = model if isinstance(model, MeasurementModel) else parse_model(model)
     if model.residual_covariances:
         raise ValueError("residual covariances are not supported for ordered items")
+    if not model.measurement_only:
+        raise ValueError(
+            "ordered items are fitted with factors and their indicators only: regressions, "
+            "fixed values, freed markers and labels need continuous items (ordered=False)"
+        )
     names, moments, dropped = _groups(df, model.items, group)
     if level in ("thresholds", "metric", "scalar"):
         binary = [it for it, lv in zip(model.items, moments[0].levels, strict=True) if len(lv) < 3]
