@@ -4,12 +4,14 @@ group size every table, figure and analysis of the section uses."""
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..data.survey import Survey, load, try_load
+from ..stats import progress
 from ..stats.disclosure import members_of
 from ..study.prepare import prepare
 from . import plots, present
@@ -68,6 +70,8 @@ class Section:
         release: str | Path | None = None,
     ) -> None:
         present.text("report.toc", lang)  # an unknown language fails here, before any work
+        # a report says nothing on stderr (the audit reads it as an error): no progress bars
+        os.environ[progress.ENV] = "0"
         self.year, self.lang, self.data_dir = year, lang, data_dir
         self.min_group_size = min_group_size
         self.survey: Survey = load(year, data_dir, min_group_size=min_group_size)

@@ -23,6 +23,7 @@ from scipy import special, stats
 
 from .diagnostics import check_frame
 from .disclosure import Members
+from .progress import progress
 from .threads import few_threads
 
 __all__ = [
@@ -272,6 +273,7 @@ def _bootstrap(
     rng = np.random.default_rng(seed)
     gd, rws, ranks = (np.empty((n_boot, len(drivers))) for _ in range(3))
     redrawn, b = 0, 0
+    bar = progress(total=n_boot, desc="bootstrap")
     while b < n_boot:
         w = _bootstrap_weights(groups, rng, resample)
         keep = w > 0
@@ -292,6 +294,8 @@ def _bootstrap(
         rws[b] = relative_weights(c)
         ranks[b] = stats.rankdata(-gd[b], method="min")
         b += 1
+        bar.update()
+    bar.close()
     return gd, rws, ranks, redrawn
 
 

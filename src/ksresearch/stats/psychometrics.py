@@ -23,6 +23,7 @@ from .diagnostics import (
     warn_not_converged,
 )
 from .ordinal import Polychoric
+from .progress import progress
 from .threads import few_threads
 
 __all__ = [
@@ -578,7 +579,7 @@ class ParallelAnalysis:
         rng = np.random.default_rng(self.seed)
         obs_pc, obs_fa = self._values(cor)
         sim_pc, sim_fa = np.empty((self.n_iter, p)), np.empty((self.n_iter, p))
-        for i in range(self.n_iter):
+        for i in progress(range(self.n_iter), desc="parallel_analysis"):
             sim = np.corrcoef(rng.standard_normal((n, p)), rowvar=False)
             sim_pc[i], sim_fa[i] = self._values(sim)
         agg = (

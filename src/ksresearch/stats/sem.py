@@ -28,6 +28,7 @@ from .model import (  # noqa: F401 - the model's names, where they were first pu
     model_from_codebook,
     parse_model,
 )
+from .progress import progress
 from .threads import few_threads
 
 __all__ = [
@@ -348,13 +349,15 @@ class _Fitter:
         return theta
 
     def fit(self) -> np.ndarray:
-        res = optimize.minimize(
-            self.objective,
-            self.start(),
-            jac=True,
-            method="L-BFGS-B",
-            options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 30},
-        )
+        with progress(desc=f"CFA ({self.level})") as bar:  # iterations: a large FIML fit is slow
+            res = optimize.minimize(
+                self.objective,
+                self.start(),
+                jac=True,
+                method="L-BFGS-B",
+                options={"maxiter": 5000, "ftol": 1e-14, "gtol": 1e-9, "maxcor": 30},
+                callback=lambda *_: bar.update(),
+            )
         self.converged = bool(res.success) or np.linalg.norm(res.jac, np.inf) < 1e-5
         if not self.converged:
             warn_not_converged(f"the {self.level} model", str(res.message))

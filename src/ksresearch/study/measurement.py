@@ -11,6 +11,7 @@ from ..data.survey import Survey
 from ..stats.compare import trend
 from ..stats.diagnostics import recorded
 from ..stats.disclosure import Members, min_size
+from ..stats.progress import progress
 from ..stats.psychometrics import alpha, omega, parallel_analysis
 from ..stats.scoring import reverse_items
 from ..stats.sem import cfa, invariance, model_from_codebook
@@ -86,7 +87,7 @@ def measurement_check(
     cb = surveys[-1].codebook
     constructs = constructs if constructs is not None else tracked_constructs(cb)
     rows = []
-    for construct in constructs:
+    for construct in progress(constructs, desc="measurement_check"):
         items = cb.construct_items(construct)
         if len(items) < 3:
             rows.append(
