@@ -9,7 +9,7 @@ SEED ?= 2025
 YEARS ?= 2024 2025
 
 .DEFAULT_GOAL := help
-.PHONY: help env demo test test-fast lint format bench lab clean clean-data browser references docs-screenshot
+.PHONY: help env demo test test-fast lint format bench lab clean clean-data browser references docs docs-screenshot
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,13 +52,19 @@ docs-screenshot: $(STAMP) browser ## The README's screenshot (docs/company_repor
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,1400 \
 		--screenshot=docs/company_report.png "build/screenshot/$(LAST_YEAR)/companies/$(subst $(space),_,$(SHOT_COMPANY)).html"
 
-test: $(STAMP) browser ## Lint and format check (ruff) and run the whole test suite, doctests included, on two cores
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks notebooks
+test: $(STAMP) browser ## Lint and format check (ruff), the whole test suite (doctests included) on two cores, and the documentation site
+	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials
+	$(BIN)/ruff format --check src tests benchmarks notebooks docs/tutorials
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	@$(MAKE) --no-print-directory docs
+
+docs: $(STAMP) ## The documentation site in build/site: user guide, API reference, the tutorials executed now (fails on any warning)
+	@rm -rf .cache/mkdocs-jupyter
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	@echo "Documentation: build/site/index.html"
 
 test-fast: $(STAMP) ## The inner loop: lint, and the tests not marked slow (no report building, no browser), on two cores
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 references: ## Re-run the R scripts of tests/reference/ (needs R: see the README) and rewrite their JSON
@@ -66,11 +72,11 @@ references: ## Re-run the R scripts of tests/reference/ (needs R: see the README
 	@cd tests/reference && for f in [a-z]*.R; do Rscript "$$f" || exit 1; done
 
 lint: $(STAMP) ## Ruff only (lint and format check)
-	$(BIN)/ruff check src tests benchmarks notebooks
-	$(BIN)/ruff format --check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials
+	$(BIN)/ruff format --check src tests benchmarks notebooks docs/tutorials
 
 format: $(STAMP) ## Format the code with ruff
-	$(BIN)/ruff format src tests benchmarks notebooks
+	$(BIN)/ruff format src tests benchmarks notebooks docs/tutorials
 
 lab: $(STAMP) ## JupyterLab on the project's environment, with the ksresearch kernel and jupytext pairing
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)

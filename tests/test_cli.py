@@ -45,3 +45,18 @@ def test_console_script_is_installed():
         [sys.executable, "-m", "ksresearch.cli", "--help"], capture_output=True, text=True
     )
     assert out.returncode == 0 and "synth" in out.stdout and "ingest" in out.stdout
+
+
+def test_a_command_whose_extra_is_missing_says_which_to_install(tmp_path):
+    """Without the [report] extra, `ksresearch report` names the extra: no traceback."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.modules['papermill'] = None\n"
+            "from ksresearch.cli import main\n"
+            "sys.argv = ['ksresearch', 'report', '--year', '2025']\nmain()")  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=tmp_path)  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: ") and "ksresearch[report]" in done.stderr
+    assert "Traceback" not in done.stderr

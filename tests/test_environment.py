@@ -21,7 +21,9 @@ def _norm(spec: str) -> str:
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((config.PROJ_ROOT / "pyproject.toml").read_text())["project"]
-    declared = project["dependencies"] + project["optional-dependencies"]["dev"]
+    extras = [d for group in project["optional-dependencies"].values() for d in group]
+    declared = project["dependencies"] + [d for d in extras if not d.startswith("ksresearch")]
+    declared = list(dict.fromkeys(map(_norm, declared)))  # an extra may repeat another's
     env = yaml.safe_load((config.PROJ_ROOT / "environment.yml").read_text())
     conda = [
         d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")

@@ -23,7 +23,7 @@ _BY_MODULE = {
     "data.survey": ["Survey", "load", "try_load"],
     "data.redact": ["Redacted", "redact"],
     "data.headcounts": ["read_headcounts"],
-    "data.synth": ["generate", "write_synth"],
+    "data.synth": ["example_survey", "generate", "write_synth"],
     "stats.disclosure": [
         "AnonymityError",
         "InsufficientDataError",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -475,8 +476,23 @@ def audit(
         raise typer.Exit(code=1)
 
 
+#: The package a command needs from an extra, and the extra that brings it.
+EXTRAS = {"papermill": "report", "nbconvert": "report", "nbformat": "report", "jupytext": "report",
+          "jupyter_client": "report", "bs4": "report", "pptx": "report", "pypdf": "report",
+          "websocket": "report", "PIL": "report", "dask": "dask", "distributed": "dask"}  # fmt: skip
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except ModuleNotFoundError as exc:  # an extra not installed: say which, not a traceback
+        root = (exc.name or "").split(".")[0]
+        extra = EXTRAS.get(root)
+        if extra is None:
+            raise
+        print(f"error: this command needs {root}, which comes with ksresearch's [{extra}] "
+              f"extra: pip install 'ksresearch[{extra}]'", file=sys.stderr)  # fmt: skip
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":  # python -m ksresearch.cli

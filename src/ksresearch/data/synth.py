@@ -13,6 +13,7 @@ the analyses recover it.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -27,7 +28,8 @@ import pandas as pd
 from .. import config
 from .codebook import Codebook, load_codebook
 
-__all__ = ["SynthSurvey", "generate", "write_export", "write_synth", "LATENTS", "TURNOVER_WEIGHTS"]
+__all__ = ["SynthSurvey", "generate", "write_export", "write_synth", "example_survey", "LATENTS",
+           "TURNOVER_WEIGHTS"]  # fmt: skip
 
 #: Latent variables behind the items (``edu_rel`` is a single-item latent).
 LATENTS = [
@@ -789,3 +791,44 @@ def write_synth(
         json.dumps(survey.truth, indent=2, ensure_ascii=False), encoding="utf-8"
     )
     return path
+
+
+@functools.cache
+def example_survey(year: int = 2025, n_companies: int = 12, seed: int = 1):
+    """A small synthetic survey, written and ingested once per process in a temporary folder:
+    what the documentation's examples and tutorials run on (with your own data,
+    ``ks.load(year)`` after ``ksresearch ingest`` gives the same kind of object).
+
+    Parameters
+    ----------
+    year : int
+        The survey year (2024 or 2025: the years with a codebook).
+    n_companies : int
+        Companies in the survey (12: small enough to make in a few seconds).
+    seed : int
+        Random seed of :func:`write_synth`.
+
+    Returns
+    -------
+    Survey
+        The ingested survey, as :func:`ksresearch.load` returns it; the same object on every
+        call with the same arguments.
+
+    Examples
+    --------
+    >>> survey = example_survey()
+    >>> survey.year, survey.responses["company"].nunique()
+    (2025, 12)
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from .ingestion import ingest
+    from .survey import load
+
+    folder = Path(tempfile.mkdtemp(prefix="ksresearch-example-"))
+    atexit.register(shutil.rmtree, folder, True)  # removed when the process ends
+    write_synth(year, seed=seed, data_dir=folder, n_companies=n_companies)
+    ingest(year, folder)
+    return load(year, folder)
