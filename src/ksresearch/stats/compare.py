@@ -35,6 +35,18 @@ def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, flo
     the large-sample normal interval is too narrow for small groups. Same numbers as
     ``effectsize::hedges_g(x, y)``.
 
+    Parameters
+    ----------
+    x, y : array-like
+        The two groups' values (missing values are dropped).
+    ci : float
+        Confidence level of the intervals (0.95).
+
+    Returns
+    -------
+    tuple of float
+        ``(g, low, high)``.
+
     Examples
     --------
     >>> import numpy as np
@@ -343,6 +355,22 @@ def compare_proportions(
 ) -> pd.DataFrame:
     """Share of a binary outcome (1/True) per group with Wilson CIs and a chi-square test.
 
+    Parameters
+    ----------
+    df : DataFrame
+        Respondents.
+    outcome : str
+        A binary column (1/True: has the trait).
+    group : str
+        The grouping column.
+    ci : float
+        Confidence level of the intervals (0.95).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on those
+        who answered.
+    labels : dict, optional
+        Level -> label for the index.
+
     Returns
     -------
     DataFrame
@@ -411,6 +439,26 @@ def trend(
     ``lm(y ~ year + factor(company))`` with ``sandwich::vcovCL`` and ``lmtest::coeftest``).
     A change in which companies took part then cannot pass for a change in how people feel.
     The pooled change of all respondents (Welch) is given beside it.
+
+    Parameters
+    ----------
+    current, previous : DataFrame
+        The two years' respondents, with the same outcome columns.
+    outcomes : list of str
+        Columns to compare.
+    segment : str, optional
+        Column whose levels get a row each.
+    company : str, optional
+        The company column: the change within companies (fixed effects, clustered SE).
+    ci : float
+        Confidence level of the intervals (0.95).
+    adjust : {"holm", "fdr_bh", "bonferroni", "none"}
+        Multiplicity adjustment across the rows.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on those
+        who answered.
+    noninvariant : set of str
+        Outcomes whose measurement changed between the years: shown, not compared.
 
     Returns
     -------

@@ -59,6 +59,11 @@ class Members(str):
     with that sentence in place of its respondents, which never leave memory. A table read
     back from such a file has lost them, and the report's table helpers refuse it.
 
+    Parameters
+    ----------
+    cells : mapping or iterable of pairs, optional
+        ``{(row, column): respondent labels}`` to start with, as ``dict(cells)``.
+
     Examples
     --------
     >>> m = Members()
@@ -179,6 +184,16 @@ def members_of(table: pd.DataFrame) -> Members | None:
     analysis gave them, or where they were lost: a table read back from a Parquet file holds
     only the text :data:`Members.TEXT`.
 
+    Parameters
+    ----------
+    table : DataFrame
+        A result of the library.
+
+    Returns
+    -------
+    Members or None
+        The respondents behind its cells.
+
     Examples
     --------
     >>> import pandas as pd
@@ -204,6 +219,16 @@ def transposed(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` turned (its rows become columns), with the respondents of every cell
     (``attrs["members"]``) turned with it: for a wide table that reads better, and fits a page,
     the other way round.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A result with ``attrs["members"]``.
+
+    Returns
+    -------
+    DataFrame
+        ``table.T``, its members turned with it.
 
     Examples
     --------
@@ -232,6 +257,20 @@ def renamed(
     """``table`` with columns renamed (``{old: new}``) and/or each row label replaced by
     ``index(label)``, the respondents of every cell (``attrs["members"]``) renamed with them, so
     that the renamed cells stay registered.
+
+    Parameters
+    ----------
+    table : DataFrame
+        A result with ``attrs["members"]``.
+    columns : dict, optional
+        ``{old: new}`` column names.
+    index : callable, optional
+        The new label of each row label.
+
+    Returns
+    -------
+    DataFrame
+        The renamed table, its members renamed with it.
 
     Examples
     --------

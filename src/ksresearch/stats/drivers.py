@@ -196,6 +196,20 @@ class DominanceAnalysis:
 def dominance(df: pd.DataFrame, outcome: str, drivers: list[str]) -> DominanceAnalysis:
     """Fitted :class:`DominanceAnalysis` of ``outcome`` on ``drivers`` (complete cases).
 
+    Parameters
+    ----------
+    df : DataFrame
+        Respondents (complete cases of the columns are used).
+    outcome : str
+        The outcome column.
+    drivers : list of str
+        Predictor columns.
+
+    Returns
+    -------
+    DominanceAnalysis
+        With ``general_``, ``conditional_``, ``complete_`` dominance and ``r2_``.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -211,7 +225,26 @@ def dominance(df: pd.DataFrame, outcome: str, drivers: list[str]) -> DominanceAn
 
 def relative_weights(cor: np.ndarray) -> np.ndarray:
     """Johnson's (2000) relative weights from the correlation matrix ``[outcome, *drivers]``;
-    they sum to R²."""
+    they sum to R².
+
+    Parameters
+    ----------
+    cor : ndarray
+        The correlation matrix of ``[outcome, *drivers]`` (outcome first).
+
+    Returns
+    -------
+    ndarray
+        One weight per driver; they sum to the model's R².
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.array([[1.0, 0.5, 0.3], [0.5, 1.0, 0.2], [0.3, 0.2, 1.0]])
+    >>> w = relative_weights(r)
+    >>> w.round(3).tolist(), round(float(w.sum()), 3)
+    ([0.226, 0.066], 0.292)
+    """
     rxx, rxy = cor[1:, 1:], cor[1:, 0]
     values, vectors = np.linalg.eigh(rxx)
     lam = vectors @ np.diag(np.sqrt(np.clip(values, 0, None))) @ vectors.T
@@ -418,6 +451,19 @@ def logistic_drivers(
 ) -> pd.DataFrame:
     """Logistic regression of a binary outcome (e.g. plans to quit within 12 months) on
     standardised drivers, with company-clustered standard errors.
+
+    Parameters
+    ----------
+    df : DataFrame
+        Respondents.
+    outcome : str
+        A binary column.
+    drivers : list of str
+        Predictors (standardised before the fit).
+    company : str, optional
+        Cluster column for the standard errors.
+    ci : float
+        Confidence level of the intervals (0.95).
 
     Returns
     -------

@@ -264,6 +264,18 @@ def _checked(r: _Reading) -> MeasurementModel:
 def model_from_codebook(codebook: Codebook, constructs: list[str] | None = None) -> str:
     """lavaan syntax with one factor per construct (constructs with at least two items).
 
+    Parameters
+    ----------
+    codebook : Codebook
+        The survey's codebook.
+    constructs : list of str, optional
+        The constructs to model (default: every construct).
+
+    Returns
+    -------
+    str
+        lavaan syntax, one line per construct.
+
     Examples
     --------
     >>> from ksresearch import config, load_codebook

@@ -223,6 +223,18 @@ def polychoric(items: pd.DataFrame, *, smooth: bool = True) -> Polychoric:
     """Polychoric correlations of ordinal ``items`` (:class:`Polychoric`); the same numbers as
     ``psych::polychoric(items)`` (``$rho``, ``$tau``).
 
+    Parameters
+    ----------
+    items : DataFrame
+        Ordered answers (whole numbers); each pair of items uses the rows that answered both.
+    smooth : bool
+        Make the matrix positive definite where it is not (psych's ``smooth = TRUE``).
+
+    Returns
+    -------
+    Polychoric
+        Fitted: ``rho_`` (items x items) and ``tau_`` (thresholds).
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -249,6 +261,11 @@ class OrdinalMoments:
     where ``B`` holds their outer-product information and the derivative of the correlation
     scores in the thresholds (the two-step correction).
 
+    Parameters
+    ----------
+    items, levels, thresholds, rho, pairs, vector, gamma, n
+        As the attributes below; made by :func:`ordinal_moments`, not by hand.
+
     Attributes
     ----------
     items : list of str
@@ -266,6 +283,15 @@ class OrdinalMoments:
         ``n`` x the asymptotic covariance of ``vector``.
     n : int
         Complete cases.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(2)
+    >>> z = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], size=3000)
+    >>> m = ordinal_moments(pd.DataFrame(np.digitize(z, [-1, 0, 1]), columns=["a", "b"]))
+    >>> m.n, [len(t) for t in m.thresholds], m.gamma.shape
+    (3000, [3, 3], (7, 7))
     """
 
     items: list[str]
@@ -289,6 +315,11 @@ def ordinal_moments(items: pd.DataFrame, *, levels: list | None = None) -> Ordin
     levels : list of array-like, optional
         Each item's answer values (e.g. the same values in every group of a multi-group
         model); by default the values each item has. A value outside them is an error.
+
+    Returns
+    -------
+    OrdinalMoments
+        ``thresholds``, ``rho``, ``vector`` and its asymptotic covariance ``gamma``.
 
     Examples
     --------

@@ -40,6 +40,22 @@ def posthoc(
     A level with fewer than ``min_group_size`` answers is left out (``attrs["left_out"]``): its mean
     would be shown beside the others.
 
+    Parameters
+    ----------
+    df : DataFrame
+        Respondents.
+    outcome : str
+        The column compared.
+    group : str
+        The column whose levels are paired.
+    method : {"games-howell", "tukey"}
+        Unequal variances (default) or Tukey's HSD.
+    ci : float
+        Confidence level of the intervals (0.95).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on those
+        who answered.
+
     Returns
     -------
     DataFrame

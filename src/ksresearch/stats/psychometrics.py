@@ -201,6 +201,14 @@ def alpha(
 def item_analysis(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
     """Item-rest correlations and alpha if the item is deleted.
 
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; missing answers as NaN.
+    missing : {"pairwise", "listwise"}
+        Correlations from every pair of answers (psych's ``use = "pairwise"``, the default) or
+        from the respondents who answered every item.
+
     Returns
     -------
     DataFrame
@@ -254,6 +262,18 @@ def omega(
     Same numbers as ``psych::omega(items, nfactors = n_factors)`` (``omega.tot``,
     ``omega_h``); with one factor ``omega_h`` is left missing, as it is not meaningful there.
     ``cor="poly"`` works on polychoric correlations (``psych::omega(items, poly = TRUE)``).
+
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; missing answers as NaN.
+    n_factors : int
+        Group factors of the Schmid-Leiman solution (1: omega total only).
+    missing : {"pairwise", "listwise"}
+        Correlations from every pair of answers (psych's ``use = "pairwise"``, the default) or
+        from the respondents who answered every item.
+    cor : {"pearson", "poly"}
+        Pearson or polychoric correlations.
 
     Returns
     -------
@@ -310,6 +330,14 @@ def _general_loadings(phi: np.ndarray) -> np.ndarray:
 def kmo(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
     """Kaiser-Meyer-Olkin measure of sampling adequacy, per item and overall.
 
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; missing answers as NaN.
+    missing : {"pairwise", "listwise"}
+        Correlations from every pair of answers (psych's ``use = "pairwise"``, the default) or
+        from the respondents who answered every item.
+
     Returns
     -------
     DataFrame
@@ -342,6 +370,14 @@ def bartlett(items: pd.DataFrame, *, missing: str = "pairwise") -> pd.DataFrame:
     """Bartlett's test that the correlation matrix is an identity matrix.
 
     ``chi2 = -(n - 1 - (2p + 5) / 6) * log|R|`` with ``p(p - 1) / 2`` degrees of freedom.
+
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; missing answers as NaN.
+    missing : {"pairwise", "listwise"}
+        Correlations from every pair of answers (psych's ``use = "pairwise"``, the default) or
+        from the respondents who answered every item.
 
     Returns
     -------
@@ -560,6 +596,27 @@ class ParallelAnalysis:
         Per position: ``pc_observed``, ``pc_simulated``, ``fa_observed``, ``fa_simulated``.
     n_factors_, n_components_ : int
         The suggested numbers.
+
+    Parameters
+    ----------
+    n_iter : int
+        Random normal data sets of the same size as the data (psych's ``n.iter``).
+    quantile : float, optional
+        Compare with this quantile of the simulated eigenvalues instead of their mean.
+    seed : int
+        Random seed.
+    missing : {"pairwise", "listwise"}
+        Correlations from every pair of answers (psych's ``use = "pairwise"``, the default) or
+        from the respondents who answered every item.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(3)
+    >>> f = rng.standard_normal((1000, 2))
+    >>> df = pd.DataFrame(np.repeat(f, 3, axis=1) + rng.standard_normal((1000, 6)))
+    >>> ParallelAnalysis(seed=1).fit(df).n_factors_
+    2
     """
 
     n_iter: int = 20
@@ -623,6 +680,25 @@ def parallel_analysis(
 ) -> ParallelAnalysis:
     """Suggested numbers of factors and components (:class:`ParallelAnalysis`, fitted).
 
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; missing answers as NaN.
+    n_iter : int
+        Random data sets simulated (psych's ``n.iter``, 20).
+    quantile : float, optional
+        Compare with this quantile of the simulated eigenvalues instead of their mean.
+    seed : int
+        Random seed.
+    missing : {"pairwise", "listwise"}
+        Correlations from every pair of answers (psych's ``use = "pairwise"``, the default) or
+        from the respondents who answered every item.
+
+    Returns
+    -------
+    ParallelAnalysis
+        Fitted: ``eigenvalues_``, ``n_factors_`` and ``n_components_``.
+
     Examples
     --------
     >>> import numpy as np, pandas as pd
@@ -677,6 +753,17 @@ class EFA:
         As psych's ``fa``: ``objective``, ``chi2`` (Bartlett-corrected), ``df``, ``p``, ``tli``,
         ``rmsea`` with ``rmsea_low``/``rmsea_high`` (90 %), ``bic``, ``rmsr``, ``crms``,
         ``empirical_chi2``, ``fit_off``, ``null_chi2``, ``null_df``, ``n_obs``, ``n_harmonic``.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(4)
+    >>> f = rng.standard_normal((2000, 2))
+    >>> df = pd.DataFrame(np.repeat(f, 3, axis=1) * 0.8 + 0.6 * rng.standard_normal((2000, 6)),
+    ...                   columns=["a1", "a2", "a3", "b1", "b2", "b3"])
+    >>> model = EFA(n_factors=2, rotation="promax").fit(df)
+    >>> model.loadings_.round(1).abs().max(axis=1).tolist()
+    [0.8, 0.8, 0.8, 0.8, 0.8, 0.8]
     """
 
     n_factors: int = 1
@@ -870,6 +957,28 @@ def efa(
     cor: str = "pearson",
 ) -> EFA:
     """Fit an exploratory factor analysis (:class:`EFA`) and return the fitted model.
+
+    Parameters
+    ----------
+    items : DataFrame
+        One column per item, one row per respondent; missing answers as NaN.
+    n_factors : int
+        Factors to extract.
+    rotation : {"oblimin", "geomin", "promax", "varimax", "none"}
+        As :class:`EFA`.
+    method : {"minres", "ml"}
+        Minimum residual (psych's default) or maximum likelihood.
+    missing : {"pairwise", "listwise"}
+        Correlations from every pair of answers (psych's ``use = "pairwise"``, the default) or
+        from the respondents who answered every item.
+    cor : {"pearson", "poly"}
+        Pearson or polychoric correlations.
+
+    Returns
+    -------
+    EFA
+        The fitted model: ``loadings_``, ``phi_``, ``communalities_``, ``variance_``, ``fit_``
+        and ``summary()``.
 
     Examples
     --------

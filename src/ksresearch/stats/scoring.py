@@ -113,6 +113,18 @@ def score_scales(
 def to_index(x: pd.Series | pd.DataFrame | float, min: float, max: float):
     """The 0-100 index (POMP, percent of maximum possible): 100 * (x - min) / (max - min).
 
+    Parameters
+    ----------
+    x : float, Series or DataFrame
+        Scores on the scale.
+    min, max : float
+        The scale's lowest and highest point.
+
+    Returns
+    -------
+    float, Series or DataFrame
+        As ``x``, on 0-100.
+
     Examples
     --------
     >>> to_index(4.0, 1, 5)
@@ -127,6 +139,22 @@ def top_box(x: pd.Series, codebook: Codebook, item: str | None = None, *, k: int
     """Share (0-1) of answers in the top ``k`` scale points among those who answered.
 
     Reverse-keyed items are turned first, so the top box is always the favourable end.
+
+    Parameters
+    ----------
+    x : Series
+        One item's answers (named by the item's id unless ``item`` is given).
+    codebook : Codebook
+        The codebook that gives the item's scale and keying.
+    item : str, optional
+        The item's id (default ``x.name``).
+    k : int
+        Scale points counted as the top box.
+
+    Returns
+    -------
+    float
+        The share, 0-1 (NaN without answers).
 
     Examples
     --------
@@ -152,6 +180,18 @@ def enps(x: pd.Series, weights: pd.Series | None = None) -> float:
     With ``weights`` (aligned to ``x``), the shares are weighted:
     ``100 * (sum w[x >= 9] - sum w[x <= 6]) / sum w`` over the answers with a weight (R, package
     survey: ``svymean(~I(x >= 9) - I(x <= 6), design) * 100``).
+
+    Parameters
+    ----------
+    x : Series
+        Answers on the 0-10 scale (missing: left out).
+    weights : Series, optional
+        Respondent weights aligned to ``x``.
+
+    Returns
+    -------
+    float
+        The score, from -100 to 100 (NaN without answers).
 
     Examples
     --------

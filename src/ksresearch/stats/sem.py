@@ -655,6 +655,11 @@ def modification_indices(fit: CFA) -> pd.DataFrame:
     :math:`MI_i = s_i^2 / V_i` and the expected parameter change :math:`s_i / V_i`, where
     :math:`V_i = I_{ii} - I_{i,f} I_{ff}^{-1} I_{f,i}`.
 
+    Parameters
+    ----------
+    fit : CFA
+        A fitted single-group ML CFA on complete data.
+
     Returns
     -------
     DataFrame
@@ -785,6 +790,15 @@ class CFA:
         Latent correlations (first group).
     thresholds_ : DataFrame
         With ``ordered``: ``group``, ``item``, ``cut``, ``estimate``.
+
+    Examples
+    --------
+    >>> import semopy
+    >>> hs = semopy.examples.holzinger39.get_data()
+    >>> model = "visual =~ x1 + x2 + x3\\ntextual =~ x4 + x5 + x6\\nspeed =~ x7 + x8 + x9"
+    >>> fit = CFA(model, group="school", level="metric").fit(hs)
+    >>> int(fit.fit_["df"]), round(float(fit.fit_["chi2"]), 2)  # lavaan: 54, 124.04
+    (54, 124.04)
     """
 
     model: str | MeasurementModel
@@ -911,6 +925,26 @@ def cfa(
     """Fit a confirmatory factor model (:class:`CFA`) and return it; ``ordered=True`` for
     ordered items by WLSMV (lavaan's ``cfa(model, data, ordered = items)``).
 
+    Parameters
+    ----------
+    df : DataFrame
+        The items, one column each (and ``group``'s column).
+    model : str or MeasurementModel
+        lavaan syntax (:func:`parse_model`) or a parsed model.
+    group : str, optional
+        Column of a multi-group model.
+    level : {"configural", "metric", "scalar"}
+        Equality constraints across groups (``"thresholds"`` too with ``ordered``).
+    missing : {"listwise", "fiml"}
+        Complete cases, or full-information ML over every answer.
+    ordered : bool
+        Ordered items by WLSMV.
+
+    Returns
+    -------
+    CFA
+        The fitted model: ``fit_``, ``loadings_``, ``parameters_``, ``summary()``.
+
     Examples
     --------
     >>> import semopy
@@ -953,6 +987,29 @@ class MeasurementInvariance:
     (``ID.cat = "Wu.Estabrook.2016"``, delta parameterization), and CFI and RMSEA are the
     scaled ones (``cfi.scaled``, ``rmsea.scaled``). The difference of two scaled chi-squares
     is not chi-square distributed, so ``delta_chi2`` and ``p_delta`` are left empty there.
+
+    Parameters
+    ----------
+    model : str or MeasurementModel
+        lavaan syntax (:func:`parse_model`).
+    group : str
+        The column whose groups are compared.
+    max_delta_cfi, max_delta_rmsea : float
+        The largest drop in CFI (0.010) and rise in RMSEA (0.015) with which a level holds.
+    missing : {"listwise", "fiml"}
+        Complete cases, or full-information ML.
+    min_configural_cfi, max_configural_rmsea : float
+        The fit the configural model needs (CFI 0.90, RMSEA 0.10).
+    ordered : bool
+        Ordered items by WLSMV.
+
+    Examples
+    --------
+    >>> import semopy
+    >>> hs = semopy.examples.holzinger39.get_data()
+    >>> mi = MeasurementInvariance("visual =~ x1 + x2 + x3", "school").fit(hs)
+    >>> list(mi.table_.index), mi.verdict_
+    (['configural', 'metric', 'scalar'], 'metric')
     """
 
     model: str | MeasurementModel
@@ -1033,6 +1090,28 @@ def invariance(
     ordered: bool = False,
 ) -> MeasurementInvariance:
     """Test measurement invariance of ``model`` across ``group`` (:class:`MeasurementInvariance`).
+
+    Parameters
+    ----------
+    df : DataFrame
+        The items and the ``group`` column.
+    model : str or MeasurementModel
+        lavaan syntax (:func:`parse_model`).
+    group : str
+        The column whose groups are compared.
+    max_delta_cfi, max_delta_rmsea : float
+        The largest drop in CFI and rise in RMSEA with which a level still holds (Chen 2007).
+    missing : {"listwise", "fiml"}
+        Complete cases, or full-information ML.
+    min_configural_cfi, max_configural_rmsea : float
+        The fit the configural model needs before any later level is tested.
+    ordered : bool
+        Ordered items by WLSMV (levels as semTools' ``measEq.syntax``).
+
+    Returns
+    -------
+    MeasurementInvariance
+        Fitted: ``table_`` (one row per level), ``verdict_`` and ``fits_``.
 
     Examples
     --------

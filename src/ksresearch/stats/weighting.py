@@ -22,6 +22,16 @@ def design_effect(weights) -> float:
     The variance of a weighted mean is about ``deff`` times that of an unweighted one of the
     same size (Kish 1965). R: ``n * sum(w^2) / sum(w)^2``.
 
+    Parameters
+    ----------
+    weights : array-like
+        The respondents' weights.
+
+    Returns
+    -------
+    float
+        Kish's ``deff`` (1 for equal weights).
+
     Examples
     --------
     >>> design_effect([1, 1, 1, 1]), round(design_effect([1, 1, 1, 3]), 3)
@@ -35,6 +45,16 @@ def design_effect(weights) -> float:
 def effective_n(weights) -> float:
     """Kish's effective sample size: ``(sum w)^2 / sum(w^2)`` (= n / deff).
 
+    Parameters
+    ----------
+    weights : array-like
+        The respondents' weights.
+
+    Returns
+    -------
+    float
+        The effective number of respondents.
+
     Examples
     --------
     >>> effective_n([1, 1, 1, 1]), effective_n([1, 1, 1, 3])
@@ -46,7 +66,25 @@ def effective_n(weights) -> float:
 
 
 def weighted_mean(values, weights) -> float:
-    """The weighted mean over the values present (R: ``svymean(~y, design, na.rm = TRUE)``)."""
+    """The weighted mean over the values present (R: ``svymean(~y, design, na.rm = TRUE)``).
+
+    Parameters
+    ----------
+    values : array-like
+        The values (NaN: not answered, left out).
+    weights : array-like
+        One weight per value.
+
+    Returns
+    -------
+    float
+        ``sum(w y) / sum(w)`` over the values present.
+
+    Examples
+    --------
+    >>> weighted_mean([1.0, 2.0, float("nan")], [1.0, 3.0, 5.0])
+    1.75
+    """
     y, w = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
     ok = ~np.isnan(y) & ~np.isnan(w)
     return float(np.sum(w[ok] * y[ok]) / np.sum(w[ok]))
