@@ -54,7 +54,29 @@ UNANIMOUS = ("share", "enps")
 def eligible_companies(survey: Survey, *, min_group_size: int | None = None) -> pd.DataFrame:
     """Which companies can get a report: one row per company with ``n`` (respondents after
     quality flags), ``eligible`` and ``reason``. For the orchestrator only; never shown in a
-    company's report."""
+    company's report.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by company: ``n``, ``eligible`` and ``reason``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.eligible_companies(survey)
+    >>> list(table.columns), int(table['eligible'].sum())
+    (['n', 'eligible', 'reason'], 10)
+    """
     m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
     counts = prepare(survey)[survey.codebook.role("company")].value_counts().sort_index()
     out = pd.DataFrame({"n": counts, "eligible": counts >= m})
@@ -185,12 +207,26 @@ def benchmark_ranks(survey: Survey) -> pd.DataFrame:
     the company asking, so each measure's table is made once per survey (``survey.cache``;
     the batch's kernels inherit it from their fork server).
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
     Returns
     -------
     DataFrame
         Indexed by (measure, company): ``shrunken``, ``percentile``, ``percentile_low``,
         ``percentile_high`` (:func:`ksresearch.stats.benchmark.shrunken_ranks`); a measure with
         fewer than MIN_COMPANIES_FOR_RANK + 1 ranked companies has no rows.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.benchmark_ranks(survey)
+    >>> list(table.index.names), list(table.columns)
+    (['measure', 'company'], ['shrunken', 'percentile', 'percentile_low',
+    'percentile_high'])
     """
     df = prepare(survey)
     key = survey.codebook.role("company")
@@ -277,6 +313,16 @@ def benchmark(
     ------
     AnonymityError
         The company has fewer respondents than the minimum.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.benchmark(survey, "Bergbank AS")
+    >>> list(table.columns)
+    ['n_company', 'direction', 'dont_know', 'company', 'pool', 'diff', 'n_pool',
+    'percentile', 'percentile_low', 'percentile_high', 'diff_low', 'diff_high', 'p',
+    'p_adj', 'p_holm', 'assessment']
     """
     if weighting not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {weighting!r}")
@@ -389,12 +435,39 @@ def company_drivers(
     """The company's own key drivers of turnover intention, when its size allows: at least
     ``per_driver`` complete answers per driver (respondent bootstrap within the company).
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    company : str
+        The company, by its name in the data.
+    per_driver : int
+        Complete answers needed per driver (10).
+    n_boot : int
+        Resamples of the company's respondents for the intervals (0: none).
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by driver: ``r``, ``beta``, ``general_dominance``, ``share`` (of R²),
+        ``relative_weight``, ``rw_share`` and ``rank`` (with ``n_boot``: their intervals).
+
     Raises
     ------
     AnonymityError
         Below the minimum group size.
     InsufficientDataError
         Too few complete answers for a stable driver analysis.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.company_drivers(survey, "Elvhandel AS", per_driver=5)
+    >>> list(table.columns)
+    ['r', 'beta', 'general_dominance', 'share', 'relative_weight', 'rw_share', 'rank']
     """
     cb = survey.codebook
     df = prepare(survey)

@@ -73,6 +73,13 @@ class _Index:
 class Themes:
     """A theme dictionary: ``labels`` (id -> {nb, en}) and each theme's keywords by language.
 
+    Parameters
+    ----------
+    labels : dict
+        Theme id -> ``{"nb": label, "en": label}``.
+    keywords : dict
+        Theme id -> language -> keywords (stemmed when matched).
+
     Examples
     --------
     >>> themes = load_themes()
@@ -129,7 +136,27 @@ class Themes:
 
 def load_themes(year: int | None = None, data_dir: str | Path | None = None) -> Themes:
     """The theme dictionary of ``year``: ``themes.yaml`` beside its codebook if there is one,
-    else the project's default (``ksresearch/data/lexicon/themes.yaml``)."""
+    else the project's default (``ksresearch/data/lexicon/themes.yaml``).
+
+    Parameters
+    ----------
+    year : int, optional
+        The year whose ``themes.yaml`` is read (default: the packaged dictionary).
+    data_dir : str or Path, optional
+        The data folder (default: the project's ``data/``).
+
+    Returns
+    -------
+    Themes
+        The theme dictionary.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> themes = ks.load_themes(2025)
+    >>> 'pay' in themes.labels
+    True
+    """
     path = DEFAULT_THEMES
     if year is not None:
         own = config.raw_dir(year, data_dir) / "themes.yaml"
@@ -152,7 +179,27 @@ def load_themes(year: int | None = None, data_dir: str | Path | None = None) -> 
 
 
 def code_themes(texts, themes: Themes | None = None) -> pd.DataFrame:
-    """Code texts into themes (:meth:`Themes.code`) with ``themes`` or the default dictionary."""
+    """Code texts into themes (:meth:`Themes.code`) with ``themes`` or the default dictionary.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The comments.
+    themes : Themes, optional
+        The dictionary (default: :func:`load_themes`).
+
+    Returns
+    -------
+    DataFrame
+        One row per text, one 0/1 column per theme.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> table = ks.code_themes(["Lønna er for lav", "Vaktene er lange"])
+    >>> table[['pay']].sum().tolist()
+    [1]
+    """
     return (themes or load_themes()).code(texts)
 
 
@@ -245,6 +292,14 @@ def comments(
     ------
     InsufficientDataError
         Fewer than ``min_group`` people commented.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.comments(survey)
+    >>> list(table.columns)
+    ['n_commenters', 'commenter_share', 'examples']
     """
     themes = themes or load_themes(survey.year, _data_dir(survey))
     m_group = config.MIN_COMMENT_GROUP if min_group is None else min_group
@@ -294,12 +349,37 @@ def comment_themes_by(
     (``owners``) they come from enough companies with none dominant (:func:`owners_rule`); a
     theme only where at least ``min_theme`` of them wrote about it; otherwise missing.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    segment : str
+        A segment of the codebook (its id, e.g. ``centre_size``) or its role.
+    themes : Themes, optional
+        The dictionary (default: :func:`load_themes` of the survey's year).
+    reviewed : set of str, optional
+        Respondent ids whose held-back comments are released.
+    min_group : int, optional
+        Commenters a segment value needs (default :data:`ksresearch.config.MIN_COMMENT_GROUP`).
+    min_theme : int, optional
+        Commenters a theme needs (default :data:`ksresearch.config.MIN_THEME_COMMENTERS`).
+    owners : bool
+        Also require several companies with none dominant (:func:`owners_rule`).
+
     Returns
     -------
     DataFrame
         Segment codes (index named ``segment``) x theme ids: shares (0-1).
         ``attrs["n_commenters"]`` per segment code, ``attrs["labels"]`` and
         ``attrs["members"]``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.comment_themes_by(survey, "industry")
+    >>> table.index.name
+    'industry'
     """
     themes = themes or load_themes(survey.year, _data_dir(survey))
     m_group = config.MIN_COMMENT_GROUP if min_group is None else min_group
@@ -344,6 +424,17 @@ def suggest_themes(texts, n_topics: int = 8, *, top_words: int = 8, seed: int = 
 
     For the researcher's exploration only: a topic is a list of words, not a finding, and is
     never shown in a report.
+
+    Parameters
+    ----------
+    texts : iterable of str
+        The comments.
+    n_topics : int
+        Topics to find (NMF components).
+    top_words : int
+        Words shown per topic.
+    seed : int
+        Random seed.
 
     Returns
     -------

@@ -40,7 +40,26 @@ def company_scores(survey: Survey) -> pd.DataFrame:
     """Each company's mean index of every tracked construct (rows: companies with at least
     the minimum group size; ``n``: their respondents; a mean only where at least the minimum
     answered the construct) and its KPIs (NaN where not given).
-    ``attrs["members"]`` holds each company's respondents, per construct those who answered."""
+    ``attrs["members"]`` holds each company's respondents, per construct those who answered.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by company: ``n``, every tracked construct's mean index and the KPIs.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.company_scores(survey)
+    >>> len(table), 'n' in table.columns
+    (10, True)
+    """
     if survey.kpis is None:
         raise InsufficientDataError(
             f"no customer KPIs for {survey.year}: add data/raw/{survey.year}/company_kpis.csv"
@@ -157,6 +176,17 @@ def kpi_correlations(
     R: ``cor.test(x, y, method = "spearman", exact = FALSE)`` gives ``rho`` and ``p``;
     ``boot::boot`` over companies the interval.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    n_boot : int
+        Bootstrap resamples of companies for the intervals.
+    seed : int
+        Random seed.
+    ci : float
+        Confidence level of the intervals (0.95).
+
     Returns
     -------
     DataFrame
@@ -168,6 +198,14 @@ def kpi_correlations(
     ------
     InsufficientDataError
         No KPI file, or fewer than :data:`MIN_KPI_COMPANIES` companies for every KPI.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.kpi_correlations(survey, n_boot=200)
+    >>> list(table.columns)
+    ['n_companies', 'rho', 'ci_low', 'ci_high', 'p', 'p_adj']
     """
     scores = company_scores(survey)
     constructs, kpis = scores.attrs["constructs"], scores.attrs["kpis"]
@@ -212,7 +250,26 @@ def _spearman_columns(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def kpi_matrix(correlations: pd.DataFrame) -> pd.DataFrame:
     """The rho of :func:`kpi_correlations` as a table: constructs as rows, KPIs as columns;
-    ``attrs["members"]`` the respondents behind each row."""
+    ``attrs["members"]`` the respondents behind each row.
+
+    Parameters
+    ----------
+    correlations : DataFrame
+        :func:`kpi_correlations`.
+
+    Returns
+    -------
+    DataFrame
+        Constructs x KPIs: the correlation, or missing where it may not be shown.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.kpi_matrix(ks.kpi_correlations(survey, n_boot=200))
+    >>> table.shape[0] > 0
+    True
+    """
     out = correlations["rho"].unstack("kpi")
     kpis = list(dict.fromkeys(correlations.index.get_level_values("kpi")))
     out = out.reindex(
@@ -227,7 +284,28 @@ def kpi_matrix(correlations: pd.DataFrame) -> pd.DataFrame:
 
 
 def company_kpis(survey: Survey, company: str) -> pd.DataFrame:
-    """The company's own KPIs as rows (``value``), the ones it gave; empty without any."""
+    """The company's own KPIs as rows (``value``), the ones it gave; empty without any.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    company : str
+        The company, by its name in the data.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by KPI: ``value`` (empty when the company gave none).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.company_kpis(survey, "Bergbank AS")
+    >>> list(table.columns)
+    ['value']
+    """
     if survey.kpis is None or company not in set(survey.kpis["company"]):
         return pd.DataFrame({"value": []}, index=pd.Index([], name="kpi"))
     row = survey.kpis.set_index("company").loc[company].dropna()

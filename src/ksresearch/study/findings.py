@@ -84,6 +84,28 @@ def segment_summary(
     minimum still count respondents, never weights. ``attrs["weighting"]`` names the
     weighting (``weights.attrs["scheme"]``, or ``respondent`` without weights).
 
+    Parameters
+    ----------
+    df : DataFrame
+        Respondents.
+    segment : str
+        The grouping column.
+    columns : dict
+        Output column -> input column: the mean (a 0/1 column: the share) per group.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    company : str, optional
+        The company column for the owners rule (a group needs several companies).
+    weights : Series, optional
+        Respondent weights aligned to ``df``.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the segment's levels: ``n``, the ``columns``, ``n_shown`` and
+        ``suppressed``; ``attrs["members"]`` holds the respondents behind each number.
+
     Examples
     --------
     >>> import pandas as pd
@@ -147,7 +169,35 @@ def turnover_by(
     weighting: str = "respondent",
 ) -> pd.DataFrame:
     """Turnover intention by segment: ``turnover_index`` (0-100) and ``quit_share`` (share who
-    plan to look for another job within 12 months), per level, protected."""
+    plan to look for another job within 12 months), per level, protected.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    segment : str
+        A segment of the codebook (its id, e.g. ``centre_size``) or its role.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the segment's levels: ``n``, ``turnover_index``, ``quit_share``,
+        ``n_shown``, ``suppressed``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.turnover_by(survey, "tenure")
+    >>> list(table.columns)
+    ['n', 'turnover_index', 'quit_share', 'n_shown', 'suppressed']
+    """
     require_roles(survey, "turnover_intention", "quit_intent")
     toi = survey.codebook.role("turnover_intention")
     columns = {"turnover_index": f"{toi}_index", "quit_share": "quit_intent"}
@@ -190,7 +240,33 @@ def turnover_drivers(survey: Survey, *, n_boot: int = 1000, seed: int = 0) -> pd
     """Key drivers of turnover intention: the tracked constructs and education relevance,
     with dominance shares, relative weights and company-cluster bootstrap CIs
     (:func:`ksresearch.key_drivers`); with fewer than :data:`MIN_CLUSTER_COMPANIES`
-    companies (or one organisation), a respondent bootstrap."""
+    companies (or one organisation), a respondent bootstrap.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    n_boot : int
+        Resamples of companies for the intervals (1,000).
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`key_drivers`: per driver ``r``, ``beta``, ``general_dominance``, ``share``,
+        ``relative_weight``, ``rw_share``, ``rank`` and their company-bootstrap intervals.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.turnover_drivers(survey, n_boot=100)
+    >>> list(table.columns)
+    ['r', 'beta', 'general_dominance', 'share', 'relative_weight', 'rw_share', 'rank',
+    'gd_low', 'gd_high', 'share_low', 'share_high', 'rw_low', 'rw_high', 'rank_low',
+    'rank_high']
+    """
     cb = survey.codebook
     drivers = driver_columns(survey)
     df = prepare(survey)
@@ -210,7 +286,29 @@ def turnover_drivers(survey: Survey, *, n_boot: int = 1000, seed: int = 0) -> pd
 def turnover_priorities(survey: Survey, drivers: pd.DataFrame | None = None) -> pd.DataFrame:
     """Priority matrix of the turnover drivers: importance (share of explained variance, from
     :func:`turnover_drivers` or ``drivers``) against performance (mean 0-100 index; education
-    relevance on the same 0-100 scale)."""
+    relevance on the same 0-100 scale).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    drivers : DataFrame, optional
+        :func:`turnover_drivers`, when already made.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by driver: ``importance`` (share of R²), ``performance`` (mean index) and
+        ``quadrant``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.turnover_priorities(survey)
+    >>> list(table.columns)
+    ['importance', 'performance', 'quadrant']
+    """
     drivers = drivers if drivers is not None else turnover_drivers(survey, n_boot=0)
     df = prepare(survey)
     edu = survey.codebook.role("education_relevance")
@@ -234,7 +332,26 @@ def turnover_priorities(survey: Survey, drivers: pd.DataFrame | None = None) -> 
 
 
 def quit_intent_drivers(survey: Survey) -> pd.DataFrame:
-    """Odds ratios (per SD) of planning to quit within 12 months, company-clustered CIs."""
+    """Odds ratios (per SD) of planning to quit within 12 months, company-clustered CIs.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
+    Returns
+    -------
+    DataFrame
+        As :func:`logistic_drivers`: per driver ``odds_ratio``, ``ci_low``, ``ci_high``, ``p``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.quit_intent_drivers(survey)
+    >>> list(table.columns)
+    ['odds_ratio', 'ci_low', 'ci_high', 'p']
+    """
     require_roles(survey, "quit_intent")
     drivers = driver_columns(survey)
     company = survey.codebook.role("company")
@@ -247,7 +364,34 @@ def education_and_involvement(
     """Turnover intention, quit share and attractiveness by education relevance (disagree 1-2,
     neutral 3, agree 4-5) and by involvement (same bands of the scale score). The index is
     (factor, level): the codebook id of the education-relevance item or of the involvement
-    construct, and low / neutral / high."""
+    construct, and low / neutral / high.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``factor``, ``level``): ``n``, ``turnover_index``, ``quit_share``,
+        ``attractiveness_index``, ``n_shown``, ``suppressed``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.education_and_involvement(survey)
+    >>> list(table.index.names), list(table.columns)
+    (['factor', 'level'], ['n', 'turnover_index', 'quit_share', 'attractiveness_index',
+    'n_shown', 'suppressed'])
+    """
     roles = ("education_relevance", "involvement", "turnover_intention", "attractiveness")
     require_roles(survey, *roles, "quit_intent")
     cb = survey.codebook
@@ -362,7 +506,35 @@ def ai_adoption_by(
     weighting: str = "respondent",
 ) -> pd.DataFrame:
     """AI use by segment: ``user_share`` (uses AI at least now and then), ``weekly_share``
-    (weekly or daily), ``daily_share``, protected."""
+    (weekly or daily), ``daily_share``, protected.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    segment : str
+        A segment of the codebook (its id, e.g. ``centre_size``) or its role.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the segment's levels: ``n``, ``user_share``, ``weekly_share``,
+        ``daily_share``, ``n_shown`` and ``suppressed`` (why a row is hidden).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.ai_adoption_by(survey, "centre_size")
+    >>> list(table.columns)
+    ['n', 'user_share', 'weekly_share', 'daily_share', 'n_shown', 'suppressed']
+    """
     require_roles(survey, *AI_ROLES)
     columns = {"user_share": "ai_user", "weekly_share": "ai_weekly", "daily_share": "ai_daily"}
     return _by_segment(survey, prepare(survey), segment, columns, min_group_size, weighting)
@@ -381,7 +553,35 @@ def ai_use_cases(
     With a ``weighting`` other than ``respondent``, each share is weighted and its Wilson
     interval rests on Kish's effective number of the users who answered,
     ``(sum w)^2 / sum(w^2)`` (R: ``svyciprop(~x, design, method = "wilson")`` is close; it
-    uses the design's own variance)."""
+    uses the design's own variance).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    ci : float
+        Confidence level of the intervals (0.95).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by option code: ``n``, ``share``, ``ci_low``, ``ci_high``, ``n_shown``,
+        ``suppressed``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.ai_use_cases(survey)
+    >>> list(table.columns)
+    ['n', 'share', 'ci_low', 'ci_high', 'n_shown', 'suppressed']
+    """
     from statsmodels.stats.proportion import proportion_confint
 
     require_roles(survey, "ai_user", "ai_use")
@@ -428,7 +628,35 @@ def ai_usefulness_by(
     min_group_size: int | None = None,
     weighting: str = "respondent",
 ) -> pd.DataFrame:
-    """How useful AI users find the tools (0-100 index) by segment, protected."""
+    """How useful AI users find the tools (0-100 index) by segment, protected.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    segment : str
+        A segment of the codebook (its id, e.g. ``centre_size``) or its role.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by the segment's levels: ``n``, ``usefulness_index``, ``n_shown``,
+        ``suppressed``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.ai_usefulness_by(survey, "centre_size")
+    >>> list(table.columns)
+    ['n', 'usefulness_index', 'n_shown', 'suppressed']
+    """
     require_roles(survey, "ai_user", "ai_usefulness")
     df = prepare(survey)
     users = df[df["ai_user"] == 1]
@@ -441,7 +669,30 @@ def ai_usefulness_by(
 def ai_association(survey: Survey, *, min_group_size: int | None = None) -> pd.DataFrame:
     """Users vs non-users of AI on workload/stress, satisfaction, technology and turnover
     intention, raw and company-adjusted (:func:`ksresearch.compare_groups`; 0 = non-user,
-    1 = user)."""
+    1 = user).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by outcome: as :func:`compare_groups` (raw and company-adjusted differences,
+        Holm-adjusted p, Hedges' g).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.ai_association(survey)
+    >>> list(table.columns)[:6]
+    ['groups', 'n_0', 'mean_0', 'n_1', 'mean_1', 'suppressed']
+    """
     constructs = ("stress", "satisfaction", "technology", "turnover_intention")
     require_roles(survey, "ai_user", *constructs)
     cb = survey.codebook
@@ -467,7 +718,35 @@ def education_relevance(
 ) -> pd.DataFrame:
     """ "My formal education is relevant to my job": mean (on its scale), share who agree and
     share who disagree (the ``edu_relevant`` / ``edu_irrelevant`` flags), overall or by a
-    segment."""
+    segment.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    by : str, optional
+        A segment to break the results down by (default: overall).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        One row (or one per level of ``by``): ``n``, ``mean``, ``agree_share``,
+        ``disagree_share``, ``n_shown``, ``suppressed``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.education_relevance(survey, by="centre_size")
+    >>> list(table.columns)
+    ['n', 'mean', 'agree_share', 'disagree_share', 'n_shown', 'suppressed']
+    """
     require_roles(survey, "education_relevance", "edu_relevant", "edu_irrelevant")
     edu = survey.codebook.role("education_relevance")
     df = prepare(survey)
@@ -490,7 +769,28 @@ def education_relevance(
 
 def competence_links(survey: Survey, *, ci: float = 0.95) -> pd.DataFrame:
     """Correlations of education relevance and development/competence with attractiveness of
-    the job and turnover intention (Pearson r with Fisher-z CI, n, p)."""
+    the job and turnover intention (Pearson r with Fisher-z CI, n, p).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    ci : float
+        Confidence level of the intervals (0.95).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by (``source``, ``target``): ``n``, ``r``, ``ci_low``, ``ci_high``, ``p``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.competence_links(survey)
+    >>> list(table.columns)
+    ['n', 'r', 'ci_low', 'ci_high', 'p']
+    """
     roles = ("education_relevance", "development", "attractiveness", "turnover_intention")
     require_roles(survey, *roles)
     cb = survey.codebook
@@ -527,7 +827,33 @@ def shift_work(
     """Shift workers against others on every tracked construct (0-100 index), raw and
     company-adjusted. With ``check_invariance``, each construct's measurement is tested across
     the two groups (:func:`measurement_check`) and a construct without scalar invariance is
-    flagged ``comparable = False``."""
+    flagged ``comparable = False``.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    check_invariance : bool
+        Test each construct's measurement across the groups first (:func:`measurement_check`);
+        a construct without scalar invariance is shown, not compared.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by outcome, as :func:`compare_groups` (0 = day, 1 = shift workers), with
+        ``comparable`` False where the measurement differs between the groups.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.shift_work(survey)
+    >>> list(table.columns)[:8]
+    ['groups', 'n_0', 'mean_0', 'n_1', 'mean_1', 'suppressed', 'diff', 'diff_low']
+    """
     require_roles(survey, "shift_worker")
     df = prepare(survey)
     constructs = tracked_constructs(survey.codebook)
@@ -553,7 +879,33 @@ def selfservice_by_industry(
     survey: Survey, *, min_group_size: int | None = None, weighting: str = "respondent"
 ) -> pd.DataFrame:
     """Perceived effect of self-service on the customer dialogue (0-100 index, and the share
-    who agree that cases got more complex) by industry."""
+    who agree that cases got more complex) by industry.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by industry: ``n``, ``selfservice_index`` and the shares of the self-service
+        flags, ``n_shown``, ``suppressed``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.selfservice_by_industry(survey)
+    >>> table.index.name, list(table.columns)[:3]
+    ('industry', ['n', 'selfservice_index', 'more_complex_share'])
+    """
     require_roles(survey, "selfservice", "more_complex", "industry")
     cb = survey.codebook
     columns = {
@@ -568,7 +920,33 @@ def selfservice_by_industry(
 def by_centre_size(
     survey: Survey, *, min_group_size: int | None = None, weighting: str = "respondent"
 ) -> pd.DataFrame:
-    """Every tracked construct (0-100 index) and eNPS by centre size band."""
+    """Every tracked construct (0-100 index) and eNPS by centre size band.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by size band: ``n``, each construct's index, ``enps``, ``n_shown``,
+        ``suppressed``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.by_centre_size(survey)
+    >>> table.index.name, 'enps' in table.columns
+    ('centre_size', True)
+    """
     require_roles(survey, "centre_size", "enps")
     cb = survey.codebook
     df = prepare(survey)

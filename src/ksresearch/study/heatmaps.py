@@ -65,6 +65,14 @@ def segment_heatmap(
     InsufficientDataError
         No segment of ``roles`` in the codebook, no construct, or no segment with two levels
         to show.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.segment_heatmap(survey, ["job_role", "tenure"])
+    >>> list(table.index.names)
+    ['segment', 'level']
     """
     cb = survey.codebook
     role_of = {cb.role(r): r for r in roles if not cb.missing_roles([r])}

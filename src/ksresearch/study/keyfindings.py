@@ -370,6 +370,30 @@ def company_key_findings(
     from ``trends`` (:func:`ksresearch.company_trends`, when the report has it) or from
     ``previous`` (the survey of the year before, if the company took part then).
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    company : str
+        The company, by its name in the data.
+    bench : DataFrame, optional
+        :func:`benchmark` of the company, when already made.
+    trends : DataFrame, optional
+        :func:`company_trends`, when already made.
+    previous : Survey, optional
+        Last year's survey (for the company's own changes).
+    weighting : {"respondent", "company", "raking"}
+        Every respondent counts once, every company counts equally, or respondents are raked
+        to the headcounts (:func:`survey_weights`).
+    max_each : int
+        Findings of each kind at most.
+
+    Returns
+    -------
+    DataFrame
+        One row per finding: ``key`` (its sentence in the text catalogue) and the numbers it
+        shows (``value``, ``reference``, ``diff``, ``low``, ``high``, ...).
+
     Examples
     --------
     >>> import tempfile, ksresearch as ks
@@ -412,7 +436,39 @@ def general_key_findings(
     """The key findings of the general report, each where the year's codebook allows it:
     what is most strongly associated with turnover intention, the clearest changes since
     last year within companies (with ``previous``), AI use and its spread over industries and
-    centre sizes, and how shift workers differ within their companies."""
+    centre sizes, and how shift workers differ within their companies.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    previous : Survey, optional
+        Last year's survey (for the changes).
+    drivers : DataFrame, optional
+        :func:`turnover_drivers`, when already made.
+    max_each : int
+        Findings of each kind at most.
+    n_boot : int
+        Resamples of the driver bootstrap.
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    DataFrame
+        One row per finding: ``key``, ``subject``, ``segment`` and the numbers it shows
+        (``value``, ``reference``, ``diff``, ``low``, ``high``, ``count``, ``total``, ``unit``).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> previous = ks.example_survey(2024)
+    >>> table = ks.general_key_findings(survey, previous, n_boot=100)
+    >>> list(table.columns)
+    ['key', 'subject', 'subject2', 'segment', 'value', 'reference', 'diff', 'low', 'high',
+    'count', 'total', 'unit']
+    """
     from .findings import driver_columns, shift_work, turnover_drivers
     from .measurement import comparable_years, construct_trends
 

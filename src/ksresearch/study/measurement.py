@@ -82,6 +82,15 @@ def measurement_check(
         for fewer than three items), ``delta_cfi_metric``, ``delta_cfi_scalar``,
         ``delta_rmsea_scalar``, ``comparable_means`` (scalar invariance holds) and ``note``
         (what the estimation warned of, e.g. a Heywood case; "" when nothing).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.measurement_check(survey, "shift_work", ["stress"])
+    >>> list(table.columns)
+    ['verdict', 'delta_cfi_metric', 'delta_cfi_scalar', 'delta_rmsea_scalar',
+    'comparable_means', 'note']
     """
     surveys = survey if isinstance(survey, list) else [survey]
     cb = surveys[-1].codebook
@@ -148,7 +157,28 @@ def shared_constructs(current: Codebook, previous: Codebook) -> dict[str, str]:
 def comparable_years(current: Survey, previous: Survey | None) -> bool:
     """Whether last year can be set beside this one (:func:`construct_trends`): both name
     the company (the change is within companies), and they share a construct by its items'
-    trend ids. Two drafted codebooks, or two unrelated surveys in one data folder, do not."""
+    trend ids. Two drafted codebooks, or two unrelated surveys in one data folder, do not.
+
+    Parameters
+    ----------
+    current : Survey
+        This year's survey.
+    previous : Survey or None
+        Last year's survey (None: not comparable).
+
+    Returns
+    -------
+    bool
+        True when the two years can be set side by side.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> previous = ks.example_survey(2024)
+    >>> ks.comparable_years(survey, previous)
+    True
+    """
     return (
         previous is not None
         and current.codebook.has_roles("company")
@@ -169,7 +199,36 @@ def construct_trends(
     holds. ``change`` is the change within the companies that took part both years (company
     fixed effects, company-clustered CI, Holm across constructs in ``p_adj``); the pooled
     change of all respondents is given beside it (:func:`ksresearch.trend`). Rows are named
-    by this year's construct ids."""
+    by this year's construct ids.
+
+    Parameters
+    ----------
+    current : Survey
+        This year's survey.
+    previous : Survey
+        Last year's survey.
+    segment : str, optional
+        A segment whose levels get a row each.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by construct: ``n_previous``, ``mean_previous``, ``n_current``,
+        ``mean_current``, ``comparable``, ``change`` with its interval and ``p_adj``, and the
+        pooled change beside it.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> previous = ks.example_survey(2024)
+    >>> table = ks.construct_trends(survey, previous)
+    >>> list(table.columns)[:6]
+    ['n_previous', 'mean_previous', 'n_current', 'mean_current', 'comparable', 'suppressed']
+    """
     now, before, outcomes, noninvariant, company = _two_years(current, previous)
     m = min_size(min_group_size if min_group_size is not None else current.min_group_size)
     return trend(
@@ -195,10 +254,36 @@ def company_trends(
     years (tested on all respondents) shows no change, and a year in which fewer than the
     minimum answered shows nothing. ``attrs["members"]`` holds both years' respondents.
 
+    Parameters
+    ----------
+    current : Survey
+        This year's survey.
+    previous : Survey
+        Last year's survey.
+    company : str
+        The company, by its name in the data.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`construct_trends`, for the company's respondents.
+
     Raises
     ------
     InsufficientDataError
         The company did not take part in one of the years.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> previous = ks.example_survey(2024)
+    >>> table = ks.company_trends(survey, previous, "Bergbank AS")
+    >>> list(table.columns)[:6]
+    ['n_previous', 'mean_previous', 'n_current', 'mean_current', 'comparable', 'suppressed']
     """
     from ..stats.disclosure import InsufficientDataError
 
@@ -215,7 +300,30 @@ def company_trends(
 def year_comparability(current: Survey, previous: Survey) -> pd.DataFrame:
     """:func:`measurement_check` of the constructs tracked in both years, across the two
     years: which constructs' means may be compared. Made once per pair of surveys (kept in
-    ``current.cache``), since every trend, the general one and each company's, needs it."""
+    ``current.cache``), since every trend, the general one and each company's, needs it.
+
+    Parameters
+    ----------
+    current : Survey
+        This year's survey.
+    previous : Survey
+        Last year's survey.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`measurement_check` across the two years, per construct.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> previous = ks.example_survey(2024)
+    >>> table = ks.year_comparability(survey, previous)
+    >>> list(table.columns)
+    ['verdict', 'delta_cfi_metric', 'delta_cfi_scalar', 'delta_rmsea_scalar',
+    'comparable_means', 'note']
+    """
     key = ("year_comparability", previous.year, str(previous.path))
     if key not in current.cache:
         shared = shared_constructs(current.codebook, previous.codebook)
@@ -246,7 +354,32 @@ def item_trends(
 ) -> pd.DataFrame:
     """Year-on-year change of every likert/nps item asked both years (matched by trend id; the
     codebooks keep the wording), on its own scale, within companies as
-    :func:`construct_trends`; ``item`` gives this year's item id."""
+    :func:`construct_trends`; ``item`` gives this year's item id.
+
+    Parameters
+    ----------
+    current : Survey
+        This year's survey.
+    previous : Survey
+        Last year's survey.
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
+    Returns
+    -------
+    DataFrame
+        Indexed by trend id: ``item`` and the columns of :func:`construct_trends`.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> previous = ks.example_survey(2024)
+    >>> table = ks.item_trends(survey, previous)
+    >>> list(table.columns)[:6]
+    ['item', 'n_previous', 'mean_previous', 'n_current', 'mean_current', 'comparable']
+    """
     cur_ids, prev_ids = current.codebook.by_trend_id(), previous.codebook.by_trend_id()
     shared = [
         t
@@ -277,6 +410,24 @@ def response_summary(survey: Survey) -> pd.DataFrame:
     out of the analyses), ``kept_flag: ...`` (flagged but analysed: the codebook's ``quality:
     exclude`` leaves that rule out, or ``ingest --no-quality-exclusions``), ``analysed`` and
     ``companies`` (how many, never which).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by step: ``rows`` (read, quarantined, kept, flagged, analysed).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.response_summary(survey)
+    >>> list(table.columns)
+    ['rows']
     """
     q = survey.quality
     rows = {"raw": q["rows_raw"], "quarantined": q["rows_quarantined"]}
@@ -300,6 +451,11 @@ def dont_know_by_construct(survey: Survey) -> pd.DataFrame:
     (people without manager contact choose it for the leadership questions), so a reader
     needs its share beside the index.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
     Returns
     -------
     DataFrame
@@ -308,6 +464,14 @@ def dont_know_by_construct(survey: Survey) -> pd.DataFrame:
         ``any_dont_know`` (share of respondents who answered "don't know" to at least one of
         its questions), over the analysed respondents. ``attrs["members"]`` holds the
         respondents behind each number.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.dont_know_by_construct(survey)
+    >>> list(table.columns)
+    ['n', 'index', 'dont_know', 'any_dont_know']
     """
     df = prepare(survey)
     rows, members = [], Members()
@@ -341,6 +505,11 @@ def exclusion_sensitivity(survey: Survey) -> pd.DataFrame:
     """The main results with and without the careless-response exclusions (straight-liners,
     speeders, copies of an answer vector): does leaving them out change what a reader sees?
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
     Returns
     -------
     DataFrame
@@ -349,6 +518,14 @@ def exclusion_sensitivity(survey: Survey) -> pd.DataFrame:
         (``index - index_all``). With fewer than the minimum group left out, the columns
         without exclusions stay empty: the difference would describe those few.
         ``attrs["members"]`` holds the respondents behind each number.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.exclusion_sensitivity(survey)
+    >>> list(table.columns)
+    ['n', 'index', 'n_all', 'index_all', 'difference']
     """
     kept_, everyone = prepare(survey), prepare(survey, exclude_flagged=False)
     m = min_size(survey.min_group_size)
@@ -377,6 +554,13 @@ def exclusion_sensitivity(survey: Survey) -> pd.DataFrame:
 def reliability_by_construct(survey: Survey, constructs: list[str] | None = None) -> pd.DataFrame:
     """Cronbach's alpha (with Feldt CI) and omega total for each construct with >= 3 items.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    constructs : list of str, optional
+        Constructs to include (default: the tracked constructs).
+
     Returns
     -------
     DataFrame
@@ -384,6 +568,14 @@ def reliability_by_construct(survey: Survey, constructs: list[str] | None = None
         and ``note`` (an estimation warning, e.g. an item correlating negatively with the rest).
         ``attrs["members"]``: each construct's statistics rest on those who answered any of
         its items.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.reliability_by_construct(survey)
+    >>> list(table.columns)
+    ['n_items', 'n', 'alpha', 'ci_low', 'ci_high', 'omega_total', 'note']
     """
     cb = survey.codebook
     rows, members = [], Members()
@@ -418,7 +610,31 @@ def structure_summary(
 ) -> pd.DataFrame:
     """Does the questionnaire measure its constructs? One row: ``n_constructs``, the number of
     factors parallel analysis suggests (``pa_factors``), and the fit of the CFA with one factor
-    per construct by full-information ML (``cfi``, ``tli``, ``rmsea``, ``srmr``, ``n``)."""
+    per construct by full-information ML (``cfi``, ``tli``, ``rmsea``, ``srmr``, ``n``).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    constructs : list of str, optional
+        Constructs to include (default: the tracked constructs).
+    seed : int
+        Random seed.
+
+    Returns
+    -------
+    DataFrame
+        One row: ``n_constructs``, ``pa_factors``, ``cfi``, ``tli``, ``rmsea``, ``srmr``, ``n``,
+        ``note``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.structure_summary(survey)
+    >>> list(table.columns)
+    ['n_constructs', 'pa_factors', 'cfi', 'tli', 'rmsea', 'srmr', 'n', 'note']
+    """
     cb = survey.codebook
     constructs = constructs if constructs is not None else tracked_constructs(cb)
     items = [i for c in constructs for i in cb.construct_items(c)]

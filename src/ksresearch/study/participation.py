@@ -35,6 +35,11 @@ def _everyone(survey: Survey) -> pd.Series:
 def response_rates(survey: Survey) -> pd.DataFrame:
     """Each company's response rate.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
     Returns
     -------
     DataFrame
@@ -79,6 +84,11 @@ def response_rate_summary(survey: Survey) -> pd.DataFrame:
     Only companies with a headcount and at least the minimum group of responses count for the
     spread.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
     Returns
     -------
     DataFrame
@@ -86,6 +96,14 @@ def response_rate_summary(survey: Survey) -> pd.DataFrame:
         headcount), ``companies``, ``median``, ``lowest``, ``highest`` (company rates) and
         ``below`` (companies under :data:`config.MIN_RESPONSE_RATE`). Empty without
         headcounts. ``attrs["members"]``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.response_rate_summary(survey)
+    >>> list(table.columns)
+    ['invited', 'n', 'rate', 'companies', 'median', 'lowest', 'highest', 'below']
     """
     rates = response_rates(survey)
     rates = rates[rates["invited"].notna()]
@@ -135,6 +153,14 @@ def survey_weights(survey: Survey, scheme: str = "respondent") -> pd.Series:
         Weights summing to the respondents' number (respondent, company) or to the invited
         population (raking); respondents missing a margin's segment get none (NaN).
         ``attrs``: ``scheme``, ``design_effect`` and ``effective_n`` (Kish).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> w = ks.survey_weights(survey, "company")
+    >>> len(w) == len(ks.prepare(survey)), round(float(w.mean()), 6)
+    (True, 1.0)
     """
     from ..stats.weighting import design_effect, effective_n, rake
 
@@ -179,7 +205,27 @@ def _raked(survey: Survey, df: pd.DataFrame, company: pd.Series, rake) -> pd.Ser
 def check_weighting(survey: Survey, scheme: str) -> None:
     """Raise ValueError, with the reason, unless ``scheme`` is a weighting this survey can
     have: one of :data:`WEIGHTINGS`, and for raking headcounts whose margins its respondents
-    can meet. Reports call it before any notebook runs."""
+    can meet. Reports call it before any notebook runs.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    scheme : str
+        The weighting asked for.
+
+    Returns
+    -------
+    None
+        Returns when the weighting is possible.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> ks.check_weighting(survey, "company") is None
+    True
+    """
     if scheme not in WEIGHTINGS:
         raise ValueError(f"weighting must be one of {WEIGHTINGS}, got {scheme!r}")
     if scheme == "raking":
@@ -189,7 +235,26 @@ def check_weighting(survey: Survey, scheme: str) -> None:
 def weighting_summary(survey: Survey) -> pd.DataFrame:
     """What each weighting costs: per scheme, ``n`` (weighted respondents), ``design_effect``
     and ``effective_n`` (Kish); raking only with headcounts whose margins the respondents can
-    meet (:func:`survey_weights` says why not)."""
+    meet (:func:`survey_weights` says why not).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by weighting: ``n``, ``design_effect``, ``effective_n``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.weighting_summary(survey)
+    >>> list(table.columns)
+    ['n', 'design_effect', 'effective_n']
+    """
     rows = {}
     for scheme in WEIGHTINGS:
         if scheme == "raking" and survey.headcounts is None:

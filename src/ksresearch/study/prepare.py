@@ -35,7 +35,25 @@ def tracked_constructs(codebook: Codebook) -> list[str]:
     """Constructs all of whose items carry a trend id (asked every year), in codebook order.
 
     A questionnaire that gives no trend ids at all (a drafted codebook, a one-off survey)
-    marks none as new: all its constructs are analysed."""
+    marks none as new: all its constructs are analysed.
+
+    Parameters
+    ----------
+    codebook : Codebook
+        The survey's codebook.
+
+    Returns
+    -------
+    list of str
+        The constructs the study follows, in the codebook's order.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> ks.tracked_constructs(survey.codebook)[:4]
+    ['motivation', 'satisfaction', 'culture', 'leadership']
+    """
     if not any(i.trend_id for i in codebook.items):
         return list(codebook.constructs)
     return [
@@ -131,6 +149,24 @@ def prepare(survey: Survey, *, exclude_flagged: bool = True, items: bool = False
     analyses (``ks.item_stats``, ``ks.alpha``, ``ks.cfa``) then rest on the same rows as the
     scores. ``attrs["left_out"]``: how many responses each quality flag left out (a response
     with two flags counts under each), ``attrs["n_responses"]`` how many were ingested.
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    exclude_flagged : bool
+        Leave out the careless responses flagged at ingest (straight-liners, speeders,
+        duplicates).
+    items : bool
+        Keep every item's answers too, beside the scores.
+
+    Returns
+    -------
+    DataFrame
+        One row per analysed respondent: the segments, each construct's scale score and
+        0-100 index (``<construct>_index``), its "don't know" count and the flags (with
+        ``items``: every item too). ``attrs``: ``n_responses`` and ``left_out`` (why each
+        left-out response is not analysed).
 
     Examples
     --------

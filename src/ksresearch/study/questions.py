@@ -86,6 +86,18 @@ def answer_bands(codebook: Codebook, item: str) -> tuple[list[int], list[int]]:
     top and bottom two points (a scale of more than seven points: its top and bottom fifth,
     rounded); an nps item: 9-10 and 0-6.
 
+    Parameters
+    ----------
+    codebook : Codebook
+        The survey's codebook.
+    item : str
+        A rating item's id.
+
+    Returns
+    -------
+    tuple of list of int
+        ``(favourable codes, unfavourable codes)``.
+
     Examples
     --------
     >>> from ksresearch import config, load_codebook
@@ -334,12 +346,30 @@ def choice_results(
 ) -> pd.DataFrame:
     """The share choosing each option of every single- and multi-choice question.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    company : str, optional
+        Only this company's respondents (default: everyone).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
     Returns
     -------
     DataFrame
         Indexed by (``item``, ``option`` code): ``n`` (who answered the question) and
         ``share`` (0-1 of them; a multi question's shares need not sum to 1); a question
         under the minimum shows its ``n`` only.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.choice_results(survey)
+    >>> list(table.index.names), list(table.columns)
+    (['item', 'option'], ['n', 'share'])
     """
     cb = survey.codebook
     df = _frame(survey, company)
@@ -381,7 +411,31 @@ def numeric_results(
     survey: Survey, *, company: str | None = None, min_group_size: int | None = None
 ) -> pd.DataFrame:
     """Median and quartiles of every numeric question (``n``, ``q1``, ``median``, ``q3``;
-    pandas' linear interpolation, R's ``quantile(type = 7)``)."""
+    pandas' linear interpolation, R's ``quantile(type = 7)``).
+
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    company : str, optional
+        Only this company's respondents (default: everyone).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
+    Returns
+    -------
+    DataFrame
+        One row per numeric question: ``n``, ``q1``, ``median``, ``q3``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.numeric_results(survey)
+    >>> list(table.columns)
+    ['n', 'q1', 'median', 'q3']
+    """
     cb = survey.codebook
     df = _frame(survey, company)
     m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
@@ -432,6 +486,18 @@ def question_benchmark(
     interval beside it. "All others" obey the companies-per-cell rule
     (:func:`ksresearch.owners_rule`).
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    company : str
+        The company, by its name in the data.
+    ci : float
+        Confidence level of the intervals (0.95).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5), counted on
+        those who answered.
+
     Returns
     -------
     DataFrame
@@ -439,6 +505,15 @@ def question_benchmark(
         ``company`` (its index), ``favourable_company``, ``pool`` (all others' index),
         ``favourable_pool``, ``diff``, ``diff_low``, ``diff_high`` (simultaneous interval),
         ``p``, ``p_adj`` (Bonferroni), ``direction`` and ``assessment``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.question_benchmark(survey, "Bergbank AS")
+    >>> list(table.columns)[:8]
+    ['kind', 'theme', 'n_company', 'company', 'favourable_company', 'pool',
+    'favourable_pool', 'diff']
     """
     cb = survey.codebook
     m = min_size(min_group_size if min_group_size is not None else survey.min_group_size)
@@ -591,6 +666,11 @@ def outcome_measure(codebook: Codebook) -> tuple[str, str]:
     ``outcome`` (a construct or a rating item), else the role ``turnover_intention``, else the
     eNPS item (role ``enps``, or the first nps item), else the first construct.
 
+    Parameters
+    ----------
+    codebook : Codebook
+        The survey's codebook.
+
     Returns
     -------
     tuple
@@ -600,6 +680,13 @@ def outcome_measure(codebook: Codebook) -> tuple[str, str]:
     ------
     InsufficientDataError
         The codebook has no construct and no nps item.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> ks.outcome_measure(survey.codebook)
+    ('turnover_intention', 'turnover_intention')
     """
     for role in ("outcome", "turnover_intention", "enps"):
         if codebook.has_roles(role):
@@ -625,6 +712,15 @@ def focus_areas(
     analysed respondent, of the theme's or question's score with the outcome's. The outcome
     itself, and a question whose theme is already a focus area, are not repeated.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    bench : DataFrame
+        :func:`question_benchmark` of the company.
+    max_areas : int
+        Focus areas at most.
+
     Returns
     -------
     DataFrame
@@ -632,6 +728,14 @@ def focus_areas(
         ``diff_low``, ``diff_high``) with ``rho`` (the association with the outcome), most
         associated first; ``attrs["outcome"]`` and ``attrs["reason"]`` say which outcome
         and why (:func:`outcome_measure`).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.focus_areas(survey, ks.question_benchmark(survey, "Bergbank AS"))
+    >>> list(table.columns)
+    ['kind', 'theme', 'company', 'pool', 'diff', 'diff_low', 'diff_high', 'rho']
     """
     outcome, reason = outcome_measure(survey.codebook)
     weak = bench[(bench["assessment"] == "weakness") & (bench.index != outcome)]
@@ -678,6 +782,15 @@ def outcome_drivers(survey: Survey, *, n_boot: int = 0, seed: int = 0) -> pd.Dat
     there are at least :data:`ksresearch.study.findings.MIN_CLUSTER_COMPANIES`, else
     respondents.
 
+    Parameters
+    ----------
+    survey : Survey
+        The survey (:func:`ksresearch.load`).
+    n_boot : int
+        Resamples of companies for the intervals (0: none).
+    seed : int
+        Random seed.
+
     Returns
     -------
     DataFrame
@@ -688,6 +801,14 @@ def outcome_drivers(survey: Survey, *, n_boot: int = 0, seed: int = 0) -> pd.Dat
     ------
     InsufficientDataError
         Fewer than two drivers, or too many questions and too few themes.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> table = ks.outcome_drivers(survey)
+    >>> list(table.columns)[:6]
+    ['r', 'beta', 'general_dominance', 'share', 'relative_weight', 'rw_share']
     """
     from ..stats.drivers import key_drivers
     from .findings import MIN_CLUSTER_COMPANIES
