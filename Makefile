@@ -53,8 +53,8 @@ docs-screenshot: $(STAMP) browser ## The README's screenshot (docs/company_repor
 		--screenshot=docs/company_report.png "build/screenshot/$(LAST_YEAR)/companies/$(subst $(space),_,$(SHOT_COMPANY)).html"
 
 test: $(STAMP) browser ## Lint and format check (ruff), the whole test suite (doctests included) on two cores, and the documentation site
-	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials
-	$(BIN)/ruff format --check src tests benchmarks notebooks docs/tutorials
+	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials docs/hooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks docs/tutorials docs/hooks
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 	@$(MAKE) --no-print-directory docs
 
@@ -64,7 +64,7 @@ docs: $(STAMP) ## The documentation site in build/site: user guide, API referenc
 	@echo "Documentation: build/site/index.html"
 
 test-fast: $(STAMP) ## The inner loop: lint, and the tests not marked slow (no report building, no browser), on two cores
-	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials
+	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials docs/hooks
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 references: ## Re-run the R scripts of tests/reference/ (needs R: see the README) and rewrite their JSON
@@ -72,11 +72,11 @@ references: ## Re-run the R scripts of tests/reference/ (needs R: see the README
 	@cd tests/reference && for f in [a-z]*.R; do Rscript "$$f" || exit 1; done
 
 lint: $(STAMP) ## Ruff only (lint and format check)
-	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials
-	$(BIN)/ruff format --check src tests benchmarks notebooks docs/tutorials
+	$(BIN)/ruff check src tests benchmarks notebooks docs/tutorials docs/hooks
+	$(BIN)/ruff format --check src tests benchmarks notebooks docs/tutorials docs/hooks
 
 format: $(STAMP) ## Format the code with ruff
-	$(BIN)/ruff format src tests benchmarks notebooks docs/tutorials
+	$(BIN)/ruff format src tests benchmarks notebooks docs/tutorials docs/hooks
 
 lab: $(STAMP) ## JupyterLab on the project's environment, with the ksresearch kernel and jupytext pairing
 	$(BIN)/jupyter lab --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)

@@ -1,43 +1,13 @@
 """Every public ``ks.*`` name is documented as pingouin documents its functions: numpy
 sections ``Parameters`` (where it takes any), ``Returns`` (a function) and ``Examples`` with
-a doctest (run by the test suite), which the documentation site renders.
-
-``STILL_TO_DOCUMENT`` lists the names whose docstrings lack a section today (issue 27): it
-may only shrink. A new public name without the sections fails, and so does a listed name
-that is now documented (take it off the list)."""
+a doctest (run by the test suite), which the documentation site renders. A new public name
+without them fails here."""
 
 from __future__ import annotations
 
 import inspect
 
 import ksresearch as ks
-
-STILL_TO_DOCUMENT: frozenset[str] = frozenset(
-    {
-        "BatchResult",
-        "CheckResult",
-        "Codebook",
-        "Draft",
-        "Redacted",
-        "ReleaseResult",
-        "Survey",
-        "audit",
-        "audit_html",
-        "audit_release",
-        "batch",
-        "check_export",
-        "check_release",
-        "company_file",
-        "draft_codebook",
-        "general_report",
-        "ingest",
-        "read_export",
-        "read_headcounts",
-        "redact",
-        "try_load",
-        "write_synth",
-    }
-)
 
 
 def _sections(doc: str) -> set[str]:
@@ -71,11 +41,10 @@ def _public() -> dict[str, object]:
 
 def test_every_public_name_documents_parameters_returns_and_an_example():
     missing = {name: _missing(obj) for name, obj in _public().items()}
-    undocumented = {name for name, need in missing.items() if need}
-    new = sorted(undocumented - STILL_TO_DOCUMENT)
-    assert not new, "document " + "; ".join(f"{n}: {', '.join(missing[n])}" for n in new)
-    done = sorted(STILL_TO_DOCUMENT - undocumented)
-    assert not done, f"documented now, take off STILL_TO_DOCUMENT: {done}"
+    undocumented = sorted(name for name, need in missing.items() if need)
+    assert not undocumented, "document " + "; ".join(
+        f"{n}: {', '.join(missing[n])}" for n in undocumented
+    )
 
 
 def test_the_check_finds_a_missing_section():

@@ -1,4 +1,5 @@
-"""mkdocs hook: the API reference lists every public ``ks.*`` name, module by module.
+"""mkdocs hooks: the API reference lists every public ``ks.*`` name, module by module, and
+shows the docstrings' Sphinx roles (``:func:`load```) as the plain names they point to.
 
 A reference page holds ``<!-- api: stats -->``; it is replaced by one mkdocstrings block per
 public name of that layer, read from ``ksresearch._BY_MODULE`` (the same table that makes the
@@ -37,3 +38,11 @@ def _blocks(layer: str) -> str:
 
 def on_page_markdown(markdown: str, **_: object) -> str:
     return MARK.sub(lambda m: _blocks(m.group(1)), markdown)
+
+
+#: Sphinx's roles (``:func:`load```) as the docstrings write them; the site shows the name alone
+ROLE = re.compile(r":(?:func|class|meth|data|mod|attr|exc):(?=<code)")
+
+
+def on_page_content(html: str, **_: object) -> str:
+    return ROLE.sub("", html)

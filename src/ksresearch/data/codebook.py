@@ -461,7 +461,20 @@ class Column:
 
 
 class Codebook(_Strict):
-    """A validated questionnaire. Build it with :func:`load_codebook`."""
+    """A validated questionnaire. Build it with :func:`load_codebook`.
+
+    Parameters
+    ----------
+    survey, organisation, year, version, meta, ignore, responses, quality, scales, segments, items, constructs, roles
+        The keys of ``codebook.yaml`` (the user guide's "The codebook" gives each).
+
+    Examples
+    --------
+    >>> from ksresearch import config, load_codebook
+    >>> cb = load_codebook(config.codebook_path(2025))
+    >>> cb.year, cb.construct_items("involvement"), cb.role("turnover_intention")
+    (2025, ['inv_1', 'inv_2', 'inv_3'], 'turnover_intention')
+    """
 
     #: The survey's name, one for both languages or ``{nb: ..., en: ...}``: the reports'
     #: title.

@@ -72,7 +72,19 @@ class DraftError(ValueError):
 
 @dataclass
 class Draft:
-    """A drafted codebook: ``text`` (the YAML) and what each export column became."""
+    """A drafted codebook: ``text`` (the YAML) and what each export column became.
+
+    Parameters
+    ----------
+    text, columns, todo
+        The codebook's YAML, what each export column became, and what is left to decide.
+
+    Examples
+    --------
+    >>> d = Draft("survey: x", None, ["name the company column"])
+    >>> d.todo
+    ['name the company column']
+    """
 
     text: str
     columns: pd.DataFrame  # export column, became, id, note
@@ -165,8 +177,8 @@ def draft_codebook(
     IngestError
         The export cannot be read.
 
-    Example
-    -------
+    Examples
+    --------
     >>> import pathlib, tempfile
     >>> export = pathlib.Path(tempfile.mkdtemp()) / "svar.csv"
     >>> _ = export.write_text("ID;Virksomhet;Jeg trives\\n1;Alfa AS;Helt enig\\n"

@@ -24,6 +24,15 @@ HEADCOUNTS_FILE = "headcounts.csv"
 def read_headcounts(path: str | Path, codebook: Codebook, responses: pd.DataFrame) -> pd.DataFrame:
     """Read and check a headcounts file against the year's codebook and its kept responses.
 
+    Parameters
+    ----------
+    path : str or Path
+        The headcounts file (``headcounts.csv``).
+    codebook : Codebook
+        The year's codebook.
+    responses : DataFrame
+        The kept responses (a company cannot have fewer invited than answered).
+
     Returns
     -------
     DataFrame
@@ -36,6 +45,15 @@ def read_headcounts(path: str | Path, codebook: Codebook, responses: pd.DataFram
         No ``company`` or ``invited`` column, an unknown column, a count that is not a whole
         number of 0 or more, a company not in the export, an unknown segment code, a line
         given twice, or fewer invited than answered.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> raw = survey.path.parents[1] / "raw" / "2025" / "headcounts.csv"
+    >>> table = ks.read_headcounts(raw, survey.codebook, survey.responses)
+    >>> list(table.columns)[:1], int(table["invited"].sum()) >= len(survey.responses)
+    (['company'], True)
     """
     path = Path(path)
     header, rows = read_side_table(path)

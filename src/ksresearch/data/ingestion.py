@@ -932,6 +932,15 @@ def ingest(
     ------
     IngestError
         For any problem with the file as a whole (nothing is written then).
+
+    Examples
+    --------
+    >>> import tempfile, ksresearch as ks
+    >>> folder = tempfile.mkdtemp()
+    >>> _ = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
+    >>> result = ks.ingest(2025, folder)
+    >>> result.out_dir.name, len(result.responses) > 0
+    ('2025', True)
     """
     codebook, path = _year_files(year, data_dir, export)
     raw, info = read_export(path, codebook)
@@ -1026,6 +1035,11 @@ def _year_files(
 class CheckResult:
     """What :func:`check_export` found; nothing was written.
 
+    Parameters
+    ----------
+    file, columns, values, rows, problems
+        As the attributes below; made by :func:`check_export`.
+
     Attributes
     ----------
     file : Path
@@ -1042,6 +1056,14 @@ class CheckResult:
         (``not_a_response`` among them).
     problems : list of str
         What would stop the ingest; empty when it would go through.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> check = ks.check_export(2025, survey.path.parents[1])
+    >>> check.problems, check.rows["kept"] > 0
+    ([], True)
     """
 
     file: Path
@@ -1064,6 +1086,26 @@ def check_export(year: int, data_dir: str | Path | None = None) -> CheckResult:
     :class:`IngestError` as in :func:`ingest`.
 
     The command line's ``ksresearch codebook check --year YEAR`` prints this result.
+
+    Parameters
+    ----------
+    year : int
+        The survey year.
+    data_dir : str or Path, optional
+        The folder holding ``raw/`` and ``processed/`` (default: the project's ``data/``).
+
+    Returns
+    -------
+    CheckResult
+        Columns, unexplained values, row counts and problems.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> check = ks.check_export(2025, survey.path.parents[1])
+    >>> check.problems, sorted(set(check.columns["status"]))
+    ([], ['mapped'])
     """
     codebook, path = _year_files(year, data_dir)
     raw, info = read_export(path, codebook)

@@ -174,6 +174,27 @@ def read_export(
     labels are checked against it and a company coded with labels comes back as its names.
 
     Returns the frame and a :class:`ReadInfo` describing the dialect and the tool's metadata.
+
+    Parameters
+    ----------
+    path : str or Path
+        The export file (.csv, .tsv, .xlsx or .sav).
+    codebook : Codebook, optional
+        The codebook to check value labels against.
+
+    Returns
+    -------
+    tuple of (DataFrame, ReadInfo)
+        The rows as written, and the dialect and metadata found.
+
+    Examples
+    --------
+    >>> import tempfile, ksresearch as ks
+    >>> folder = tempfile.mkdtemp()
+    >>> path = ks.write_synth(2025, seed=1, data_dir=folder, n_companies=3)
+    >>> frame, info = ks.read_export(path)
+    >>> len(frame) > 0, "company" in frame.columns
+    (True, True)
     """
     path = Path(path)
     if not path.is_file():

@@ -81,7 +81,19 @@ _SENTENCE_END = re.compile(r"[.!?:;\n\"«»()\[\]]\s*$")
 @dataclass(frozen=True)
 class Redacted:
     """A redacted text: ``text`` with placeholders, the ``kinds`` of what was replaced, and
-    ``unplaced``: capitalised words it could not place (the text then needs review)."""
+    ``unplaced``: capitalised words it could not place (the text then needs review).
+
+    Parameters
+    ----------
+    text, kinds, unplaced
+        As :func:`redact` makes them.
+
+    Examples
+    --------
+    >>> r = redact("Kari Nordmann sa det")
+    >>> type(r).__name__, r.text
+    ('Redacted', '[navn] sa det')
+    """
 
     text: str
     kinds: tuple[str, ...]
@@ -278,6 +290,11 @@ def redact(text: str, companies=()) -> Redacted:
         A free-text answer.
     companies : iterable of str
         The survey's company names (each is replaced wherever it occurs).
+
+    Returns
+    -------
+    Redacted
+        ``text`` with placeholders, the ``kinds`` replaced and the ``unplaced`` words.
 
     Examples
     --------

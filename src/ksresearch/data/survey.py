@@ -16,7 +16,20 @@ __all__ = ["Survey", "load", "try_load", "keep_warm"]
 
 @dataclass
 class Survey:
-    """A processed survey year as :func:`load` returns it."""
+    """A processed survey year as :func:`load` returns it.
+
+    Parameters
+    ----------
+    responses, codebook, quality, dont_know, quarantine, path, min_group_size, cache, comments, headcounts, kpis
+        As :func:`load` reads them from ``processed/<year>/``.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> survey.year, survey.codebook.survey.en, len(survey.responses) > 0
+    (2025, 'KS employee index', True)
+    """
 
     responses: pd.DataFrame
     codebook: Codebook
@@ -170,6 +183,20 @@ def _warm_copy(year: int, data_dir, min_group_size: int | None) -> Survey | None
 
 def try_load(year: int, data_dir: str | Path | None = None, **kwargs) -> Survey | None:
     """:func:`load` the year if it has been ingested, else None (e.g. last year, for trends).
+
+    Parameters
+    ----------
+    year : int
+        The survey year.
+    data_dir : str or Path, optional
+        The folder holding ``raw/`` and ``processed/`` (default: the project's ``data/``).
+    **kwargs
+        Passed to :func:`load` (e.g. ``min_group_size``).
+
+    Returns
+    -------
+    Survey or None
+        The survey, or None when the year has not been ingested.
 
     Examples
     --------

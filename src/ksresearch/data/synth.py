@@ -763,6 +763,31 @@ def write_synth(
     export of that year in the folder is replaced.
 
     Returns the path of the written export.
+
+    Parameters
+    ----------
+    year : int
+        The survey year. (2024 or 2025: the years with a codebook).
+    seed : int
+        Random seed.
+    data_dir : str or Path, optional
+        The folder holding ``raw/`` and ``processed/`` (default: the project's ``data/``).
+    n_companies : int
+        Companies in the survey.
+    fmt : {"csv", "xlsx", "sav"}
+        The export's format.
+
+    Returns
+    -------
+    Path
+        The written export.
+
+    Examples
+    --------
+    >>> import tempfile, ksresearch as ks
+    >>> path = ks.write_synth(2025, seed=1, data_dir=tempfile.mkdtemp(), n_companies=3)
+    >>> path.name
+    'responses.csv'
     """
     cb_src = config.codebook_path(year)
     survey = generate(year, seed=seed, n_companies=n_companies)

@@ -378,6 +378,32 @@ def audit_html(
     :func:`text_problems`: no company named other than ``company`` (the general report names
     none; names match as whole words, in any case), no respondent id, no free-text answer
     beyond the comment examples the rules allow, no personal detail in a quoted comment.
+
+    Parameters
+    ----------
+    page : str
+        The report's HTML.
+    survey : Survey
+        The survey it reports on.
+    company : str, optional
+        The company of a company report (None: the general report).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5).
+
+    Returns
+    -------
+    list of str
+        The problems found (empty: the page may be published).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> survey = ks.example_survey()
+    >>> ks.audit_html("<p>All companies together</p>", survey)
+    []
+    >>> problems = ks.audit_html("<p>Elvdata AS leads</p>", survey, company="Bergbank AS")
+    >>> problems[0].startswith("the report names 1 other company")
+    True
     """
     from bs4 import BeautifulSoup
 
@@ -467,7 +493,32 @@ def audit(
     min_group_size: int | None = None,
 ) -> list[str]:
     """Audit a report file, HTML, PDF or PowerPoint (see :func:`audit_document`); the company
-    of a company report is read from the ``manifest.json`` beside it when not given."""
+    of a company report is read from the ``manifest.json`` beside it when not given.
+
+    Parameters
+    ----------
+    path : str or Path
+        The report file (HTML, PDF or PowerPoint).
+    year : int
+        The survey year.
+    data_dir : str or Path, optional
+        The folder holding ``raw/`` and ``processed/`` (default: the project's ``data/``).
+    company : str, optional
+        The company of a company report (default: from the ``manifest.json`` beside it).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5).
+
+    Returns
+    -------
+    list of str
+        The problems found (empty: the file may be published).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> ks.audit("reports/2025/general_report.en.html", 2025)  # doctest: +SKIP
+    []
+    """
     from ..data.survey import load
 
     path = Path(path).resolve()

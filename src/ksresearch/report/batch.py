@@ -39,7 +39,21 @@ __all__ = ["BatchResult", "build_batch", "company_formats", "written_pages"]
 
 @dataclass
 class BatchResult:
-    """What a batch did: written, up to date (skipped), not eligible, and failed companies."""
+    """What a batch did: written, up to date (skipped), not eligible, and failed companies.
+
+    Parameters
+    ----------
+    written, up_to_date, not_eligible, failed, seconds
+        As :func:`ksresearch.batch` fills them: company -> file (written, up to date),
+        company -> reason (not eligible, failed), and the time taken.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> result = BatchResult(written={"Nordbank AS": Path("Nordbank_AS.html")})
+    >>> result.ok, list(result.written)
+    (True, ['Nordbank AS'])
+    """
 
     written: dict[str, Path] = field(default_factory=dict)
     up_to_date: dict[str, Path] = field(default_factory=dict)

@@ -235,6 +235,18 @@ def company_file(company: str, *, hashed: bool = False) -> str:
     gives the second kind for any name (:func:`company_files` uses it where two names differ
     only in case, which some file systems do not tell apart).
 
+    Parameters
+    ----------
+    company : str
+        The company's name.
+    hashed : bool
+        Always the slug and hash form.
+
+    Returns
+    -------
+    str
+        The file name, ``.html``.
+
     Examples
     --------
     >>> company_file("Nordkraft AS"), company_file("A S Nord")

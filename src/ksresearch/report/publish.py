@@ -59,11 +59,45 @@ def general_report(
     [...]``); a section whose roles the year's codebook lacks (e.g. AI and shift work before
     2025) is left out, with one line in the report saying so.
 
+    Parameters
+    ----------
+    year : int
+        The survey year.
+    lang : {"nb", "en"}
+        The report's language.
+    data_dir : str or Path, optional
+        The folder holding ``raw/`` and ``processed/`` (default: the project's ``data/``).
+    out : str or Path, optional
+        The reports folder (default: the project's ``reports/``).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5).
+    timeout : int
+        Seconds a notebook cell may take.
+    release : bool
+        Run the release audit afterwards.
+    weighting : {"respondent", "company", "raking"}
+        The weighting of the descriptive tables.
+    formats : str
+        The formats to write, e.g. ``"html,pdf,pptx"``.
+    workers : int
+        Section notebooks run at a time.
+
+    Returns
+    -------
+    Path
+        The HTML report.
+
     Raises
     ------
     ReportError
         A notebook failed (its executed copy is kept as ``<out>/<year>/failed/<name>.ipynb``)
         or the report failed the audit (nothing is written).
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> ks.general_report(2025, lang="en")  # doctest: +SKIP
+    PosixPath('reports/2025/general_report.en.html')
     """
     from ..data.survey import load
 
@@ -124,6 +158,18 @@ def batch(
         ``"html,pdf,pptx"``: with ``release``, each report's PDF and PowerPoint are made from
         its final HTML after the release audit, and audited in turn
         (:func:`company_formats`); without, the caller makes them after its release step.
+
+    Returns
+    -------
+    BatchResult
+        What was written, skipped as up to date, not eligible or failed.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> result = ks.batch(2025, workers=2)  # doctest: +SKIP
+    >>> result.ok, len(result.written)  # doctest: +SKIP
+    (True, 30)
     """
     import time
 
@@ -166,7 +212,35 @@ def audit_release(
     rounds: int = 3,
 ) -> ReleaseResult:
     """The release audit of ``year`` (:func:`ksresearch.report.release.audit_release`), its
-    reports rebuilt by :func:`rebuild` when ``fix``."""
+    reports rebuilt by :func:`rebuild` when ``fix``.
+
+    Parameters
+    ----------
+    year : int
+        The survey year.
+    out : str or Path, optional
+        The reports folder (default: the project's ``reports/``).
+    data_dir : str or Path, optional
+        The folder holding ``raw/`` and ``processed/`` (default: the project's ``data/``).
+    min_group_size : int, optional
+        The minimum group (default :data:`ksresearch.config.MIN_GROUP_SIZE`, 5).
+    fix : bool
+        Hide what would leak and rebuild the reports concerned.
+    rounds : int
+        Rounds of hiding and rebuilding at most.
+
+    Returns
+    -------
+    ReleaseResult
+        The leaks left (none when safe), what was hidden and rebuilt.
+
+    Examples
+    --------
+    >>> import ksresearch as ks
+    >>> result = ks.audit_release(2025)  # doctest: +SKIP
+    >>> result.leaks  # doctest: +SKIP
+    []
+    """
     return check_and_fix(
         year,
         out=out,

@@ -78,7 +78,19 @@ class Leak:
 
 @dataclass
 class ReleaseResult:
-    """What the release step found and did."""
+    """What the release step found and did.
+
+    Parameters
+    ----------
+    leaks, suppressed, reasons, rebuilt, rebuilt_pages, rounds, seconds, unaccounted
+        As :func:`ksresearch.audit_release` fills them.
+
+    Examples
+    --------
+    >>> result = ReleaseResult()
+    >>> result.leaks, result.suppressed
+    ([], [])
+    """
 
     leaks: list[Leak] = field(default_factory=list)
     suppressed: list[str] = field(default_factory=list)
@@ -195,6 +207,11 @@ def check_release(ledgers: list[dict], *, min_group_size: int | None = None) -> 
     -------
     list of Leak
         Empty when the release is safe.
+
+    Examples
+    --------
+    >>> check_release([])
+    []
     """
     m = min_size(min_group_size)
     rel = _Release(ledgers)
