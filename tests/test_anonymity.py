@@ -62,7 +62,7 @@ def test_minimum_is_configurable_and_validated():
 
 def test_group_comparison_hides_both_groups_when_one_is_small():
     df = pd.DataFrame({"g": [1] * 3 + [2] * 40, "y": np.r_[np.ones(3) * 5, np.linspace(1, 3, 40)]})
-    out = ks.compare_groups(df, ["y"], "g", company=None)
+    out = ks.compare_groups(df, ["y"], "g", cluster=None)
     # with the overall mean shown elsewhere, showing group 2 would reveal group 1
     assert np.isnan(out.loc["y", "mean_1"]) and np.isnan(out.loc["y", "mean_2"])
     assert np.isnan(out.loc["y", "n_1"]) and np.isnan(out.loc["y", "n_2"])
@@ -97,7 +97,7 @@ def test_free_text_never_reaches_an_aggregate(demo_data):
     survey = ks.load(2025, demo_data)
     assert "comment" not in ks.prepare(survey).columns
     with pytest.raises(ValueError, match="free text is never aggregated"):
-        ks.compare_groups(survey.responses, ["comment"], "shift_work", company=None)
+        ks.compare_groups(survey.responses, ["comment"], "shift_work", cluster=None)
 
 
 def test_benchmark_names_no_other_company(demo_data):

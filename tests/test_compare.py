@@ -28,7 +28,7 @@ def two_groups():
 
 
 def test_two_group_statistics_match_references(two_groups):
-    out = ks.compare_groups(two_groups, ["y", "z"], "g", company="company")
+    out = ks.compare_groups(two_groups, ["y", "z"], "g", cluster="company")
     a = two_groups.loc[two_groups.g == 1, "y"].to_numpy()
     b = two_groups.loc[two_groups.g == 2, "y"].to_numpy()
     t = stats.ttest_ind(b, a, equal_var=False)
@@ -54,7 +54,7 @@ def test_more_groups_use_anova_and_kruskal():
     df = pd.DataFrame(
         {"g": np.repeat([1, 2, 3], 30), "y": rng.normal(np.repeat([0, 0.5, 1], 30), 1)}
     )
-    out = ks.compare_groups(df, ["y"], "g", company=None, adjust="bh").loc["y"]
+    out = ks.compare_groups(df, ["y"], "g", cluster=None, adjust="bh").loc["y"]
     samples = [df.y[df.g == k] for k in (1, 2, 3)]
     assert out["f"] == pytest.approx(stats.f_oneway(*samples).statistic)
     assert out["kw_p"] == pytest.approx(stats.kruskal(*samples).pvalue)
@@ -68,7 +68,7 @@ def test_company_adjusted_difference_is_within_company():
         {"company": ["a"] * 40 + ["b"] * 40, "g": [1] * 30 + [2] * 10 + [1] * 10 + [2] * 30}
     )
     df["y"] = np.where(df.company == "b", 5.0, 1.0) + np.tile([0.1, -0.1], 40)
-    out = ks.compare_groups(df, ["y"], "g", company="company").loc["y"]
+    out = ks.compare_groups(df, ["y"], "g", cluster="company").loc["y"]
     assert out["diff"] > 1.5 and abs(out["adjusted_diff"]) < 0.05
 
 
@@ -91,7 +91,7 @@ def test_shift_work_stress_recovers_the_truth_after_company_adjustment(demo_data
 
 
 def test_noninvariant_outcomes_are_flagged(two_groups):
-    out = ks.compare_groups(two_groups, ["y", "z"], "g", company="company", noninvariant={"y"})
+    out = ks.compare_groups(two_groups, ["y", "z"], "g", cluster="company", noninvariant={"y"})
     assert out["comparable"].tolist() == [False, True]
 
 
@@ -135,12 +135,12 @@ def test_trend_between_years(demo_data):
 def test_bad_input():
     df = pd.DataFrame({"g": [1, 1, 1], "y": [1.0, 2, 3]})
     with pytest.raises(ValueError, match="has 1 level"):
-        ks.compare_groups(df, ["y"], "g", company=None)
+        ks.compare_groups(df, ["y"], "g", cluster=None)
     with pytest.raises(ValueError, match=r"outcomes not in the data: \['q'\]"):
-        ks.compare_groups(df, ["q"], "g", company=None)
+        ks.compare_groups(df, ["q"], "g", cluster=None)
     with pytest.raises(ValueError, match="adjust must be one of"):
         ks.compare_groups(
-            df.assign(g=[1, 2, 2]), ["y"], "g", company=None, adjust="sidak", min_group_size=1
+            df.assign(g=[1, 2, 2]), ["y"], "g", cluster=None, adjust="sidak", min_group_size=1
         )
     with pytest.raises(ValueError, match="must be binary"):
         ks.compare_proportions(df, "y", "g")
@@ -175,8 +175,8 @@ def test_a_reference_group_turns_the_difference_and_the_adjusted_p_is_corrected_
         "y": rng.normal(size=n), "z": rng.normal(size=n),
     })  # fmt: skip
     df.loc[df["g"] == 2.0, "y"] += 0.8
-    base = ks.compare_groups(df, ["y", "z"], "g", company="c")
-    turned = ks.compare_groups(df, ["y", "z"], "g", company="c", reference=2)
+    base = ks.compare_groups(df, ["y", "z"], "g", cluster="c")
+    turned = ks.compare_groups(df, ["y", "z"], "g", cluster="c", reference=2)
     assert turned["diff"].to_numpy() == pytest.approx(-base["diff"].to_numpy())
     assert turned["adjusted_diff"].to_numpy() == pytest.approx(-base["adjusted_diff"].to_numpy())
     assert turned.loc["y", "groups"] == "2 vs 1" and "n_2" in turned.columns
@@ -185,3 +185,18 @@ def test_a_reference_group_turns_the_difference_and_the_adjusted_p_is_corrected_
     )
     with pytest.raises(ValueError, match="reference 3 is not a level"):
         ks.compare_groups(df, ["y"], "g", reference=3)
+
+
+def test_the_former_company_argument_still_works_with_a_warning(two_groups):
+    """cluster= is the column's name in every stats function; company= is read as it for a
+    while, saying so, and giving both is an error."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the new name warns of nothing
+        new = ks.compare_groups(two_groups, ["y"], "g", cluster="company")
+    with pytest.warns(FutureWarning, match=r"compare_groups\(\): company= is now cluster="):
+        old = ks.compare_groups(two_groups, ["y"], "g", company="company")
+    pd.testing.assert_frame_equal(new, old)
+    with pytest.raises(TypeError, match="both company= and cluster="):
+        ks.compare_groups(two_groups, ["y"], "g", company="company", cluster="company")

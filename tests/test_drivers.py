@@ -85,7 +85,7 @@ def test_dominance_matches_published_dominanceanalysis_on_attitude():
 
 def test_relative_weights_sum_to_r2_and_equal_r2_when_uncorrelated():
     att = rdata("datasets", "attitude")
-    kd = ks.key_drivers(att, "rating", ATT, company=None)
+    kd = ks.key_drivers(att, "rating", ATT, cluster=None)
     assert kd["relative_weight"].sum() == pytest.approx(kd.attrs["r2"])
     cor = np.eye(4)
     cor[0, 1:] = cor[1:, 0] = [0.5, 0.3, 0.1]
@@ -95,8 +95,8 @@ def test_relative_weights_sum_to_r2_and_equal_r2_when_uncorrelated():
 def test_key_drivers_bootstrap_is_reproducible_and_brackets_the_estimate(demo_data):
     df = ks.prepare(ks.load(2025, demo_data))
     drivers = ["involvement", "stress", "development", "satisfaction"]
-    a = ks.key_drivers(df, "turnover_intention", drivers, company="company", n_boot=60, seed=4)
-    b = ks.key_drivers(df, "turnover_intention", drivers, company="company", n_boot=60, seed=4)
+    a = ks.key_drivers(df, "turnover_intention", drivers, cluster="company", n_boot=60, seed=4)
+    b = ks.key_drivers(df, "turnover_intention", drivers, cluster="company", n_boot=60, seed=4)
     pd.testing.assert_frame_equal(a, b)
     assert (
         (a["gd_low"] <= a["general_dominance"]) & (a["general_dominance"] <= a["gd_high"])
@@ -116,7 +116,7 @@ def test_company_bootstrap_widens_intervals_when_companies_differ():
             )
         )
     df = pd.concat(parts, ignore_index=True)
-    kw = dict(company="company", n_boot=150, seed=2)
+    kw = dict(cluster="company", n_boot=150, seed=2)
     companies = ks.key_drivers(df, "y", ["a", "b", "c"], resample="companies", **kw)
     respondents = ks.key_drivers(df, "y", ["a", "b", "c"], resample="respondents", **kw)
     width = lambda t: (t["share_high"] - t["share_low"]).loc["a"]  # noqa: E731
@@ -175,13 +175,13 @@ def test_priority_matrix_and_bad_input():
         {"y": [1.0, 2, 3, 4, 5, 6], "a": [1.0, 2, 3, 4, 5, 7], "b": [2.0, 2, 2, 2, 2, 2]}
     )
     with pytest.raises(ValueError, match="constant columns"):
-        ks.key_drivers(df, "y", ["a", "b"], company=None)
+        ks.key_drivers(df, "y", ["a", "b"], cluster=None)
     with pytest.raises(ValueError, match="at least 2 drivers"):
-        ks.key_drivers(df, "y", ["a"], company=None)
+        ks.key_drivers(df, "y", ["a"], cluster=None)
     with pytest.raises(ValueError, match=r"columns not in the data: \['zz'\]"):
-        ks.key_drivers(df, "y", ["a", "zz"], company=None)
+        ks.key_drivers(df, "y", ["a", "zz"], cluster=None)
     with pytest.raises(ValueError, match="must be binary"):
-        ks.logistic_drivers(df.assign(b=[2.0, 1, 2, 3, 2, 1]), "y", ["a", "b"], company=None)
+        ks.logistic_drivers(df.assign(b=[2.0, 1, 2, 3, 2, 1]), "y", ["a", "b"], cluster=None)
     with pytest.raises(ValueError, match="linearly dependent"):
         ks.dominance(
             pd.DataFrame(
@@ -203,7 +203,7 @@ def test_degenerate_bootstrap_resamples_are_drawn_again():
     df = pd.concat(parts, ignore_index=True)
     df["y"] = df["x1"] + 0.5 * df["x2"] + rng.normal(size=len(df))
     out = ks.key_drivers(
-        df, "y", ["x1", "x2"], company="company", n_boot=200, resample="companies", seed=3
+        df, "y", ["x1", "x2"], cluster="company", n_boot=200, resample="companies", seed=3
     )
     assert out.attrs["n_redrawn"] > 0
     assert out[["gd_low", "gd_high"]].notna().all().all()
@@ -211,14 +211,14 @@ def test_degenerate_bootstrap_resamples_are_drawn_again():
     two = pd.concat([parts[0], parts[1].assign(x2=2.0)], ignore_index=True)
     two["y"] = two["x1"] + 0.5 * two["x2"] + rng.normal(size=len(two))
     with pytest.raises(ValueError, match="too few companies"):
-        ks.key_drivers(two, "y", ["x1", "x2"], company="company", n_boot=100, resample="companies")
+        ks.key_drivers(two, "y", ["x1", "x2"], cluster="company", n_boot=100, resample="companies")
 
 
 def test_default_bootstrap_resamples_companies_only_and_two_stage_is_wider(demo_data):
     """Resampling respondents within the drawn companies as well counts their variance twice."""
     df = ks.prepare(ks.load(2025, demo_data))
     drivers = ["involvement", "stress", "development", "satisfaction"]
-    kw = dict(company="company", n_boot=300, seed=6)
+    kw = dict(cluster="company", n_boot=300, seed=6)
     default = ks.key_drivers(df, "turnover_intention", drivers, **kw)
     companies = ks.key_drivers(df, "turnover_intention", drivers, resample="companies", **kw)
     pd.testing.assert_frame_equal(default, companies)

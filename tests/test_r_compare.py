@@ -60,7 +60,7 @@ def test_hedges_g_turns_sign_with_the_groups():
 def test_company_adjusted_difference_equals_sandwich_with_t_on_companies_minus_one():
     ref = references.load("effectsize_compare")["company_adjusted"]
     d = pd.read_csv(references.data("company_adjusted.csv"))
-    out = ks.compare_groups(d, ["y"], "group", company="company", min_group_size=1).iloc[0]
+    out = ks.compare_groups(d, ["y"], "group", cluster="company", min_group_size=1).iloc[0]
     assert_allclose(out["adjusted_diff"], ref["diff"], rtol=1e-10)
     assert_allclose(out["adjusted_p"], ref["p"], rtol=1e-8)
     assert_allclose(

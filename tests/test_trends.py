@@ -59,7 +59,7 @@ def test_no_construct_is_flagged_when_nothing_changed(years):
     cur = ks.prepare(years[0])
     half = np.random.default_rng(4).permutation(len(cur)) % 2 == 0
     outcomes = [c for c in cur.columns if c.endswith("_index")]
-    out = ks.trend(cur[half], cur[~half], outcomes, company="company")
+    out = ks.trend(cur[half], cur[~half], outcomes, cluster="company")
     assert len(outcomes) >= 8 and out["change"].notna().all()
     assert (out["p_adj"] >= 0.05).all(), out["p_adj"]
 
@@ -80,7 +80,7 @@ def test_within_company_interval_covers_the_true_change_95_percent_of_the_time()
             company = np.repeat(np.arange(30), n)
             y = level[company] + year * change[company] + rng.normal(0, 20, len(company))
             frames.append(pd.DataFrame({"y": y, "null": y - year * change[company], "c": company}))
-        out = ks.trend(frames[1], frames[0], ["y", "null"], company="c", adjust="none")
+        out = ks.trend(frames[1], frames[0], ["y", "null"], cluster="c", adjust="none")
         hits += out.loc["y", "change_low"] <= truth <= out.loc["y", "change_high"]
         flagged_null += out.loc["null", "p"] < 0.05
     assert 0.93 <= hits / reps <= 0.97, hits / reps
@@ -92,8 +92,8 @@ def test_a_changed_mix_of_companies_biases_the_pooled_change_not_the_within(year
     # this year, the half of the companies with the best technology scores last year stay away
     best = prev.groupby("company")["technology_index"].mean().nlargest(15).index
     cur = cur[~cur["company"].isin(best)]
-    full = ks.trend(ks.prepare(years[0]), prev, ["technology_index"], company="company")
-    mixed = ks.trend(cur, prev, ["technology_index"], company="company")
+    full = ks.trend(ks.prepare(years[0]), prev, ["technology_index"], cluster="company")
+    mixed = ks.trend(cur, prev, ["technology_index"], cluster="company")
     pooled, within = mixed["pooled_change"].iloc[0], mixed["change"].iloc[0]
     assert pooled < full["change"].iloc[0] - 1  # the pooled change is biased downwards
     assert mixed["change_low"].iloc[0] > 0 and abs(within - full["change"].iloc[0]) < 1.5
@@ -104,7 +104,7 @@ def test_within_change_equals_fixed_effects_ols_with_clustered_t(years):
     import statsmodels.formula.api as smf
 
     cur, prev = (ks.prepare(s) for s in years)
-    out = ks.trend(cur, prev, ["stress_index"], company="company").iloc[0]
+    out = ks.trend(cur, prev, ["stress_index"], cluster="company").iloc[0]
     both = pd.concat([prev.assign(year=0), cur.assign(year=1)])
     both = both[["stress_index", "year", "company"]].dropna().reset_index(drop=True)
     fit = smf.ols("stress_index ~ year + C(company)", both).fit(
@@ -122,7 +122,7 @@ def test_one_or_two_companies_give_no_within_change(years):
         cur[cur["company"].isin(two)],
         prev[prev["company"].isin(two)],
         ["stress_index"],
-        company="company",
+        cluster="company",
     ).iloc[0]
     assert np.isnan(out["change"]) and not np.isnan(out["pooled_change"])
     assert out["n_companies"] == 2

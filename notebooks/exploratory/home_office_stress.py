@@ -47,7 +47,7 @@ ks.compare_groups(
     df,
     ["stress_index", "satisfaction_index", "turnover_intention_index"],
     "home",
-    company=company,
+    cluster=company,
     min_group_size=min_group_size,
     noninvariant=set(check.index[~check["comparable_means"]]),
 )

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
 
+from .diagnostics import renamed_arguments
 from .disclosure import Members, min_size, owners_rule, protect
 from .multitest import adjust_p
 
@@ -193,12 +194,13 @@ TWO_GROUP_COLUMNS = [
 MORE_GROUP_COLUMNS = ["f", "p", "kw_p", "eta2"]
 
 
+@renamed_arguments(company="cluster")  # the column: cluster=, as in every stats function
 def compare_groups(
     df: pd.DataFrame,
     outcomes: list[str],
     group: str,
     *,
-    company: str | None = None,
+    cluster: str | None = None,
     owners: str | None = None,
     adjust: str = "holm",
     ci: float = 0.95,
@@ -221,8 +223,10 @@ def compare_groups(
         Numeric columns (e.g. construct scores).
     group : str
         The grouping column; missing values are left out.
-    company : str or None
-        Company column for the company-adjusted estimate (None: skip it).
+    cluster : str or None
+        The column of the clusters respondents are nested in (in the study, the company):
+        the adjusted difference is the difference within clusters (fixed effects,
+        cluster-robust SE). None: no adjusted estimate.
     owners : str or None
         Column for the companies-per-cell rule (:func:`owners_rule`): a level whose
         respondents come from too few owners, or mostly from one, is hidden like a small group.
@@ -259,7 +263,7 @@ def compare_groups(
     >>> import numpy as np, pandas as pd
     >>> rng = np.random.default_rng(0)
     >>> df = pd.DataFrame({"g": np.repeat([1, 2], 50), "y": np.r_[rng.normal(0, 1, 50), rng.normal(1, 1, 50)]})
-    >>> out = compare_groups(df, ["y"], "g", company=None)
+    >>> out = compare_groups(df, ["y"], "g", cluster=None)
     >>> bool(out.loc["y", "diff"] > 0.5 and out.loc["y", "p"] < 0.001)
     True
     """
@@ -269,9 +273,9 @@ def compare_groups(
     missing = [o for o in outcomes if o not in df.columns]
     if missing:
         raise ValueError(f"outcomes not in the data: {missing}")
-    for name in (company, owners):
+    for name in (cluster, owners):
         if name is not None and name not in df.columns:
-            raise ValueError(f"company column {name!r} is not in the data")
+            raise ValueError(f"column {name!r} is not in the data")
     levels = sorted(df[group].dropna().unique())
     if len(levels) < 2:
         raise ValueError(f"group {group!r} has {len(levels)} level(s); need at least 2")
@@ -283,7 +287,7 @@ def compare_groups(
     rows = []
     members = Members()
     for outcome in outcomes:
-        keep = list(dict.fromkeys([outcome, group, *(c for c in (company, owners) if c)]))
+        keep = list(dict.fromkeys([outcome, group, *(c for c in (cluster, owners) if c)]))
         d = df[keep].dropna(subset=[outcome, group])
         try:
             y = d[outcome].astype(float)
@@ -319,8 +323,8 @@ def compare_groups(
         row["suppressed"] = next((r for r in cells["suppressed"] if r), "")
         if not hidden.any() and len(levels) == 2:
             row.update(_two_groups(*samples, ci))
-            if company:
-                est = _company_adjusted(d, outcome, group, company, levels[0], ci)
+            if cluster:
+                est = _company_adjusted(d, outcome, group, cluster, levels[0], ci)
                 row.update(
                     zip(
                         ("adjusted_diff", "adjusted_low", "adjusted_high", "adjusted_p"),
@@ -334,7 +338,7 @@ def compare_groups(
         rows.append(row)
     out = pd.DataFrame(rows).set_index("outcome")
     tests = TWO_GROUP_COLUMNS if len(levels) == 2 else MORE_GROUP_COLUMNS
-    tests = [c for c in tests if company or not c.startswith("adjusted_")]
+    tests = [c for c in tests if cluster or not c.startswith("adjusted_")]
     out = out.reindex(columns=[*out.columns, *(c for c in tests if c not in out.columns)])
     out["p_adj"] = _adjust(out["p"], adjust)  # every documented column, also where all hidden
     if "adjusted_p" in out:
@@ -418,13 +422,14 @@ def compare_proportions(
     return shown
 
 
+@renamed_arguments(company="cluster")  # the column: cluster=, as in every stats function
 def trend(
     current: pd.DataFrame,
     previous: pd.DataFrame,
     outcomes: list[str],
     *,
     segment: str | None = None,
-    company: str | None = None,
+    cluster: str | None = None,
     ci: float = 0.95,
     adjust: str = "holm",
     min_group_size: int | None = None,
@@ -433,7 +438,7 @@ def trend(
     """Change from ``previous`` to ``current`` year for outcomes present in both (same names:
     construct scores, or items aligned by trend id), overall or per ``segment`` level.
 
-    With ``company`` the reported change is the change *within companies*: OLS of the outcome
+    With ``cluster`` (the company column) the reported change is the change *within companies*: OLS of the outcome
     on the year with company fixed effects, over the companies with answers in both years,
     with a CR1 company-clustered standard error and t on companies - 1 df (as
     ``lm(y ~ year + factor(company))`` with ``sandwich::vcovCL`` and ``lmtest::coeftest``).
@@ -448,8 +453,9 @@ def trend(
         Columns to compare.
     segment : str, optional
         Column whose levels get a row each.
-    company : str, optional
-        The company column: the change within companies (fixed effects, clustered SE).
+    cluster : str, optional
+        The column of the clusters (the company): the change within them (fixed effects,
+        cluster-robust SE).
     ci : float
         Confidence level of the intervals (0.95).
     adjust : {"holm", "fdr_bh", "bonferroni", "none"}
@@ -465,9 +471,9 @@ def trend(
     DataFrame
         One row per outcome (and segment level): ``n_previous``, ``mean_previous``,
         ``n_current``, ``mean_current``, ``change``, ``change_low``, ``change_high``, ``p``
-        (within companies when ``company`` is given, else pooled), ``p_adj`` (``adjust``
+        (within clusters when ``cluster`` is given, else pooled), ``p_adj`` (``adjust``
         across the rows), ``pooled_change``, ``pooled_low``, ``pooled_high``, ``pooled_p``
-        (Welch), ``n_companies`` (companies in both years; with ``company``), ``comparable``
+        (Welch), ``n_companies`` (clusters in both years; with ``cluster``), ``comparable``
         (False where invariance across years fails: no change is then reported) and
         ``suppressed``.
 
@@ -483,7 +489,7 @@ def trend(
     missing = [o for o in outcomes if o not in current.columns or o not in previous.columns]
     if missing:
         raise ValueError(f"outcomes not in both years: {missing}")
-    for name, what in ((segment, "segment"), (company, "company column")):
+    for name, what in ((segment, "segment"), (cluster, "cluster column")):
         if name is not None and (name not in current.columns or name not in previous.columns):
             raise ValueError(f"{what} {name!r} is not in both years")
     parts = (
@@ -523,7 +529,7 @@ def trend(
                 )
             elif row["comparable"]:
                 row.update(_pooled_change(a, b, ci))
-                if company is None:
+                if cluster is None:
                     row.update(
                         change=row["pooled_change"],
                         change_low=row["pooled_low"],
@@ -531,11 +537,11 @@ def trend(
                         p=row["pooled_p"],
                     )
                 else:
-                    row.update(_within_company_change(cur, prev, outcome, company, ci))
+                    row.update(_within_company_change(cur, prev, outcome, cluster, ci))
             rows.append(row)
     out = pd.DataFrame(rows)
     out = out.set_index(["outcome"] if segment is None else [segment, "outcome"])
-    for column in _TREND_COLUMNS + (("n_companies",) if company is not None else ()):
+    for column in _TREND_COLUMNS + (("n_companies",) if cluster is not None else ()):
         if column not in out:  # every row hidden or not comparable: the columns still there
             out[column] = np.nan
     out["p_adj"] = _adjust(out["p"], adjust)

@@ -3,6 +3,7 @@ optimiser stops early or an estimate is improper, and the RMSEA confidence inter
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Iterable
 
@@ -16,6 +17,7 @@ __all__ = [
     "HeywoodWarning",
     "ReverseKeyWarning",
     "recorded",
+    "renamed_arguments",
     "check_frame",
     "warn_not_converged",
     "warn_heywood",
@@ -147,3 +149,36 @@ class Text(str):
 
     def __repr__(self) -> str:
         return str(self)
+
+
+def renamed_arguments(**renames: str):
+    """Accept a keyword argument by its former name for a while (``old="new"``), with a
+    FutureWarning that names the new one: a rename does not break a user's script at once.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> @renamed_arguments(company="cluster")
+    ... def f(*, cluster=None):
+    ...     return cluster
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     f(company="c"), str(caught[0].message)
+    ('c', 'f(): company= is now cluster=')
+    """
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def inner(*args, **kwargs):
+            for old, new in renames.items():
+                if old in kwargs:
+                    if new in kwargs:
+                        raise TypeError(f"{fn.__name__}() got both {old}= and {new}=")
+                    warnings.warn(f"{fn.__name__}(): {old}= is now {new}=", FutureWarning,
+                                  stacklevel=2)  # fmt: skip
+                    kwargs[new] = kwargs.pop(old)
+            return fn(*args, **kwargs)
+
+        return inner
+
+    return wrap

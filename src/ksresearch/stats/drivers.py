@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .diagnostics import check_frame
+from .diagnostics import check_frame, renamed_arguments
 from .disclosure import Members
 from .progress import progress
 from .threads import few_threads
@@ -333,12 +333,13 @@ def _bootstrap(
 
 
 @few_threads
+@renamed_arguments(company="cluster")  # the column: cluster=, as in every stats function
 def key_drivers(
     df: pd.DataFrame,
     outcome: str,
     drivers: list[str],
     *,
-    company: str | None = None,
+    cluster: str | None = None,
     n_boot: int = 0,
     resample: str = "companies",
     ci: float = 0.95,
@@ -354,8 +355,9 @@ def key_drivers(
         The outcome column (e.g. turnover intention).
     drivers : list of str
         Candidate drivers (2 to 20).
-    company : str or None
-        Cluster column for the bootstrap (respondents are nested in companies).
+    cluster : str or None
+        The column of the clusters respondents are nested in (the company): the bootstrap
+        resamples them.
     n_boot : int
         Bootstrap replicates for confidence intervals (0: none).
     resample : {"companies", "both", "respondents"}
@@ -384,7 +386,7 @@ def key_drivers(
     >>> rng = np.random.default_rng(0)
     >>> x = rng.standard_normal((400, 3))
     >>> df = pd.DataFrame(x, columns=["a", "b", "c"]).assign(y=x @ [0.6, 0.3, 0.1] + rng.standard_normal(400))
-    >>> key_drivers(df, "y", ["a", "b", "c"], company=None).index.tolist()
+    >>> key_drivers(df, "y", ["a", "b", "c"], cluster=None).index.tolist()
     ['a', 'b', 'c']
     """
     if resample not in ("both", "companies", "respondents"):
@@ -393,7 +395,7 @@ def key_drivers(
         raise ValueError(f"n_boot must be >= 0, got {n_boot}")
     if not 0 < ci < 1:
         raise ValueError(f"ci must lie between 0 and 1, got {ci}")
-    extra = [company] if company else []
+    extra = [cluster] if cluster else []
     x = _complete(df, outcome, drivers, extra)
     values = x[[outcome, *drivers]].to_numpy()
     cor = _cor(values)
@@ -414,11 +416,11 @@ def key_drivers(
     table["rank"] = table["general_dominance"].rank(ascending=False, method="min").astype(int)
     redrawn = 0
     if n_boot:
-        if company is None and resample != "respondents":
+        if cluster is None and resample != "respondents":
             raise ValueError(
-                "a company column is needed to resample companies; use resample='respondents'"
+                "a cluster column is needed to resample clusters (cluster=...); use resample='respondents'"
             )
-        groups = x[company].to_numpy() if company else np.zeros(len(x))
+        groups = x[cluster].to_numpy() if cluster else np.zeros(len(x))
         gd, rws, ranks, redrawn = _bootstrap(
             values, groups, outcome, drivers, n_boot, resample, seed
         )
@@ -431,7 +433,7 @@ def key_drivers(
     table.attrs.update(
         r2=da.r2_,
         n=len(x),
-        n_companies=int(x[company].nunique()) if company else None,
+        n_companies=int(x[cluster].nunique()) if cluster else None,
         outcome=outcome,
         n_boot=n_boot,
         resample=resample,
@@ -441,12 +443,13 @@ def key_drivers(
     return table
 
 
+@renamed_arguments(company="cluster")  # the column: cluster=, as in every stats function
 def logistic_drivers(
     df: pd.DataFrame,
     outcome: str,
     drivers: list[str],
     *,
-    company: str | None = None,
+    cluster: str | None = None,
     ci: float = 0.95,
 ) -> pd.DataFrame:
     """Logistic regression of a binary outcome (e.g. plans to quit within 12 months) on
@@ -460,8 +463,8 @@ def logistic_drivers(
         A binary column.
     drivers : list of str
         Predictors (standardised before the fit).
-    company : str, optional
-        Cluster column for the standard errors.
+    cluster : str, optional
+        The column of the clusters (the company) for cluster-robust standard errors.
     ci : float
         Confidence level of the intervals (0.95).
 
@@ -478,21 +481,21 @@ def logistic_drivers(
     >>> rng = np.random.default_rng(1)
     >>> x = rng.standard_normal((800, 2))
     >>> y = (x @ [1.0, 0.0] + rng.logistic(size=800) > 0).astype(int)
-    >>> out = logistic_drivers(pd.DataFrame(x, columns=["a", "b"]).assign(y=y), "y", ["a", "b"], company=None)
+    >>> out = logistic_drivers(pd.DataFrame(x, columns=["a", "b"]).assign(y=y), "y", ["a", "b"], cluster=None)
     >>> bool(out.loc["a", "odds_ratio"] > 2 > out.loc["b", "odds_ratio"])
     True
     """
     import statsmodels.api as sm
 
-    x = _complete(df, outcome, drivers, [company] if company else [])
+    x = _complete(df, outcome, drivers, [cluster] if cluster else [])
     y = x[outcome]
     if not set(y.unique()) <= {0.0, 1.0}:
         raise ValueError(f"outcome {outcome!r} must be binary 0/1, found {sorted(y.unique())[:5]}")
     z = (x[drivers] - x[drivers].mean()) / x[drivers].std()
     model = sm.Logit(y, sm.add_constant(z))
-    if company:
+    if cluster:
         fit = model.fit(
-            disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(x[company])[0]}
+            disp=0, cov_type="cluster", cov_kwds={"groups": pd.factorize(x[cluster])[0]}
         )
     else:
         fit = model.fit(disp=0)

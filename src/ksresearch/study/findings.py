@@ -276,7 +276,7 @@ def turnover_drivers(survey: Survey, *, n_boot: int = 1000, seed: int = 0) -> pd
         df,
         cb.role("turnover_intention"),
         drivers,
-        company=None if few else company,
+        cluster=None if few else company,
         n_boot=n_boot,
         resample="respondents" if few else "companies",
         seed=seed,
@@ -355,7 +355,7 @@ def quit_intent_drivers(survey: Survey) -> pd.DataFrame:
     require_roles(survey, "quit_intent")
     drivers = driver_columns(survey)
     company = survey.codebook.role("company")
-    return logistic_drivers(prepare(survey), "quit_intent", drivers, company=company)
+    return logistic_drivers(prepare(survey), "quit_intent", drivers, cluster=company)
 
 
 def education_and_involvement(
@@ -701,7 +701,7 @@ def ai_association(survey: Survey, *, min_group_size: int | None = None) -> pd.D
         prepare(survey),
         outcomes,
         "ai_user",
-        company=cb.role("company"),
+        cluster=cb.role("company"),
         owners=cb.role("company"),
         min_group_size=_min(survey, min_group_size),
         labels={0.0: "non-users", 1.0: "users"},
@@ -867,7 +867,7 @@ def shift_work(
         df,
         outcomes,
         "shift_worker",
-        company=survey.codebook.role("company"),
+        cluster=survey.codebook.role("company"),
         owners=survey.codebook.role("company"),
         min_group_size=_min(survey, min_group_size),
         noninvariant=noninvariant,

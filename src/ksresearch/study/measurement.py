@@ -236,7 +236,7 @@ def construct_trends(
         before,
         outcomes,
         segment=segment,
-        company=company,
+        cluster=company,
         min_group_size=m,
         noninvariant=noninvariant,
     )
@@ -390,7 +390,7 @@ def item_trends(
     cur = _items_by_trend_id(current, [cur_ids[t] for t in shared], shared, company)
     prev = _items_by_trend_id(previous, [prev_ids[t] for t in shared], shared, company)
     m = min_size(min_group_size if min_group_size is not None else current.min_group_size)
-    out = trend(cur, prev, shared, company=company, min_group_size=m)
+    out = trend(cur, prev, shared, cluster=company, min_group_size=m)
     out.insert(0, "item", [cur_ids[t] for t in out.index])
     return out.rename_axis("trend_id")
 

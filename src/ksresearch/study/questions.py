@@ -841,7 +841,7 @@ def outcome_drivers(survey: Survey, *, n_boot: int = 0, seed: int = 0) -> pd.Dat
         frame.rename(columns={outcome: "_outcome"}),
         "_outcome",
         candidates,
-        company=None if few else company,
+        cluster=None if few else company,
         n_boot=n_boot,
         resample="respondents" if few else "companies",
         seed=seed,
