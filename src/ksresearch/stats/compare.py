@@ -26,7 +26,7 @@ def _code(level: object) -> object:
     return level.item() if isinstance(level, np.generic) else level
 
 
-def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, float, float]:
+def hedges_g(x, y, *, ci: float = 0.95) -> pd.DataFrame:
     """Hedges' g (bias-corrected standardised mean difference x - y) with its CI.
 
     ``d = (mean(x) - mean(y)) / s_pooled``, ``g = J d`` with the exact correction
@@ -41,20 +41,31 @@ def hedges_g(x: np.ndarray, y: np.ndarray, ci: float = 0.95) -> tuple[float, flo
     x, y : array-like
         The two groups' values (missing values are dropped).
     ci : float
-        Confidence level of the intervals (0.95).
+        Confidence level of the interval (0.95).
 
     Returns
     -------
-    tuple of float
-        ``(g, low, high)``.
+    DataFrame
+        One row: ``n_x``, ``n_y``, ``hedges_g``, ``ci_low``, ``ci_high``.
 
     Examples
     --------
     >>> import numpy as np
-    >>> g, lo, hi = hedges_g(np.array([1.0, 2, 3, 4, 5]), np.array([2.0, 3, 4, 5, 6]))
-    >>> round(g, 3), round(lo, 2), round(hi, 2)  # effectsize::hedges_g: -0.571 [-1.71, 0.60]
-    (-0.571, -1.71, 0.6)
+    >>> out = hedges_g([1.0, 2, 3, 4, 5, np.nan], [2.0, 3, 4, 5, 6])
+    >>> out.round(2)  # effectsize::hedges_g: -0.57 [-1.71, 0.60]
+       n_x  n_y  hedges_g  ci_low  ci_high
+    0    5    5     -0.57   -1.71      0.6
     """
+    x, y = (np.asarray(v, dtype=float) for v in (x, y))
+    x, y = x[~np.isnan(x)], y[~np.isnan(y)]
+    g, low, high = _hedges(x, y, ci)
+    return pd.DataFrame(
+        [{"n_x": len(x), "n_y": len(y), "hedges_g": g, "ci_low": low, "ci_high": high}]
+    )
+
+
+def _hedges(x: np.ndarray, y: np.ndarray, ci: float) -> tuple[float, float, float]:
+    """(g, low, high) of two arrays without missing values (:func:`hedges_g`)."""
     nx, ny = len(x), len(y)
     df = nx + ny - 2
     pooled = np.sqrt(((nx - 1) * np.var(x, ddof=1) + (ny - 1) * np.var(y, ddof=1)) / df)
@@ -144,7 +155,7 @@ def _two_groups(a: np.ndarray, b: np.ndarray, ci: float) -> dict[str, float]:
     """Welch t (b - a) with its CI, Hedges' g with its CI, Mann-Whitney with rank-biserial r."""
     t = stats.ttest_ind(b, a, equal_var=False)
     diff_ci = t.confidence_interval(confidence_level=ci)
-    g, g_lo, g_hi = hedges_g(b, a, ci)
+    g, g_lo, g_hi = _hedges(b, a, ci)
     u = stats.mannwhitneyu(b, a, alternative="two-sided")
     return {
         "diff": b.mean() - a.mean(),
