@@ -40,6 +40,12 @@ print(data.attrs["n_responses"], "responses,", len(data), "analysed;", data.attr
 data[shift].value_counts()
 
 # %% [markdown]
+# How the stress questions were answered (`ks.plot` draws in the notebook's language):
+
+# %%
+ks.plot.items(data[survey.codebook.construct_items("stress")], survey.codebook)
+
+# %% [markdown]
 # ## Stress is measured alike in both groups
 #
 # Configural, metric and scalar invariance of the one-factor stress model across shift
@@ -53,6 +59,12 @@ check.table_.round(3)
 
 # %%
 check.verdict_
+
+# %% [markdown]
+# The configural model's path diagram, standardised (first group):
+
+# %%
+ks.plot.path(check.fits_["configural"])
 
 # %% [markdown]
 # ## Shift against day workers, within companies

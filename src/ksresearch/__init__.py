@@ -149,6 +149,8 @@ _BY_MODULE = {
 }
 _EXPORTS = {name: module for module, names in _BY_MODULE.items() for name in names}
 _MODULES = {"config", "data", "stats", "study", "report", "cli"}
+#: modules of a layer reached from the top: ``ks.plot`` is ``ksresearch.report.plot``
+_SHORTCUTS = {"plot": "report.plot"}
 
 __all__ = ["__version__", "config", *_EXPORTS]
 
@@ -171,6 +173,8 @@ def __getattr__(name: str) -> object:
         value = getattr(_importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
     elif name in _MODULES:
         value = _importlib.import_module(f".{name}", __name__)
+    elif name in _SHORTCUTS:
+        value = _importlib.import_module(f".{_SHORTCUTS[name]}", __name__)
     else:
         raise AttributeError(f"module 'ksresearch' has no attribute {name!r}")
     globals()[name] = value
@@ -178,4 +182,4 @@ def __getattr__(name: str) -> object:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(__all__) | _MODULES)
+    return sorted(set(__all__) | _MODULES | set(_SHORTCUTS))

@@ -14,7 +14,7 @@ from ..data.survey import Survey, load, try_load
 from ..stats import progress
 from ..stats.disclosure import members_of
 from ..study.prepare import prepare
-from . import plots, present
+from . import plot, plots, present
 from .ledger import LEDGER_MIME, SURVEY, encode_members, fingerprint, table_record
 from .release import read_suppressed
 
@@ -72,6 +72,7 @@ class Section:
         present.text("report.toc", lang)  # an unknown language fails here, before any work
         # a report says nothing on stderr (the audit reads it as an error): no progress bars
         os.environ[progress.ENV] = "0"
+        plot.set_language(lang)  # ks.plot's figures in the report's language
         self.year, self.lang, self.data_dir = year, lang, data_dir
         self.min_group_size = min_group_size
         self.survey: Survey = load(year, data_dir, min_group_size=min_group_size)
