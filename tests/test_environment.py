@@ -61,9 +61,12 @@ def test_flat_namespace_resolves_every_public_name():
         assert getattr(ks, name) is getattr(mod, name)
     for module in ks._MODULES:
         assert getattr(ks, module).__name__ == f"ksresearch.{module}"
+    for short, module in ks._SHORTCUTS.items():  # ks.plot is ksresearch.report.plot
+        assert getattr(ks, short).__name__ == f"ksresearch.{module}"
     assert set(ks.__all__) >= set(ks._EXPORTS)
     # nothing the package merely imports leaks into the public namespace
-    stray = {n for n in dir(ks) if not n.startswith("_")} - set(ks.__all__) - ks._MODULES
+    modules = ks._MODULES | set(ks._SHORTCUTS)
+    stray = {n for n in dir(ks) if not n.startswith("_")} - set(ks.__all__) - modules
     assert not stray, stray
     for name in ("importlib", "annotations", "PackageNotFoundError", "version"):
         assert not hasattr(ks, name), name
