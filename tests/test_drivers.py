@@ -225,3 +225,19 @@ def test_default_bootstrap_resamples_companies_only_and_two_stage_is_wider(demo_
     both = ks.key_drivers(df, "turnover_intention", drivers, resample="both", **kw)
     width = lambda t: (t["gd_high"] - t["gd_low"]).mean()  # noqa: E731
     assert width(both) > 1.15 * width(companies)
+
+
+def test_dominance_summary_prints_what_its_table_holds():
+    """summary() as R's dominanceanalysis prints it; table_ holds the same numbers."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((400, 3))
+    df = pd.DataFrame(x, columns=["a", "b", "c"]).assign(
+        y=x @ [0.6, 0.3, 0.05] + rng.normal(size=400)
+    )
+    da = ks.dominance(df, "y", ["a", "b", "c"])
+    t = da.table_
+    assert list(t.index) == ["a", "b", "c"] and t["share"].sum() == pytest.approx(1.0)
+    assert list(t["dominates"]) == [2, 1, 0] and list(t["dominated_by"]) == [0, 1, 2]
+    text = str(da.summary())
+    assert f"R-squared {da.r2_:.4f}" in text and "a > b" in text and "n = 400" in text
+    assert "rank" not in text.split("Conditional dominance")[1]

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
-from .diagnostics import check_frame, renamed_arguments
+from .diagnostics import Text, check_frame, renamed_arguments
 from .disclosure import Members
 from .progress import progress
 from .threads import few_threads
@@ -148,6 +148,10 @@ class DominanceAnalysis:
         subset of the others), 0 if it is dominated, 0.5 if neither.
     subsets_ : Series
         R² of every subset of drivers (index: names joined by "+").
+    n_ : int or None
+        Complete cases used (None when fitted from a correlation matrix).
+    table_ : DataFrame
+        The drivers, most important first (:attr:`table_`); ``summary()`` prints it.
 
     Examples
     --------
@@ -167,7 +171,9 @@ class DominanceAnalysis:
     def fit(self, df: pd.DataFrame) -> DominanceAnalysis:
         """Fit on the complete cases of ``outcome`` and ``drivers`` in ``df``."""
         x = _complete(df, self.outcome, self.drivers)
-        return self.fit_cor(_cor(x.to_numpy()))
+        self.fit_cor(_cor(x.to_numpy()))
+        self.n_ = len(x)
+        return self
 
     def fit_cor(self, cor: np.ndarray) -> DominanceAnalysis:
         """Fit from the correlation matrix of ``[outcome, *drivers]`` (outcome first)."""
@@ -190,7 +196,50 @@ class DominanceAnalysis:
         self.complete_ = pd.DataFrame(complete, index=drivers, columns=drivers)
         names = ["+".join(d for j, d in enumerate(drivers) if m >> j & 1) for m in range(1 << p)]
         self.subsets_ = pd.Series(r2, index=names, name="r2")
+        self.n_ = None  # from a correlation matrix: the number of respondents is not known
         return self
+
+    @property
+    def table_(self) -> pd.DataFrame:
+        """Per driver, most important first: ``general_dominance``, ``share`` (of R²),
+        ``rank``, ``dominates`` and ``dominated_by`` (how many drivers it completely dominates
+        and is dominated by), and the conditional dominance at each ``k`` (``k0``, ``k1``, ...).
+        """
+        if not hasattr(self, "general_"):
+            raise AttributeError("table_: fit the model first")
+        out = pd.DataFrame({"general_dominance": self.general_,
+                            "share": self.general_ / self.r2_})  # fmt: skip
+        out["rank"] = out["general_dominance"].rank(ascending=False, method="min").astype(int)
+        others = self.complete_.mask(np.eye(len(self.complete_), dtype=bool))  # not itself
+        out["dominates"] = (others == 1).sum(axis=1).astype(int)
+        out["dominated_by"] = (others == 0).sum(axis=1).astype(int)
+        conditional = self.conditional_.add_prefix("k")
+        return out.join(conditional).sort_values("rank", kind="stable")
+
+    def summary(self) -> Text:
+        """The fit as R's dominanceanalysis prints it (``summary(da)``): R², each driver's
+        average contribution and its share, the complete dominance between the drivers and
+        the conditional dominance by model size (the numbers are :attr:`table_`)."""
+        t = self.table_
+        n = f", n = {self.n_}" if self.n_ is not None else ""
+        pairs = [f"  {a} > {b}" for a in t.index for b in t.index
+                 if self.complete_.loc[a, b] == 1]  # fmt: skip
+        lines = [
+            f"ksresearch dominance analysis of {self.outcome}: {len(t)} drivers{n}",
+            f"  R-squared {self.r2_:.4f}",
+            "",
+            "Average contribution (general dominance):",
+            t[["general_dominance", "share", "rank"]].to_string(float_format=lambda v: f"{v:.4f}"),
+            "",
+            "Complete dominance (adds more R-squared to every subset of the others):",
+            *(pairs or ["  none"]),
+            "",
+            "Conditional dominance (mean R-squared gain by the number of other drivers):",
+            t[[c for c in t.columns if c[0] == "k" and c[1:].isdigit()]].to_string(
+                float_format=lambda v: f"{v:.4f}"
+            ),
+        ]
+        return Text("\n".join(lines))
 
 
 def dominance(df: pd.DataFrame, outcome: str, drivers: list[str]) -> DominanceAnalysis:
