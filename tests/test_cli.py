@@ -48,15 +48,18 @@ def test_console_script_is_installed():
 
 
 def test_a_command_whose_extra_is_missing_says_which_to_install(tmp_path):
-    """Without the [report] extra, `ksresearch report` names the extra: no traceback."""
+    """Without the [report] extra, `ksresearch report` and `batch` name the extra at once
+    (before looking for data: here there is none), with no traceback."""
     import subprocess
     import sys
 
-    code = ("import sys; sys.modules['papermill'] = None\n"
-            "from ksresearch.cli import main\n"
-            "sys.argv = ['ksresearch', 'report', '--year', '2025']\nmain()")  # fmt: skip
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=tmp_path)  # fmt: skip
-    assert done.returncode == 2
-    assert done.stderr.startswith("error: ") and "ksresearch[report]" in done.stderr
-    assert "Traceback" not in done.stderr
+    for command in ("report", "batch"):
+        code = ("import sys; sys.modules['papermill'] = None\n"
+                "from ksresearch.cli import main\n"
+                f"sys.argv = ['ksresearch', '{command}', '--year', '2025', '--data-dir', "
+                f"{str(tmp_path)!r}]\nmain()")  # fmt: skip
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              cwd=tmp_path)  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("error: ") and "ksresearch[report]" in done.stderr
+        assert "Traceback" not in done.stderr

@@ -44,6 +44,14 @@ class Format(StrEnum):
     sav = "sav"
 
 
+def _report_extra() -> None:
+    """Import the reports' packages before any work: without the [report] extra a command
+    says so at once (:func:`main` turns the import error into that message), not after
+    loading the survey."""
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+
+
 def _fail(exc: Exception) -> None:
     typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
     raise typer.Exit(code=2)
@@ -244,6 +252,7 @@ def report(
     ] = 2,
 ) -> None:
     """Execute the report notebooks and write the general report as one HTML file (audited)."""
+    _report_extra()
     from .data.survey import load
     from .report.execute import ReportError
     from .report.formats import parse_formats
@@ -330,6 +339,7 @@ def batch(
     formats: FormatOpt = "html",
 ) -> None:
     """One benchmark report per company into OUT/YEAR/companies/<company>.html (audited)."""
+    _report_extra()
     from tqdm import tqdm
 
     from .report.batch import build_batch as run
