@@ -205,3 +205,17 @@ def test_the_former_company_argument_still_works_with_a_warning(two_groups):
 def _three(table):
     """(g, low, high) of :func:`ksresearch.hedges_g`'s one row."""
     return tuple(table.iloc[0][["hedges_g", "ci_low", "ci_high"]].astype(float))
+
+
+def test_levels_can_name_the_columns(two_groups):
+    """names= puts a level's name in the columns (n_shift, not n_1); codes stay the default,
+    and a name that is no identifier, or two levels under one name, is refused."""
+    levels = sorted(two_groups["g"].unique())
+    named = ks.compare_groups(two_groups, ["y"], "g", names={levels[0]: "day", levels[1]: "shift"})
+    plain = ks.compare_groups(two_groups, ["y"], "g")
+    assert {"n_day", "mean_shift"} <= set(named.columns)
+    assert named["mean_shift"].iloc[0] == plain[f"mean_{levels[1]}"].iloc[0]
+    with pytest.raises(ValueError, match="identifiers"):
+        ks.compare_groups(two_groups, ["y"], "g", names={levels[0]: "day shift"})
+    with pytest.raises(ValueError, match="share a column name"):
+        ks.compare_groups(two_groups, ["y"], "g", names={levels[0]: "x", levels[1]: "x"})

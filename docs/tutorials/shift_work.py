@@ -77,7 +77,7 @@ ks.plot.path(check.fits_["configural"])
 # %%
 comparison = ks.shift_work(survey)
 comparison[
-    ["n_0", "n_1", "diff", "adjusted_diff", "adjusted_p_adj", "hedges_g", "comparable"]
+    ["n_day", "n_shift", "diff", "adjusted_diff", "adjusted_p_adj", "hedges_g", "comparable"]
 ].round(3)
 
 # %% [markdown]

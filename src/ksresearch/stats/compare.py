@@ -8,6 +8,8 @@ standard errors): the difference within companies.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from scipy import optimize, special, stats
@@ -17,6 +19,17 @@ from .disclosure import Members, min_size, owners_rule, protect
 from .multitest import adjust_p
 
 __all__ = ["hedges_g", "compare_groups", "compare_proportions", "trend", "level_differences"]
+
+
+def _column_names(levels: list, names: dict | None) -> dict:
+    """Each level's part of the column names: its name from ``names``, else its code."""
+    out = {lv: (names or {}).get(lv, _code(lv)) for lv in levels}
+    bad = [n for n in (names or {}).values() if not re.fullmatch(r"\w+", str(n))]
+    if bad:
+        raise ValueError(f"names must be identifiers (letters, digits, _), got {bad}")
+    if len(set(map(str, out.values()))) < len(out):
+        raise ValueError(f"two levels would share a column name: {sorted(map(str, out.values()))}")
+    return out
 
 
 def _code(level: object) -> object:
@@ -219,6 +232,7 @@ def compare_groups(
     noninvariant: set[str] | frozenset[str] = frozenset(),
     labels: dict | None = None,
     reference: object = None,
+    names: dict | None = None,
 ) -> pd.DataFrame:
     """Compare many outcomes across the levels of ``group`` at once.
 
@@ -255,6 +269,9 @@ def compare_groups(
     reference : optional
         The level the others are compared with (default the lowest code): with two groups
         ``diff`` is the other level's mean less the reference's.
+    names : dict, optional
+        ``{code: name}``: the level's name in the column names (``n_shift``, ``mean_shift``;
+        default its code: ``n_1``). Names are identifiers: letters, digits and ``_``.
 
     Returns
     -------
@@ -294,7 +311,8 @@ def compare_groups(
         if reference not in levels:
             raise ValueError(f"reference {reference!r} is not a level of {group!r}: {levels}")
         levels = [lv for lv in levels if lv == reference] + [lv for lv in levels if lv != reference]
-    names = {lv: (labels or {}).get(lv, _code(lv)) for lv in levels}
+    shown = {lv: (labels or {}).get(lv, _code(lv)) for lv in levels}
+    suffix = _column_names(levels, names)
     rows = []
     members = Members()
     for outcome in outcomes:
@@ -309,7 +327,7 @@ def compare_groups(
         samples = [y[d[group] == lv].to_numpy() for lv in levels]
         row: dict[str, object] = {
             "outcome": outcome,
-            "groups": " vs ".join(str(names[lv]) for lv in levels),
+            "groups": " vs ".join(str(shown[lv]) for lv in levels),
         }
         cells = protect(
             pd.DataFrame(
@@ -324,7 +342,7 @@ def compare_groups(
         )
         members.add(outcome, None, d.index)
         for lv in levels:
-            code = _code(lv)  # n_0, not n_0.0: a code read as a float is still the code
+            code = suffix[lv]  # n_0, not n_0.0: a code read as a float is still the code
             row[f"n_{code}"] = cells.loc[lv, "n"]
             row[f"mean_{code}"] = cells.loc[lv, "mean"]
             in_level = d.index[(d[group] == lv).to_numpy()].to_numpy()

@@ -691,7 +691,7 @@ def ai_association(survey: Survey, *, min_group_size: int | None = None) -> pd.D
     >>> survey = ks.example_survey()
     >>> table = ks.ai_association(survey)
     >>> list(table.columns)[:6]
-    ['groups', 'n_0', 'mean_0', 'n_1', 'mean_1', 'suppressed']
+    ['groups', 'n_nonusers', 'mean_nonusers', 'n_users', 'mean_users', 'suppressed']
     """
     constructs = ("stress", "satisfaction", "technology", "turnover_intention")
     require_roles(survey, "ai_user", *constructs)
@@ -705,6 +705,7 @@ def ai_association(survey: Survey, *, min_group_size: int | None = None) -> pd.D
         owners=cb.role("company"),
         min_group_size=_min(survey, min_group_size),
         labels={0.0: "non-users", 1.0: "users"},
+        names={0.0: "nonusers", 1.0: "users"},
     )
 
 
@@ -843,7 +844,8 @@ def shift_work(
     Returns
     -------
     DataFrame
-        Indexed by outcome, as :func:`compare_groups` (0 = day, 1 = shift workers), with
+        Indexed by outcome, as :func:`compare_groups`: ``n_day``, ``mean_day``, ``n_shift``,
+        ``mean_shift`` and the shift workers' difference from the others, with
         ``comparable`` False where the measurement differs between the groups.
 
     Examples
@@ -852,7 +854,7 @@ def shift_work(
     >>> survey = ks.example_survey()
     >>> table = ks.shift_work(survey)
     >>> list(table.columns)[:8]
-    ['groups', 'n_0', 'mean_0', 'n_1', 'mean_1', 'suppressed', 'diff', 'diff_low']
+    ['groups', 'n_day', 'mean_day', 'n_shift', 'mean_shift', 'suppressed', 'diff', 'diff_low']
     """
     require_roles(survey, "shift_worker")
     df = prepare(survey)
@@ -872,6 +874,7 @@ def shift_work(
         min_group_size=_min(survey, min_group_size),
         noninvariant=noninvariant,
         labels=labels,
+        names={0.0: "day", 1.0: "shift"},  # n_day, mean_shift, ...
     )
 
 
