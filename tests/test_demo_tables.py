@@ -13,7 +13,7 @@ import pytest
 
 from tests.demo_tables import COMPANIES, REFERENCE, demo_tables
 
-COUNT_HEADERS = {"Antall svar", "Svar"}
+COUNT_HEADERS = {"Antall svar", "Svar", "Rader", "Rows"}  # rows: the data-quality steps
 
 
 def _published(table: list[list[str]], m: int = 5) -> list[list[str]]:

@@ -457,6 +457,17 @@ def test_table_helper_marks_counts_and_never_prints_a_small_one():
     assert "a group of 3" in ks.audit_html(page.replace("&lt; 5", "3"), _survey_stub())[0]
 
 
+def test_a_tiny_surveys_data_quality_table_shows_no_exact_count_of_respondents():
+    """The data-quality steps count respondents too: a survey of three analysed shows "< 5"
+    there, as every count under the minimum (issue 26's leftover)."""
+    import pandas as pd
+
+    steps = pd.DataFrame({"rows": [9, 3, 3]}, index=["raw", "kept", "analysed"]).rename_axis("step")
+    page = ks.report.present.table(steps, "en", min_group_size=5).to_html()
+    assert 'data-ks-counts="0"' in page and page.count("&lt; 5") == 2 and ">3<" not in page
+    assert ">9<" in page  # a count at or above the minimum is shown as it is
+
+
 def _survey_stub():
     import pandas as pd
 

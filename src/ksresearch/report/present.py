@@ -45,7 +45,9 @@ TEXTS_DIR = Path(__file__).parent / "texts"
 #: attribute of the ``<table>`` (the audit finds counts by it, whatever the header says) and
 #: shows a count under the minimum as "< m", never exactly.
 COUNT_ATTRIBUTE = "data-ks-counts"
-COUNT_COLUMNS = ("n", "n_company", "n_pool", "n_all", "n_commenters")
+#: ``rows``: the data-quality table's steps (rows read, kept, flagged, analysed), counts of
+#: respondents too: a survey of a few shows "< m" there as everywhere.
+COUNT_COLUMNS = ("n", "n_company", "n_pool", "n_all", "n_commenters", "rows")
 
 
 @functools.cache
