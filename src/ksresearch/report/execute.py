@@ -138,12 +138,14 @@ def time_limit(notebook: nbformat.NotebookNode, timeout: int) -> float:
 
 
 def _kernel_lost(exc: BaseException | None) -> bool:
-    """Whether ``exc`` says the kernel died or never started, rather than a cell failing."""
+    """Whether ``exc`` says the kernel (or the forked run) died or never started, rather than a
+    cell failing."""
     from nbclient.exceptions import DeadKernelError
 
+    from .kernel import RunLost
     from .kernelclient import KernelStartError
 
-    return isinstance(exc, KernelStartError | DeadKernelError)
+    return isinstance(exc, KernelStartError | DeadKernelError | RunLost)
 
 
 def _execute_once(
@@ -152,39 +154,69 @@ def _execute_once(
     """Papermill's ``execute_notebook`` in memory: its parameters cell, its engine and its error
     markers, without the file it writes at the end (its JSON, indented by the pure-Python
     encoder, cost the batch more than a tenth of a second a report). A failed or timed-out run
-    keeps what it executed: papermill's engine works on the notebook in place."""
-    from papermill.engines import papermill_engines
+    keeps what it executed: papermill's engine works on the notebook in place.
+
+    Under a :class:`~ksresearch.report.kernel.KernelServer` (a batch, the general report), the
+    cells of a ``ksresearch`` notebook run in a process forked from the server instead of a
+    Jupyter kernel (:func:`~ksresearch.report.kernel.run_forked`): the same outputs, without a
+    kernel's start-up and messages."""
     from papermill.execute import raise_for_execution_errors
     from papermill.parameterize import parameterize_notebook
-    from papermill.utils import chdir
 
-    from .kernelclient import ReadyKernelManager
+    from .kernel import server_running
 
     run = _loaded(nb)
     if parameters:  # as papermill: no injected cell without parameters
         run = parameterize_notebook(run, parameters, kernel_name=kernel_name, language="python")
     run.metadata.papermill.update(input_path=None, output_path=None)
+    forked = kernel_name == KERNEL_NAME and server_running()
     try:
-        with chdir(str(NOTEBOOK_DIR)):
-            run = papermill_engines.execute_notebook_with_engine(
-                None,
-                run,
-                input_path=None,
-                output_path=None,
-                kernel_name=kernel_name,
-                progress_bar=False,
-                log_output=False,
-                start_timeout=START_TIMEOUT,
-                execution_timeout=timeout,
-                kernel_manager_class=ReadyKernelManager,
-                shutdown_kernel="immediate",  # a used kernel has nothing to save: no waiting
-            )
+        run = _run_forked(run, timeout) if forked else _run_in_kernel(run, timeout, kernel_name)
         raise_for_execution_errors(run, None)
     except Exception as exc:  # papermill raises its own, nbclient's and timeout errors
         message = str(exc).strip()
         raise ReportError(
             f"{type(exc).__name__}: {message.splitlines()[-1] if message else ''}", run
         ) from exc
+    return run
+
+
+def _run_in_kernel(
+    run: nbformat.NotebookNode, timeout: int, kernel_name: str
+) -> nbformat.NotebookNode:
+    """Papermill's engine: the cells run in a Jupyter kernel, ``run`` is executed in place."""
+    from papermill.engines import papermill_engines
+    from papermill.utils import chdir
+
+    from .kernelclient import ReadyKernelManager
+
+    with chdir(str(NOTEBOOK_DIR)):
+        return papermill_engines.execute_notebook_with_engine(
+            None,
+            run,
+            input_path=None,
+            output_path=None,
+            kernel_name=kernel_name,
+            progress_bar=False,
+            log_output=False,
+            start_timeout=START_TIMEOUT,
+            execution_timeout=timeout,
+            kernel_manager_class=ReadyKernelManager,
+            shutdown_kernel="immediate",  # a used kernel has nothing to save: no waiting
+        )
+
+
+def _run_forked(run: nbformat.NotebookNode, timeout: int) -> nbformat.NotebookNode:
+    """The cells run in a process forked from the kernel server, in ``notebooks/`` as in a
+    kernel. ``run`` is left as it was when the process dies or hangs; otherwise it is updated
+    with the executed cells (errors included) and returned."""
+    import nbformat
+
+    from .kernel import run_forked
+
+    cells = sum(cell.cell_type == "code" for cell in run.cells)
+    executed = run_forked(run, timeout, START_TIMEOUT + cells * timeout, cwd=NOTEBOOK_DIR)
+    run.cells = nbformat.from_dict(executed).cells
     return run
 
 

@@ -30,7 +30,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-__all__ = ["KERNEL_NAME", "SERVER_ENV", "install_kernelspec", "KernelServer", "main"]
+__all__ = [
+    "KERNEL_NAME",
+    "SERVER_ENV",
+    "install_kernelspec",
+    "KernelServer",
+    "RunHung",
+    "RunLost",
+    "run_forked",
+    "server_running",
+    "main",
+]
 
 KERNEL_NAME = "ksresearch"
 SERVER_ENV = "KSRESEARCH_KERNEL_SERVER"
@@ -216,6 +226,91 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+# ----------------------------------------------------------------------------- runs
+class RunLost(RuntimeError):
+    """A forked run's process ended before it sent its notebook (killed, or crashed)."""
+
+
+class RunHung(RuntimeError):
+    """A forked run sent nothing within its time limit: its process was killed."""
+
+
+def server_running() -> bool:
+    """Whether this process started a fork server that is up or starting (:class:`KernelServer`)."""
+    pid = int(os.environ.get(SERVER_PID_ENV, "0") or 0)
+    return bool(os.environ.get(SERVER_ENV)) and bool(pid) and _pid_alive(pid)
+
+
+def run_forked(notebook: dict, timeout: float, limit: float, *, cwd: str | Path) -> dict:
+    """Run ``notebook``'s cells (``timeout`` seconds each) in a process forked from this
+    process's :class:`KernelServer`, in the folder ``cwd``, and return the executed notebook
+    (a dict).
+
+    Raises
+    ------
+    RunLost
+        The server is gone, or the run's process ended before it sent its notebook.
+    RunHung
+        Nothing came back within ``limit`` seconds: the run's process is killed.
+    """
+    path = os.environ[SERVER_ENV]
+    deadline = time.monotonic() + limit
+    if not _server_ready(path, os.getppid()):
+        raise RunLost("the fork server did not start")
+    request = {"notebook": notebook, "timeout": timeout, "cwd": str(cwd),
+               "env": {k: v for k, v in os.environ.items() if k not in (SERVER_ENV, SERVER_PID_ENV)}}  # fmt: skip
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
+        try:
+            conn.settimeout(30)
+            conn.connect(path)
+            conn.sendall(json.dumps(request).encode() + b"\n")
+            reply = _receive(conn, deadline)
+        except OSError as exc:
+            raise RunLost(f"the fork server did not answer ({exc})") from exc
+    head, _, body = reply.partition(b"\n")
+    try:
+        pid = int(json.loads(head)["pid"])
+    except (ValueError, KeyError) as exc:
+        raise RunLost("its process ended before it started") from exc
+    if not body:
+        raise RunLost("its process ended before the notebook finished")
+    try:
+        reply = json.loads(body)
+    except ValueError:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        raise RunLost("its process ended before it sent the whole notebook") from None
+    if "failed" in reply:
+        raise RuntimeError(f"the notebook could not be run: {reply['failed']}")
+    return reply["notebook"]
+
+
+def _receive(conn: socket.socket, deadline: float) -> bytes:
+    """Everything ``conn`` sends until it closes; past ``deadline`` the process that sends
+    (its pid on the first line) is killed and :class:`RunHung` raised."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            _kill_sender(b"".join(chunks))
+            raise RunHung("no answer from its notebook within its time limit: given up as hung")
+        conn.settimeout(min(left, 5.0))
+        try:
+            chunk = conn.recv(1 << 20)
+        except TimeoutError:
+            continue
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _kill_sender(received: bytes) -> None:
+    head, newline, _ = received.partition(b"\n")
+    if newline:
+        with contextlib.suppress(ValueError, KeyError, ProcessLookupError):
+            os.killpg(int(json.loads(head)["pid"]), signal.SIGKILL)
+
+
 # ----------------------------------------------------------------------------- server
 def _serve(path: str, surveys: list[list]) -> None:
     """Import the libraries once, read the surveys ``[[year, data_dir], ...]`` the kernels will
@@ -256,22 +351,57 @@ def _serve(path: str, surveys: list[list]) -> None:
         with conn:
             request = json.loads(conn.makefile().readline())
             pid = os.fork()
-            if pid == 0:  # the kernel
+            if pid == 0:  # the kernel, or the notebook's run
                 server.close()
+                if "notebook" in request:
+                    _run_notebook(conn, request)
                 conn.close()
                 _run_kernel(request)
                 os._exit(0)
-            conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+            if "notebook" not in request:  # a run tells its pid itself
+                conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
     server.close()
 
 
-def _run_kernel(request: dict) -> None:
+def _forked_process(request: dict) -> None:
+    """A forked kernel's or run's own process: a session of its own, the asker's folder and
+    environment, and an end with the server (and so with the batch)."""
     os.setsid()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    server = os.getppid()
+    _die_with_parent(signal.SIGKILL)
+    if os.getppid() != server:  # the server went before the request to be told was made
+        os._exit(0)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+
+
+def _run_notebook(conn: socket.socket, request: dict) -> None:
+    """Run ``request["notebook"]``'s cells here (:mod:`ksresearch.report.runner`) and send the
+    executed notebook back on ``conn`` as JSON: first a line with this process's pid (the asker
+    kills it when it takes too long), then the notebook, then the connection's end."""
+    _forked_process(request)
+    try:
+        conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
+        from jupyter_client.jsonutil import json_default
+
+        from .runner import make_shell, run_cells
+
+        try:
+            nb = run_cells(make_shell(), request["notebook"], float(request["timeout"]))
+            reply = {"notebook": nb}
+        except Exception as exc:  # the runner's own failure, told rather than lost
+            reply = {"failed": f"{type(exc).__name__}: {exc}"}
+        conn.sendall(json.dumps(reply, default=json_default).encode())
+        conn.shutdown(socket.SHUT_WR)
+    finally:  # never back into the server's loop, nor through its exit handlers
+        os._exit(0)
+
+
+def _run_kernel(request: dict) -> None:
+    _forked_process(request)
     launcher = int(request["launcher"])
 
     def watch() -> None:  # the kernel lives as long as its launcher
