@@ -220,8 +220,10 @@ def _named(text: str, names) -> list[tuple[str, str]]:
     out = []
     for name in names:
         phrase = normalise(name)
-        spans = [s for s in _spans(text, phrase) if not _in_catalogue(text, s, phrase)]
         core = _core(phrase)
+        if phrase not in text and (len(core) < 5 or core not in text):
+            continue  # neither pattern below can match: a plain search saves two regexes
+        spans = [s for s in _spans(text, phrase) if not _in_catalogue(text, s, phrase)]
         if len(core) >= 5:  # inside words and genitives: "nordbanksjefen", "nordbanks"
             spans += [
                 m.span()
@@ -291,11 +293,15 @@ def allowed_comments(survey, company: str | None) -> set[str]:
 
     if company is None or survey.comments is None:
         return set()
-    try:
-        table = comments(survey, company)
-    except InsufficientDataError:
-        return set()
-    return {normalise(x) for examples in table["examples"] for x in examples}
+
+    def allowed(survey) -> set[str]:
+        try:
+            table = comments(survey, company)
+        except InsufficientDataError:
+            return set()
+        return {normalise(x) for examples in table["examples"] for x in examples}
+
+    return _per_survey(survey, f"allowed comments of {company}", allowed)
 
 
 def _free_text(text: str, survey, company: str | None) -> list[str]:

@@ -1,16 +1,15 @@
-"""The ``ksresearch`` Jupyter kernel and a fork server that starts it with the libraries loaded.
+"""The ``ksresearch`` Jupyter kernel, and a fork server that runs report notebooks.
 
 The kernel spec (``python -m ksresearch.report.kernel -f {connection_file}``) is the one JupyterLab
-and papermill both use. Started plainly, it is an ordinary IPython kernel.
+and papermill use. Started plainly, it is an ordinary IPython kernel.
 
 A fresh kernel pays about two seconds of imports (pandas, scipy, statsmodels, seaborn,
-ksresearch). For batches, :class:`KernelServer` imports them once in a server process that
-never runs notebook code, and forks a new kernel for every notebook: each kernel starts from
-the same pristine, already-imported state, so nothing one company's notebook does can reach
-the next, and the imports are paid once. When the environment variable
-``KSRESEARCH_KERNEL_SERVER`` names a running server's socket, the kernel launcher asks it for a
-fork and stands in for the forked kernel (relaying signals, exiting with it); otherwise it
-starts a plain kernel.
+ksresearch), then a start-up and a round of messages for every cell. For the reports,
+:class:`KernelServer` imports the libraries once in a server process that never runs notebook
+code, reads the surveys the reports read, and forks a new process for every notebook, which
+runs its cells itself (:mod:`ksresearch.report.runner`) and sends the executed notebook back
+(:func:`run_forked`). Each run starts from the same pristine, already-imported state, so
+nothing one company's notebook does can reach the next, and the imports are paid once.
 """
 
 from __future__ import annotations
@@ -19,15 +18,12 @@ import contextlib
 import gc
 import json
 import os
-import select
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 __all__ = [
@@ -55,16 +51,10 @@ _PRELOAD = (
     "seaborn",
     "statsmodels.formula.api",
     "IPython.display",
-    "ipykernel.kernelapp",
-    "ipykernel.ipkernel",
-    "ipykernel.debugger",  # debugpy: a third of a second that every kernel would pay again
-    "IPython.core.debugger",
-    "IPython.core.completerlib",
-    "IPython.extensions.storemagic",
-    "sqlite3",
-    "psutil",
-    "tornado.platform.asyncio",
+    "IPython.core.interactiveshell",
     "matplotlib_inline.backend_inline",
+    "jupyter_client.jsonutil",
+    "ipykernel.jsonutil",
     "pyarrow.parquet",
     "yaml",
     "statsmodels.stats.proportion",
@@ -72,6 +62,7 @@ _PRELOAD = (
     "ksresearch",
     # the library is imported lazily: the study's modules come with its warm-up hook
     "ksresearch.report.section",
+    "ksresearch.report.runner",
     "ksresearch.study.warm",
     "pandas.io.formats.style",  # every table is a Styler: its Jinja templates load here
 )
@@ -79,7 +70,7 @@ _PRELOAD = (
 
 def _warm_up() -> None:
     """Read the text catalogues and draw and encode one small figure, so that the texts, the
-    fonts and the PNG writer are loaded before the fork and no kernel pays for them."""
+    fonts and the PNG writer are loaded before the fork and no run pays for them."""
     import io
 
     import matplotlib.pyplot as plt
@@ -134,7 +125,6 @@ def _die_with_parent(sig: int = signal.SIGTERM) -> None:
         return
 
 
-# ----------------------------------------------------------------------------- launcher (client)
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -145,62 +135,16 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _server_ready(path: str, parent: int, timeout: float = 120.0) -> bool:
+def _server_ready(path: str, timeout: float = 120.0) -> bool:
     """Whether the fork server at ``path`` listens, waiting while it is still importing (the
-    batch does not wait for it: it prepares its own work meanwhile) and its batch lives."""
+    batch does not wait for it: it prepares its own work meanwhile) and alive."""
     server = int(os.environ.get(SERVER_PID_ENV, "0") or 0)
     deadline = time.monotonic() + timeout
     while not os.path.exists(path):
-        gone = os.getppid() != parent or not server or not _pid_alive(server)
-        if gone or time.monotonic() > deadline:
+        if not server or not _pid_alive(server) or time.monotonic() > deadline:
             return False
-        time.sleep(0.02)
-    return os.getppid() == parent
-
-
-def _launch_via_server(path: str, argv: list[str], parent: int) -> int:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
-        conn.settimeout(30)
-        conn.connect(path)
-        request = {
-            "argv": argv,
-            "launcher": os.getpid(),
-            "cwd": os.getcwd(),
-            "env": {k: v for k, v in os.environ.items() if k not in (SERVER_ENV, SERVER_PID_ENV)},
-        }
-        conn.sendall(json.dumps(request).encode() + b"\n")
-        reply = conn.makefile().readline()
-    pid = int(json.loads(reply)["pid"])
-
-    def relay(signum: int, _frame: object) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signum)
-        if signum == signal.SIGTERM:
-            sys.exit(0)
-
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, relay)
-    _wait_for_exit(pid, lambda: os.getppid() != parent and relay(signal.SIGTERM, None))
-    return 0
-
-
-def _wait_for_exit(pid: int, check: Callable[[], object]) -> None:
-    """Return as soon as ``pid`` exits (a pidfd wakes us at once, where Linux has them; else a
-    poll every 0.1 s), calling ``check`` meanwhile (the batch is gone: end the kernel)."""
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):
-        fd = None
-    try:
-        while _pid_alive(pid):
-            check()
-            if fd is None:
-                time.sleep(0.1)
-            else:
-                select.select([fd], [], [], 0.5)
-    finally:
-        if fd is not None:
-            os.close(fd)
+        time.sleep(0.01)
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,17 +153,6 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["--serve"]:
         _serve(argv[1], [json.loads(w) for w in argv[2:]])
         return 0
-    path = os.environ.get(SERVER_ENV)
-    if path:
-        parent = os.getppid()
-        _die_with_parent()  # a killed batch takes its kernel launchers, and so the kernels, along
-        if _server_ready(path, parent):
-            try:
-                return _launch_via_server(path, argv, parent)
-            except (OSError, ValueError):
-                pass  # server gone: start a plain kernel
-        if os.getppid() != parent:
-            return 0  # the batch is gone: no kernel for it
     from ipykernel.kernelapp import launch_new_instance
 
     launch_new_instance(argv=argv)
@@ -255,7 +188,7 @@ def run_forked(notebook: dict, timeout: float, limit: float, *, cwd: str | Path)
     """
     path = os.environ[SERVER_ENV]
     deadline = time.monotonic() + limit
-    if not _server_ready(path, os.getppid()):
+    if not _server_ready(path):
         raise RunLost("the fork server did not start")
     request = {"notebook": notebook, "timeout": timeout, "cwd": str(cwd),
                "env": {k: v for k, v in os.environ.items() if k not in (SERVER_ENV, SERVER_PID_ENV)}}  # fmt: skip
@@ -313,8 +246,9 @@ def _kill_sender(received: bytes) -> None:
 
 # ----------------------------------------------------------------------------- server
 def _serve(path: str, surveys: list[list]) -> None:
-    """Import the libraries once, read the surveys ``[[year, data_dir], ...]`` the kernels will
-    load, then fork one kernel per request (never run notebook code)."""
+    """Import the libraries once, read the surveys ``[[year, data_dir], ...]`` the notebooks
+    will load, make the shell they run in, then fork one run per request (never run notebook
+    code here)."""
     # The batch that started us, by the pid it gave: asking getppid() here would answer 1 if
     # the batch was killed while this process was still starting, and the server would then
     # wait for ever for a parent that is already gone (seen under load).
@@ -331,10 +265,13 @@ def _serve(path: str, surveys: list[list]) -> None:
     from ksresearch.study.warm import warm
 
     warm(surveys)
-    # The imported heap moves out of the collector's reach: a kernel's first collections would
+    from .runner import make_shell
+
+    shell = make_shell()  # every run starts from this one, as a fresh kernel would
+    # The imported heap moves out of the collector's reach: a run's first collections would
     # otherwise walk (and, copying on write, duplicate) every object of every library.
     gc.freeze()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel children are reaped automatically
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the runs are reaped automatically
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -350,22 +287,15 @@ def _serve(path: str, surveys: list[list]) -> None:
             continue
         with conn:
             request = json.loads(conn.makefile().readline())
-            pid = os.fork()
-            if pid == 0:  # the kernel, or the notebook's run
+            if os.fork() == 0:  # the notebook's run
                 server.close()
-                if "notebook" in request:
-                    _run_notebook(conn, request)
-                conn.close()
-                _run_kernel(request)
-                os._exit(0)
-            if "notebook" not in request:  # a run tells its pid itself
-                conn.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+                _run_notebook(conn, shell, request)
     server.close()
 
 
 def _forked_process(request: dict) -> None:
-    """A forked kernel's or run's own process: a session of its own, the asker's folder and
-    environment, and an end with the server (and so with the batch)."""
+    """A forked run's own process: a session of its own, the asker's folder and environment,
+    and an end with the server (and so with the batch)."""
     os.setsid()
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     server = os.getppid()
@@ -378,7 +308,7 @@ def _forked_process(request: dict) -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
 
 
-def _run_notebook(conn: socket.socket, request: dict) -> None:
+def _run_notebook(conn: socket.socket, shell, request: dict) -> None:
     """Run ``request["notebook"]``'s cells here (:mod:`ksresearch.report.runner`) and send the
     executed notebook back on ``conn`` as JSON: first a line with this process's pid (the asker
     kills it when it takes too long), then the notebook, then the connection's end."""
@@ -387,10 +317,10 @@ def _run_notebook(conn: socket.socket, request: dict) -> None:
         conn.sendall(json.dumps({"pid": os.getpid()}).encode() + b"\n")
         from jupyter_client.jsonutil import json_default
 
-        from .runner import make_shell, run_cells
+        from .runner import run_cells
 
         try:
-            nb = run_cells(make_shell(), request["notebook"], float(request["timeout"]))
+            nb = run_cells(shell, request["notebook"], float(request["timeout"]))
             reply = {"notebook": nb}
         except Exception as exc:  # the runner's own failure, told rather than lost
             reply = {"failed": f"{type(exc).__name__}: {exc}"}
@@ -400,40 +330,19 @@ def _run_notebook(conn: socket.socket, request: dict) -> None:
         os._exit(0)
 
 
-def _run_kernel(request: dict) -> None:
-    _forked_process(request)
-    launcher = int(request["launcher"])
-
-    def watch() -> None:  # the kernel lives as long as its launcher
-        while _pid_alive(launcher):
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, daemon=True).start()
-    from ipykernel.kernelapp import IPKernelApp
-
-    try:
-        app = IPKernelApp.instance()
-        app.initialize(request["argv"])
-        # the inline backend was imported before any shell existed: hook it into this one
-        app.shell.enable_matplotlib("inline")
-        app.start()
-    finally:
-        os._exit(0)
-
-
 class KernelServer:
-    """Context manager running a kernel fork server for the duration of a batch.
+    """Context manager running the fork server for the duration of a batch or a report:
+    :func:`ksresearch.report.execute.execute` runs its notebooks there (:func:`run_forked`).
 
     Examples
     --------
-    >>> with KernelServer() as server:  # kernels named "ksresearch" now start pre-imported
-    ...     os.environ[SERVER_ENV] == server.path
+    >>> with KernelServer() as server:  # notebooks now run in processes forked from it
+    ...     os.environ[SERVER_ENV] == server.path and server_running()
     True
     """
 
     def __init__(self, surveys: list[tuple[int, str | None]] = ()) -> None:
-        #: (year, data_dir) the server reads before its first fork, for every kernel to reuse
+        #: (year, data_dir) the server reads before its first fork, for every run to reuse
         self.surveys = [[int(year), None if d is None else str(d)] for year, d in surveys]
         self._dir: tempfile.TemporaryDirectory | None = None
         self._proc: subprocess.Popen | None = None
@@ -442,7 +351,7 @@ class KernelServer:
     def __enter__(self) -> KernelServer:
         self._dir = tempfile.TemporaryDirectory(prefix="ks-kernels-")
         self.path = os.path.join(self._dir.name, "server.sock")
-        env = {  # one BLAS thread per kernel (two kernels share two cores), unless the
+        env = {  # one BLAS thread per run (two runs share two cores), unless the
             "OPENBLAS_NUM_THREADS": "1",  # user set a number of their own
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
@@ -460,8 +369,8 @@ class KernelServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        # No waiting here: a kernel launcher waits for the socket (see _server_ready) while the
-        # caller gets on with its own imports and planning.
+        # No waiting here: a run waits for the socket (see _server_ready) while the caller
+        # gets on with its own imports and planning.
         self._old = {name: os.environ.get(name) for name in (SERVER_ENV, SERVER_PID_ENV)}
         os.environ[SERVER_ENV] = self.path
         os.environ[SERVER_PID_ENV] = str(self._proc.pid)
