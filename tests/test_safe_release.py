@@ -353,36 +353,53 @@ def test_kernels_end_with_a_batch_killed_with_sigkill(named, tmp_path):
     assert _kernels() & ours == set()
 
 
+def _faulty_runs(monkeypatch, fault) -> list[str]:
+    """Forked runs (:func:`ksresearch.report.kernel.run_forked`) given a first cell by
+    ``fault(company, tries)`` (None: none) and, with one, a time limit of 5 s; returns the
+    companies of every run, in order."""
+    import nbformat
+
+    from ksresearch.report import kernel
+
+    real, runs = kernel.run_forked, []
+
+    def run(notebook, timeout, limit, *, cwd):
+        company = next(c for c in ("A/S Nord", "A S Nord") if f'"{c}"' in str(notebook))
+        runs.append(company)
+        cell = fault(company, runs.count(company))
+        if cell is not None:
+            notebook = nbformat.from_dict(notebook)
+            notebook.cells.insert(0, nbformat.v4.new_code_cell(cell))
+            limit = 5.0
+        return real(notebook, timeout, limit, cwd=cwd)
+
+    monkeypatch.setattr(kernel, "run_forked", run)
+    return runs
+
+
+_DIES = "import os, signal; os.kill(os.getpid(), signal.SIGKILL)"
+_HANGS = "import signal, time; signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); time.sleep(600)"  # fmt: skip
+
+
 @pytest.mark.slow
-def test_a_kernel_that_dies_while_starting_is_tried_once_more(named, tmp_path, kill_first_kernel):
-    """The company's first kernel is killed as soon as it is started: the batch, through
-    execute(), starts another and the report is written."""
+def test_a_report_whose_process_dies_is_tried_once_more(named, tmp_path, monkeypatch):
+    """The company's first run is killed: the batch, through execute(), runs it again in a
+    fresh fork and the report is written."""
+    runs = _faulty_runs(monkeypatch, lambda company, tries: _DIES if tries == 1 else None)
     result = ks.batch(YEAR, companies=["A S Nord"], data_dir=named["data"], out=tmp_path, workers=1)
-    assert kill_first_kernel and not result.failed and "A S Nord" in result.written
+    assert runs == ["A S Nord", "A S Nord"]
+    assert not result.failed and "A S Nord" in result.written
 
 
 @pytest.mark.slow
-def test_a_kernel_that_never_answers_fails_its_company_and_one_that_dies_once_is_retried(
+def test_a_report_that_never_answers_fails_its_company_and_one_that_dies_once_is_retried(
     named, tmp_path, monkeypatch
 ):
-    """Issue 26: the first company's kernels never answer (their client is pointed where no
-    kernel listens), the second company's first kernel dies: the batch ends within its start-up
-    timeouts, the first company fails with the reason, the second is written on its retry."""
-    from ksresearch.report import execute as execute_module
-    from ksresearch.report.kernelclient import ReadyKernelManager
-
-    real, started = ReadyKernelManager._async_post_start_kernel, []
-
-    async def hang_two_then_kill_one(self, **kw):
-        await real(self, **kw)
-        started.append(self.provisioner.process.pid)
-        if len(started) <= execute_module.KERNEL_TRIES:  # the first company, every try
-            self.ip = f"{self.ip}-nowhere"
-        elif len(started) == execute_module.KERNEL_TRIES + 1:  # the second, once
-            os.kill(self.provisioner.process.pid, signal.SIGKILL)
-
-    monkeypatch.setattr(ReadyKernelManager, "_async_post_start_kernel", hang_two_then_kill_one)
-    monkeypatch.setattr(execute_module, "START_TIMEOUT", 3)
+    """Issue 26: the first company's run never answers (it blocks the cells' time-limit signal
+    and sleeps), the second company's first run dies: the batch ends within the run's time
+    limit, the first company fails with the reason, the second is written on its retry."""
+    faults = {"A S Nord": lambda tries: _HANGS, "A/S Nord": lambda tries: _DIES if tries == 1 else None}  # fmt: skip
+    runs = _faulty_runs(monkeypatch, lambda company, tries: faults[company](tries))
     t0 = time.monotonic()
     result = ks.batch(
         YEAR, companies=["A S Nord", "A/S Nord"], data_dir=named["data"], out=tmp_path,
@@ -390,8 +407,8 @@ def test_a_kernel_that_never_answers_fails_its_company_and_one_that_dies_once_is
     )  # fmt: skip
     assert time.monotonic() - t0 < 120
     assert list(result.failed) == ["A S Nord"] and list(result.written) == ["A/S Nord"]
-    assert "did not answer" in result.failed["A S Nord"]
-    assert f"tried {execute_module.KERNEL_TRIES} times" in result.failed["A S Nord"]
+    assert "given up as hung" in result.failed["A S Nord"]
+    assert sorted(runs) == ["A S Nord", "A/S Nord", "A/S Nord"]  # a hang is not tried again
 
 
 @pytest.mark.slow
