@@ -171,7 +171,8 @@ def build_general_report(
         title_key, roles = section_roles(notebook)
         missing = missing_needs(survey.codebook, roles)
         plan.append(left_out_note(title_key, missing, year, lang) if missing else (path, notebook))
-    with KernelServer([(year, data_dir), (year - 1, data_dir)]):  # trends read last year
+    # trends read last year; the drivers and moderation sections fit statsmodels' models
+    with KernelServer([(year, data_dir), (year - 1, data_dir)], preload=("statsmodels.api",)):
         runs = [item for item in plan if isinstance(item, tuple)]
         done = _run_sections(runs, params, target, timeout, workers)
     cells = []

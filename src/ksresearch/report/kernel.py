@@ -49,7 +49,6 @@ _PRELOAD = (
     "scipy.stats",
     "matplotlib.pyplot",
     "seaborn",
-    "statsmodels.formula.api",
     "IPython.display",
     "IPython.core.interactiveshell",
     "matplotlib_inline.backend_inline",
@@ -151,7 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m ksresearch.report.kernel -f CONNECTION_FILE`` (a kernel) or ``--serve SOCKET``."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--serve"]:
-        _serve(argv[1], [json.loads(w) for w in argv[2:]])
+        path, rest, preload = argv[1], argv[2:], []
+        if rest[:1] == ["--preload"]:
+            preload, rest = rest[1].split(","), rest[2:]
+        _serve(path, [json.loads(w) for w in rest], preload)
         return 0
     from ipykernel.kernelapp import launch_new_instance
 
@@ -245,10 +247,10 @@ def _kill_sender(received: bytes) -> None:
 
 
 # ----------------------------------------------------------------------------- server
-def _serve(path: str, surveys: list[list]) -> None:
-    """Import the libraries once, read the surveys ``[[year, data_dir], ...]`` the notebooks
-    will load, make the shell they run in, then fork one run per request (never run notebook
-    code here)."""
+def _serve(path: str, surveys: list[list], preload: list[str] = ()) -> None:
+    """Import the libraries once (:data:`_PRELOAD` and ``preload``), read the surveys
+    ``[[year, data_dir], ...]`` the notebooks will load, make the shell they run in, then fork
+    one run per request (never run notebook code here)."""
     # The batch that started us, by the pid it gave: asking getppid() here would answer 1 if
     # the batch was killed while this process was still starting, and the server would then
     # wait for ever for a parent that is already gone (seen under load).
@@ -259,7 +261,7 @@ def _serve(path: str, surveys: list[list]) -> None:
     os.environ.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
     import importlib
 
-    for module in _PRELOAD:
+    for module in (*_PRELOAD, *preload):
         importlib.import_module(module)
     _warm_up()
     from ksresearch.study.warm import warm
@@ -341,9 +343,13 @@ class KernelServer:
     True
     """
 
-    def __init__(self, surveys: list[tuple[int, str | None]] = ()) -> None:
+    def __init__(
+        self, surveys: list[tuple[int, str | None]] = (), *, preload: tuple[str, ...] = ()
+    ) -> None:
         #: (year, data_dir) the server reads before its first fork, for every run to reuse
         self.surveys = [[int(year), None if d is None else str(d)] for year, d in surveys]
+        #: modules the notebooks import besides :data:`_PRELOAD` (the general report's models)
+        self.preload = tuple(preload)
         self._dir: tempfile.TemporaryDirectory | None = None
         self._proc: subprocess.Popen | None = None
         self._old: dict[str, str | None] | None = None
@@ -362,6 +368,7 @@ class KernelServer:
             [
                 sys.executable,
                 *("-m", "ksresearch.report.kernel", "--serve", self.path),
+                *(("--preload", ",".join(self.preload)) if self.preload else ()),
                 *(json.dumps(survey) for survey in self.surveys),
             ],
             env=env,

@@ -645,7 +645,7 @@ def _within_company_change(
 
 def level_differences(
     df: pd.DataFrame,
-    outcome: str,
+    outcome: str | list[str],
     segment: str,
     *,
     clusters: str | None = None,
@@ -664,11 +664,26 @@ def level_differences(
     Without, the respondents are the units (:math:`s/\sqrt n`). Normal interval and p.
     R: ``t.test(y[g], y[-g])`` gives nearly the same p for large groups.
 
+    Parameters
+    ----------
+    df : DataFrame
+        Respondents.
+    outcome : str or list of str
+        The column, or several (computed together: a heatmap's constructs).
+    segment : str
+        The grouping column.
+    clusters : str, optional
+        The cluster column (company-clustered errors).
+    ci : float
+        Confidence level of the interval.
+
     Returns
     -------
     DataFrame
-        Per level (index named ``segment``): ``n``, ``mean``, ``diff``, ``low``, ``high``,
-        ``p``. Levels with fewer than two answers, or whose rest has fewer, get NaN.
+        Per level (index named ``segment``; with a list of outcomes, indexed by ``outcome``
+        and level): ``n``, ``mean``, ``diff``, ``low``, ``high``, ``p``. Levels with fewer than
+        two answers, or whose rest has fewer, get NaN; a level with no answer to an outcome
+        has no row for it.
 
     Examples
     --------
@@ -676,38 +691,83 @@ def level_differences(
     >>> df = pd.DataFrame({"g": [1, 1, 1, 2, 2, 2], "y": [1.0, 2, 3, 4, 5, 6]})
     >>> level_differences(df, "y", "g")["diff"].tolist()
     [-1.5, 1.5]
+    >>> level_differences(df.assign(x=-df["y"]), ["y", "x"], "g")["diff"].tolist()
+    [-1.5, 1.5, 1.5, -1.5]
     """
+    outcomes = [outcome] if isinstance(outcome, str) else list(outcome)
+    z = stats.norm.ppf(0.5 + ci / 2)
+    segments = df[segment].to_numpy()
+    if clusters is None:
+        rows = _level_rows(df[outcomes].to_numpy(float), segments)
+    else:
+        units = df[clusters].to_numpy()
+        rows = [
+            _clustered_level_rows(df[o].to_numpy(float), segments, units, j)
+            for j, o in enumerate(outcomes)
+        ]
+        rows = [r for part in rows for r in part]
+    j, levels, n, mean, diff, se = (
+        np.asarray(c) for c in (list(zip(*rows, strict=True)) or [()] * 6)
+    )
+    se = se.astype(float)
+    diff = diff.astype(float)
+    with np.errstate(divide="ignore", invalid="ignore"):  # one call: scipy's overhead is per call
+        p = np.where(se > 0, 2 * stats.norm.sf(np.abs(diff) / se), np.nan)
+    out = pd.DataFrame(
+        {"n": n.astype(int), "mean": mean.astype(float), "diff": diff, "low": diff - z * se,
+         "high": diff + z * se, "p": p},
+        index=pd.MultiIndex.from_arrays(
+            [np.asarray(outcomes, dtype=object)[j.astype(int)], levels], names=["outcome", segment]
+        ),
+    )  # fmt: skip
+    return out.droplevel("outcome") if isinstance(outcome, str) else out
+
+
+def _level_rows(y: np.ndarray, segments: np.ndarray) -> list[tuple]:
+    """``(outcome number, level, n, mean, diff, se)`` of every level with answers, for each
+    column of ``y`` (respondents as units; columns computed together)."""
+    answered = ~np.isnan(y)
+    total = answered.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overall = np.where(total > 0, np.nansum(y, axis=0) / total, np.nan)
+    known = pd.notna(segments)
+    rows = []
+    for level in sorted(pd.unique(segments[known])):
+        here = known & (segments == level)
+        n = answered[here].sum(axis=0)
+        mean, se_g = _mean_and_se(y[here], n)
+        _, se_rest = _mean_and_se(y[~here], total - n)
+        w = n / np.where(total > 0, total, 1)
+        se = (1 - w) * np.hypot(se_g, se_rest)
+        rows += [(j, level, n[j], mean[j], mean[j] - overall[j], se[j]) for j in np.flatnonzero(n)]
+    return sorted(rows, key=lambda r: r[0])
+
+
+def _mean_and_se(y: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Column means of ``y`` (NaN: not answered) and their standard errors :math:`s/\sqrt n`
+    (NaN under two answers); ``n`` the answers per column."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = np.nansum(y, axis=0) / n
+        squares = np.nansum((y - mean) ** 2, axis=0)
+        se = np.where(n > 1, np.sqrt(squares / (n - 1)) / np.sqrt(n), np.nan)
+    return mean, se
+
+
+def _clustered_level_rows(
+    y: np.ndarray, segments: np.ndarray, units: np.ndarray, j: int
+) -> list[tuple]:
+    """:func:`_level_rows` of one outcome with company-clustered errors (CR1)."""
     from .benchmark import clustered_mean_se
 
-    y = df[outcome].to_numpy(float)
-    answered = ~np.isnan(y)  # the columns needed, not a copy of the frame without the rest
-    y, segments = y[answered], df[segment].to_numpy()[answered]
-    if clusters is None:  # each respondent a cluster of one: CR1 is s / sqrt(n)
-        mean_se = lambda v, _: v.std(ddof=1) / np.sqrt(len(v))  # noqa: E731
-        units = np.empty(len(y))
-    else:
-        mean_se, units = clustered_mean_se, df[clusters].to_numpy()[answered]
-    z = stats.norm.ppf(0.5 + ci / 2)
+    answered = ~np.isnan(y)
+    y, segments, units = y[answered], segments[answered], units[answered]
     overall, rows = y.mean() if len(y) else np.nan, []
     for level in sorted(pd.unique(segments[pd.notna(segments)])):
         here = segments == level
         n = int(here.sum())
         w = n / len(y)
-        se_g = mean_se(y[here], units[here]) if n > 1 else np.nan
-        se_rest = mean_se(y[~here], units[~here]) if n < len(y) - 1 else np.nan
+        se_g = clustered_mean_se(y[here], units[here]) if n > 1 else np.nan
+        se_rest = clustered_mean_se(y[~here], units[~here]) if n < len(y) - 1 else np.nan
         se = (1 - w) * np.hypot(se_g, se_rest)
-        diff = y[here].mean() - overall
-        rows.append((level, n, y[here].mean(), diff, diff - z * se, diff + z * se, se))
-    levels, n, mean, diff, low, high, se = (
-        np.asarray(c) for c in (list(zip(*rows, strict=True)) or [()] * 7)
-    )
-    out = pd.DataFrame(
-        {"n": n.astype(int), "mean": mean, "diff": diff, "low": low, "high": high},
-        index=pd.Index(levels, name=segment),
-    )
-    se = se.astype(float)
-    with np.errstate(divide="ignore", invalid="ignore"):  # one call: scipy's overhead is per call
-        out["p"] = np.where(
-            se > 0, 2 * stats.norm.sf(np.abs(out["diff"].to_numpy(float)) / se), np.nan
-        )
-    return out
+        rows.append((j, level, n, y[here].mean(), y[here].mean() - overall, se))
+    return rows

@@ -146,14 +146,14 @@ def _se(x: np.ndarray, kind: str) -> float:
 
 
 def _pool(
-    others: pd.DataFrame, col: str, kind: str, company: str, weighting: str, m: int, weights=None
+    answered: pd.DataFrame, col: str, kind: str, company: str, weighting: str, m: int, weights=None
 ):
-    """The pool's value, its company-clustered standard error and its n. Respondent weighting:
+    """The pool's value, its company-clustered standard error and its n, from ``answered``:
+    the other companies' respondents who answered ``col``. Respondent weighting:
     the mean over all other respondents, its error :func:`clustered_mean_se` (the other
     companies are a sample of companies, so their respondents are not independent draws);
     raking: the same with the raked weights; company weighting: the mean of the other
     companies' values and its standard error."""
-    answered = others[[col, company]].dropna()
     if weighting in ("respondent", "raking"):
         w = None if weights is None else weights.reindex(answered.index).to_numpy()
         if w is not None:  # respondents no margin placed carry no weight
@@ -340,6 +340,8 @@ def benchmark(
     measures = _measures(survey, df)
     directions = measure_directions(survey, measures)
     ranks = benchmark_ranks(survey)
+    ranked = ranks.index.get_level_values("company") == company
+    own_ranks = ranks.loc[ranked, RANK_COLUMNS].droplevel("company").to_dict("index")
     rows = []
     members = Members()
     for measure, (col, kind) in measures.items():
@@ -349,7 +351,7 @@ def benchmark(
             "n_company": len(x),
             "direction": directions[measure],
         }
-        answered = others[others[col].notna()]
+        answered = others[[col, key]].dropna()  # the two columns needed, not every one
         pooled = owners_rule(pd.Series(0, index=answered.index), answered[key]).get(0, "")
         mine = own.index[own[col].notna()].to_numpy()
         members.add(measure, "n_company", mine, col)
@@ -368,7 +370,7 @@ def benchmark(
         members.add(measure, "pool", answered.index, col)
         members.add(measure, "n_pool", answered.index, col)
         members.add(measure, None, np.concatenate([mine, answered.index.to_numpy()]))
-        pool, se_pool, n_pool = _pool(others, col, kind, key, weighting, m, weights)
+        pool, se_pool, n_pool = _pool(answered, col, kind, key, weighting, m, weights)
         value, se_own = _own(x, own.index[own[col].notna()], kind, weights)
         se = np.hypot(se_own, se_pool)
         diff = value - pool
@@ -380,10 +382,10 @@ def benchmark(
             n_pool=n_pool,
             min_diff=_min_diff(kind),
         )
-        if (measure, company) in ranks.index:
-            rank = ranks.loc[(measure, company), RANK_COLUMNS]
+        if measure in own_ranks:
+            rank = own_ranks[measure]
             if rank["percentile_high"] - rank["percentile_low"] <= config.MAX_PERCENTILE_SPAN:
-                row.update(rank.to_dict())  # a wider interval says too little to be shown
+                row.update(rank)  # a wider interval says too little to be shown
         rows.append(row)
     # a questionnaire with no construct, eNPS or share role has no measure: an empty table
     empty = ["measure", "n_company", "direction", "company", "pool", "assessment"]

@@ -129,8 +129,9 @@ def segment_summary(
     table.index.name = segment
     hide = owners_rule(d[segment], d[company]) if company is not None else None
     out = protect(table, min_group_size=m, hide=hide)
-    for name in columns:
-        out[name] = out[name].where(answered[name].reindex(out.index) >= m)
+    names = list(columns)
+    enough = pd.DataFrame(answered).reindex(out.index) >= m  # counted on those who answered
+    out[names] = out[names].where(enough[names])
     out.attrs["members"] = group_members(d, segment, columns)
     out.attrs["weighting"] = weighting_name(weights)
     return out

@@ -156,16 +156,15 @@ def _segment_part(df, segment, constructs, owner, clustered, m, ci):
         df, segment, columns, min_group_size=m, company=owner if clustered else None
     )
     rows = pd.MultiIndex.from_product([[segment], table.index], names=["segment", "level"])
-    values = {
-        k: np.full((len(rows), len(constructs)), np.nan) for k in ("diff", "low", "high", "p")
-    }
-    for j, (c, col) in enumerate(columns.items()):
-        found = level_differences(df, col, segment, clusters=owner if clustered else None, ci=ci)
-        found = found.reindex(table.index)
-        hidden = table[c].isna().to_numpy()
-        for k, frame in values.items():
-            frame[:, j] = np.where(hidden, np.nan, found[k].to_numpy())
-    frames = {k: pd.DataFrame(v, index=rows, columns=constructs) for k, v in values.items()}
+    every = level_differences(
+        df, list(columns.values()), segment, clusters=owner if clustered else None, ci=ci
+    )
+    hidden = table[list(columns)].isna().to_numpy()
+    frames = {}
+    for k in ("diff", "low", "high", "p"):
+        found = every[k].unstack("outcome").reindex(index=table.index, columns=columns.values())
+        values = np.where(hidden, np.nan, found.to_numpy(dtype=float))
+        frames[k] = pd.DataFrame(values, index=rows, columns=constructs)
     members = table.attrs["members"].relabel(lambda level, s=segment: (s, level))
     n = pd.Series(table["n"].to_numpy(), index=rows)
     return frames["diff"], frames["low"], frames["high"], frames["p"], members, n

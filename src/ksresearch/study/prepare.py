@@ -132,6 +132,23 @@ def _dont_know_shares(survey: Survey, df: pd.DataFrame, constructs: list[str]) -
     return pd.DataFrame(out, index=df.index)
 
 
+class Counts(dict):
+    """``attrs["left_out"]`` of :func:`prepare`: counts that are never changed. pandas
+    deep-copies a frame's ``attrs`` at every operation on it (every slice of the analysed
+    sample), so a copy of these is the same object.
+
+    Examples
+    --------
+    >>> import copy
+    >>> counts = Counts(careless=2)
+    >>> copy.deepcopy(counts) is counts, counts["careless"]
+    (True, 2)
+    """
+
+    def __deepcopy__(self, memo: dict) -> Counts:
+        return self
+
+
 def prepare(survey: Survey, *, exclude_flagged: bool = True, items: bool = False) -> pd.DataFrame:
     """One row per respondent, ready for analysis.
 
@@ -216,6 +233,8 @@ def _prepare(survey: Survey, exclude_flagged: bool) -> pd.DataFrame:
         out[role] = _flag(df[flag.source].astype("float64"), flag.codes)
     rows = _kept_rows(survey, exclude_flagged)
     flags = [f for f in excluded_flags(survey) if exclude_flagged and f in survey.responses]
-    left_out = {f.removeprefix("qc_"): int(survey.responses[f].astype(bool).sum()) for f in flags}
+    left_out = Counts(
+        {f.removeprefix("qc_"): int(survey.responses[f].astype(bool).sum()) for f in flags}
+    )
     out.attrs.update(year=cb.year, n_responses=len(survey.responses), left_out=left_out)
     return out.set_axis(pd.Index(cb.year * KEY_BASE + rows, name="respondent"), axis=0)
