@@ -173,7 +173,8 @@ def build_batch(
         books = _Books(survey, folder, m, progress)
         jobs = _plan(survey, companies, books, lang, data_dir, force, weighting)
         if jobs and executor == "local":
-            _run_local(jobs, workers, timeout, books.finish)
+            checks = functools.partial(_prepare_checks, survey, [j[0] for j in jobs], m, workers)
+            _run_local(jobs, workers, timeout, books.finish, checks)
         elif jobs:
             _run_dask(jobs, scheduler, timeout, books.finish)
     books.result.seconds = time.perf_counter() - start
@@ -367,12 +368,29 @@ class _Books:
             nbformat.write(nbformat.from_dict(executed), failed)
 
 
-def _run_local(jobs: list, workers: int, timeout: int, finish: Callable) -> None:
+def _prepare_checks(survey, companies: list[str], m: int, workers: int) -> None:
+    """What this process needs to export and audit the first reports, made while the fork
+    server starts (this core would wait meanwhile): an exporter per worker with its templates,
+    and the survey's names, ids, answers and each company's allowed comments for the audit."""
+    from .audit import allowed_comments
+    from .export import prepare_exporters
+
+    prepare_exporters(workers)
+    audit_html("<p></p>", survey, min_group_size=m)
+    for company in companies:
+        allowed_comments(survey, company)
+
+
+def _run_local(
+    jobs: list, workers: int, timeout: int, finish: Callable, meanwhile: Callable = lambda: None
+) -> None:
+    """The jobs on ``workers`` threads; ``meanwhile`` runs here once they are submitted."""
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {
             pool.submit(_render_company, params, timeout): (c, params, k, p)
             for c, params, k, p in jobs
         }
+        meanwhile()
         for future in as_completed(futures):
             finish(*futures[future], future.result())
 

@@ -82,6 +82,7 @@ def table_record(
     members,
     everyone: np.ndarray,
     rests_on: str | None = None,
+    made: dict | None = None,
 ) -> dict:
     """The ledger record of one displayed table.
 
@@ -100,6 +101,9 @@ def table_record(
         None (the default): every cell that shows a number needs an entry in ``members``
         (its own or its row's), else :class:`UnregisteredCellError`. ``"survey"``: a cell
         without an entry rests on ``everyone``, as the caller says.
+    made : dict, optional
+        The encodings of respondent sets already made, to share across a report's tables
+        (filled here; it holds each set it encoded, so no other can take its ``id``).
 
     Raises
     ------
@@ -110,7 +114,7 @@ def table_record(
         raise ValueError(f"rests_on must be None or {SURVEY!r}, got {rests_on!r}")
     sets: dict[str, dict[str, str]] = {}
     cells = []
-    made: dict[int, tuple] = {}  # a row's set stands behind each of its cells: encoded once
+    made = {} if made is None else made  # a row's set stands behind each of its cells: encoded once
     values = shown.to_numpy(dtype=object)  # read as arrays: .at per cell is slow
     for i, row in enumerate(shown.index):
         for j, column in enumerate(shown.columns):

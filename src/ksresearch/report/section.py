@@ -80,6 +80,7 @@ class Section:
         self.names = present.names(self.codebook, lang)
         self.questions = present.question_names(self.codebook, lang)
         self._everyone = prepare(self.survey).index.to_numpy()
+        self._encoded: dict = {}  # respondent sets encoded for the ledger, shared by its tables
         self._hidden = read_suppressed(release, year)
         self._tables = 0
         plots.style()
@@ -249,7 +250,9 @@ class Section:
         from IPython.display import display
 
         self._tables += 1
-        record = table_record(f"t{self._tables}", shown, members, self._everyone, rests_on)
+        record = table_record(
+            f"t{self._tables}", shown, members, self._everyone, rests_on, self._encoded
+        )
         if get_ipython() is not None:  # a kernel: the report's ledger; a script has none to
             display({LEDGER_MIME: record, "text/plain": ""}, raw=True)  # print it into
 

@@ -58,6 +58,12 @@ def response_rates(survey: Survey) -> pd.DataFrame:
     >>> bool(((rates["rate"] > 0) & (rates["rate"] <= 1)).all())
     True
     """
+    if ("response_rates",) not in survey.cache:  # the same for every company's report
+        survey.cache[("response_rates",)] = _response_rates(survey)
+    return survey.cache[("response_rates",)].copy()
+
+
+def _response_rates(survey: Survey) -> pd.DataFrame:
     columns = ["invited", "n", "rate", "low"]
     if survey.headcounts is None:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="company"))
