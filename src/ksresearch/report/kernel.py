@@ -277,8 +277,12 @@ def _serve(path: str, surveys: list[list], preload: list[str] = ()) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(path)
+    # The socket's name appears only once it listens: bound under another name and renamed,
+    # since a client that finds the file (see _server_ready) connects at once, and a socket
+    # bound but not yet listening refuses it.
+    server.bind(f"{path}.binding")
     server.listen(16)
+    os.replace(f"{path}.binding", path)
     server.settimeout(1.0)
     while True:
         if os.getppid() != parent:  # the process that started us is gone
