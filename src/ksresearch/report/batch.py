@@ -275,7 +275,9 @@ def _plan(
             books.result.up_to_date[company] = path
             continue
         jobs.append((company, params, key, path))
-    return jobs
+    # the largest companies first: a report's time grows with its respondents, and the last
+    # reports then are short ones that end together, not one long one on a single core
+    return sorted(jobs, key=lambda job: -int(eligible.loc[job[0], "n"]))
 
 
 class _Books:
