@@ -1,4 +1,6 @@
-"""Executing report notebooks with papermill and the ksresearch kernel.
+"""Executing report notebooks: papermill's parameters and error markers, the cells run in a
+fork of the report's server (:func:`ksresearch.report.kernel.run_forked`) or, without one, in
+the ksresearch Jupyter kernel.
 
 The notebooks in ``notebooks/`` are jupytext ``py:percent`` files, executed in memory.
 """
@@ -105,16 +107,17 @@ def execute(
     timeout: int = DEFAULT_TIMEOUT,
     kernel_name: str = KERNEL_NAME,
 ) -> nbformat.NotebookNode:
-    """Execute a notebook with papermill and return the executed notebook.
+    """Execute a notebook with ``parameters`` and return the executed notebook: in a fork of
+    the running :class:`~ksresearch.report.kernel.KernelServer`, else in a Jupyter kernel.
 
-    A kernel that dies, or does not answer when it starts, is replaced by a fresh one and the
-    notebook run again, up to :data:`KERNEL_TRIES` times in all.
+    A fork or kernel that dies, or a kernel that does not answer when it starts, is replaced by
+    a fresh one and the notebook run again, up to :data:`KERNEL_TRIES` times in all.
 
     Raises
     ------
     ReportError
-        A cell failed or timed out, or every kernel died; ``.notebook`` is the partly executed
-        notebook.
+        A cell failed or timed out, the run hung, or every try died; ``.notebook`` is the partly
+        executed notebook.
     """
     import nbformat
 
