@@ -32,6 +32,7 @@ CELLS = [
     "import matplotlib.pyplot as plt\nfig, ax = plt.subplots(figsize=(2, 1))\nax.plot([1, 2])",
     "fig, ax = plt.subplots(figsize=(2, 1))\nax.bar(['a'], [1])\nplt.show()",
     "y = 1  # a value assigned shows nothing",
+    "  \n",
     "1 / 0",
     "print('never run')",
 ]
@@ -88,13 +89,14 @@ def test_a_forked_run_gives_the_outputs_of_a_jupyter_kernel(server):
     got, want = _outputs(forked.value.notebook), _outputs(kernel.value.notebook)
     assert got == want
     kinds = [[o["output_type"] for o in outs] for _, outs in got]
-    assert kinds[1:9] == [  # after the injected parameters
+    assert kinds[1:10] == [  # after the injected parameters
         ["stream", "stream"],
         ["display_data", "display_data"],
         ["execute_result"],
         ["execute_result"],
         ["execute_result", "display_data"],
         ["display_data"],
+        [],
         [],
         ["error"],
     ]

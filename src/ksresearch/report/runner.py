@@ -181,8 +181,8 @@ def run_cells(shell: NotebookShell, nb: dict, timeout: float) -> dict:
     sys.stdout, sys.stderr = streams
     try:
         for cell in nb["cells"]:
-            if cell["cell_type"] != "code":
-                continue
+            if cell["cell_type"] != "code" or not cell["source"].strip():
+                continue  # nbclient leaves an empty cell unrun, without an execution count
             if not _run_cell(shell, cell, timeout):
                 break
     finally:
