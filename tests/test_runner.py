@@ -106,6 +106,19 @@ def test_a_forked_run_gives_the_outputs_of_a_jupyter_kernel(server):
     )  # base64 PNG, as the kernel sends it
 
 
+def test_what_c_code_writes_to_stderr_is_in_its_cells_outputs(server):
+    """As a kernel captures file descriptors 1 and 2: a library's own message on stderr is
+    an output the audit sees, not lost with the server's stderr."""
+    nb = execute(
+        _notebook("import os\n_ = os.write(2, b'from C\\n')", "_ = os.write(1, b'out\\n')"), {}
+    )
+    outputs = [cell.outputs for cell in nb.cells]
+    assert outputs == [
+        [{"output_type": "stream", "name": "stderr", "text": "from C\n"}],
+        [{"output_type": "stream", "name": "stdout", "text": "out\n"}],
+    ]
+
+
 def test_a_cell_past_its_time_limit_fails_as_timed_out(server):
     t0 = time.monotonic()
     with pytest.raises(ReportError, match="timed out") as caught:

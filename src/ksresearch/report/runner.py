@@ -175,19 +175,56 @@ def _time_limit(seconds: float):
 def run_cells(shell: NotebookShell, nb: dict, timeout: float) -> dict:
     """Run the code cells of ``nb`` (a notebook as a dict, changed in place and returned) in
     ``shell``, in order, up to the first that fails (its error is its last output, as in
-    nbclient and papermill). Each cell gets ``timeout`` seconds."""
+    nbclient and papermill). Each cell gets ``timeout`` seconds. What the cells print goes to
+    their outputs, and so does what C code writes to file descriptors 1 and 2 (as a kernel
+    captures it: the audit takes any stderr for an error)."""
     streams = (_Stream(shell.outputs, "stdout"), _Stream(shell.outputs, "stderr"))
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = streams
     try:
-        for cell in nb["cells"]:
-            if cell["cell_type"] != "code" or not cell["source"].strip():
-                continue  # nbclient leaves an empty cell unrun, without an execution count
-            if not _run_cell(shell, cell, timeout):
-                break
+        with _descriptors(shell.outputs) as drain:
+            for cell in nb["cells"]:
+                if cell["cell_type"] != "code" or not cell["source"].strip():
+                    continue  # nbclient leaves an empty cell unrun, without an execution count
+                done = _run_cell(shell, cell, timeout)
+                drain()  # into this cell's outputs
+                if not done:
+                    break
     finally:
         sys.stdout, sys.stderr = saved
     return nb
+
+
+@contextlib.contextmanager
+def _descriptors(outputs: _Outputs):
+    """File descriptors 1 and 2 written to files while the cells run; ``drain()`` moves what
+    came since into ``outputs`` as streams."""
+    import os
+    import tempfile
+
+    files, saved = {}, {}
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        files[name] = tempfile.TemporaryFile()
+        saved[fd] = os.dup(fd)
+        os.dup2(files[name].fileno(), fd)
+
+    def drain() -> None:
+        for name, file in files.items():
+            file.seek(0)
+            written = file.read()
+            file.seek(0)
+            file.truncate()
+            if written:
+                outputs.stream(name, written.decode("utf-8", errors="replace"))
+
+    try:
+        yield drain
+    finally:
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
+        for file in files.values():
+            file.close()
 
 
 def _run_cell(shell: NotebookShell, cell: dict, timeout: float) -> bool:
