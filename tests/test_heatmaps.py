@@ -259,3 +259,51 @@ def test_a_five_person_company_is_told_no_share_anywhere(tmp_path):
     found = ks.company_key_findings(survey, "Fem AS", bench=bench)
     subjects = set(found["subject"].dropna()) if "subject" in found else set()
     assert not subjects & set(shares)
+
+
+def test_level_differences_of_several_outcomes_equal_a_brute_force_computation():
+    """The list form computes the columns together: each row as computed by hand, level by
+    level, from the respondents who answered that outcome (a level with one answer has no
+    interval, a level with none for an outcome has no row for it); with clusters, each
+    outcome as its own call."""
+    from scipy import stats
+
+    from ksresearch.stats.compare import level_differences
+
+    rng = np.random.default_rng(3)
+    n = 60
+    df = pd.DataFrame(
+        {
+            "g": rng.choice([1.0, 2.0, 3.0], n),
+            "unit": rng.choice(list("abcdef"), n),
+            "y": rng.normal(50, 10, n),
+            "x": rng.normal(30, 5, n),
+        }
+    )
+    df.loc[rng.random(n) < 0.2, "y"] = np.nan
+    df.loc[df["g"] == 3.0, "x"] = np.nan  # level 3 never answered x
+    df.loc[df.index[df["g"] == 2.0][1:], "x"] = np.nan  # level 2 answered x once
+    df.loc[:4, "g"] = np.nan  # some without a level
+    found = level_differences(df, ["y", "x"], "g")
+    z = stats.norm.ppf(0.975)
+    expected = []
+    for outcome in ("y", "x"):
+        ok = df[df[outcome].notna()]
+        for level in sorted(ok["g"].dropna().unique()):
+            here, rest = ok[ok["g"] == level][outcome], ok[ok["g"] != level][outcome]
+            se_g = here.std(ddof=1) / np.sqrt(len(here)) if len(here) > 1 else np.nan
+            se_r = rest.std(ddof=1) / np.sqrt(len(rest)) if len(rest) > 1 else np.nan
+            se = (1 - len(here) / len(ok)) * np.hypot(se_g, se_r)
+            diff = here.mean() - ok[outcome].mean()
+            p = 2 * stats.norm.sf(abs(diff) / se) if se > 0 else np.nan
+            expected.append((outcome, level, len(here), here.mean(), diff, diff - z * se,
+                             diff + z * se, p))  # fmt: skip
+    want = pd.DataFrame(
+        expected, columns=["outcome", "g", "n", "mean", "diff", "low", "high", "p"]
+    ).set_index(["outcome", "g"])
+    assert ("x", 3.0) not in found.index and np.isnan(found.loc[("x", 2.0), "low"])
+    pd.testing.assert_frame_equal(found, want, check_exact=False, rtol=1e-12)
+    clustered = level_differences(df, ["y", "x"], "g", clusters="unit")
+    for outcome in ("y", "x"):
+        one = level_differences(df, outcome, "g", clusters="unit")
+        pd.testing.assert_frame_equal(clustered.xs(outcome, level="outcome"), one)
